@@ -1,0 +1,57 @@
+# minikvm - top-level commands.  `make help` lists them.
+#
+#   make run    set up, build, boot the lab, run the demo guest
+#   make test   set up, build, run every test; ends with "N passed, N failed"
+
+ARCH ?= svm
+TARGET ?= minikvm kvm
+SCENARIO ?=
+TREE ?= final
+
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run            set up, build, boot the QEMU lab and run the hello guest"
+	@echo "make test           set up, build, run every test (unit, chapters, both emulator paths)"
+	@echo "make setup          install packages and the lab kernel (apt-get; root or sudo)"
+	@echo "make build          build final/ (modules, minivmm, guests) and every chapter"
+	@echo "make unit           Criterion unit tests"
+	@echo "make lab            all scenarios on ARCH=\"$(ARCH)\" (svm = QEMU, vmx = Bochs)"
+	@echo "                    one scenario: make lab ARCH=svm TARGET=kvm SCENARIO=hello"
+	@echo "make shell          interactive shell inside the QEMU lab (ARCH=svm)"
+	@echo "make chapters       regenerate chapters/ from final/"
+	@echo "make check-chapters fail if chapters/ is stale"
+
+setup:
+	@scripts/setup
+
+build: setup
+	@$(MAKE) -s -C final all
+	@for c in chapters/*/; do $(MAKE) -s -C $$c all || exit 1; done
+
+unit: setup
+	@$(MAKE) -s -C tests/unit test
+
+lab: setup
+	@$(MAKE) -s -C $(TREE) all
+	tests/vm/lab --tree $(TREE) --arch "$(ARCH)" --targets "$(TARGET)" \
+		$(if $(SCENARIO),--scenarios "$(SCENARIO)")
+
+shell: setup
+	@$(MAKE) -s -C $(TREE) all
+	tests/vm/lab --tree $(TREE) --arch svm --shell
+
+run: setup
+	@$(MAKE) -s -C final all
+	@tests/vm/lab --tree final --arch svm --demo
+
+test: setup
+	@scripts/test-all
+
+chapters:
+	@scripts/gen-chapters
+
+check-chapters:
+	@scripts/gen-chapters --check
+
+.PHONY: help setup build unit lab shell run test chapters check-chapters

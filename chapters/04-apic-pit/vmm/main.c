@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/**
+ * @file main.c
+ * @brief minivmm: create a VM through KVM's ioctl ABI, load a guest, and
+ * run it, handling the exits that belong to userspace.
+ *
+ * The sequence is the one every KVM client follows (Documentation/virt/kvm/api.rst):
+ *   open the device -> KVM_CREATE_VM -> KVM_SET_USER_MEMORY_REGION
+ *   -> KVM_CREATE_VCPU -> mmap struct kvm_run -> KVM_SET_SREGS/REGS
+ *   -> loop { KVM_RUN; look at run->exit_reason }.
+ * QEMU's counterpart of the loop is kvm_cpu_exec() in accel/kvm/kvm-all.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include "minivmm.h"
+
+/** Where KVM_SET_TSS_ADDR puts the three pages real-mode emulation needs
+ *  on Intel CPUs without unrestricted guest: just below 4G, as QEMU does. */
+#define TSS_ADDR	0xfffbd000ul
+
+/** One VM with one vCPU: all the state the run loop needs. */
+struct vm {
+	int dev_fd, vm_fd, vcpu_fd;
+	struct kvm_run *run;	/**< shared with the kernel, see KVM_GET_VCPU_MMAP_SIZE */
+	size_t run_size;
+	void *mem;		/**< guest RAM, guest-physical 0 .. mem_size */
+	uint64_t mem_size;
+	struct serial com1;
+	const char *in_data;	/**< what TEST_DATA_PORT still has to give */
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	/* Nothing else to do: the signal itself makes KVM_RUN return -EINTR. */
+	stop_signal = sig;
+}
+
+static const char *const exit_names[] = {
+#define N(x) [KVM_EXIT_##x] = "KVM_EXIT_" #x
+	N(UNKNOWN), N(EXCEPTION), N(IO), N(HYPERCALL), N(DEBUG), N(HLT),
+	N(MMIO), N(IRQ_WINDOW_OPEN), N(SHUTDOWN), N(FAIL_ENTRY), N(INTR),
+	N(SET_TPR), N(TPR_ACCESS), N(NMI), N(INTERNAL_ERROR),
+	N(SYSTEM_EVENT), N(X86_RDMSR), N(X86_WRMSR),
+#undef N
+};
+
+/** Name of a KVM exit reason, for messages. */
+static const char *exit_name(unsigned int reason)
+{
+	if (reason < sizeof(exit_names) / sizeof(exit_names[0]) && exit_names[reason])
+		return exit_names[reason];
+	return "KVM_EXIT_?";
+}
+
+static int kvm_error(const char *what)
+{
+	fprintf(stderr, "minivmm: %s: %s\n", what, strerror(errno));
+	return VMM_KVM_ERROR;
+}
+
+/** Print the vCPU's registers, for a report about an exit we cannot handle. */
+static void dump_vcpu(struct vm *vm)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+
+	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) || ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s)) {
+		fprintf(stderr, "minivmm: cannot read registers: %s\n", strerror(errno));
+		return;
+	}
+	fprintf(stderr,
+		"  rip=%016llx rsp=%016llx rflags=%016llx\n"
+		"  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx\n"
+		"  rsi=%016llx rdi=%016llx rbp=%016llx\n"
+		"  cs=%04x base=%llx  ds=%04x ss=%04x\n"
+		"  cr0=%llx cr3=%llx cr4=%llx efer=%llx\n",
+		r.rip, r.rsp, r.rflags, r.rax, r.rbx, r.rcx, r.rdx,
+		r.rsi, r.rdi, r.rbp, s.cs.selector, s.cs.base,
+		s.ds.selector, s.ss.selector, s.cr0, s.cr3, s.cr4, s.efer);
+}
+
+/** Report an exit minivmm has no handler for, and say how it ended. */
+static int bad_exit(struct vm *vm)
+{
+	struct kvm_run *run = vm->run;
+
+	fprintf(stderr, "minivmm: unhandled exit %u (%s)", run->exit_reason,
+		exit_name(run->exit_reason));
+	switch (run->exit_reason) {
+	case KVM_EXIT_FAIL_ENTRY:
+		fprintf(stderr, ": hardware entry failure reason 0x%llx on cpu %u",
+			(unsigned long long)run->fail_entry.hardware_entry_failure_reason,
+			run->fail_entry.cpu);
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		fprintf(stderr, ": suberror %u", run->internal.suberror);
+		for (unsigned int i = 0; i < run->internal.ndata && i < 16; i++)
+			fprintf(stderr, " %llx", (unsigned long long)run->internal.data[i]);
+		break;
+	case KVM_EXIT_MMIO:
+		fprintf(stderr, ": %s of %u bytes at 0x%llx",
+			run->mmio.is_write ? "write" : "read", run->mmio.len,
+			(unsigned long long)run->mmio.phys_addr);
+		break;
+	case KVM_EXIT_IO:
+		fprintf(stderr, ": %s port 0x%x", run->io.direction ? "out" : "in",
+			run->io.port);
+		break;
+	}
+	fputc('\n', stderr);
+	dump_vcpu(vm);
+	return VMM_BAD_EXIT;
+}
+
+/**
+ * One port access of @size bytes.  Returns -1 to keep running, or the
+ * process exit status when the guest asked to stop.
+ */
+static int port_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t *data)
+{
+	if (size == 1 && serial_io(&vm->com1, port, is_write, data) == 0)
+		return -1;
+
+	if (port == DEBUG_EXIT_PORT && is_write) {
+		uint32_t value = 0;
+
+		memcpy(&value, data, size);
+		return (int)(((value << 1) | 1) & 0xff);
+	}
+	if (port == TEST_DATA_PORT && !is_write) {
+		for (int i = 0; i < size; i++)
+			data[i] = (vm->in_data && *vm->in_data) ? (uint8_t)*vm->in_data++ : 0;
+		return -1;
+	}
+	/* No device: reads float high, writes vanish, as on a PC's ISA bus. */
+	if (!is_write)
+		memset(data, 0xff, size);
+	return -1;
+}
+
+/** KVM_EXIT_IO: the data of count accesses sits at data_offset in kvm_run. */
+static int handle_io(struct vm *vm)
+{
+	struct kvm_run *run = vm->run;
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	int ret = -1;
+
+	for (uint32_t i = 0; i < run->io.count && ret < 0; i++, data += run->io.size)
+		ret = port_io(vm, run->io.port, run->io.direction == KVM_EXIT_IO_OUT,
+			      run->io.size, data);
+	return ret;
+}
+
+/** The run loop: returns the process exit status. */
+static int run_vcpu(struct vm *vm, int verbose)
+{
+	int ret;
+
+	for (;;) {
+		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				fprintf(stderr, "minivmm: KVM_RUN interrupted by signal %d\n",
+					(int)stop_signal);
+				return VMM_INTERRUPTED;
+			}
+			return kvm_error("KVM_RUN");
+		}
+		if (verbose)
+			fprintf(stderr, "minivmm: exit %s\n", exit_name(vm->run->exit_reason));
+
+		switch (vm->run->exit_reason) {
+		case KVM_EXIT_IO:
+			ret = handle_io(vm);
+			if (ret >= 0)
+				return ret;
+			break;
+		case KVM_EXIT_HLT:
+			fprintf(stderr, "minivmm: guest halted\n");
+			return VMM_HALTED;
+		case KVM_EXIT_INTR:
+			/* A signal arrived between two entries: same as -EINTR. */
+			fprintf(stderr, "minivmm: KVM_RUN interrupted by signal %d\n",
+				(int)stop_signal);
+			return VMM_INTERRUPTED;
+		default:
+			return bad_exit(vm);
+		}
+	}
+}
+
+/** Point the vCPU at the flat image: real mode, every segment at @addr. */
+static int setup_real_mode(struct vm *vm, uint64_t addr)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs = { .rip = 0, .rsp = 0xfffe, .rflags = 0x2 };
+	struct kvm_segment *segs[] = { &sregs.cs, &sregs.ds, &sregs.es,
+				       &sregs.fs, &sregs.gs, &sregs.ss };
+
+	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs))
+		return kvm_error("KVM_GET_SREGS");
+	for (unsigned int i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+		segs[i]->selector = addr >> 4;
+		segs[i]->base = addr;
+	}
+	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs))
+		return kvm_error("KVM_SET_SREGS");
+	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs))
+		return kvm_error("KVM_SET_REGS");
+	return 0;
+}
+
+/** Open the device, create the VM, its memory and its vCPU. */
+static int create_vm(struct vm *vm, const struct vmm_options *opt)
+{
+	struct kvm_userspace_memory_region region;
+	int api, mmap_size;
+
+	vm->dev_fd = open(opt->dev, O_RDWR | O_CLOEXEC);
+	if (vm->dev_fd < 0)
+		return kvm_error(opt->dev);
+	api = ioctl(vm->dev_fd, KVM_GET_API_VERSION, 0);
+	if (api != KVM_API_VERSION) {
+		fprintf(stderr, "minivmm: %s speaks KVM API %d, not %d\n",
+			opt->dev, api, KVM_API_VERSION);
+		return VMM_KVM_ERROR;
+	}
+	vm->vm_fd = ioctl(vm->dev_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0)
+		return kvm_error("KVM_CREATE_VM");
+	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, TSS_ADDR))
+		return kvm_error("KVM_SET_TSS_ADDR");
+
+	vm->mem_size = opt->mem_size;
+	vm->mem = mmap(NULL, vm->mem_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->mem == MAP_FAILED)
+		return kvm_error("mmap guest memory");
+	region = (struct kvm_userspace_memory_region) {
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = vm->mem_size,
+		.userspace_addr = (uintptr_t)vm->mem,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
+		return kvm_error("KVM_SET_USER_MEMORY_REGION");
+
+	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
+	if (vm->vcpu_fd < 0)
+		return kvm_error("KVM_CREATE_VCPU");
+	mmap_size = ioctl(vm->dev_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (mmap_size < (int)sizeof(struct kvm_run))
+		return kvm_error("KVM_GET_VCPU_MMAP_SIZE");
+	vm->run_size = mmap_size;
+	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       vm->vcpu_fd, 0);
+	if (vm->run == MAP_FAILED)
+		return kvm_error("mmap kvm_run");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct vmm_options opt;
+	struct vm vm = { .dev_fd = -1, .vm_fd = -1, .vcpu_fd = -1 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	char err[256];
+	int ret;
+
+	ret = vmm_parse_args(argc, argv, &opt, err, sizeof(err));
+	if (ret > 0) {
+		vmm_usage(stdout);
+		return 0;
+	}
+	if (ret < 0) {
+		fprintf(stderr, "minivmm: %s (try --help)\n", err);
+		return VMM_USAGE;
+	}
+	/* Fail on an unreadable image before touching the hypervisor. */
+	if (access(opt.guest, R_OK)) {
+		fprintf(stderr, "minivmm: cannot read %s: %s\n", opt.guest, strerror(errno));
+		return VMM_USAGE;
+	}
+
+	serial_init(&vm.com1, stdout);
+	vm.in_data = opt.in_data;
+
+	/* No SA_RESTART: the point of the handler is that KVM_RUN gets -EINTR. */
+	sigaction(SIGALRM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	ret = create_vm(&vm, &opt);
+	if (ret)
+		return ret;
+	if (vmm_load_flat(vm.mem, vm.mem_size, opt.load_addr, opt.guest,
+			  err, sizeof(err)) < 0) {
+		fprintf(stderr, "minivmm: %s\n", err);
+		return VMM_USAGE;
+	}
+	ret = setup_real_mode(&vm, opt.load_addr);
+	if (ret)
+		return ret;
+	if (opt.timeout)
+		alarm(opt.timeout);
+	/* Everything is released by the kernel when the fds close at exit. */
+	return run_vcpu(&vm, opt.verbose);
+}
