@@ -26,7 +26,9 @@ void vmm_usage(FILE *out)
 		"  --load ADDR     guest-physical load and real-mode entry address (default 0x10000)\n"
 		"  --timeout SECS  stop the guest after SECS seconds (KVM_RUN sees a signal)\n"
 		"  --in-data BYTES bytes the guest reads with IN from port 0x%x\n"
-		"  -v              print every exit\n"
+		"  --invalid-state start in 64-bit mode with CS.L=1 and CS.D=1, a state\n"
+		"                  KVM_SET_SREGS accepts and VM entry refuses (a test)\n"
+		"  -v              print every exit, and the registers at the end\n"
 		"exit status: 0 guest halted, odd = (debug-exit value << 1) | 1,\n"
 		"  2 usage, 4 KVM error, 6 unhandled exit, 8 interrupted\n",
 		DEFAULT_DEV, TEST_DATA_PORT);
@@ -66,12 +68,13 @@ int vmm_parse_size(const char *s, uint64_t *out)
 int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		   char *err, size_t errlen)
 {
-	enum { OPT_DEV = 256, OPT_LOAD, OPT_TIMEOUT, OPT_IN_DATA };
+	enum { OPT_DEV = 256, OPT_LOAD, OPT_TIMEOUT, OPT_IN_DATA, OPT_INVALID_STATE };
 	static const struct option longopts[] = {
 		{ "dev",	required_argument, NULL, OPT_DEV },
 		{ "load",	required_argument, NULL, OPT_LOAD },
 		{ "timeout",	required_argument, NULL, OPT_TIMEOUT },
 		{ "in-data",	required_argument, NULL, OPT_IN_DATA },
+		{ "invalid-state", no_argument,	   NULL, OPT_INVALID_STATE },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -116,6 +119,9 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		case OPT_IN_DATA:
 			opt->in_data = optarg;
 			break;
+		case OPT_INVALID_STATE:
+			opt->invalid_state = 1;
+			break;
 		case 'v':
 			opt->verbose = 1;
 			break;
@@ -138,6 +144,13 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 	if (opt->load_addr >= opt->mem_size) {
 		snprintf(err, errlen, "load address 0x%llx is beyond guest RAM",
 			 (unsigned long long)opt->load_addr);
+		return -1;
+	}
+	/* The page tables go below the image (so they also fit in RAM). */
+	if (opt->invalid_state && opt->load_addr < LM_PT_BASE + LM_PT_SIZE) {
+		snprintf(err, errlen, "--invalid-state keeps page tables at 0x%llx..0x%llx: "
+			 "load the guest above them",
+			 LM_PT_BASE, LM_PT_BASE + LM_PT_SIZE - 1);
 		return -1;
 	}
 	return 0;

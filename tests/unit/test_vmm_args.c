@@ -103,3 +103,18 @@ Test(vmm_args, sizes_take_k_m_g_suffixes)
 	cr_assert_neq(vmm_parse_size("", &v), 0);
 	cr_assert_neq(vmm_parse_size("K", &v), 0);
 }
+
+Test(vmm_args, invalid_state_is_off_by_default_and_needs_room_for_page_tables)
+{
+	struct vmm_options o;
+	char err[256];
+
+	cr_assert_eq(parse(&o, err, "g.bin", NULL), 0);
+	cr_assert_eq(o.invalid_state, 0);
+	cr_assert_eq(parse(&o, err, "--invalid-state", "g.bin", NULL), 0, "%s", err);
+	cr_assert_eq(o.invalid_state, 1);
+	cr_assert_eq(parse(&o, err, "--invalid-state", "--load", "0x4000", "g.bin", NULL), 0,
+		     "%s", err);
+	cr_assert_eq(parse(&o, err, "--invalid-state", "--load", "0x3ff0", "g.bin", NULL), -1);
+	cr_assert(strstr(err, "page tables"), "%s", err);
+}

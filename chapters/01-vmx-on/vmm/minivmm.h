@@ -42,7 +42,8 @@ struct vmm_options {
 	uint64_t load_addr;	/**< where the flat binary goes; real-mode entry */
 	unsigned int timeout;	/**< seconds before SIGALRM ends KVM_RUN, 0 = none */
 	const char *in_data;	/**< bytes served on TEST_DATA_PORT */
-	int verbose;		/**< print every exit */
+	int invalid_state;	/**< enter a state VM entry must refuse (bad-state) */
+	int verbose;		/**< print every exit, and the registers at the end */
 };
 
 int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
@@ -52,6 +53,25 @@ int vmm_parse_size(const char *s, uint64_t *out);
 
 int vmm_load_flat(void *mem, uint64_t mem_size, uint64_t addr,
 		  const char *path, char *err, size_t errlen);
+
+struct kvm_cpuid2;
+struct kvm_sregs;
+
+int vmm_cpuid_filter(struct kvm_cpuid2 *cpuid);
+
+/**
+ * Where --invalid-state builds its page tables: PML4, PDPT and one page
+ * directory, 4 KiB each, above the real-mode interrupt vector table and
+ * BIOS data area (0 .. 0x4ff) and below the default load address.
+ */
+#define LM_PT_BASE	0x1000ull
+#define LM_PT_SIZE	0x3000ull
+#define LM_MAP_SIZE	(1ull << 30)	/**< identity-mapped: the first GiB */
+
+int vmm_build_identity_map(void *mem, uint64_t mem_size, uint64_t base,
+			   uint64_t *cr3);
+void vmm_long_mode_sregs(struct kvm_sregs *sregs, uint64_t cr3);
+const char *vmm_fail_entry_reason(uint64_t reason, char *buf, size_t len);
 
 /** The 8250 UART model: transmitter only, always ready. */
 struct serial {

@@ -38,11 +38,22 @@ struct vm {
 };
 
 static volatile sig_atomic_t stop_signal;
+/** kvm_run of the vCPU, for the signal handler (NULL until mapped). */
+static struct kvm_run *volatile signal_run;
 
+/**
+ * A signal that must stop the guest.  One arriving while the thread is in
+ * KVM_RUN makes KVM leave the guest and return -EINTR.  One arriving just
+ * before KVM_RUN would be missed, and the guest would run on, so the
+ * handler also sets kvm_run.immediate_exit, which makes the next KVM_RUN
+ * return -EINTR at once (KVM_CAP_IMMEDIATE_EXIT, Documentation/virt/kvm/
+ * api.rst; QEMU: kvm_cpu_kick()).
+ */
 static void on_signal(int sig)
 {
-	/* Nothing else to do: the signal itself makes KVM_RUN return -EINTR. */
 	stop_signal = sig;
+	if (signal_run)
+		signal_run->immediate_exit = 1;
 }
 
 static const char *const exit_names[] = {
@@ -93,14 +104,26 @@ static void dump_vcpu(struct vm *vm)
 static int bad_exit(struct vm *vm)
 {
 	struct kvm_run *run = vm->run;
+	char why[160];
 
 	fprintf(stderr, "minivmm: unhandled exit %u (%s)", run->exit_reason,
 		exit_name(run->exit_reason));
 	switch (run->exit_reason) {
 	case KVM_EXIT_FAIL_ENTRY:
-		fprintf(stderr, ": hardware entry failure reason 0x%llx on cpu %u",
+		fprintf(stderr, ": hardware entry failure reason 0x%llx on cpu %u (%s)",
 			(unsigned long long)run->fail_entry.hardware_entry_failure_reason,
-			run->fail_entry.cpu);
+			run->fail_entry.cpu,
+			vmm_fail_entry_reason(run->fail_entry.hardware_entry_failure_reason,
+					      why, sizeof(why)));
+		break;
+	case KVM_EXIT_SHUTDOWN:
+		/*
+		 * A triple fault.  The registers below are not the guest's
+		 * last state on AMD: KVM INITs the vCPU on the SHUTDOWN
+		 * intercept, whose VMCB is undefined (Linux:
+		 * shutdown_interception()).
+		 */
+		fprintf(stderr, ": the guest shut down (triple fault)");
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
 		fprintf(stderr, ": suberror %u", run->internal.suberror);
@@ -167,6 +190,11 @@ static int run_vcpu(struct vm *vm, int verbose)
 	int ret;
 
 	for (;;) {
+		if (stop_signal) {
+			fprintf(stderr, "minivmm: interrupted by signal %d before KVM_RUN\n",
+				(int)stop_signal);
+			return VMM_INTERRUPTED;
+		}
 		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				fprintf(stderr, "minivmm: KVM_RUN interrupted by signal %d\n",
@@ -196,6 +224,66 @@ static int run_vcpu(struct vm *vm, int verbose)
 			return bad_exit(vm);
 		}
 	}
+}
+
+/**
+ * Give the vCPU its CPUID: what KVM can virtualize, as filtered by
+ * vmm_cpuid_filter().  Must come before KVM_SET_SREGS, which checks CR4
+ * and CR3 against the guest's CPUID (Linux: kvm_is_valid_sregs()).
+ * QEMU: kvm_arch_init_vcpu().
+ */
+static int setup_cpuid(struct vm *vm)
+{
+	struct kvm_cpuid2 *cpuid;
+	uint32_t nent = 64;
+
+	/* KVM says E2BIG until the array is large enough; it then sets nent. */
+	for (;;) {
+		cpuid = calloc(1, sizeof(*cpuid) + nent * sizeof(cpuid->entries[0]));
+		if (!cpuid)
+			return kvm_error("calloc");
+		cpuid->nent = nent;
+		if (ioctl(vm->dev_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
+			break;
+		free(cpuid);
+		if (errno != E2BIG || nent >= 4096)
+			return kvm_error("KVM_GET_SUPPORTED_CPUID");
+		nent *= 2;
+	}
+	vmm_cpuid_filter(cpuid);
+	if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid)) {
+		free(cpuid);
+		return kvm_error("KVM_SET_CPUID2");
+	}
+	free(cpuid);
+	return 0;
+}
+
+/**
+ * --invalid-state: a 64-bit state (see entry.c) that is valid except for
+ * a code segment with both L and D set, entered at @addr.  KVM_SET_SREGS
+ * takes it; the first KVM_RUN must end in KVM_EXIT_FAIL_ENTRY.
+ */
+static int setup_invalid_state(struct vm *vm, uint64_t addr)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs = { .rip = addr, .rsp = addr, .rflags = 0x2 };
+	uint64_t cr3;
+
+	if (vmm_build_identity_map(vm->mem, vm->mem_size, LM_PT_BASE, &cr3)) {
+		fprintf(stderr, "minivmm: no room for page tables at 0x%llx\n", LM_PT_BASE);
+		return VMM_USAGE;
+	}
+	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs))
+		return kvm_error("KVM_GET_SREGS");
+	vmm_long_mode_sregs(&sregs, cr3);
+	/* The one invalid thing: a 64-bit code segment cannot also be 32-bit. */
+	sregs.cs.db = 1;
+	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs))
+		return kvm_error("KVM_SET_SREGS");
+	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs))
+		return kvm_error("KVM_SET_REGS");
+	return 0;
 }
 
 /** Point the vCPU at the flat image: real mode, every segment at @addr. */
@@ -265,7 +353,8 @@ static int create_vm(struct vm *vm, const struct vmm_options *opt)
 		       vm->vcpu_fd, 0);
 	if (vm->run == MAP_FAILED)
 		return kvm_error("mmap kvm_run");
-	return 0;
+	signal_run = vm->run;
+	return setup_cpuid(vm);
 }
 
 int main(int argc, char **argv)
@@ -307,11 +396,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "minivmm: %s\n", err);
 		return VMM_USAGE;
 	}
-	ret = setup_real_mode(&vm, opt.load_addr);
+	if (opt.invalid_state)
+		ret = setup_invalid_state(&vm, opt.load_addr);
+	else
+		ret = setup_real_mode(&vm, opt.load_addr);
 	if (ret)
 		return ret;
 	if (opt.timeout)
 		alarm(opt.timeout);
+	ret = run_vcpu(&vm, opt.verbose);
+	/* bad_exit() has dumped them already; KVM errors leave nothing to show. */
+	if (opt.verbose && ret != VMM_BAD_EXIT && ret != VMM_KVM_ERROR) {
+		fprintf(stderr, "minivmm: registers at exit:\n");
+		dump_vcpu(&vm);
+	}
 	/* Everything is released by the kernel when the fds close at exit. */
-	return run_vcpu(&vm, opt.verbose);
+	return ret;
 }

@@ -11,6 +11,33 @@
 #define DEBUG_EXIT_PORT		0xf4	/* QEMU isa-debug-exit convention */
 #define TEST_DATA_PORT		0xf6	/* minivmm --in-data */
 
-#define HELLO_EXIT_CODE		0x21	/* hello's status: (0x21 << 1) | 1 = 67 */
+/*
+ * Debug-exit codes.  minivmm exits with (code << 1) | 1, so a code must
+ * fit in 7 bits; the scenario's expected status is given after each.
+ */
+#define HELLO_EXIT_CODE		0x21	/* hello: 67 */
+#define CPUID_EXIT_CODE		0x30	/* cpuid: 97 when hypervisor=1 vmx=0 svm=0 */
+#define  CPUID_BAD_HYPERVISOR	0x01	/*   or'ed in: CPUID.1:ECX.HYPERVISOR is 0 */
+#define  CPUID_BAD_VMX		0x02	/*   or'ed in: CPUID.1:ECX.VMX is 1 */
+#define  CPUID_BAD_SVM		0x04	/*   or'ed in: CPUID.80000001h:ECX.SVM is 1 */
+#define HYPERCALL_EXIT_OK	0x42	/* hypercall: 133, EAX came back as -KVM_ENOSYS */
+#define HYPERCALL_EXIT_BAD	0x43	/* hypercall: 135, anything else */
+/* io-in leaves with the sum of the bytes it read, modulo 128 */
+
+/* CPUID bits the cpuid guest looks at (see cpuid.S for the manuals' tables) */
+#define CPUID_1_ECX_VMX_BIT		5
+#define CPUID_1_ECX_HYPERVISOR_BIT	31
+#define CPUID_80000001_ECX_SVM_BIT	2
+
+/* Vendor strings as CPUID leaf 0 returns them in EBX: "Genu", "Auth" */
+#define CPUID_VENDOR_INTEL_EBX	0x756e6547
+#define CPUID_VENDOR_AMD_EBX	0x68747541
+
+/*
+ * A hypercall number KVM does not know (Linux 6.1 knows 1..12, see
+ * <linux/kvm_para.h>): KVM answers it with -KVM_ENOSYS.
+ */
+#define HC_UNKNOWN		0x6d6b	/* "mk" */
+#define KVM_ENOSYS		1000	/* <linux/kvm_para.h> */
 
 #endif

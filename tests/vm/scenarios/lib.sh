@@ -30,3 +30,38 @@ expect_out() {
 expect_err_contains() {
 	grep -qF -- "$1" /tmp/vmm.err || fail "minivmm did not report '$1': $(tail -n1 /tmp/vmm.err)"
 }
+
+# target_modules: the modules of $TARGET on $ARCH, in insmod order.  The
+# same lists as target_modules() in tests/vm/init: keep the two in step.
+target_modules() {
+	case "$TARGET/$ARCH" in
+	kvm/svm)	echo "irqbypass kvm ccp kvm-amd" ;;
+	kvm/vmx)	echo "irqbypass kvm kvm-intel" ;;
+	minikvm/svm)	echo "minikvm minikvm-amd" ;;
+	minikvm/vmx)	echo "minikvm minikvm-intel" ;;
+	esac
+}
+
+# uptime_ms: milliseconds since boot, for "did it happen promptly?".
+uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+
+# vmm_bg NAME ARGS...: start minivmm in the background, its stdout in
+# /tmp/NAME.out and stderr in /tmp/NAME.err; its pid is left in $BG_PID.
+vmm_bg() {
+	local name=$1
+	shift
+	"$VMM" --dev "$DEV" "$@" >"/tmp/$name.out" 2>"/tmp/$name.err" &
+	BG_PID=$!
+	echo "minivmm $* &: pid $BG_PID"
+}
+
+# wait_for_out NAME TEXT [SECONDS]: wait until the guest of vmm_bg NAME
+# has printed TEXT (default: up to 10 s); fail if it never does.
+wait_for_out() {
+	local i=0 n=$(( ${3:-10} * 10 ))
+	while ! grep -qF -- "$2" "/tmp/$1.out" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le $n ] || fail "the guest of '$1' did not print '$2' in ${3:-10} s: $(cat "/tmp/$1.err")"
+		sleep 0.1
+	done
+}

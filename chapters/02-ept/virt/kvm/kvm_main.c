@@ -1,21 +1,597 @@
 // SPDX-License-Identifier: GPL-2.0
 /**
  * @file kvm_main.c
- * @brief The generic core: the /dev/minikvm device and its system ioctls.
+ * @brief The generic core: /dev/minikvm, VM and vCPU file descriptors,
+ * memslots, vCPU loading and requests.
  *
- * Linux: virt/kvm/kvm_main.c.  Like KVM, the core knows nothing about
- * VMX or SVM; a vendor module registers its operations with it.
+ * Linux: virt/kvm/kvm_main.c.  Like KVM, this file knows nothing about
+ * VMX or SVM.  The file-descriptor tree is KVM's:
+ *
+ *   /dev/minikvm --KVM_CREATE_VM--> VM fd --KVM_CREATE_VCPU--> vCPU fd
+ *      (system ioctls)              (VM ioctls)                (vCPU ioctls,
+ *                                                               mmap kvm_run)
+ *
+ * A VM lives as long as any of its fds: each vCPU fd holds a reference
+ * on the VM, and the last release frees everything (kvm_destroy_vm()),
+ * which is what makes `kill -9` of the VMM safe.
  */
+#include <linux/anon_inodes.h>
+#include <linux/cpu.h>
+#include <linux/debugfs.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/kvm.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/fs.h>
+#include <linux/namei.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <minikvm/kvm_host.h>
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("minikvm: a teaching re-implementation of KVM (core)");
+
+static char *devname = "minikvm";
+module_param(devname, charp, 0444);
+MODULE_PARM_DESC(devname, "device name: minikvm (default), or kvm to serve unmodified KVM clients");
+
+/*
+ * Object counters, read through debugfs (minikvm/objects).  After the last
+ * VMM exits they must all read zero: the kill-rmmod scenario checks it.
+ */
+static atomic_long_t kvm_stat_vms, kvm_stat_vcpus;
+atomic_long_t kvm_stat_pages;	/**< pinned guest pages + page-table pages */
+EXPORT_SYMBOL_GPL(kvm_stat_pages);
+
+struct dentry *kvm_debugfs_dir;
+EXPORT_SYMBOL_GPL(kvm_debugfs_dir);
+
+static unsigned int kvm_vcpu_size;
+static struct module *kvm_vendor_module;
+static int kvm_cpuhp_state;
+
+static struct file_operations kvm_chardev_ops;
+static struct miscdevice kvm_dev;
+
+/* ---------------------------------------------------------------------- */
+/* Loading a vCPU onto a physical CPU                                       */
+/* ---------------------------------------------------------------------- */
+
+static inline struct kvm_vcpu *preempt_notifier_to_vcpu(struct preempt_notifier *pn)
+{
+	return container_of(pn, struct kvm_vcpu, preempt_notifier);
+}
+
+/*
+ * The scheduler tells us when the thread of a loaded vCPU is switched out
+ * and back in, possibly on another CPU.  That is how the VMCS "follows"
+ * the vCPU: put on sched-out (VMX keeps it cached), load on sched-in
+ * (VMCLEAR on the old CPU, VMPTRLD on the new one).  Linux: kvm_sched_in().
+ */
+static void kvm_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	struct kvm_vcpu *vcpu = preempt_notifier_to_vcpu(pn);
+
+	kvm_arch_vcpu_load(vcpu, cpu);
+}
+
+/** Linux: kvm_sched_out(). */
+static void kvm_sched_out(struct preempt_notifier *pn, struct task_struct *next)
+{
+	kvm_arch_vcpu_put(preempt_notifier_to_vcpu(pn));
+}
+
+static struct preempt_ops kvm_preempt_ops = {
+	.sched_in = kvm_sched_in,
+	.sched_out = kvm_sched_out,
+};
 
 /**
- * kvm_dev_ioctl - ioctls on the device itself ("system ioctls").
+ * vcpu_load - make this CPU the vCPU's home until vcpu_put().
+ * Linux: vcpu_load().
+ */
+static void vcpu_load(struct kvm_vcpu *vcpu)
+{
+	int cpu = get_cpu();
+
+	preempt_notifier_register(&vcpu->preempt_notifier);
+	kvm_arch_vcpu_load(vcpu, cpu);
+	put_cpu();
+}
+
+/** Linux: vcpu_put(). */
+static void vcpu_put(struct kvm_vcpu *vcpu)
+{
+	preempt_disable();
+	kvm_arch_vcpu_put(vcpu);
+	preempt_notifier_unregister(&vcpu->preempt_notifier);
+	preempt_enable();
+}
+
+/* ---------------------------------------------------------------------- */
+/* Requests: work for a vCPU, done before its next VM entry                 */
+/* ---------------------------------------------------------------------- */
+
+static void ack_kick(void *info)
+{
+	/* Nothing: the IPI itself forced the VM exit. */
+}
+
+/**
+ * kvm_make_all_cpus_request - post @req to every vCPU and wait until none
+ * of them can still be running in the guest without having seen it.
  *
- * Linux: kvm_dev_ioctl().  Anything we do not implement gets -EINVAL,
- * the answer KVM gives to an unknown system ioctl.
+ * The pairing is with vcpu_enter_guest(): it sets vcpu->mode to
+ * IN_GUEST_MODE, then (after a full barrier) checks the requests.  We set
+ * the request, then (after a full barrier) read the mode.  Either the vCPU
+ * sees our request before entering, or we see it in guest mode and send
+ * an IPI, which forces a VM exit; waiting for the IPI means waiting for
+ * that exit.  Linux: kvm_make_all_cpus_request() + kvm_vcpu_kick().
+ */
+void kvm_make_all_cpus_request(struct kvm *kvm, unsigned int req)
+{
+	int i, me = get_cpu();
+
+	for (i = 0; i < kvm->created_vcpus; i++) {
+		struct kvm_vcpu *vcpu = kvm->vcpus[i];
+
+		set_bit(req, &vcpu->requests);
+		smp_mb__after_atomic();
+		if (READ_ONCE(vcpu->mode) == IN_GUEST_MODE && vcpu->cpu != me &&
+		    vcpu->cpu >= 0)
+			smp_call_function_single(vcpu->cpu, ack_kick, NULL, 1);
+	}
+	put_cpu();
+}
+EXPORT_SYMBOL_GPL(kvm_make_all_cpus_request);
+
+/** Test and clear a request.  Linux: kvm_check_request(). */
+bool kvm_check_request(unsigned int req, struct kvm_vcpu *vcpu)
+{
+	return test_and_clear_bit(req, &vcpu->requests);
+}
+EXPORT_SYMBOL_GPL(kvm_check_request);
+
+/* ---------------------------------------------------------------------- */
+/* Memslots                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/** The slot containing @gfn, or NULL.  Linux: gfn_to_memslot(). */
+struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
+{
+	int i;
+
+	for (i = 0; i < KVM_USER_MEM_SLOTS; i++) {
+		struct kvm_memory_slot *s = kvm->memslots[i];
+
+		if (s && gfn >= s->base_gfn && gfn < s->base_gfn + s->npages)
+			return s;
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(gfn_to_memslot);
+
+/*
+ * Pin the VMM's pages behind a slot, so that they cannot be freed or moved
+ * while the guest may reach them through the EPT/NPT.  Chapter 01 maps
+ * everything up front; chapter 02 replaces this with faults on demand.
+ */
+static int kvm_pin_slot(struct kvm_memory_slot *slot)
+{
+	long pinned;
+
+	slot->pages = kvcalloc(slot->npages, sizeof(*slot->pages), GFP_KERNEL_ACCOUNT);
+	if (!slot->pages)
+		return -ENOMEM;
+	pinned = pin_user_pages_fast(slot->userspace_addr, slot->npages,
+				     FOLL_WRITE | FOLL_LONGTERM, slot->pages);
+	if (pinned != slot->npages) {
+		if (pinned > 0)
+			unpin_user_pages(slot->pages, pinned);
+		kvfree(slot->pages);
+		slot->pages = NULL;
+		return pinned < 0 ? (int)pinned : -EFAULT;
+	}
+	atomic_long_add(slot->npages, &kvm_stat_pages);
+	return 0;
+}
+
+static void kvm_free_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
+{
+	kvm_arch_flush_memslot(kvm, slot);
+	unpin_user_pages_dirty_lock(slot->pages, slot->npages, true);
+	atomic_long_sub(slot->npages, &kvm_stat_pages);
+	kvfree(slot->pages);
+	kfree(slot);
+}
+
+static bool kvm_slot_overlaps(struct kvm *kvm, int id, gfn_t base, unsigned long npages)
+{
+	int i;
+
+	for (i = 0; i < KVM_USER_MEM_SLOTS; i++) {
+		struct kvm_memory_slot *s = kvm->memslots[i];
+
+		if (s && i != id && base < s->base_gfn + s->npages &&
+		    s->base_gfn < base + npages)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * kvm_set_memory_region - KVM_SET_USER_MEMORY_REGION.
+ *
+ * The checks, and the error each gives, are KVM's: misaligned or wrapping
+ * ranges and unknown flags -EINVAL, overlap -EEXIST.  Chapter 01 knows no
+ * flags (KVM_CAP_READONLY_MEM is not advertised) and cannot move a slot;
+ * size 0 deletes.  Linux: __kvm_set_memory_region().
+ */
+static int kvm_set_memory_region(struct kvm *kvm,
+				 const struct kvm_userspace_memory_region *mem)
+{
+	struct kvm_memory_slot *old, *slot;
+	unsigned long npages = mem->memory_size >> PAGE_SHIFT;
+	gfn_t base_gfn = mem->guest_phys_addr >> PAGE_SHIFT;
+	int id = mem->slot, r;
+
+	if (mem->flags)
+		return -EINVAL;
+	if ((mem->memory_size & (PAGE_SIZE - 1)) ||
+	    (mem->guest_phys_addr & (PAGE_SIZE - 1)) ||
+	    (mem->userspace_addr & (PAGE_SIZE - 1)) ||
+	    !access_ok((void __user *)(unsigned long)mem->userspace_addr, mem->memory_size))
+		return -EINVAL;
+	if (mem->slot >= KVM_USER_MEM_SLOTS)
+		return -EINVAL;
+	if (mem->guest_phys_addr + mem->memory_size < mem->guest_phys_addr)
+		return -EINVAL;
+
+	old = kvm->memslots[id];
+	if (!mem->memory_size) {		/* delete */
+		if (!old)
+			return -EINVAL;
+		kvm->memslots[id] = NULL;
+		kvm_free_memslot(kvm, old);
+		return 0;
+	}
+	if (old) {
+		/* Same range, same memory: nothing to do.  Anything else is a
+		 * move or a resize, which chapter 01 does not do. */
+		if (old->base_gfn == base_gfn && old->npages == npages &&
+		    old->userspace_addr == mem->userspace_addr)
+			return 0;
+		return -EINVAL;
+	}
+	if (kvm_slot_overlaps(kvm, id, base_gfn, npages))
+		return -EEXIST;
+
+	slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
+	if (!slot)
+		return -ENOMEM;
+	*slot = (struct kvm_memory_slot) {
+		.base_gfn = base_gfn,
+		.npages = npages,
+		.userspace_addr = mem->userspace_addr,
+		.flags = mem->flags,
+		.id = id,
+	};
+	r = kvm_pin_slot(slot);
+	if (r)
+		goto out_free;
+	r = kvm_arch_commit_memory_region(kvm, slot);
+	if (r)
+		goto out_unpin;
+	kvm->memslots[id] = slot;
+	return 0;
+
+out_unpin:
+	kvm_arch_flush_memslot(kvm, slot);
+	unpin_user_pages(slot->pages, slot->npages);
+	atomic_long_sub(slot->npages, &kvm_stat_pages);
+	kvfree(slot->pages);
+out_free:
+	kfree(slot);
+	return r;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The VM's life                                                            */
+/* ---------------------------------------------------------------------- */
+
+static void kvm_vcpu_destroy(struct kvm_vcpu *vcpu)
+{
+	kvm_arch_vcpu_destroy(vcpu);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+	atomic_long_dec(&kvm_stat_vcpus);
+}
+
+/**
+ * kvm_destroy_vm - free everything a VM owns, in reverse order of creation.
+ * Runs when the last fd of the VM is released.  Linux: kvm_destroy_vm().
+ */
+static void kvm_destroy_vm(struct kvm *kvm)
+{
+	struct mm_struct *mm = kvm->mm;
+	int i;
+
+	for (i = 0; i < kvm->created_vcpus; i++)
+		kvm_vcpu_destroy(kvm->vcpus[i]);
+	kvm->created_vcpus = 0;		/* no vCPU left to flush for */
+	for (i = 0; i < KVM_USER_MEM_SLOTS; i++)
+		if (kvm->memslots[i])
+			kvm_free_memslot(kvm, kvm->memslots[i]);
+	kvm_arch_destroy_vm(kvm);
+	kfree(kvm);
+	mmdrop(mm);
+	atomic_long_dec(&kvm_stat_vms);
+	module_put(kvm_vendor_module);
+}
+
+static void kvm_get_kvm(struct kvm *kvm)
+{
+	refcount_inc(&kvm->users_count);
+}
+
+static void kvm_put_kvm(struct kvm *kvm)
+{
+	if (refcount_dec_and_test(&kvm->users_count))
+		kvm_destroy_vm(kvm);
+}
+
+/* ---------------------------------------------------------------------- */
+/* vCPU fd                                                                  */
+/* ---------------------------------------------------------------------- */
+
+static int kvm_vcpu_release(struct inode *inode, struct file *filp)
+{
+	struct kvm_vcpu *vcpu = filp->private_data;
+
+	kvm_put_kvm(vcpu->kvm);
+	return 0;
+}
+
+/**
+ * kvm_vcpu_fault - the VMM touches its mapping of the vCPU fd.
+ * Page 0 is struct kvm_run, page 1 the PIO data page
+ * (KVM_PIO_PAGE_OFFSET); anything beyond is SIGBUS.  Linux: kvm_vcpu_fault().
+ */
+static vm_fault_t kvm_vcpu_fault(struct vm_fault *vmf)
+{
+	struct kvm_vcpu *vcpu = vmf->vma->vm_file->private_data;
+	struct page *page;
+
+	if (vmf->pgoff == 0)
+		page = virt_to_page(vcpu->run);
+	else if (vmf->pgoff == KVM_PIO_PAGE_OFFSET)
+		page = virt_to_page(vcpu->arch.pio_data);
+	else
+		return VM_FAULT_SIGBUS;
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct kvm_vcpu_vm_ops = {
+	.fault = kvm_vcpu_fault,
+};
+
+static int kvm_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	vma->vm_ops = &kvm_vcpu_vm_ops;
+	return 0;
+}
+
+/**
+ * kvm_vcpu_ioctl - ioctls on a vCPU fd.  Only the thread-safe part is
+ * here; the x86 ioctls (registers, CPUID, KVM_RUN) are in x86.c.
+ * Linux: kvm_vcpu_ioctl().
+ */
+static long kvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
+{
+	struct kvm_vcpu *vcpu = filp->private_data;
+	long r;
+
+	/* A vCPU belongs to the process that created its VM (KVM: -EIO). */
+	if (vcpu->kvm->mm != current->mm)
+		return -EIO;
+	if (ioctl == KVM_RUN && arg)
+		return -EINVAL;
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+	vcpu_load(vcpu);
+	if (ioctl == KVM_RUN)
+		r = kvm_arch_vcpu_ioctl_run(vcpu);
+	else
+		r = kvm_arch_vcpu_ioctl(filp, ioctl, arg);
+	vcpu_put(vcpu);
+	mutex_unlock(&vcpu->mutex);
+	return r;
+}
+
+static const struct file_operations kvm_vcpu_fops = {
+	.release	= kvm_vcpu_release,
+	.unlocked_ioctl	= kvm_vcpu_ioctl,
+	.mmap		= kvm_vcpu_mmap,
+	.llseek		= noop_llseek,
+};
+
+/**
+ * kvm_vm_ioctl_create_vcpu - KVM_CREATE_VCPU: a vCPU and its fd.
+ * Linux: kvm_vm_ioctl_create_vcpu().
+ */
+static int kvm_vm_ioctl_create_vcpu(struct kvm *kvm, unsigned long id)
+{
+	struct kvm_vcpu *vcpu;
+	char name[24];
+	int i, r;
+
+	if (id >= KVM_MAX_VCPU_IDS)
+		return -EINVAL;
+
+	mutex_lock(&kvm->lock);
+	if (kvm->created_vcpus >= KVM_MAX_VCPUS) {
+		r = -EINVAL;
+		goto out_unlock;
+	}
+	for (i = 0; i < kvm->created_vcpus; i++) {
+		if (kvm->vcpus[i]->vcpu_id == id) {
+			r = -EEXIST;
+			goto out_unlock;
+		}
+	}
+
+	vcpu = kzalloc(kvm_vcpu_size, GFP_KERNEL_ACCOUNT);
+	if (!vcpu) {
+		r = -ENOMEM;
+		goto out_unlock;
+	}
+	vcpu->kvm = kvm;
+	vcpu->vcpu_id = id;
+	vcpu->vcpu_idx = kvm->created_vcpus;
+	vcpu->cpu = -1;
+	mutex_init(&vcpu->mutex);
+	preempt_notifier_init(&vcpu->preempt_notifier, &kvm_preempt_ops);
+	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->run) {
+		r = -ENOMEM;
+		goto out_free_vcpu;
+	}
+	r = kvm_arch_vcpu_create(vcpu);
+	if (r)
+		goto out_free_run;
+
+	/* Publish before the fd exists: the fd may be closed at once. */
+	kvm->vcpus[kvm->created_vcpus++] = vcpu;
+	atomic_long_inc(&kvm_stat_vcpus);
+	kvm_get_kvm(kvm);
+	snprintf(name, sizeof(name), "kvm-vcpu:%lu", id);
+	r = anon_inode_getfd(name, &kvm_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
+	if (r < 0) {
+		kvm->vcpus[--kvm->created_vcpus] = NULL;
+		atomic_long_dec(&kvm_stat_vcpus);
+		mutex_unlock(&kvm->lock);
+		/* Cannot be the last reference: the caller's VM fd holds one. */
+		refcount_dec(&kvm->users_count);
+		kvm_arch_vcpu_destroy(vcpu);
+		goto out_free_run_unlocked;
+	}
+	mutex_unlock(&kvm->lock);
+	return r;
+
+out_free_run:
+	free_page((unsigned long)vcpu->run);
+out_free_vcpu:
+	kfree(vcpu);
+out_unlock:
+	mutex_unlock(&kvm->lock);
+	return r;
+
+out_free_run_unlocked:
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+	return r;
+}
+
+/* ---------------------------------------------------------------------- */
+/* VM fd                                                                    */
+/* ---------------------------------------------------------------------- */
+
+static int kvm_vm_release(struct inode *inode, struct file *filp)
+{
+	kvm_put_kvm(filp->private_data);
+	return 0;
+}
+
+/**
+ * kvm_vm_ioctl - ioctls on a VM fd.  Unknown ones go to x86.c, which
+ * answers -ENOTTY like KVM.  Linux: kvm_vm_ioctl().
+ */
+static long kvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
+{
+	struct kvm *kvm = filp->private_data;
+	void __user *argp = (void __user *)arg;
+	long r;
+
+	if (kvm->mm != current->mm)
+		return -EIO;
+
+	switch (ioctl) {
+	case KVM_CREATE_VCPU:
+		return kvm_vm_ioctl_create_vcpu(kvm, arg);
+	case KVM_SET_USER_MEMORY_REGION: {
+		struct kvm_userspace_memory_region mem;
+
+		if (copy_from_user(&mem, argp, sizeof(mem)))
+			return -EFAULT;
+		mutex_lock(&kvm->slots_lock);
+		r = kvm_set_memory_region(kvm, &mem);
+		mutex_unlock(&kvm->slots_lock);
+		return r;
+	}
+	case KVM_CHECK_EXTENSION:
+		return kvm_vm_ioctl_check_extension(kvm, arg);
+	default:
+		return kvm_arch_vm_ioctl(filp, ioctl, arg);
+	}
+}
+
+static const struct file_operations kvm_vm_fops = {
+	.release	= kvm_vm_release,
+	.unlocked_ioctl	= kvm_vm_ioctl,
+	.llseek		= noop_llseek,
+};
+
+/**
+ * kvm_dev_ioctl_create_vm - KVM_CREATE_VM.  Linux: kvm_dev_ioctl_create_vm().
+ */
+static int kvm_dev_ioctl_create_vm(unsigned long type)
+{
+	struct kvm *kvm;
+	int r;
+
+	if (type)	/* only the default VM type exists on x86 here */
+		return -EINVAL;
+	if (!try_module_get(kvm_vendor_module))
+		return -ENODEV;
+
+	kvm = kzalloc(sizeof(*kvm), GFP_KERNEL_ACCOUNT);
+	if (!kvm) {
+		r = -ENOMEM;
+		goto out_put_module;
+	}
+	mutex_init(&kvm->lock);
+	mutex_init(&kvm->slots_lock);
+	refcount_set(&kvm->users_count, 1);
+	kvm->mm = current->mm;
+	mmgrab(kvm->mm);
+	r = kvm_arch_init_vm(kvm, type);
+	if (r)
+		goto out_free;
+	atomic_long_inc(&kvm_stat_vms);
+
+	r = anon_inode_getfd("kvm-vm", &kvm_vm_fops, kvm, O_RDWR | O_CLOEXEC);
+	if (r < 0)
+		kvm_put_kvm(kvm);	/* frees it, and drops the module */
+	return r;
+
+out_free:
+	mmdrop(kvm->mm);
+	kfree(kvm);
+out_put_module:
+	module_put(kvm_vendor_module);
+	return r;
+}
+
+/**
+ * kvm_dev_ioctl - ioctls on /dev/minikvm itself ("system ioctls").
+ * Linux: kvm_dev_ioctl().
  */
 static long kvm_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 {
@@ -24,36 +600,130 @@ static long kvm_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long a
 		if (arg)
 			return -EINVAL;
 		return KVM_API_VERSION;
+	case KVM_CREATE_VM:
+		return kvm_dev_ioctl_create_vm(arg);
 	case KVM_CHECK_EXTENSION:
-		return 0;	/* nothing is implemented yet */
+		return kvm_vm_ioctl_check_extension(NULL, arg);
+	case KVM_GET_VCPU_MMAP_SIZE:
+		if (arg)
+			return -EINVAL;
+		/* struct kvm_run, then the PIO data page. */
+		return 2 * PAGE_SIZE;
 	default:
-		return -EINVAL;
+		return kvm_arch_dev_ioctl(filp, ioctl, arg);
 	}
 }
 
-static const struct file_operations kvm_chardev_ops = {
-	.owner		= THIS_MODULE,
+static struct file_operations kvm_chardev_ops = {
 	.unlocked_ioctl	= kvm_dev_ioctl,
 	.llseek		= noop_llseek,
 };
 
 static struct miscdevice kvm_dev = {
 	.minor	= MISC_DYNAMIC_MINOR,
-	.name	= "minikvm",
 	.fops	= &kvm_chardev_ops,
 };
 
-static int __init minikvm_init(void)
+/* ---------------------------------------------------------------------- */
+/* Bringing the hardware up and down                                        */
+/* ---------------------------------------------------------------------- */
+
+/* cpuhp callbacks run on the CPU concerned, for every online CPU at
+ * registration and for every CPU that comes online later. */
+static int kvm_online_cpu(unsigned int cpu)
 {
-	return misc_register(&kvm_dev);
+	return kvm_arch_hardware_enable();
 }
 
-static void __exit minikvm_exit(void)
+static int kvm_offline_cpu(unsigned int cpu)
+{
+	kvm_arch_hardware_disable();
+	return 0;
+}
+
+static int objects_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "vms %ld\nvcpus %ld\npages %ld\n",
+		   atomic_long_read(&kvm_stat_vms),
+		   atomic_long_read(&kvm_stat_vcpus),
+		   atomic_long_read(&kvm_stat_pages));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(objects);
+
+/* Refuse a device name that is already registered (e.g. the real KVM's
+ * /dev/kvm): misc_register() would fail with a sysfs warning instead. */
+static bool kvm_devname_taken(const char *name)
+{
+	char buf[64];
+	struct path path;
+
+	snprintf(buf, sizeof(buf), "/sys/class/misc/%s", name);
+	if (kern_path(buf, 0, &path))
+		return false;
+	path_put(&path);
+	return true;
+}
+
+/**
+ * kvm_init - called by the vendor module once its checks passed: enable
+ * the hardware on every CPU, then open for business.  The device appears
+ * only now, so it never exists without a vendor behind it.
+ * Linux: kvm_init().
+ */
+int kvm_init(unsigned int vcpu_size, struct module *module)
+{
+	int r;
+
+	if (kvm_devname_taken(devname)) {
+		pr_err("minikvm: /dev/%s already exists (is the real KVM loaded?)\n", devname);
+		return -EBUSY;
+	}
+	kvm_vcpu_size = vcpu_size;
+	kvm_vendor_module = module;
+
+	r = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "minikvm:online",
+			      kvm_online_cpu, kvm_offline_cpu);
+	if (r < 0)
+		return r;
+	kvm_cpuhp_state = r;
+
+	/* The device's owner is the vendor module, as in KVM: an open
+	 * /dev/minikvm pins minikvm-intel/minikvm-amd. */
+	kvm_chardev_ops.owner = module;
+	kvm_dev.name = devname;
+	r = misc_register(&kvm_dev);
+	if (r) {
+		pr_err("minikvm: cannot register /dev/%s: %d\n", devname, r);
+		cpuhp_remove_state(kvm_cpuhp_state);
+		return r;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kvm_init);
+
+/** The reverse of kvm_init().  Linux: kvm_exit(). */
+void kvm_exit(void)
 {
 	misc_deregister(&kvm_dev);
+	cpuhp_remove_state(kvm_cpuhp_state);
+}
+EXPORT_SYMBOL_GPL(kvm_exit);
+
+static int __init minikvm_core_init(void)
+{
+	/* Turn the scheduler's preempt-notifier hooks on (a static key). */
+	preempt_notifier_inc();
+	kvm_debugfs_dir = debugfs_create_dir("minikvm", NULL);
+	debugfs_create_file("objects", 0444, kvm_debugfs_dir, NULL, &objects_fops);
+	return 0;
 }
 
-module_init(minikvm_init);
-module_exit(minikvm_exit);
-MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("minikvm: a teaching re-implementation of KVM");
+static void __exit minikvm_core_exit(void)
+{
+	debugfs_remove_recursive(kvm_debugfs_dir);
+	preempt_notifier_dec();
+}
+
+module_init(minikvm_core_init);
+module_exit(minikvm_core_exit);

@@ -553,7 +553,12 @@ static void dump_vmcb(struct kvm_vcpu *vcpu)
 static int svm_handle_exit(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_svm *svm = to_svm(vcpu);
-	u64 code = svm->vmcb->control.exit_code;
+	/*
+	 * EXITCODE is 64 bits wide, but every code fits in 32 and
+	 * VMEXIT_INVALID (-1) reaches us as 0xffffffff from QEMU, which
+	 * writes the low half only; Linux 6.1 reads it as 32 bits too.
+	 */
+	u32 code = svm->vmcb->control.exit_code;
 
 	switch (code) {
 	case SVM_EXIT_ERR:

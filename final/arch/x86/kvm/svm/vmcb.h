@@ -194,7 +194,7 @@ static_assert(offsetof(struct vmcb, save.g_pat) == 0x668);
 #define SVM_EXIT_MWAIT		0x08b
 #define SVM_EXIT_XSETBV		0x08d
 #define SVM_EXIT_NPF		0x400
-#define SVM_EXIT_ERR		-1ULL	/* VMEXIT_INVALID: VMRUN refused the state */
+#define SVM_EXIT_ERR		0xffffffffu	/* VMEXIT_INVALID (-1), as its low 32 bits */
 
 /** IOIO exit_info_1.  APM Vol. 2, 15.10.2, Figure 15-2. */
 #define SVM_IOIO_TYPE_IN	BIT(0)

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/**
+ * @file vmcb.h
+ * @brief The Virtual Machine Control Block: one 4 KiB page per vCPU that
+ * VMRUN reads the guest from and #VMEXIT writes it back to.
+ *
+ * AMD64 Architecture Programmer's Manual Vol. 2 (pub. 24593), Appendix B,
+ * "Layout of VMCB": Table B-1 (control area, offsets 0x000-0x3ff) and
+ * Table B-2 (state save area, from 0x400).  Byte offsets in the comments
+ * are from the start of the VMCB; the static_asserts check them.
+ * Linux: arch/x86/include/asm/svm.h.
+ */
+#ifndef MINIKVM_VMCB_H
+#define MINIKVM_VMCB_H
+
+#include <linux/build_bug.h>
+#include <linux/types.h>
+
+/** Control area.  APM Vol. 2, Table B-1. */
+struct vmcb_control_area {
+	u32 intercept_cr;		/* +0x000 reads 15:0, writes 31:16 */
+	u32 intercept_dr;		/* +0x004 reads 15:0, writes 31:16 */
+	u32 intercept_exceptions;	/* +0x008 one bit per vector */
+	u32 intercept_misc1;		/* +0x00c INTERCEPT_* below */
+#define  INTERCEPT_INTR		BIT(0)
+#define  INTERCEPT_NMI		BIT(1)
+#define  INTERCEPT_SMI		BIT(2)
+#define  INTERCEPT_INIT		BIT(3)
+#define  INTERCEPT_CPUID	BIT(18)
+#define  INTERCEPT_INVD		BIT(22)
+#define  INTERCEPT_HLT		BIT(24)
+#define  INTERCEPT_INVLPGA	BIT(26)
+#define  INTERCEPT_IOIO_PROT	BIT(27)
+#define  INTERCEPT_MSR_PROT	BIT(28)
+#define  INTERCEPT_TASK_SWITCH	BIT(29)
+#define  INTERCEPT_SHUTDOWN	BIT(31)
+	u32 intercept_misc2;		/* +0x010 */
+#define  INTERCEPT_VMRUN	BIT(0)	/* must be set, or VMRUN fails */
+#define  INTERCEPT_VMMCALL	BIT(1)
+#define  INTERCEPT_VMLOAD	BIT(2)
+#define  INTERCEPT_VMSAVE	BIT(3)
+#define  INTERCEPT_STGI		BIT(4)
+#define  INTERCEPT_CLGI		BIT(5)
+#define  INTERCEPT_SKINIT	BIT(6)
+#define  INTERCEPT_RDTSCP	BIT(7)
+#define  INTERCEPT_MONITOR	BIT(10)
+#define  INTERCEPT_MWAIT	BIT(11)
+#define  INTERCEPT_XSETBV	BIT(13)
+	u32 intercept_misc3;		/* +0x014 */
+	u8 reserved_1[0x3c - 0x18];	/* +0x018 */
+	u16 pause_filter_thresh;	/* +0x03c */
+	u16 pause_filter_count;		/* +0x03e */
+	u64 iopm_base_pa;		/* +0x040 I/O permission map, 12 KiB */
+	u64 msrpm_base_pa;		/* +0x048 MSR permission map, 8 KiB */
+	u64 tsc_offset;			/* +0x050 */
+	u32 asid;			/* +0x058 guest address-space ID, never 0 */
+	u8 tlb_ctl;			/* +0x05c */
+#define  TLB_CONTROL_DO_NOTHING		0
+#define  TLB_CONTROL_FLUSH_ALL_ASID	1	/* every ASID: always supported */
+	u8 reserved_2[3];		/* +0x05d */
+	u32 int_ctl;			/* +0x060 virtual interrupt control */
+#define  V_INTR_MASKING_MASK	BIT(24)	/* host RFLAGS.IF masks physical interrupts */
+	u32 int_vector;			/* +0x064 */
+	u32 int_state;			/* +0x068 interrupt shadow */
+	u8 reserved_3[4];		/* +0x06c */
+	u64 exit_code;			/* +0x070 SVM_EXIT_* (svm.h) */
+	u64 exit_info_1;		/* +0x078 */
+	u64 exit_info_2;		/* +0x080 */
+	u32 exit_int_info;		/* +0x088 event being delivered at exit */
+	u32 exit_int_info_err;		/* +0x08c */
+	u64 nested_ctl;			/* +0x090 */
+#define  SVM_NESTED_CTL_NP_ENABLE	BIT(0)
+	u64 avic_vapic_bar;		/* +0x098 */
+	u64 ghcb_gpa;			/* +0x0a0 */
+	u32 event_inj;			/* +0x0a8 event to inject at VMRUN */
+#define  SVM_EVTINJ_VEC_MASK		0xff
+#define  SVM_EVTINJ_TYPE_EXEPT		(3 << 8)
+#define  SVM_EVTINJ_VALID_ERR		BIT(11)
+#define  SVM_EVTINJ_VALID		BIT(31)
+	u32 event_inj_err;		/* +0x0ac */
+	u64 nested_cr3;			/* +0x0b0 root of the NPT */
+	u64 virt_ext;			/* +0x0b8 */
+	u32 clean;			/* +0x0c0 VMCB clean bits: 0 = reload all */
+	u32 reserved_5;			/* +0x0c4 */
+	u64 next_rip;			/* +0x0c8 only with NRIP save */
+	u8 insn_len;			/* +0x0d0 only with decode assists */
+	u8 insn_bytes[15];		/* +0x0d1 */
+	u8 reserved_6[0x400 - 0x0e0];	/* +0x0e0 */
+} __packed;
+
+/** A segment in the save area.  APM Vol. 2, 15.5.1 and Table B-2. */
+struct vmcb_seg {
+	u16 selector;			/* +0x0 */
+	u16 attrib;			/* +0x2 descriptor bits 47:40 and 55:52, packed */
+#define  SVM_SELECTOR_TYPE_MASK		0x00f
+#define  SVM_SELECTOR_S_SHIFT		4
+#define  SVM_SELECTOR_DPL_SHIFT		5
+#define  SVM_SELECTOR_P_SHIFT		7
+#define  SVM_SELECTOR_AVL_SHIFT		8
+#define  SVM_SELECTOR_L_SHIFT		9
+#define  SVM_SELECTOR_DB_SHIFT		10
+#define  SVM_SELECTOR_G_SHIFT		11
+	u32 limit;			/* +0x4 */
+	u64 base;			/* +0x8 */
+} __packed;
+
+/** State save area.  APM Vol. 2, Table B-2 (offsets from the VMCB start). */
+struct vmcb_save_area {
+	struct vmcb_seg es;		/* +0x400 */
+	struct vmcb_seg cs;		/* +0x410 */
+	struct vmcb_seg ss;		/* +0x420 */
+	struct vmcb_seg ds;		/* +0x430 */
+	struct vmcb_seg fs;		/* +0x440 */
+	struct vmcb_seg gs;		/* +0x450 */
+	struct vmcb_seg gdtr;		/* +0x460 */
+	struct vmcb_seg ldtr;		/* +0x470 */
+	struct vmcb_seg idtr;		/* +0x480 */
+	struct vmcb_seg tr;		/* +0x490 */
+	u8 reserved_1[0x4cb - 0x4a0];	/* +0x4a0 */
+	u8 cpl;				/* +0x4cb */
+	u8 reserved_2[4];		/* +0x4cc */
+	u64 efer;			/* +0x4d0 SVME must be set */
+	u8 reserved_3[0x548 - 0x4d8];	/* +0x4d8 */
+	u64 cr4;			/* +0x548 */
+	u64 cr3;			/* +0x550 */
+	u64 cr0;			/* +0x558 */
+	u64 dr7;			/* +0x560 */
+	u64 dr6;			/* +0x568 */
+	u64 rflags;			/* +0x570 */
+	u64 rip;			/* +0x578 */
+	u8 reserved_4[0x5d8 - 0x580];	/* +0x580 */
+	u64 rsp;			/* +0x5d8 */
+	u8 reserved_5[0x5f8 - 0x5e0];	/* +0x5e0 */
+	u64 rax;			/* +0x5f8 */
+	u64 star;			/* +0x600 */
+	u64 lstar;			/* +0x608 */
+	u64 cstar;			/* +0x610 */
+	u64 sfmask;			/* +0x618 */
+	u64 kernel_gs_base;		/* +0x620 */
+	u64 sysenter_cs;		/* +0x628 */
+	u64 sysenter_esp;		/* +0x630 */
+	u64 sysenter_eip;		/* +0x638 */
+	u64 cr2;			/* +0x640 */
+	u8 reserved_6[0x668 - 0x648];	/* +0x648 */
+	u64 g_pat;			/* +0x668 guest PAT, used with NPT */
+	u64 dbgctl;			/* +0x670 */
+	u8 reserved_7[0x1000 - 0x678];	/* +0x678 to the end of the page */
+} __packed;
+
+/** The whole VMCB: one naturally aligned page. */
+struct vmcb {
+	struct vmcb_control_area control;
+	struct vmcb_save_area save;
+} __packed;
+
+static_assert(sizeof(struct vmcb_control_area) == 0x400);
+static_assert(sizeof(struct vmcb_seg) == 16);
+static_assert(sizeof(struct vmcb) == 0x1000);
+static_assert(offsetof(struct vmcb, control.exit_code) == 0x070);
+static_assert(offsetof(struct vmcb, control.nested_cr3) == 0x0b0);
+static_assert(offsetof(struct vmcb, control.next_rip) == 0x0c8);
+static_assert(offsetof(struct vmcb, save.efer) == 0x4d0);
+static_assert(offsetof(struct vmcb, save.cr4) == 0x548);
+static_assert(offsetof(struct vmcb, save.rsp) == 0x5d8);
+static_assert(offsetof(struct vmcb, save.rax) == 0x5f8);
+static_assert(offsetof(struct vmcb, save.cr2) == 0x640);
+static_assert(offsetof(struct vmcb, save.g_pat) == 0x668);
+
+/** #VMEXIT codes.  APM Vol. 2, Appendix C, Table C-1. */
+#define SVM_EXIT_READ_CR0	0x000
+#define SVM_EXIT_EXCP_BASE	0x040	/* + vector */
+#define SVM_EXIT_INTR		0x060
+#define SVM_EXIT_NMI		0x061
+#define SVM_EXIT_SMI		0x062
+#define SVM_EXIT_INIT		0x063
+#define SVM_EXIT_VINTR		0x064
+#define SVM_EXIT_CPUID		0x072
+#define SVM_EXIT_INVD		0x076
+#define SVM_EXIT_HLT		0x078
+#define SVM_EXIT_INVLPGA	0x07a
+#define SVM_EXIT_IOIO		0x07b
+#define SVM_EXIT_MSR		0x07c
+#define SVM_EXIT_TASK_SWITCH	0x07d
+#define SVM_EXIT_SHUTDOWN	0x07f
+#define SVM_EXIT_VMRUN		0x080
+#define SVM_EXIT_VMMCALL	0x081
+#define SVM_EXIT_VMLOAD		0x082
+#define SVM_EXIT_VMSAVE		0x083
+#define SVM_EXIT_STGI		0x084
+#define SVM_EXIT_CLGI		0x085
+#define SVM_EXIT_SKINIT		0x086
+#define SVM_EXIT_RDTSCP		0x087
+#define SVM_EXIT_MONITOR	0x08a
+#define SVM_EXIT_MWAIT		0x08b
+#define SVM_EXIT_XSETBV		0x08d
+#define SVM_EXIT_NPF		0x400
+#define SVM_EXIT_ERR		0xffffffffu	/* VMEXIT_INVALID (-1), as its low 32 bits */
+
+/** IOIO exit_info_1.  APM Vol. 2, 15.10.2, Figure 15-2. */
+#define SVM_IOIO_TYPE_IN	BIT(0)
+#define SVM_IOIO_STR		BIT(2)
+#define SVM_IOIO_REP		BIT(3)
+#define SVM_IOIO_SIZE_SHIFT	4	/* bits 6:4: 1, 2 or 4 bytes, one-hot */
+#define SVM_IOIO_SIZE_MASK	(7 << SVM_IOIO_SIZE_SHIFT)
+#define SVM_IOIO_PORT_SHIFT	16
+
+/** Sizes of the permission maps.  APM Vol. 2, 15.10.1 and 15.11. */
+#define IOPM_SIZE		(3 * PAGE_SIZE)
+#define MSRPM_SIZE		(2 * PAGE_SIZE)
+
+#endif

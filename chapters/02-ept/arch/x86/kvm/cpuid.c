@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/**
+ * @file cpuid.c
+ * @brief What the guest sees when it executes CPUID.
+ *
+ * CPUID always exits on VMX and we intercept it on SVM, so the guest sees
+ * exactly the table the VMM gave with KVM_SET_CPUID2.  The VMM builds that
+ * table from KVM_GET_SUPPORTED_CPUID: the host's values with what we
+ * cannot virtualize taken out.  Linux: arch/x86/kvm/cpuid.c.
+ */
+#include <linux/kvm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/processor.h>
+
+#include <minikvm/kvm_host.h>
+
+/* Feature bits (Intel SDM Vol. 2A, CPUID, Tables 3-10/3-11; AMD APM Vol. 3,
+ * appendix E.4.2). */
+#define CPUID1_ECX_VMX		BIT(5)
+#define CPUID1_ECX_HYPERVISOR	BIT(31)	/* reserved by the CPU for us */
+#define CPUID_8000_0001_ECX_SVM	BIT(2)
+
+/** Basic leaves we pass through; above this a guest sees zeros. */
+#define MAX_BASIC_LEAF		0x0d
+/** Leaves whose ECX selects a sub-leaf, and how many we report. */
+static const struct { u32 leaf, nr_subleaves; } indexed_leaves[] = {
+	{ 0x04, 4 },	/* deterministic cache parameters */
+	{ 0x07, 1 },	/* structured extended features */
+	{ 0x0b, 2 },	/* extended topology */
+	{ 0x0d, 2 },	/* XSAVE state */
+};
+
+/*
+ * Take out what we do not virtualize: VMX and SVM (no nested guests),
+ * and say "you are a guest" with the hypervisor bit.
+ * Linux: kvm_set_cpu_caps() + __do_cpuid_func().
+ */
+static void filter_entry(struct kvm_cpuid_entry2 *e)
+{
+	switch (e->function) {
+	case 0x01:
+		e->ecx &= ~CPUID1_ECX_VMX;
+		e->ecx |= CPUID1_ECX_HYPERVISOR;
+		break;
+	case 0x80000001:
+		e->ecx &= ~CPUID_8000_0001_ECX_SVM;
+		break;
+	case 0x8000000a:	/* SVM features: none for the guest */
+		e->eax = e->ebx = e->ecx = e->edx = 0;
+		break;
+	}
+}
+
+static u32 subleaves_of(u32 leaf)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(indexed_leaves); i++)
+		if (indexed_leaves[i].leaf == leaf)
+			return indexed_leaves[i].nr_subleaves;
+	return 0;
+}
+
+/* Append leaf/subleaf, filtered; false when @max entries are used up. */
+static bool add_entry(struct kvm_cpuid_entry2 *out, u32 *n, u32 max, u32 leaf, u32 index, u32 flags)
+{
+	struct kvm_cpuid_entry2 *e;
+
+	if (*n >= max)
+		return false;
+	e = &out[(*n)++];
+	memset(e, 0, sizeof(*e));
+	e->function = leaf;
+	e->index = index;
+	e->flags = flags;
+	cpuid_count(leaf, index, &e->eax, &e->ebx, &e->ecx, &e->edx);
+	filter_entry(e);
+	return true;
+}
+
+/* Fill @out with the supported leaves; -E2BIG when @max is too small. */
+static int fill_supported_cpuid(struct kvm_cpuid_entry2 *out, u32 max, u32 *n)
+{
+	u32 leaf, sub, nsub, max_basic, max_ext;
+
+	*n = 0;
+	max_basic = min_t(u32, cpuid_eax(0), MAX_BASIC_LEAF);
+	max_ext = cpuid_eax(0x80000000);
+
+	for (leaf = 0; leaf <= max_basic; leaf++) {
+		nsub = subleaves_of(leaf);
+		if (!nsub) {
+			if (!add_entry(out, n, max, leaf, 0, 0))
+				return -E2BIG;
+			continue;
+		}
+		for (sub = 0; sub < nsub; sub++)
+			if (!add_entry(out, n, max, leaf, sub,
+				       KVM_CPUID_FLAG_SIGNIFCANT_INDEX))
+				return -E2BIG;
+	}
+	/* Basic leaf 0 must admit to no more than we give. */
+	out[0].eax = max_basic;
+
+	for (leaf = 0x80000000; leaf <= max_ext && leaf <= 0x80000021; leaf++)
+		if (!add_entry(out, n, max, leaf, 0, 0))
+			return -E2BIG;
+	return 0;
+}
+
+/**
+ * kvm_dev_ioctl_get_cpuid - KVM_GET_SUPPORTED_CPUID.
+ * The caller says in nent how many entries fit; too few is -E2BIG, as in
+ * KVM, and on success nent says how many were written.
+ * Linux: kvm_dev_ioctl_get_cpuid().
+ */
+int kvm_dev_ioctl_get_cpuid(struct kvm_cpuid2 __user *ucpuid)
+{
+	struct kvm_cpuid2 hdr;
+	struct kvm_cpuid_entry2 *entries;
+	u32 n;
+	int r;
+
+	if (copy_from_user(&hdr, ucpuid, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.nent < 1)
+		return -E2BIG;
+	hdr.nent = min_t(u32, hdr.nent, KVM_MAX_CPUID_ENTRIES);
+
+	entries = kvcalloc(hdr.nent, sizeof(*entries), GFP_KERNEL);
+	if (!entries)
+		return -ENOMEM;
+	r = fill_supported_cpuid(entries, hdr.nent, &n);
+	if (r)
+		goto out;
+	r = -EFAULT;
+	hdr.nent = n;
+	if (copy_to_user(ucpuid, &hdr, sizeof(hdr)) ||
+	    copy_to_user(ucpuid->entries, entries, n * sizeof(*entries)))
+		goto out;
+	r = 0;
+out:
+	kvfree(entries);
+	return r;
+}
+
+/**
+ * kvm_vcpu_ioctl_set_cpuid2 - KVM_SET_CPUID2: the table this vCPU's
+ * CPUID answers from.  Linux: kvm_vcpu_ioctl_set_cpuid2().
+ */
+int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *ucpuid)
+{
+	struct kvm_cpuid2 hdr;
+	struct kvm_cpuid_entry2 *entries = NULL;
+
+	if (copy_from_user(&hdr, ucpuid, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.nent > KVM_MAX_CPUID_ENTRIES)
+		return -E2BIG;
+	if (hdr.nent) {
+		entries = vmemdup_user(ucpuid->entries, hdr.nent * sizeof(*entries));
+		if (IS_ERR(entries))
+			return PTR_ERR(entries);
+	}
+	kvfree(vcpu->arch.cpuid_entries);
+	vcpu->arch.cpuid_entries = entries;
+	vcpu->arch.cpuid_nent = hdr.nent;
+	return 0;
+}
+
+static struct kvm_cpuid_entry2 *kvm_find_cpuid_entry(struct kvm_vcpu *vcpu, u32 function, u32 index)
+{
+	int i;
+
+	for (i = 0; i < vcpu->arch.cpuid_nent; i++) {
+		struct kvm_cpuid_entry2 *e = &vcpu->arch.cpuid_entries[i];
+
+		if (e->function == function &&
+		    (!(e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) || e->index == index))
+			return e;
+	}
+	return NULL;
+}
+
+/**
+ * kvm_emulate_cpuid - the guest executed CPUID: answer from the table.
+ * A leaf the table lacks reads as zeros.  (KVM goes further and, as Intel
+ * CPUs do, answers an out-of-range leaf with the highest basic leaf.)
+ * Linux: kvm_emulate_cpuid() + kvm_cpuid().
+ */
+int kvm_emulate_cpuid(struct kvm_vcpu *vcpu)
+{
+	u32 function = kvm_register_read(vcpu, VCPU_REGS_RAX);
+	u32 index = kvm_register_read(vcpu, VCPU_REGS_RCX);
+	struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, function, index);
+
+	/* CPUID writes 32-bit registers, clearing bits 63:32. */
+	kvm_register_write(vcpu, VCPU_REGS_RAX, e ? e->eax : 0);
+	kvm_register_write(vcpu, VCPU_REGS_RBX, e ? e->ebx : 0);
+	kvm_register_write(vcpu, VCPU_REGS_RCX, e ? e->ecx : 0);
+	kvm_register_write(vcpu, VCPU_REGS_RDX, e ? e->edx : 0);
+	return kvm_skip_emulated_instruction(vcpu);
+}
+EXPORT_SYMBOL_GPL(kvm_emulate_cpuid);

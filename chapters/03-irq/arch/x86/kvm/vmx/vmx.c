@@ -1,0 +1,1051 @@
+// SPDX-License-Identifier: GPL-2.0
+/**
+ * @file vmx.c
+ * @brief minikvm-intel.ko: Intel VMX with EPT and unrestricted guest.
+ *
+ * Intel SDM Vol. 3C (order no. 326019), chapters 24-29.  The pieces, in
+ * the order a guest meets them:
+ *   - capabilities: the VMX MSRs say which controls may or must be set
+ *     (Appendix A), which we check once at load;
+ *   - VMXON on every CPU (24.7), with CR4.VMXE and the fixed CR0/CR4 bits;
+ *   - a VMCS per vCPU, made current with VMPTRLD on the CPU that runs the
+ *     vCPU and VMCLEARed before it may be loaded on another (25.1, 25.11);
+ *   - controls, host state and guest state written with VMWRITE (vmcs.h);
+ *   - VMLAUNCH/VMRESUME and the VM exit (vmenter.S), exit reasons
+ *     (Appendix C), one handler each, most of them calling into x86.c.
+ * We require EPT and unrestricted guest, so a guest may run in real mode
+ * and we never shadow its page tables.
+ *
+ * Linux: arch/x86/kvm/vmx/vmx.c.
+ */
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <asm/desc.h>
+#include <asm/msr-index.h>
+#include <asm/processor.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+
+#include <minikvm/kvm_host.h>
+#include "vmcs.h"
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("minikvm: Intel VMX backend");
+
+/* CPUID.1:ECX (SDM Vol. 2A, Table 3-10). */
+#define CPUID1_ECX_VMX		BIT(5)
+/* Vectors we intercept: #AC, which a guest could otherwise use to trap a
+ * CPU in an endless microcode loop (CVE-2015-5307), to reflect it back. */
+#define AC_VECTOR		17
+
+/** The VMX view of a vCPU.  Linux: struct vcpu_vmx + struct loaded_vmcs. */
+struct vcpu_vmx {
+	struct kvm_vcpu vcpu;		/* first: the core allocates vcpu_size */
+	struct vmcs_hdr *vmcs;		/* the VMCS region, one page */
+	int cpu;			/* CPU the VMCS is active on, or -1 */
+	bool launched;			/* VMLAUNCH done since the last VMCLEAR */
+	bool fail;			/* the last entry failed (VMfail) */
+	u32 exit_reason;
+	struct list_head loaded_vmcss_on_cpu_link;
+	unsigned long host_cr3, host_cr4;	/* what HOST_CR3/4 hold */
+	u32 entry_ctls;			/* VM_ENTRY_CONTROLS, IA-32e bit varies */
+};
+
+/* First 8 bytes of a VMXON region or VMCS: revision id, abort indicator
+ * (SDM 25.2, Table 25-1).  The rest is the CPU's own business. */
+struct vmcs_hdr {
+	u32 revision_id;
+	u32 abort;
+};
+
+/** What the VMX MSRs allowed, computed once.  Linux: struct vmcs_config. */
+static struct vmcs_config {
+	u32 revision_id;
+	u32 size;
+	u32 pin_based;
+	u32 cpu_based;
+	u32 cpu_based_2nd;
+	u32 vmexit_ctrl;
+	u32 vmentry_ctrl;
+	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	u64 ept_cap;
+} vmcs_config;
+
+static DEFINE_PER_CPU(struct vmcs_hdr *, vmxarea);	/* VMXON region */
+static DEFINE_PER_CPU(struct vmcs_hdr *, current_vmcs);	/* last VMPTRLD */
+static DEFINE_PER_CPU(struct list_head, loaded_vmcss_on_cpu);
+
+int __vmx_vcpu_run(unsigned long *regs, bool launched);
+extern char vmx_vmexit[];
+
+static inline struct vcpu_vmx *to_vmx(struct kvm_vcpu *vcpu)
+{
+	return container_of(vcpu, struct vcpu_vmx, vcpu);
+}
+
+/* ---------------------------------------------------------------------- */
+/* VMX instructions                                                         */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * Every VMX instruction reports failure in RFLAGS (SDM 31.2): CF=1
+ * "VMfailInvalid" (no current VMCS), ZF=1 "VMfailValid" (the reason is in
+ * VM_INSTRUCTION_ERROR).  "jna" catches both.
+ */
+
+static __always_inline unsigned long vmcs_readl(unsigned long field)
+{
+	unsigned long value;
+
+	asm volatile("vmread %1, %0" : "=rm"(value) : "r"(field) : "cc");
+	return value;
+}
+
+static __always_inline u32 vmcs_read32(unsigned long field)
+{
+	return vmcs_readl(field);
+}
+
+static void vmwrite_error(unsigned long field, unsigned long value)
+{
+	pr_err_ratelimited("minikvm-intel: VMWRITE of %lx to field 0x%lx failed, instruction error %u\n",
+			   value, field, vmcs_read32(VM_INSTRUCTION_ERROR));
+}
+
+static __always_inline void vmcs_writel(unsigned long field, unsigned long value)
+{
+	asm goto("vmwrite %1, %0\n\t"
+		 "jna %l[fail]" :: "r"(field), "rm"(value) : "cc" : fail);
+	return;
+fail:
+	vmwrite_error(field, value);
+}
+
+static int vmcs_clear(struct vmcs_hdr *vmcs)
+{
+	u64 pa = __pa(vmcs);
+
+	asm goto("vmclear %0\n\tjna %l[fail]" :: "m"(pa) : "cc", "memory" : fail);
+	return 0;
+fail:
+	pr_err("minikvm-intel: VMCLEAR of %llx failed\n", pa);
+	return -EIO;
+}
+
+static int vmcs_load(struct vmcs_hdr *vmcs)
+{
+	u64 pa = __pa(vmcs);
+
+	asm goto("vmptrld %0\n\tjna %l[fail]" :: "m"(pa) : "cc", "memory" : fail);
+	return 0;
+fail:
+	pr_err("minikvm-intel: VMPTRLD of %llx failed\n", pa);
+	return -EIO;
+}
+
+/** INVEPT (SDM Vol. 3C, 30.3): drop translations derived from an EPTP. */
+static void invept(unsigned long type, u64 eptp)
+{
+	struct { u64 eptp, reserved; } desc = { eptp, 0 };
+
+	asm volatile("invept %0, %1" :: "m"(desc), "r"(type) : "cc", "memory");
+}
+
+/* ---------------------------------------------------------------------- */
+/* Capabilities                                                             */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * A control MSR's low half has a 1 for every control that must be 1, its
+ * high half a 1 for every control that may be 1 (SDM Appendix A.3-A.5).
+ * Take what we need (@min), what we would like (@opt), and say exactly
+ * which needed bits the CPU cannot set.  Linux: adjust_vmx_controls().
+ */
+static int adjust_vmx_controls(const char *name, u32 min, u32 opt, u32 msr, u32 *result)
+{
+	u32 lo, hi, ctl;
+
+	rdmsr(msr, lo, hi);
+	ctl = ((min | opt) & hi) | lo;
+	if (min & ~ctl) {
+		pr_err("minikvm-intel: %s: the CPU cannot set the needed bits %08x (MSR %x allows %08x)\n",
+		       name, min & ~ctl, msr, hi);
+		return -EIO;
+	}
+	*result = ctl;
+	return 0;
+}
+
+/** Read and check the VMX capability MSRs.  Linux: setup_vmcs_config(). */
+static int setup_vmcs_config(struct vmcs_config *c)
+{
+	u64 basic;
+	bool true_ctls;
+	int r;
+
+	rdmsrl(MSR_IA32_VMX_BASIC, basic);
+	c->revision_id = basic & 0x7fffffff;		/* bits 30:0 */
+	c->size = (basic >> 32) & 0x1fff;		/* bits 44:32 */
+	if (((basic >> 50) & 0xf) != VMX_EPTP_MT_WB) {	/* bits 53:50 */
+		pr_err("minikvm-intel: VMCS memory type is not write-back\n");
+		return -EIO;
+	}
+	/* Bit 55: the TRUE_* MSRs exist and let default-1 controls be 0. */
+	true_ctls = basic & BIT_ULL(55);
+
+	r = adjust_vmx_controls("pin-based controls",
+			PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING, 0,
+			true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
+			&c->pin_based);
+	r = r ?: adjust_vmx_controls("processor-based controls",
+			CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
+			CPU_BASED_MOV_DR_EXITING | CPU_BASED_MWAIT_EXITING |
+			CPU_BASED_MONITOR_EXITING | CPU_BASED_ACTIVATE_SECONDARY, 0,
+			true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS,
+			&c->cpu_based);
+	r = r ?: adjust_vmx_controls("secondary controls",
+			SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST, 0,
+			MSR_IA32_VMX_PROCBASED_CTLS2, &c->cpu_based_2nd);
+	r = r ?: adjust_vmx_controls("VM-exit controls",
+			VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
+			VM_EXIT_LOAD_IA32_EFER, 0,
+			true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS,
+			&c->vmexit_ctrl);
+	r = r ?: adjust_vmx_controls("VM-entry controls",
+			VM_ENTRY_LOAD_IA32_EFER, VM_ENTRY_IA32E_MODE,
+			true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS,
+			&c->vmentry_ctrl);
+	if (r)
+		return r;
+	/* With EPT we never want CR3 accesses to exit, if the CPU allows. */
+	c->cpu_based &= ~(CPU_BASED_CR3_LOAD_EXITING | CPU_BASED_CR3_STORE_EXITING);
+	{
+		u32 lo, hi;
+
+		rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS, lo, hi);
+		c->cpu_based |= lo;	/* unless they are default-1 and fixed */
+	}
+	c->vmentry_ctrl &= ~VM_ENTRY_IA32E_MODE;	/* set per vCPU, from EFER.LMA */
+
+	rdmsrl(MSR_IA32_VMX_EPT_VPID_CAP, c->ept_cap);
+	if (!(c->ept_cap & VMX_EPT_PAGE_WALK_4_BIT) || !(c->ept_cap & VMX_EPTP_WB_BIT) ||
+	    !(c->ept_cap & VMX_EPT_INVEPT_BIT)) {
+		pr_err("minikvm-intel: EPT lacks a 4-level walk, write-back tables or INVEPT (cap %llx)\n",
+		       c->ept_cap);
+		return -EIO;
+	}
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, c->cr0_fixed0);
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, c->cr0_fixed1);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, c->cr4_fixed0);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, c->cr4_fixed1);
+	return 0;
+}
+
+/*
+ * Can this CPU do what we need?  Each refusal is one dmesg line that says
+ * why.  Linux: kvm_is_vmx_supported() + setup_vmcs_config().
+ */
+static int vmx_check_processor(void)
+{
+	u64 feat;
+
+	if (!(cpuid_ecx(1) & CPUID1_ECX_VMX)) {
+		pr_err("minikvm-intel: this CPU has no VMX (CPUID.1:ECX[5])\n");
+		return -ENODEV;
+	}
+	/* IA32_FEATURE_CONTROL (SDM 24.7): once the firmware locks it,
+	 * VMXON outside SMX works only if bit 2 was set. */
+	rdmsrl(MSR_IA32_FEAT_CTL, feat);
+	if (!(feat & FEAT_CTL_LOCKED) || !(feat & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX)) {
+		pr_err("minikvm-intel: VMX is disabled by the firmware (IA32_FEATURE_CONTROL = %llx)\n", feat);
+		return -ENODEV;
+	}
+	if (setup_vmcs_config(&vmcs_config))
+		return -ENODEV;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* VMXON on a CPU                                                           */
+/* ---------------------------------------------------------------------- */
+
+static struct vmcs_hdr *alloc_vmcs(int cpu)
+{
+	struct page *page = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO, 0);
+	struct vmcs_hdr *vmcs;
+
+	if (!page)
+		return NULL;
+	vmcs = page_address(page);
+	vmcs->revision_id = vmcs_config.revision_id;
+	return vmcs;
+}
+
+/**
+ * vmx_hardware_enable - VMXON on this CPU.  If CR4.VMXE is already set,
+ * another hypervisor (the real kvm-intel, say) is in VMX operation here
+ * and we must not touch it.  Linux: vmx_hardware_enable() + kvm_cpu_vmxon().
+ */
+static int vmx_hardware_enable(void)
+{
+	int cpu = smp_processor_id();
+	struct vmcs_hdr *area;
+	u64 pa;
+
+	if (cr4_read_shadow() & X86_CR4_VMXE) {
+		pr_err("minikvm-intel: VMX is already in use on CPU %d (another hypervisor?)\n", cpu);
+		return -EBUSY;
+	}
+	area = alloc_vmcs(cpu);
+	if (!area)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&per_cpu(loaded_vmcss_on_cpu, cpu));
+
+	/* CR0 and CR4 must respect the fixed bits in VMX operation (SDM 24.8);
+	 * Linux's host values already do, apart from CR4.VMXE itself. */
+	cr4_set_bits(X86_CR4_VMXE);
+	pa = __pa(area);
+	asm goto("vmxon %0\n\tjna %l[fail]" :: "m"(pa) : "cc", "memory" : fail);
+	per_cpu(vmxarea, cpu) = area;
+	return 0;
+fail:
+	cr4_clear_bits(X86_CR4_VMXE);
+	free_page((unsigned long)area);
+	pr_err("minikvm-intel: VMXON failed on CPU %d\n", cpu);
+	return -EIO;
+}
+
+static void __loaded_vmcs_clear(void *arg);
+
+/** VMCLEAR what is loaded here, VMXOFF.  Linux: vmx_hardware_disable(). */
+static void vmx_hardware_disable(void)
+{
+	int cpu = smp_processor_id();
+	struct vcpu_vmx *vmx, *n;
+
+	if (!per_cpu(vmxarea, cpu))
+		return;
+	list_for_each_entry_safe(vmx, n, &per_cpu(loaded_vmcss_on_cpu, cpu),
+				 loaded_vmcss_on_cpu_link)
+		__loaded_vmcs_clear(vmx);
+	asm volatile("vmxoff" ::: "cc", "memory");
+	cr4_clear_bits(X86_CR4_VMXE);
+	free_page((unsigned long)per_cpu(vmxarea, cpu));
+	per_cpu(vmxarea, cpu) = NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The VMCS follows the vCPU                                                */
+/* ---------------------------------------------------------------------- */
+
+/* On the CPU where the VMCS is active: write its state back to memory and
+ * forget it, so another CPU may load it.  Linux: __loaded_vmcs_clear(). */
+static void __loaded_vmcs_clear(void *arg)
+{
+	struct vcpu_vmx *vmx = arg;
+	int cpu = smp_processor_id();
+
+	if (vmx->cpu != cpu)
+		return;
+	vmcs_clear(vmx->vmcs);
+	if (per_cpu(current_vmcs, cpu) == vmx->vmcs)
+		per_cpu(current_vmcs, cpu) = NULL;
+	list_del(&vmx->loaded_vmcss_on_cpu_link);
+	vmx->cpu = -1;
+	vmx->launched = false;
+}
+
+static void loaded_vmcs_clear(struct vcpu_vmx *vmx)
+{
+	if (vmx->cpu >= 0)
+		smp_call_function_single(vmx->cpu, __loaded_vmcs_clear, vmx, 1);
+}
+
+/* Where this CPU keeps its TSS: the base of the descriptor TR selects. */
+static unsigned long host_tr_base(const struct desc_ptr *gdt)
+{
+	struct ldttss_desc *d = (void *)(gdt->address + (GDT_ENTRY_TSS * 8));
+
+	return d->base0 | ((unsigned long)d->base1 << 16) |
+	       ((unsigned long)d->base2 << 24) | ((unsigned long)d->base3 << 32);
+}
+
+/**
+ * vmx_vcpu_load - make the vCPU's VMCS current on @cpu.  A VMCS may be
+ * active on one CPU only: coming from another CPU, it is VMCLEARed there
+ * first (an IPI), and the host fields that differ per CPU are rewritten.
+ * Linux: vmx_vcpu_load() + vmx_vcpu_load_vmcs().
+ */
+static void vmx_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	struct desc_ptr gdt;
+	unsigned long sysenter_esp;
+
+	if (vmx->cpu != cpu) {
+		loaded_vmcs_clear(vmx);
+		local_irq_disable();
+		list_add(&vmx->loaded_vmcss_on_cpu_link, &per_cpu(loaded_vmcss_on_cpu, cpu));
+		local_irq_enable();
+		vmx->cpu = cpu;
+		/* This CPU may hold stale EPT translations from an earlier stay. */
+		set_bit(KVM_REQ_TLB_FLUSH, &vcpu->requests);
+	}
+	if (per_cpu(current_vmcs, cpu) != vmx->vmcs) {
+		per_cpu(current_vmcs, cpu) = vmx->vmcs;
+		vmcs_load(vmx->vmcs);
+	}
+
+	/* Per-CPU (GDT, TSS, GS base, SYSENTER stack) and per-thread (FS
+	 * base) host state the VM exit restores. */
+	native_store_gdt(&gdt);
+	vmcs_writel(HOST_GDTR_BASE, gdt.address);
+	vmcs_writel(HOST_TR_BASE, host_tr_base(&gdt));
+	rdmsrl(MSR_IA32_SYSENTER_ESP, sysenter_esp);
+	vmcs_writel(HOST_IA32_SYSENTER_ESP, sysenter_esp);
+	vmcs_writel(HOST_FS_BASE, native_read_msr(MSR_FS_BASE));
+	vmcs_writel(HOST_GS_BASE, native_read_msr(MSR_GS_BASE));
+}
+
+static void vmx_vcpu_put(struct kvm_vcpu *vcpu)
+{
+	/* The VMCS stays active here, so that coming back is cheap. */
+}
+
+/* ---------------------------------------------------------------------- */
+/* Segments and control registers                                           */
+/* ---------------------------------------------------------------------- */
+
+/* The VMCS fields of each segment register, in enum kvm_seg order. */
+static const struct {
+	u32 selector, base, limit, ar_bytes;
+} kvm_vmx_segment_fields[] = {
+	[VCPU_SREG_ES] = { GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_AR_BYTES },
+	[VCPU_SREG_CS] = { GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_AR_BYTES },
+	[VCPU_SREG_SS] = { GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_AR_BYTES },
+	[VCPU_SREG_DS] = { GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_AR_BYTES },
+	[VCPU_SREG_FS] = { GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_AR_BYTES },
+	[VCPU_SREG_GS] = { GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_AR_BYTES },
+	[VCPU_SREG_TR] = { GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_AR_BYTES },
+	[VCPU_SREG_LDTR] = { GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, GUEST_LDTR_AR_BYTES },
+};
+
+/** Linux: vmx_get_segment(). */
+static void vmx_get_segment(struct kvm_vcpu *vcpu, struct kvm_segment *var, int seg)
+{
+	u32 ar = vmcs_read32(kvm_vmx_segment_fields[seg].ar_bytes);
+
+	*var = (struct kvm_segment) {
+		.base = vmcs_readl(kvm_vmx_segment_fields[seg].base),
+		.limit = vmcs_read32(kvm_vmx_segment_fields[seg].limit),
+		.selector = vmcs_readl(kvm_vmx_segment_fields[seg].selector),
+		.type = ar & VMX_AR_TYPE_MASK,
+		.s = (ar >> VMX_AR_S_SHIFT) & 1,
+		.dpl = (ar >> VMX_AR_DPL_SHIFT) & 3,
+		.present = (ar >> VMX_AR_P_SHIFT) & 1,
+		.avl = (ar >> VMX_AR_AVL_SHIFT) & 1,
+		.l = (ar >> VMX_AR_L_SHIFT) & 1,
+		.db = (ar >> VMX_AR_DB_SHIFT) & 1,
+		.g = (ar >> VMX_AR_G_SHIFT) & 1,
+		.unusable = !!(ar & VMX_AR_UNUSABLE_MASK),
+	};
+}
+
+/** KVM's segment as access rights.  Linux: vmx_segment_access_rights(). */
+static u32 vmx_segment_access_rights(const struct kvm_segment *var)
+{
+	if (var->unusable || !var->present)
+		return VMX_AR_UNUSABLE_MASK;
+	return (var->type & VMX_AR_TYPE_MASK) | (var->s << VMX_AR_S_SHIFT) |
+	       ((var->dpl & 3) << VMX_AR_DPL_SHIFT) | (var->present << VMX_AR_P_SHIFT) |
+	       (var->avl << VMX_AR_AVL_SHIFT) | (var->l << VMX_AR_L_SHIFT) |
+	       (var->db << VMX_AR_DB_SHIFT) | (var->g << VMX_AR_G_SHIFT);
+}
+
+/** Linux: vmx_set_segment(). */
+static void vmx_set_segment(struct kvm_vcpu *vcpu, struct kvm_segment *var, int seg)
+{
+	vmcs_writel(kvm_vmx_segment_fields[seg].selector, var->selector);
+	vmcs_writel(kvm_vmx_segment_fields[seg].base, var->base);
+	vmcs_writel(kvm_vmx_segment_fields[seg].limit, var->limit);
+	vmcs_writel(kvm_vmx_segment_fields[seg].ar_bytes, vmx_segment_access_rights(var));
+}
+
+static void vmx_get_idt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
+{
+	dt->size = vmcs_read32(GUEST_IDTR_LIMIT);
+	dt->address = vmcs_readl(GUEST_IDTR_BASE);
+}
+
+static void vmx_set_idt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
+{
+	vmcs_writel(GUEST_IDTR_LIMIT, dt->size);
+	vmcs_writel(GUEST_IDTR_BASE, dt->address);
+}
+
+static void vmx_get_gdt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
+{
+	dt->size = vmcs_read32(GUEST_GDTR_LIMIT);
+	dt->address = vmcs_readl(GUEST_GDTR_BASE);
+}
+
+static void vmx_set_gdt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
+{
+	vmcs_writel(GUEST_GDTR_LIMIT, dt->size);
+	vmcs_writel(GUEST_GDTR_BASE, dt->address);
+}
+
+/*
+ * CR0 and CR4 have bits that must have fixed values in VMX operation
+ * (SDM Appendix A.7, A.8): CR0.NE, CR4.VMXE.  The CPU runs with those
+ * forced; the guest reads its own value from the read shadow, and a write
+ * to a bit in the guest/host mask exits (SDM 25.6.6).  With unrestricted
+ * guest, CR0.PE and CR0.PG are free (SDM 26.3.1.1).  We also own CR0.PG:
+ * turning paging on with EFER.LME set enters long mode, which needs the
+ * IA-32e-mode entry control.  Linux: vmx_set_cr0(), vmx_set_cr4().
+ */
+#define CR0_HOST_OWNED	(X86_CR0_NE | X86_CR0_PG)
+#define CR4_HOST_OWNED	(X86_CR4_VMXE)
+
+static unsigned long vmx_hw_cr0(unsigned long cr0)
+{
+	u64 must_be_1 = vmcs_config.cr0_fixed0 & ~(u64)(X86_CR0_PE | X86_CR0_PG);
+
+	return (cr0 | must_be_1) & vmcs_config.cr0_fixed1;
+}
+
+static void vmx_update_ia32e(struct vcpu_vmx *vmx)
+{
+	if (vmx->vcpu.arch.efer & EFER_LMA)
+		vmx->entry_ctls |= VM_ENTRY_IA32E_MODE;
+	else
+		vmx->entry_ctls &= ~VM_ENTRY_IA32E_MODE;
+	vmcs_writel(VM_ENTRY_CONTROLS, vmx->entry_ctls);
+}
+
+static void vmx_set_efer(struct kvm_vcpu *vcpu, u64 efer)
+{
+	vcpu->arch.efer = efer;
+	vmcs_writel(GUEST_IA32_EFER, efer);
+	vmx_update_ia32e(to_vmx(vcpu));
+}
+
+static void vmx_set_cr0(struct kvm_vcpu *vcpu, unsigned long cr0)
+{
+	unsigned long old = vcpu->arch.cr0;
+
+	/* Paging on with LME: long mode becomes active (SDM Vol. 3A, 10.8.5). */
+	if ((vcpu->arch.efer & EFER_LME) && !(old & X86_CR0_PG) && (cr0 & X86_CR0_PG))
+		vmx_set_efer(vcpu, vcpu->arch.efer | EFER_LMA);
+	else if ((old & X86_CR0_PG) && !(cr0 & X86_CR0_PG))
+		vmx_set_efer(vcpu, vcpu->arch.efer & ~EFER_LMA);
+	vcpu->arch.cr0 = cr0;
+	vmcs_writel(CR0_READ_SHADOW, cr0);
+	vmcs_writel(GUEST_CR0, vmx_hw_cr0(cr0));
+}
+
+static void vmx_set_cr3(struct kvm_vcpu *vcpu, unsigned long cr3)
+{
+	vcpu->arch.cr3 = cr3;
+	vmcs_writel(GUEST_CR3, cr3);
+}
+
+static void vmx_set_cr4(struct kvm_vcpu *vcpu, unsigned long cr4)
+{
+	vcpu->arch.cr4 = cr4;
+	vmcs_writel(CR4_READ_SHADOW, cr4);
+	vmcs_writel(GUEST_CR4, (cr4 | vmcs_config.cr4_fixed0) & vmcs_config.cr4_fixed1);
+}
+
+static unsigned long vmx_get_rflags(struct kvm_vcpu *vcpu)
+{
+	return vmcs_readl(GUEST_RFLAGS);
+}
+
+static void vmx_set_rflags(struct kvm_vcpu *vcpu, unsigned long rflags)
+{
+	vmcs_writel(GUEST_RFLAGS, rflags);
+}
+
+static u64 construct_eptp(hpa_t root)
+{
+	return root | VMX_EPTP_MT_WB | VMX_EPTP_PWL_4;
+}
+
+/** Linux: vmx_load_mmu_pgd(). */
+static void vmx_load_mmu_pgd(struct kvm_vcpu *vcpu, hpa_t root)
+{
+	vmcs_writel(EPT_POINTER, construct_eptp(root));
+}
+
+/* EPT translations are tagged with the EPTP: drop ours, or everything's
+ * if single-context INVEPT is missing.  Linux: vmx_flush_tlb_current(). */
+static void vmx_flush_tlb(struct kvm_vcpu *vcpu)
+{
+	if (vmcs_config.ept_cap & VMX_EPT_EXTENT_CONTEXT_BIT)
+		invept(VMX_EPT_EXTENT_CONTEXT, construct_eptp(vcpu->kvm->arch.tdp_root));
+	else
+		invept(VMX_EPT_EXTENT_GLOBAL, 0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The VMCS contents                                                        */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * Host state that is the same for every vCPU on every CPU (the per-CPU
+ * part is in vmx_vcpu_load()).  A VM exit loads exactly this
+ * (SDM 28.5).  Linux: vmx_set_constant_host_state().
+ */
+static void vmx_set_constant_host_state(void)
+{
+	struct desc_ptr idt;
+	u32 lo, hi;
+
+	vmcs_writel(HOST_CR0, read_cr0());
+	vmcs_writel(HOST_CS_SELECTOR, __KERNEL_CS);
+	vmcs_writel(HOST_SS_SELECTOR, __KERNEL_DS);
+	/* Null DS/ES/FS/GS are fine in 64-bit mode; vmx_vcpu_run() puts
+	 * back the selectors the thread had. */
+	vmcs_writel(HOST_DS_SELECTOR, 0);
+	vmcs_writel(HOST_ES_SELECTOR, 0);
+	vmcs_writel(HOST_FS_SELECTOR, 0);
+	vmcs_writel(HOST_GS_SELECTOR, 0);
+	vmcs_writel(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+	store_idt(&idt);
+	vmcs_writel(HOST_IDTR_BASE, idt.address);
+	vmcs_writel(HOST_RIP, (unsigned long)vmx_vmexit);
+	rdmsr(MSR_IA32_SYSENTER_CS, lo, hi);
+	vmcs_writel(HOST_IA32_SYSENTER_CS, lo);
+	vmcs_writel(HOST_IA32_SYSENTER_EIP, native_read_msr(MSR_IA32_SYSENTER_EIP));
+	vmcs_writel(HOST_IA32_EFER, native_read_msr(MSR_EFER));
+}
+
+/* A segment as after RESET (SDM Vol. 3A, Table 10-1). */
+static void init_seg(int seg, u32 ar)
+{
+	vmcs_writel(kvm_vmx_segment_fields[seg].selector, 0);
+	vmcs_writel(kvm_vmx_segment_fields[seg].base, 0);
+	vmcs_writel(kvm_vmx_segment_fields[seg].limit, 0xffff);
+	vmcs_writel(kvm_vmx_segment_fields[seg].ar_bytes, ar);
+}
+
+/**
+ * init_vmcs - controls, host state and the power-on guest state, on a
+ * VMCS that is current on this CPU.  Linux: init_vmcs() + vmx_vcpu_reset().
+ */
+static void init_vmcs(struct vcpu_vmx *vmx)
+{
+	struct kvm_vcpu *vcpu = &vmx->vcpu;
+
+	vmcs_writel(PIN_BASED_VM_EXEC_CONTROL, vmcs_config.pin_based);
+	vmcs_writel(CPU_BASED_VM_EXEC_CONTROL, vmcs_config.cpu_based);
+	vmcs_writel(SECONDARY_VM_EXEC_CONTROL, vmcs_config.cpu_based_2nd);
+	vmcs_writel(VM_EXIT_CONTROLS, vmcs_config.vmexit_ctrl);
+	vmx->entry_ctls = vmcs_config.vmentry_ctrl;
+	vmcs_writel(VM_ENTRY_CONTROLS, vmx->entry_ctls);
+	vmcs_writel(EXCEPTION_BITMAP, BIT(AC_VECTOR));
+	vmcs_writel(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_writel(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmcs_writel(CR3_TARGET_COUNT, 0);
+	vmcs_writel(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_writel(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_writel(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_writel(VM_ENTRY_INTR_INFO_FIELD, 0);
+	vmcs_writel(CR0_GUEST_HOST_MASK, CR0_HOST_OWNED);
+	vmcs_writel(CR4_GUEST_HOST_MASK, CR4_HOST_OWNED);
+	vmcs_writel(EPT_POINTER, construct_eptp(vcpu->kvm->arch.tdp_root));
+	/* No VMCS shadowing: the link pointer must be all ones (SDM 26.3.1.5). */
+	vmcs_writel(VMCS_LINK_POINTER, ~0ul);
+
+	vmx_set_constant_host_state();
+
+	init_seg(VCPU_SREG_ES, 0x93);	/* present, data, read/write, accessed */
+	init_seg(VCPU_SREG_SS, 0x93);
+	init_seg(VCPU_SREG_DS, 0x93);
+	init_seg(VCPU_SREG_FS, 0x93);
+	init_seg(VCPU_SREG_GS, 0x93);
+	init_seg(VCPU_SREG_CS, 0x9b);	/* present, code, read/exec, accessed */
+	vmcs_writel(GUEST_CS_SELECTOR, 0xf000);
+	vmcs_writel(GUEST_CS_BASE, 0xffff0000);
+	init_seg(VCPU_SREG_LDTR, 0x82);	/* present, LDT */
+	init_seg(VCPU_SREG_TR, 0x8b);	/* present, busy 32-bit TSS */
+	vmcs_writel(GUEST_GDTR_BASE, 0);
+	vmcs_writel(GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_writel(GUEST_IDTR_BASE, 0);
+	vmcs_writel(GUEST_IDTR_LIMIT, 0xffff);
+	vmcs_writel(GUEST_RFLAGS, X86_EFLAGS_FIXED);
+	vmcs_writel(GUEST_DR7, 0x400);
+	vmcs_writel(GUEST_IA32_DEBUGCTL, 0);
+	vmcs_writel(GUEST_SYSENTER_CS, 0);
+	vmcs_writel(GUEST_SYSENTER_ESP, 0);
+	vmcs_writel(GUEST_SYSENTER_EIP, 0);
+	vmcs_writel(GUEST_ACTIVITY_STATE, 0);		/* active */
+	vmcs_writel(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+
+	vmx_set_efer(vcpu, vcpu->arch.efer);
+	vmx_set_cr0(vcpu, vcpu->arch.cr0);
+	vmx_set_cr4(vcpu, vcpu->arch.cr4);
+	vmx_set_cr3(vcpu, vcpu->arch.cr3);
+	kvm_register_write(vcpu, VCPU_REGS_RIP, 0xfff0);
+}
+
+/** Linux: vmx_vcpu_create(). */
+static int vmx_vcpu_create(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	int cpu;
+
+	vmx->vmcs = alloc_vmcs(raw_smp_processor_id());
+	if (!vmx->vmcs)
+		return -ENOMEM;
+	vmx->cpu = -1;
+	INIT_LIST_HEAD(&vmx->loaded_vmcss_on_cpu_link);
+	/* A fresh VMCS must be VMCLEARed once before first use (SDM 25.11.3). */
+	cpu = get_cpu();
+	vmcs_clear(vmx->vmcs);
+	vmx_vcpu_load(vcpu, cpu);
+	init_vmcs(vmx);
+	put_cpu();
+	return 0;
+}
+
+/** Linux: vmx_vcpu_free(). */
+static void vmx_vcpu_free(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+
+	loaded_vmcs_clear(vmx);
+	free_page((unsigned long)vmx->vmcs);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Entering the guest                                                       */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * An event whose delivery this exit interrupted (IDT-vectoring information,
+ * SDM 28.2.4) must be delivered again on the next entry.
+ * Linux: vmx_complete_interrupts().
+ */
+static void vmx_complete_interrupts(struct vcpu_vmx *vmx)
+{
+	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
+
+	if (!(info & INTR_INFO_VALID_MASK))
+		return;
+	vmcs_writel(VM_ENTRY_INTR_INFO_FIELD, info & ~VECTORING_INFO_NMI_UNBLOCK);
+	if (info & INTR_INFO_DELIVER_CODE_MASK)
+		vmcs_writel(VM_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read32(IDT_VECTORING_ERROR_CODE));
+}
+
+/**
+ * vmx_vcpu_run - one VM entry.  Interrupts are off (vcpu_enter_guest()).
+ * Linux: vmx_vcpu_run().
+ */
+static void vmx_vcpu_run(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	unsigned long cr3 = __read_cr3(), cr4 = cr4_read_shadow();
+	unsigned short ds, es;
+	u32 intr_info;
+
+	/* The host's CR3 and CR4 can change between entries (PCID, ...). */
+	if (cr3 != vmx->host_cr3) {
+		vmcs_writel(HOST_CR3, cr3);
+		vmx->host_cr3 = cr3;
+	}
+	if (cr4 != vmx->host_cr4) {
+		vmcs_writel(HOST_CR4, cr4);
+		vmx->host_cr4 = cr4;
+	}
+	vmcs_writel(GUEST_RSP, vcpu->arch.regs[VCPU_REGS_RSP]);
+	vmcs_writel(GUEST_RIP, vcpu->arch.regs[VCPU_REGS_RIP]);
+	/* CR2 is not in the VMCS: the guest's lives in the real register. */
+	if (native_read_cr2() != vcpu->arch.cr2)
+		native_write_cr2(vcpu->arch.cr2);
+	savesegment(ds, ds);
+	savesegment(es, es);
+
+	vmx->fail = __vmx_vcpu_run(vcpu->arch.regs, vmx->launched);
+
+	vcpu->arch.cr2 = native_read_cr2();
+	loadsegment(ds, ds);
+	loadsegment(es, es);
+	if (vmx->fail) {
+		vmx->exit_reason = VMX_EXIT_REASONS_FAILED_VMENTRY;
+		return;
+	}
+	vmx->launched = true;
+	vmx->exit_reason = vmcs_read32(VM_EXIT_REASON);
+	if (vmx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
+		return;
+
+	vcpu->arch.regs[VCPU_REGS_RSP] = vmcs_readl(GUEST_RSP);
+	vcpu->arch.regs[VCPU_REGS_RIP] = vmcs_readl(GUEST_RIP);
+	/* Guest-owned bits changed without an exit. */
+	vcpu->arch.cr3 = vmcs_readl(GUEST_CR3);
+	vcpu->arch.cr0 = (vcpu->arch.cr0 & CR0_HOST_OWNED) |
+			 (vmcs_readl(GUEST_CR0) & ~CR0_HOST_OWNED);
+	vcpu->arch.cr4 = (vcpu->arch.cr4 & CR4_HOST_OWNED) |
+			 (vmcs_readl(GUEST_CR4) & ~CR4_HOST_OWNED);
+
+	/* An NMI that arrived in the guest exited instead of being delivered:
+	 * hand it to the host's NMI handler now, with interrupts still off. */
+	if ((vmx->exit_reason & 0xffff) == EXIT_REASON_EXCEPTION_NMI) {
+		intr_info = vmcs_read32(VM_EXIT_INTR_INFO);
+		if ((intr_info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+			asm volatile("int $2");
+	}
+	vmx_complete_interrupts(vmx);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Exit handlers                                                            */
+/* ---------------------------------------------------------------------- */
+
+/** The exit's instruction length is in the VMCS (SDM 28.2.5).
+ *  Linux: vmx_skip_emulated_instruction(). */
+static int vmx_skip_emulated_instruction(struct kvm_vcpu *vcpu)
+{
+	unsigned long rip = kvm_rip_read(vcpu) + vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	u32 interruptibility = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+
+	if (!is_long_mode(vcpu))
+		rip = (u32)rip;
+	kvm_rip_write(vcpu, rip);
+	/* Stepping over an instruction ends a STI / MOV SS shadow (bits 1:0). */
+	if (interruptibility & 3)
+		vmcs_writel(GUEST_INTERRUPTIBILITY_INFO, interruptibility & ~3u);
+	return 1;
+}
+
+/** Inject an exception on the next entry (SDM 27.6).  Linux: vmx_inject_exception(). */
+static void vmx_queue_exception(struct kvm_vcpu *vcpu, unsigned int nr,
+				bool has_error_code, u32 error_code)
+{
+	u32 info = nr | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK;
+
+	if (has_error_code) {
+		info |= INTR_INFO_DELIVER_CODE_MASK;
+		vmcs_writel(VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
+	}
+	vmcs_writel(VM_ENTRY_INTR_INFO_FIELD, info);
+}
+
+/** IN/OUT: the qualification says port, size, direction (SDM Table 28-5).
+ *  Linux: handle_io(). */
+static int handle_io(struct kvm_vcpu *vcpu)
+{
+	unsigned long q = vmcs_readl(EXIT_QUALIFICATION);
+	int size = (q & IO_QUAL_SIZE_MASK) + 1;
+
+	if (q & IO_QUAL_STRING) {
+		/* INS/OUTS need the instruction emulator (chapter 05). */
+		vcpu->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+		vcpu->run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+		vcpu->run->internal.ndata = 0;
+		return 0;
+	}
+	return kvm_fast_pio(vcpu, size, q >> IO_QUAL_PORT_SHIFT, !!(q & IO_QUAL_IN));
+}
+
+/**
+ * handle_cr - MOV to CR0/CR4 touching a bit we own.  The qualification
+ * names the CR and the source register (SDM Table 28-3).  Other CR
+ * accesses do not exit with our controls.  Linux: handle_cr().
+ */
+static int handle_cr(struct kvm_vcpu *vcpu)
+{
+	unsigned long q = vmcs_readl(EXIT_QUALIFICATION);
+	int cr = q & CR_QUAL_NUM_MASK;
+	int type = (q >> CR_QUAL_TYPE_SHIFT) & 3;
+	unsigned long val = kvm_register_read(vcpu, (q >> CR_QUAL_REG_SHIFT) & 0xf);
+
+	if (type != CR_QUAL_TYPE_MOV_TO_CR || (cr != 0 && cr != 4))
+		return kvm_unexpected_exit(vcpu, EXIT_REASON_CR_ACCESS);
+	if (cr == 0) {
+		/* Paging without protection, or long mode without PAE: #GP. */
+		if (((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
+		    ((val & X86_CR0_PG) && (vcpu->arch.efer & EFER_LME) &&
+		     !(vcpu->arch.cr4 & X86_CR4_PAE))) {
+			vmx_queue_exception(vcpu, 13, true, 0);
+			return 1;
+		}
+		vmx_set_cr0(vcpu, val);
+	} else {
+		if (val & X86_CR4_VMXE) {	/* no nested VMX for our guests */
+			vmx_queue_exception(vcpu, 13, true, 0);
+			return 1;
+		}
+		vmx_set_cr4(vcpu, val);
+	}
+	return kvm_skip_emulated_instruction(vcpu);
+}
+
+static void dump_seg(const char *name, int seg)
+{
+	pr_err("  %-4s sel %04lx ar %05x limit %08x base %016lx\n", name,
+	       vmcs_readl(kvm_vmx_segment_fields[seg].selector),
+	       vmcs_read32(kvm_vmx_segment_fields[seg].ar_bytes),
+	       vmcs_read32(kvm_vmx_segment_fields[seg].limit),
+	       vmcs_readl(kvm_vmx_segment_fields[seg].base));
+}
+
+/* Print the fields the VM-entry checks of SDM chapter 27 look at, by name.
+ * Linux: dump_vmcs(). */
+static void dump_vmcs(struct vcpu_vmx *vmx)
+{
+	if (vmx->fail)
+		pr_err("minikvm-intel: VM entry failed (VMfail), VM-instruction error %u (SDM 31.4)\n",
+		       vmcs_read32(VM_INSTRUCTION_ERROR));
+	else
+		pr_err("minikvm-intel: VM entry failed, exit reason 0x%08x, qualification %lx (SDM 27.8)\n",
+		       vmx->exit_reason, vmcs_readl(EXIT_QUALIFICATION));
+	pr_err("  cr0 %016lx (shadow %lx)  cr3 %016lx  cr4 %016lx (shadow %lx)\n",
+	       vmcs_readl(GUEST_CR0), vmcs_readl(CR0_READ_SHADOW), vmcs_readl(GUEST_CR3),
+	       vmcs_readl(GUEST_CR4), vmcs_readl(CR4_READ_SHADOW));
+	pr_err("  efer %016lx  entry controls %08x  rip %016lx  rsp %016lx  rflags %08lx\n",
+	       vmcs_readl(GUEST_IA32_EFER), vmcs_read32(VM_ENTRY_CONTROLS),
+	       vmcs_readl(GUEST_RIP), vmcs_readl(GUEST_RSP), vmcs_readl(GUEST_RFLAGS));
+	dump_seg("cs", VCPU_SREG_CS);
+	dump_seg("ss", VCPU_SREG_SS);
+	dump_seg("ds", VCPU_SREG_DS);
+	dump_seg("tr", VCPU_SREG_TR);
+	dump_seg("ldtr", VCPU_SREG_LDTR);
+	pr_err("  activity %u  interruptibility %x  entry intr info %08x  link %lx\n",
+	       vmcs_read32(GUEST_ACTIVITY_STATE), vmcs_read32(GUEST_INTERRUPTIBILITY_INFO),
+	       vmcs_read32(VM_ENTRY_INTR_INFO_FIELD), vmcs_readl(VMCS_LINK_POINTER));
+}
+
+/**
+ * vmx_handle_exit - dispatch on the basic exit reason (bits 15:0).
+ * Linux: vmx_handle_exit() and its kvm_vmx_exit_handlers[] table.
+ */
+static int vmx_handle_exit(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	u32 reason = vmx->exit_reason;
+
+	if (vmx->fail) {
+		dump_vmcs(vmx);
+		kvm_prepare_fail_entry(vcpu, vmcs_read32(VM_INSTRUCTION_ERROR));
+		return 0;
+	}
+	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {
+		dump_vmcs(vmx);
+		kvm_prepare_fail_entry(vcpu, reason);
+		return 0;
+	}
+
+	switch (reason & 0xffff) {
+	case EXIT_REASON_EXCEPTION_NMI: {
+		u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
+
+		if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+			return 1;	/* handled in vmx_vcpu_run() */
+		if ((info & INTR_INFO_VECTOR_MASK) == AC_VECTOR) {
+			vmx_queue_exception(vcpu, AC_VECTOR, true,
+					    vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
+			return 1;
+		}
+		return kvm_unexpected_exit(vcpu, reason);
+	}
+	case EXIT_REASON_EXTERNAL_INTERRUPT:
+		return 1;	/* the host took it when interrupts came back on */
+	case EXIT_REASON_TRIPLE_FAULT:
+		vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
+		return 0;
+	case EXIT_REASON_CPUID:
+		return kvm_emulate_cpuid(vcpu);
+	case EXIT_REASON_HLT:
+		return kvm_emulate_halt(vcpu);
+	case EXIT_REASON_INVD:
+		return kvm_skip_emulated_instruction(vcpu);	/* a no-op for a guest */
+	case EXIT_REASON_VMCALL:
+		return kvm_emulate_hypercall(vcpu);
+	case EXIT_REASON_CR_ACCESS:
+		return handle_cr(vcpu);
+	case EXIT_REASON_IO_INSTRUCTION:
+		return handle_io(vcpu);
+	case EXIT_REASON_MSR_READ:
+		return kvm_emulate_rdmsr(vcpu);
+	case EXIT_REASON_MSR_WRITE:
+		return kvm_emulate_wrmsr(vcpu);
+	case EXIT_REASON_VMCLEAR: case EXIT_REASON_VMLAUNCH:
+	case EXIT_REASON_VMPTRLD: case EXIT_REASON_VMPTRST:
+	case EXIT_REASON_VMREAD: case EXIT_REASON_VMRESUME:
+	case EXIT_REASON_VMWRITE: case EXIT_REASON_VMOFF:
+	case EXIT_REASON_VMON: case EXIT_REASON_INVEPT:
+	case EXIT_REASON_INVVPID:
+	case EXIT_REASON_MWAIT_INSTRUCTION:
+	case EXIT_REASON_MONITOR_INSTRUCTION:
+		return kvm_handle_invalid_op(vcpu);
+	default:
+		return kvm_unexpected_exit(vcpu, reason);
+	}
+}
+
+static struct kvm_x86_ops vmx_x86_ops = {
+	.name = "minikvm-intel",
+	.owner = THIS_MODULE,
+	.vcpu_size = sizeof(struct vcpu_vmx),
+	.hardware_enable = vmx_hardware_enable,
+	.hardware_disable = vmx_hardware_disable,
+	.vcpu_create = vmx_vcpu_create,
+	.vcpu_free = vmx_vcpu_free,
+	.vcpu_load = vmx_vcpu_load,
+	.vcpu_put = vmx_vcpu_put,
+	.get_segment = vmx_get_segment,
+	.set_segment = vmx_set_segment,
+	.get_idt = vmx_get_idt,
+	.set_idt = vmx_set_idt,
+	.get_gdt = vmx_get_gdt,
+	.set_gdt = vmx_set_gdt,
+	.set_cr0 = vmx_set_cr0,
+	.set_cr3 = vmx_set_cr3,
+	.set_cr4 = vmx_set_cr4,
+	.set_efer = vmx_set_efer,
+	.get_rflags = vmx_get_rflags,
+	.set_rflags = vmx_set_rflags,
+	.load_mmu_pgd = vmx_load_mmu_pgd,
+	.flush_tlb = vmx_flush_tlb,
+	.vcpu_run = vmx_vcpu_run,
+	.handle_exit = vmx_handle_exit,
+	.skip_emulated_instruction = vmx_skip_emulated_instruction,
+	.queue_exception = vmx_queue_exception,
+};
+
+/* EPT entries: read/write/execute at every level, write-back memory type
+ * in leaves (SDM Tables 29-2..29-6; the guest's PAT still applies). */
+static const struct kvm_tdp_format ept_format = {
+	.table_bits = VMX_EPT_READABLE | VMX_EPT_WRITABLE | VMX_EPT_EXECUTABLE,
+	.leaf_bits = VMX_EPT_READABLE | VMX_EPT_WRITABLE | VMX_EPT_EXECUTABLE | VMX_EPT_MT_WB,
+	.writable_bit = VMX_EPT_WRITABLE,
+};
+
+static int __init vmx_init(void)
+{
+	int r = vmx_check_processor();
+
+	if (r)
+		return r;
+	r = kvm_x86_vendor_init(&vmx_x86_ops, &ept_format);
+	if (r)
+		return r;
+	pr_info("minikvm-intel: VMX with EPT and unrestricted guest enabled (VMCS revision %u)\n",
+		vmcs_config.revision_id);
+	return 0;
+}
+
+static void __exit vmx_exit(void)
+{
+	kvm_x86_vendor_exit();
+}
+
+module_init(vmx_init);
+module_exit(vmx_exit);

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/**
+ * @file cpuid.c
+ * @brief The CPUID minivmm shows its guest.
+ *
+ * A vCPU starts with an empty CPUID table: every leaf reads as zero until
+ * userspace fills it with KVM_SET_CPUID2.  Like QEMU, minivmm asks the
+ * hypervisor what it can virtualize (KVM_GET_SUPPORTED_CPUID) and gives
+ * the guest that, adjusted for what minivmm itself offers.  This file
+ * holds the adjustment, which is plain logic; main.c does the ioctls.
+ */
+#include <linux/kvm.h>
+
+#include "minivmm.h"
+
+/* CPUID leaf 1, ECX: Intel SDM Vol. 2A, CPUID, "Feature Information
+ * Returned in the ECX Register"; AMD APM Vol. 3, E.3.2. */
+#define CPUID_1_ECX_VMX			(1u << 5)	/* Virtual Machine Extensions */
+#define CPUID_1_ECX_HYPERVISOR		(1u << 31)	/* "not used" by CPUs, set by hypervisors */
+/* CPUID Fn8000_0001 ECX: AMD APM Vol. 3, E.4.2. */
+#define CPUID_80000001_ECX_SVM		(1u << 2)	/* Secure Virtual Machine */
+/* CPUID Fn8000_000A, the SVM feature leaf: AMD APM Vol. 3, appendix E.
+ * It is defined only when Fn8000_0001_ECX[SVM] = 1. */
+#define CPUID_SVM_FEATURES		0x8000000au
+
+/**
+ * Turn KVM_GET_SUPPORTED_CPUID's table into the guest's CPUID:
+ *  - set the hypervisor bit (leaf 1 ECX bit 31).  KVM leaves it clear
+ *    (Linux 6.1 masks it out of CPUID_1_ECX in kvm_set_cpu_caps()), and
+ *    QEMU sets it itself (kvm_arch_get_supported_cpuid()).  It tells the
+ *    guest it runs virtualized, and to look at leaf 0x40000000, where
+ *    KVM's table already has its "KVMKVMKVM" signature.
+ *  - clear VMX (leaf 1 ECX bit 5) and SVM (leaf 0x80000001 ECX bit 2),
+ *    and empty the SVM feature leaf 0x8000000a as KVM does when it has
+ *    no SVM to offer (Linux: __do_cpuid_func()).  kvm-intel and kvm-amd
+ *    can run nested guests, so KVM advertises one of them; minivmm
+ *    cannot (it would have to save and restore the nested state), and a
+ *    guest that saw the bit would try.  QEMU, too, offers them only when
+ *    asked ("-cpu ...,+vmx" or "+svm").
+ *
+ * Returns the number of entries changed.
+ */
+int vmm_cpuid_filter(struct kvm_cpuid2 *cpuid)
+{
+	int changed = 0;
+
+	for (uint32_t i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+		struct kvm_cpuid_entry2 before = *e;
+
+		switch (e->function) {
+		case 1:
+			e->ecx |= CPUID_1_ECX_HYPERVISOR;
+			e->ecx &= ~CPUID_1_ECX_VMX;
+			break;
+		case 0x80000001u:
+			e->ecx &= ~CPUID_80000001_ECX_SVM;
+			break;
+		case CPUID_SVM_FEATURES:
+			e->eax = e->ebx = e->ecx = e->edx = 0;
+			break;
+		}
+		if (e->eax != before.eax || e->ebx != before.ebx ||
+		    e->ecx != before.ecx || e->edx != before.edx)
+			changed++;
+	}
+	return changed;
+}

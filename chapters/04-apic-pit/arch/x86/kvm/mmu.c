@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/**
+ * @file mmu.c
+ * @brief The second-level page tables (Intel EPT, AMD NPT), chapter-01
+ * style: every page of a memslot is pinned and mapped when the slot is
+ * created, so the guest never faults.
+ *
+ * Both formats are 4-level radix trees of 512 8-byte entries per 4 KiB
+ * page, indexed by guest-physical address bits 47:39, 38:30, 29:21, 20:12,
+ * with the host-physical address in bits 51:12 (Intel SDM Vol. 3C, 29.3.2,
+ * Tables 29-1..29-6; AMD APM Vol. 2, 15.25.5).  They differ only in the
+ * permission and memory-type bits, which the vendor module gives us
+ * (struct kvm_tdp_format).
+ *
+ * Linux: arch/x86/kvm/mmu/mmu.c and tdp_mmu.c, which build these tables on
+ * demand from EPT-violation / NPF exits.  Chapter 02 does that too.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include <minikvm/kvm_host.h>
+
+#define PT64_ENT_PER_PAGE	512
+#define PT64_LEVELS		4
+#define PT64_ADDR_MASK		GENMASK_ULL(51, 12)
+
+static struct kvm_tdp_format tdp_format;
+
+/** The vendor module tells the MMU how an entry looks.
+ *  Linux: kvm_mmu_set_ept_masks() / kvm_configure_mmu(). */
+void kvm_mmu_set_tdp_format(const struct kvm_tdp_format *fmt)
+{
+	tdp_format = *fmt;
+}
+
+/* Index of @gpa in a table of @level (4 = the root, 1 = the last). */
+static unsigned int tdp_index(gpa_t gpa, int level)
+{
+	return (gpa >> (PAGE_SHIFT + 9 * (level - 1))) & (PT64_ENT_PER_PAGE - 1);
+}
+
+static u64 *tdp_alloc_table(void)
+{
+	u64 *table = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+
+	if (table)
+		atomic_long_inc(&kvm_stat_pages);
+	return table;
+}
+
+/* Free a table and, below level 1, every table it points to. */
+static void tdp_free_table(u64 *table, int level)
+{
+	int i;
+
+	if (level > 1)
+		for (i = 0; i < PT64_ENT_PER_PAGE; i++)
+			if (table[i])
+				tdp_free_table(__va(table[i] & PT64_ADDR_MASK), level - 1);
+	free_page((unsigned long)table);
+	atomic_long_dec(&kvm_stat_pages);
+}
+
+/**
+ * kvm_tdp_map - make guest-physical @gpa point to host page @pfn,
+ * creating the missing tables on the way down.  Linux: kvm_tdp_mmu_map().
+ */
+static int kvm_tdp_map(struct kvm *kvm, gpa_t gpa, unsigned long pfn)
+{
+	u64 *table = __va(kvm->arch.tdp_root);
+	int level;
+
+	for (level = PT64_LEVELS; level > 1; level--) {
+		u64 *entry = &table[tdp_index(gpa, level)];
+
+		if (!*entry) {
+			u64 *next = tdp_alloc_table();
+
+			if (!next)
+				return -ENOMEM;
+			*entry = __pa(next) | tdp_format.table_bits;
+		}
+		table = __va(*entry & PT64_ADDR_MASK);
+	}
+	table[tdp_index(gpa, 1)] = ((u64)pfn << PAGE_SHIFT) | tdp_format.leaf_bits;
+	return 0;
+}
+
+/* Clear the leaf for @gpa, if any.  Tables stay until the VM goes. */
+static void kvm_tdp_unmap(struct kvm *kvm, gpa_t gpa)
+{
+	u64 *table = __va(kvm->arch.tdp_root);
+	int level;
+
+	for (level = PT64_LEVELS; level > 1; level--) {
+		u64 entry = table[tdp_index(gpa, level)];
+
+		if (!entry)
+			return;
+		table = __va(entry & PT64_ADDR_MASK);
+	}
+	WRITE_ONCE(table[tdp_index(gpa, 1)], 0);
+}
+
+/** A VM's empty root table.  Linux: kvm_mmu_init_vm(). */
+int kvm_mmu_init_vm(struct kvm *kvm)
+{
+	u64 *root = tdp_alloc_table();
+
+	if (!root)
+		return -ENOMEM;
+	kvm->arch.tdp_root = __pa(root);
+	return 0;
+}
+
+/** Linux: kvm_mmu_uninit_vm(). */
+void kvm_mmu_uninit_vm(struct kvm *kvm)
+{
+	tdp_free_table(__va(kvm->arch.tdp_root), PT64_LEVELS);
+}
+
+/**
+ * kvm_arch_commit_memory_region - map every (already pinned) page of a
+ * new slot.  Linux: kvm_arch_commit_memory_region().
+ */
+int kvm_arch_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *slot)
+{
+	unsigned long i;
+	int r;
+
+	for (i = 0; i < slot->npages; i++) {
+		r = kvm_tdp_map(kvm, (slot->base_gfn + i) << PAGE_SHIFT,
+				page_to_pfn(slot->pages[i]));
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/**
+ * kvm_arch_flush_memslot - unmap a slot that is going away, and make sure
+ * no vCPU can still reach its pages through a cached translation before
+ * the caller unpins them.  Linux: kvm_arch_flush_shadow_memslot().
+ */
+void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
+{
+	unsigned long i;
+
+	for (i = 0; i < slot->npages; i++)
+		kvm_tdp_unmap(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
+	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
+}

@@ -1,0 +1,645 @@
+// SPDX-License-Identifier: GPL-2.0
+/**
+ * @file x86.c
+ * @brief The x86 part of the core: the vendor ops table, register ioctls,
+ * the run loop, and the exit handlers that both vendors share.
+ *
+ * Linux: arch/x86/kvm/x86.c.  The vendor modules fill kvm_x86_ops and call
+ * back into the helpers here (kvm_emulate_halt(), kvm_fast_pio(), ...)
+ * exactly as kvm-intel and kvm-amd call into kvm.ko.
+ */
+#include <linux/kvm.h>
+#include <linux/fs.h>
+#include <linux/kvm_para.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched/signal.h>
+#include <linux/uaccess.h>
+#include <asm/fpu/api.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
+
+#include <minikvm/kvm_host.h>
+
+/** The vendor's operations; all NULL until a vendor module registers. */
+struct kvm_x86_ops kvm_x86_ops __read_mostly;
+EXPORT_SYMBOL_GPL(kvm_x86_ops);
+
+/** x86 exception vectors (Intel SDM Vol. 3A, 6.3.1, Table 6-1). */
+#define UD_VECTOR	6
+#define GP_VECTOR	13
+
+/** The state of a vCPU at power-on (Intel SDM Vol. 3A, 10.1.1, Table 10-1). */
+#define RESET_CR0	(X86_CR0_ET | X86_CR0_CD | X86_CR0_NW)
+#define RESET_RFLAGS	X86_EFLAGS_FIXED
+
+/* ---------------------------------------------------------------------- */
+/* Registration                                                             */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * kvm_x86_vendor_init - a vendor module offers its operations.
+ * Copies @ops (as KVM's static calls are patched once), tells the MMU the
+ * entry format, and lets the generic core enable the hardware everywhere.
+ * Linux: kvm_x86_vendor_init().
+ */
+int kvm_x86_vendor_init(struct kvm_x86_ops *ops, const struct kvm_tdp_format *tdp)
+{
+	int r;
+
+	if (kvm_x86_ops.name) {
+		pr_err("minikvm: %s is already registered\n", kvm_x86_ops.name);
+		return -EEXIST;
+	}
+	kvm_x86_ops = *ops;
+	kvm_mmu_set_tdp_format(tdp);
+	r = kvm_init(ops->vcpu_size, ops->owner);
+	if (r)
+		memset(&kvm_x86_ops, 0, sizeof(kvm_x86_ops));
+	return r;
+}
+EXPORT_SYMBOL_GPL(kvm_x86_vendor_init);
+
+/** Linux: kvm_x86_vendor_exit(). */
+void kvm_x86_vendor_exit(void)
+{
+	kvm_exit();
+	memset(&kvm_x86_ops, 0, sizeof(kvm_x86_ops));
+}
+EXPORT_SYMBOL_GPL(kvm_x86_vendor_exit);
+
+/** On this CPU.  Linux: kvm_arch_hardware_enable(). */
+int kvm_arch_hardware_enable(void)
+{
+	return kvm_x86_ops.hardware_enable();
+}
+
+/** Linux: kvm_arch_hardware_disable(). */
+void kvm_arch_hardware_disable(void)
+{
+	kvm_x86_ops.hardware_disable();
+}
+
+/**
+ * kvm_vm_ioctl_check_extension - KVM_CHECK_EXTENSION: only what exists.
+ * A capability this chapter does not implement answers 0, so a VMM
+ * falls back or stops instead of relying on it.
+ * Linux: kvm_vm_ioctl_check_extension().
+ */
+int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
+{
+	switch (ext) {
+	case KVM_CAP_SET_TSS_ADDR:
+	case KVM_CAP_EXT_CPUID:
+	case KVM_CAP_USER_MEMORY:
+	case KVM_CAP_IMMEDIATE_EXIT:
+		return 1;
+	case KVM_CAP_NR_MEMSLOTS:
+		return KVM_USER_MEM_SLOTS;
+	case KVM_CAP_NR_VCPUS:
+	case KVM_CAP_MAX_VCPUS:
+		return KVM_MAX_VCPUS;
+	case KVM_CAP_MAX_VCPU_ID:
+		return KVM_MAX_VCPU_IDS;
+	default:
+		return 0;
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* VM and vCPU life                                                         */
+/* ---------------------------------------------------------------------- */
+
+/** Linux: kvm_arch_init_vm(). */
+int kvm_arch_init_vm(struct kvm *kvm, unsigned long type)
+{
+	return kvm_mmu_init_vm(kvm);
+}
+
+/** Linux: kvm_arch_destroy_vm(). */
+void kvm_arch_destroy_vm(struct kvm *kvm)
+{
+	kvm_mmu_uninit_vm(kvm);
+}
+
+/**
+ * kvm_arch_vcpu_create - x86 state of a new vCPU, then the vendor's.
+ * Linux: kvm_arch_vcpu_create() + kvm_vcpu_reset().
+ */
+int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
+{
+	int r;
+
+	vcpu->arch.pio_data = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->arch.pio_data)
+		return -ENOMEM;
+	/* EDX at reset holds the processor signature; zero is good enough
+	 * for our guests.  Everything else starts at zero. */
+	vcpu->arch.cr0 = RESET_CR0;
+	r = kvm_x86_ops.vcpu_create(vcpu);
+	if (r) {
+		free_page((unsigned long)vcpu->arch.pio_data);
+		return r;
+	}
+	return 0;
+}
+
+/** Linux: kvm_arch_vcpu_destroy(). */
+void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
+{
+	kvm_x86_ops.vcpu_free(vcpu);
+	kvfree(vcpu->arch.cpuid_entries);
+	free_page((unsigned long)vcpu->arch.pio_data);
+}
+
+/** Linux: kvm_arch_vcpu_load(). */
+void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
+{
+	kvm_x86_ops.vcpu_load(vcpu, cpu);
+	vcpu->cpu = cpu;
+}
+
+/** Linux: kvm_arch_vcpu_put(). */
+void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu)
+{
+	kvm_x86_ops.vcpu_put(vcpu);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Registers                                                                */
+/* ---------------------------------------------------------------------- */
+
+/** KVM_GET_REGS.  Linux: __get_regs(). */
+static void get_regs(struct kvm_vcpu *vcpu, struct kvm_regs *r)
+{
+	unsigned long *g = vcpu->arch.regs;
+
+	*r = (struct kvm_regs) {
+		.rax = g[VCPU_REGS_RAX], .rbx = g[VCPU_REGS_RBX],
+		.rcx = g[VCPU_REGS_RCX], .rdx = g[VCPU_REGS_RDX],
+		.rsi = g[VCPU_REGS_RSI], .rdi = g[VCPU_REGS_RDI],
+		.rsp = g[VCPU_REGS_RSP], .rbp = g[VCPU_REGS_RBP],
+		.r8 = g[VCPU_REGS_R8], .r9 = g[VCPU_REGS_R9],
+		.r10 = g[VCPU_REGS_R10], .r11 = g[VCPU_REGS_R11],
+		.r12 = g[VCPU_REGS_R12], .r13 = g[VCPU_REGS_R13],
+		.r14 = g[VCPU_REGS_R14], .r15 = g[VCPU_REGS_R15],
+		.rip = g[VCPU_REGS_RIP],
+		.rflags = kvm_x86_ops.get_rflags(vcpu),
+	};
+}
+
+/** KVM_SET_REGS.  Linux: __set_regs(). */
+static void set_regs(struct kvm_vcpu *vcpu, const struct kvm_regs *r)
+{
+	unsigned long *g = vcpu->arch.regs;
+
+	g[VCPU_REGS_RAX] = r->rax; g[VCPU_REGS_RBX] = r->rbx;
+	g[VCPU_REGS_RCX] = r->rcx; g[VCPU_REGS_RDX] = r->rdx;
+	g[VCPU_REGS_RSI] = r->rsi; g[VCPU_REGS_RDI] = r->rdi;
+	g[VCPU_REGS_RSP] = r->rsp; g[VCPU_REGS_RBP] = r->rbp;
+	g[VCPU_REGS_R8] = r->r8; g[VCPU_REGS_R9] = r->r9;
+	g[VCPU_REGS_R10] = r->r10; g[VCPU_REGS_R11] = r->r11;
+	g[VCPU_REGS_R12] = r->r12; g[VCPU_REGS_R13] = r->r13;
+	g[VCPU_REGS_R14] = r->r14; g[VCPU_REGS_R15] = r->r15;
+	g[VCPU_REGS_RIP] = r->rip;
+	/* Bit 1 of RFLAGS is always 1 (Intel SDM Vol. 1, 3.4.3). */
+	kvm_x86_ops.set_rflags(vcpu, r->rflags | X86_EFLAGS_FIXED);
+}
+
+/** KVM_GET_SREGS.  Linux: __get_sregs(). */
+static void get_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
+{
+	struct desc_ptr dt;
+
+	memset(s, 0, sizeof(*s));
+	kvm_x86_ops.get_segment(vcpu, &s->cs, VCPU_SREG_CS);
+	kvm_x86_ops.get_segment(vcpu, &s->ds, VCPU_SREG_DS);
+	kvm_x86_ops.get_segment(vcpu, &s->es, VCPU_SREG_ES);
+	kvm_x86_ops.get_segment(vcpu, &s->fs, VCPU_SREG_FS);
+	kvm_x86_ops.get_segment(vcpu, &s->gs, VCPU_SREG_GS);
+	kvm_x86_ops.get_segment(vcpu, &s->ss, VCPU_SREG_SS);
+	kvm_x86_ops.get_segment(vcpu, &s->tr, VCPU_SREG_TR);
+	kvm_x86_ops.get_segment(vcpu, &s->ldt, VCPU_SREG_LDTR);
+	kvm_x86_ops.get_idt(vcpu, &dt);
+	s->idt.limit = dt.size;
+	s->idt.base = dt.address;
+	kvm_x86_ops.get_gdt(vcpu, &dt);
+	s->gdt.limit = dt.size;
+	s->gdt.base = dt.address;
+	s->cr0 = vcpu->arch.cr0;
+	s->cr2 = vcpu->arch.cr2;
+	s->cr3 = vcpu->arch.cr3;
+	s->cr4 = vcpu->arch.cr4;
+	s->efer = vcpu->arch.efer;
+	/* No local APIC yet (chapter 04): report the architectural default. */
+	s->apic_base = 0xfee00000 | MSR_IA32_APICBASE_ENABLE |
+		       (vcpu->vcpu_id == 0 ? MSR_IA32_APICBASE_BSP : 0);
+}
+
+/*
+ * Is this a state a CPU could be in?  KVM refuses the rest with -EINVAL
+ * before the hardware ever sees it: long mode needs paging, PAE and LMA;
+ * outside long mode neither LMA nor CS.L may be set; paging needs
+ * protection.  Linux: kvm_is_valid_sregs().
+ */
+static bool kvm_is_valid_sregs(const struct kvm_sregs *s)
+{
+	if ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG)) {
+		if (!(s->cr4 & X86_CR4_PAE) || !(s->efer & EFER_LMA))
+			return false;
+	} else if ((s->efer & EFER_LMA) || s->cs.l) {
+		return false;
+	}
+	if ((s->cr0 & X86_CR0_PG) && !(s->cr0 & X86_CR0_PE))
+		return false;
+	/* VMXE/SVME belong to the host: a guest of ours gets no nested
+	 * virtualization.  Upper halves of CR0/CR4 are reserved. */
+	if ((s->cr4 & X86_CR4_VMXE) || (s->cr4 >> 32) || (s->cr0 >> 32))
+		return false;
+	return true;
+}
+
+/** KVM_SET_SREGS.  Linux: __set_sregs(). */
+static int set_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
+{
+	struct desc_ptr dt;
+
+	if (!kvm_is_valid_sregs(s))
+		return -EINVAL;
+
+	dt.size = s->idt.limit;
+	dt.address = s->idt.base;
+	kvm_x86_ops.set_idt(vcpu, &dt);
+	dt.size = s->gdt.limit;
+	dt.address = s->gdt.base;
+	kvm_x86_ops.set_gdt(vcpu, &dt);
+
+	vcpu->arch.cr2 = s->cr2;
+	kvm_x86_ops.set_efer(vcpu, s->efer);
+	kvm_x86_ops.set_cr0(vcpu, s->cr0);
+	kvm_x86_ops.set_cr4(vcpu, s->cr4);
+	kvm_x86_ops.set_cr3(vcpu, s->cr3);
+
+	kvm_x86_ops.set_segment(vcpu, &s->cs, VCPU_SREG_CS);
+	kvm_x86_ops.set_segment(vcpu, &s->ds, VCPU_SREG_DS);
+	kvm_x86_ops.set_segment(vcpu, &s->es, VCPU_SREG_ES);
+	kvm_x86_ops.set_segment(vcpu, &s->fs, VCPU_SREG_FS);
+	kvm_x86_ops.set_segment(vcpu, &s->gs, VCPU_SREG_GS);
+	kvm_x86_ops.set_segment(vcpu, &s->ss, VCPU_SREG_SS);
+	kvm_x86_ops.set_segment(vcpu, &s->tr, VCPU_SREG_TR);
+	kvm_x86_ops.set_segment(vcpu, &s->ldt, VCPU_SREG_LDTR);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* ioctls                                                                   */
+/* ---------------------------------------------------------------------- */
+
+/** System ioctls not in kvm_main.c.  Linux: kvm_arch_dev_ioctl(). */
+long kvm_arch_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
+{
+	switch (ioctl) {
+	case KVM_GET_SUPPORTED_CPUID:
+		return kvm_dev_ioctl_get_cpuid((void __user *)arg);
+	default:
+		return -EINVAL;
+	}
+}
+
+/** VM ioctls not in kvm_main.c.  Linux: kvm_arch_vm_ioctl(). */
+long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
+{
+	struct kvm *kvm = filp->private_data;
+
+	switch (ioctl) {
+	case KVM_SET_TSS_ADDR:
+		/* Intel CPUs without unrestricted guest need three pages
+		 * there to fake real mode.  Ours require unrestricted guest,
+		 * so the address is only checked and kept.  KVM refuses an
+		 * address whose three pages would wrap past 4G. */
+		if (arg > 0xffffffffUL - 3 * PAGE_SIZE)
+			return -EINVAL;
+		kvm->arch.tss_addr = arg;
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+/** vCPU ioctls other than KVM_RUN.  Linux: kvm_arch_vcpu_ioctl(). */
+long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
+{
+	struct kvm_vcpu *vcpu = filp->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (ioctl) {
+	case KVM_GET_REGS: {
+		struct kvm_regs regs;
+
+		get_regs(vcpu, &regs);
+		return copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
+	}
+	case KVM_SET_REGS: {
+		struct kvm_regs regs;
+
+		if (copy_from_user(&regs, argp, sizeof(regs)))
+			return -EFAULT;
+		set_regs(vcpu, &regs);
+		return 0;
+	}
+	case KVM_GET_SREGS: {
+		struct kvm_sregs sregs;
+
+		get_sregs(vcpu, &sregs);
+		return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
+	}
+	case KVM_SET_SREGS: {
+		struct kvm_sregs sregs;
+
+		if (copy_from_user(&sregs, argp, sizeof(sregs)))
+			return -EFAULT;
+		return set_sregs(vcpu, &sregs);
+	}
+	case KVM_SET_CPUID2:
+		return kvm_vcpu_ioctl_set_cpuid2(vcpu, argp);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* Exit handlers shared by both vendors                                     */
+/* ---------------------------------------------------------------------- */
+
+/** Linux: kvm_skip_emulated_instruction(). */
+int kvm_skip_emulated_instruction(struct kvm_vcpu *vcpu)
+{
+	return kvm_x86_ops.skip_emulated_instruction(vcpu);
+}
+EXPORT_SYMBOL_GPL(kvm_skip_emulated_instruction);
+
+/**
+ * kvm_emulate_halt - HLT.  With no interrupt controller in the kernel yet
+ * there is nothing that could wake the vCPU, so userspace gets the exit,
+ * as with KVM when the VMM has no in-kernel irqchip.
+ * Linux: kvm_emulate_halt() -> __kvm_emulate_halt().
+ */
+int kvm_emulate_halt(struct kvm_vcpu *vcpu)
+{
+	kvm_skip_emulated_instruction(vcpu);
+	vcpu->run->exit_reason = KVM_EXIT_HLT;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kvm_emulate_halt);
+
+/**
+ * kvm_emulate_hypercall - VMCALL / VMMCALL.  The number is in RAX; KVM's
+ * hypercalls (kvm_para.h) are not implemented, so every number gets
+ * -KVM_ENOSYS, and one from CPL > 0 gets -KVM_EPERM, as from KVM.
+ * Outside 64-bit mode only the low 32 bits of the result are written.
+ * Linux: kvm_emulate_hypercall().
+ */
+int kvm_emulate_hypercall(struct kvm_vcpu *vcpu)
+{
+	struct kvm_segment ss, cs;
+	unsigned long ret = -KVM_ENOSYS;
+
+	kvm_x86_ops.get_segment(vcpu, &ss, VCPU_SREG_SS);
+	kvm_x86_ops.get_segment(vcpu, &cs, VCPU_SREG_CS);
+	/* CPL is SS.DPL (Intel SDM Vol. 3A, 5.5); real mode is CPL 0. */
+	if ((vcpu->arch.cr0 & X86_CR0_PE) && ss.dpl != 0)
+		ret = -KVM_EPERM;
+	if (!(is_long_mode(vcpu) && cs.l))
+		ret = (u32)ret;
+	kvm_register_write(vcpu, VCPU_REGS_RAX, ret);
+	return kvm_skip_emulated_instruction(vcpu);
+}
+EXPORT_SYMBOL_GPL(kvm_emulate_hypercall);
+
+/* IN finishes on the next KVM_RUN, once the VMM has put the data in the
+ * PIO page: copy it into AL/AX/EAX, then step over the instruction.
+ * Linux: complete_fast_pio_in(). */
+static int complete_fast_pio_in(struct kvm_vcpu *vcpu)
+{
+	unsigned long rax = kvm_register_read(vcpu, VCPU_REGS_RAX);
+	u32 val = 0;
+
+	memcpy(&val, vcpu->arch.pio_data, vcpu->arch.pio.size);
+	switch (vcpu->arch.pio.size) {
+	case 1: rax = (rax & ~0xffUL) | (u8)val; break;
+	case 2: rax = (rax & ~0xffffUL) | (u16)val; break;
+	/* A 32-bit register write clears bits 63:32 (Intel SDM Vol. 1, 3.4.1.1). */
+	case 4: rax = val; break;
+	}
+	kvm_register_write(vcpu, VCPU_REGS_RAX, rax);
+	return kvm_skip_emulated_instruction(vcpu);
+}
+
+/**
+ * kvm_fast_pio - a non-string IN or OUT of 1, 2 or 4 bytes: no device in
+ * the kernel owns a port yet, so it always exits to userspace
+ * (KVM_EXIT_IO).  An OUT is complete once the data is in the PIO page,
+ * so RIP moves on now; an IN completes on the next KVM_RUN.
+ * Linux: kvm_fast_pio().
+ */
+int kvm_fast_pio(struct kvm_vcpu *vcpu, int size, unsigned short port, int in)
+{
+	struct kvm_run *run = vcpu->run;
+	unsigned long rax = kvm_register_read(vcpu, VCPU_REGS_RAX);
+
+	vcpu->arch.pio = (struct kvm_pio_request) {
+		.port = port, .in = in, .size = size, .count = 1,
+	};
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
+	run->io.size = size;
+	run->io.port = port;
+	run->io.count = 1;
+	run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
+
+	if (in) {
+		vcpu->arch.complete_userspace_io = complete_fast_pio_in;
+		return 0;
+	}
+	memcpy(vcpu->arch.pio_data, &rax, size);
+	kvm_skip_emulated_instruction(vcpu);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kvm_fast_pio);
+
+/**
+ * kvm_handle_invalid_op - an instruction the guest may not use here
+ * (VMX/SVM instructions, ...): #UD, as the CPUID we show says they do not
+ * exist.  Linux: kvm_handle_invalid_op().
+ */
+int kvm_handle_invalid_op(struct kvm_vcpu *vcpu)
+{
+	kvm_x86_ops.queue_exception(vcpu, UD_VECTOR, false, 0);
+	return 1;
+}
+EXPORT_SYMBOL_GPL(kvm_handle_invalid_op);
+
+/*
+ * MSRs: the only one a chapter-01 guest may touch is EFER, the rest raise
+ * #GP as MSRs do that a CPU lacks.  Linux: kvm_get_msr_common() /
+ * kvm_set_msr_common(), which know a few hundred.
+ */
+
+/** RDMSR: ECX names the MSR, the value goes to EDX:EAX.  Linux: kvm_emulate_rdmsr(). */
+int kvm_emulate_rdmsr(struct kvm_vcpu *vcpu)
+{
+	u32 msr = kvm_register_read(vcpu, VCPU_REGS_RCX);
+	u64 data;
+
+	switch (msr) {
+	case MSR_EFER:
+		data = vcpu->arch.efer;
+		break;
+	default:
+		kvm_x86_ops.queue_exception(vcpu, GP_VECTOR, true, 0);
+		return 1;
+	}
+	kvm_register_write(vcpu, VCPU_REGS_RAX, (u32)data);
+	kvm_register_write(vcpu, VCPU_REGS_RDX, data >> 32);
+	return kvm_skip_emulated_instruction(vcpu);
+}
+EXPORT_SYMBOL_GPL(kvm_emulate_rdmsr);
+
+/** WRMSR: EDX:EAX into the MSR ECX names.  Linux: kvm_emulate_wrmsr(). */
+int kvm_emulate_wrmsr(struct kvm_vcpu *vcpu)
+{
+	u32 msr = kvm_register_read(vcpu, VCPU_REGS_RCX);
+	u64 data = (u32)kvm_register_read(vcpu, VCPU_REGS_RAX) |
+		   ((u64)(u32)kvm_register_read(vcpu, VCPU_REGS_RDX) << 32);
+
+	switch (msr) {
+	case MSR_EFER:
+		/* Only LME and NX exist for our guests (SCE too, harmless);
+		 * LMA is the CPU's to set, when paging turns on. */
+		if (data & ~(u64)(EFER_SCE | EFER_LME | EFER_NX)) {
+			kvm_x86_ops.queue_exception(vcpu, GP_VECTOR, true, 0);
+			return 1;
+		}
+		kvm_x86_ops.set_efer(vcpu, data | (vcpu->arch.efer & EFER_LMA));
+		break;
+	default:
+		kvm_x86_ops.queue_exception(vcpu, GP_VECTOR, true, 0);
+		return 1;
+	}
+	return kvm_skip_emulated_instruction(vcpu);
+}
+EXPORT_SYMBOL_GPL(kvm_emulate_wrmsr);
+
+/**
+ * kvm_unexpected_exit - an exit this chapter has no handler for: stop the
+ * guest with KVM_EXIT_INTERNAL_ERROR, never guess.
+ * Linux: kvm_prepare_emulation_failure_exit() / the
+ * KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON path of the vendors.
+ */
+int kvm_unexpected_exit(struct kvm_vcpu *vcpu, u64 exit_reason)
+{
+	struct kvm_run *run = vcpu->run;
+
+	pr_warn_ratelimited("minikvm: vcpu %d: unexpected exit reason 0x%llx at rip 0x%lx\n",
+			    vcpu->vcpu_id, exit_reason, kvm_rip_read(vcpu));
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON;
+	run->internal.ndata = 2;
+	run->internal.data[0] = exit_reason;
+	run->internal.data[1] = vcpu->cpu;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kvm_unexpected_exit);
+
+/** The hardware refused to enter the guest.  Linux: the vendors' FAIL_ENTRY paths. */
+void kvm_prepare_fail_entry(struct kvm_vcpu *vcpu, u64 hardware_reason)
+{
+	vcpu->run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+	vcpu->run->fail_entry.hardware_entry_failure_reason = hardware_reason;
+	vcpu->run->fail_entry.cpu = vcpu->cpu;
+}
+EXPORT_SYMBOL_GPL(kvm_prepare_fail_entry);
+
+/* ---------------------------------------------------------------------- */
+/* The run loop                                                             */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * One VM entry and exit.  Returns > 0 to go round again, 0 to return to
+ * userspace with run->exit_reason set, < 0 for an error.
+ * Linux: vcpu_enter_guest().
+ */
+static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
+{
+	if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
+		kvm_x86_ops.flush_tlb(vcpu);
+
+	/*
+	 * The guest may use FPU/SSE registers, which hold the VMM's user
+	 * state: kernel_fpu_begin() saves that state first (it is restored
+	 * on the way back to userspace).  The guest's own FPU contents are
+	 * not kept across exits yet: our test guests do not use the FPU.
+	 * Linux swaps complete guest and host states (kvm_load_guest_fpu()).
+	 */
+	kernel_fpu_begin();
+	local_irq_disable();
+
+	/* Pairs with kvm_make_all_cpus_request(): mode first, then requests. */
+	WRITE_ONCE(vcpu->mode, IN_GUEST_MODE);
+	smp_mb();
+	if (READ_ONCE(vcpu->requests) || need_resched() || signal_pending(current)) {
+		WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
+		local_irq_enable();
+		kernel_fpu_end();
+		return 1;
+	}
+
+	kvm_x86_ops.vcpu_run(vcpu);
+	vcpu->stat_exits++;
+
+	WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
+	/* A host interrupt that caused the exit is taken right here. */
+	local_irq_enable();
+	kernel_fpu_end();
+
+	return kvm_x86_ops.handle_exit(vcpu);
+}
+
+/**
+ * kvm_arch_vcpu_ioctl_run - KVM_RUN: finish what the last exit left to
+ * userspace, then enter the guest until an exit needs userspace, an error
+ * happens, or a signal is pending (-EINTR, exit reason KVM_EXIT_INTR, so
+ * Ctrl-C and kill work however the guest spins).
+ * Linux: kvm_arch_vcpu_ioctl_run() + vcpu_run().
+ */
+int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	int r;
+
+	if (vcpu->arch.complete_userspace_io) {
+		int (*cui)(struct kvm_vcpu *) = vcpu->arch.complete_userspace_io;
+
+		vcpu->arch.complete_userspace_io = NULL;
+		r = cui(vcpu);
+		if (r <= 0)
+			return r;
+	}
+	/* The VMM's way to get out without a signal race: it sets this flag
+	 * in its signal handler (KVM_CAP_IMMEDIATE_EXIT). */
+	if (READ_ONCE(run->immediate_exit)) {
+		run->exit_reason = KVM_EXIT_INTR;
+		return -EINTR;
+	}
+
+	for (;;) {
+		if (signal_pending(current)) {
+			run->exit_reason = KVM_EXIT_INTR;
+			return -EINTR;
+		}
+		r = vcpu_enter_guest(vcpu);
+		if (r <= 0)
+			return r;
+		cond_resched();
+	}
+}

@@ -1,0 +1,714 @@
+// SPDX-License-Identifier: GPL-2.0
+/**
+ * @file svm.c
+ * @brief minikvm-amd.ko: AMD Secure Virtual Machine (SVM) with nested
+ * paging (NPT).
+ *
+ * AMD64 Architecture Programmer's Manual Vol. 2 (pub. 24593), chapter 15
+ * "Secure Virtual Machine".  The pieces, in the order a guest meets them:
+ *   - enable: EFER.SVME on every CPU and a host-save area (15.4, 15.30.4);
+ *   - a VMCB per vCPU: intercepts, ASID, nested CR3, guest state (vmcb.h);
+ *   - VMRUN / #VMEXIT (vmenter.S), exit codes (Appendix C);
+ *   - one handler per exit code, most of them calling into x86.c.
+ * This runs in QEMU TCG, which offers neither NRIP save nor decode assists,
+ * so nothing here relies on them.
+ *
+ * Linux: arch/x86/kvm/svm/svm.c.
+ */
+#include <linux/module.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <asm/msr-index.h>
+#include <asm/processor.h>
+
+#include <minikvm/kvm_host.h>
+#include "vmcb.h"
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("minikvm: AMD SVM backend");
+
+/* CPUID bits (APM Vol. 3, E.4.2 and E.4.10). */
+#define CPUID_8000_0001_ECX_SVM		BIT(2)
+#define CPUID_8000_000A_EDX_NPT		BIT(0)
+#define CPUID_8000_000A_EDX_NRIPS	BIT(3)
+/* VM_CR MSR (APM Vol. 2, 15.30.1): firmware may lock SVM off. */
+#define SVM_VM_CR_SVM_DISABLE		BIT(4)
+
+/* Vectors we intercept: #AC, which a guest could otherwise use to trap a
+ * CPU in an endless microcode loop (CVE-2015-5307), to reflect it back. */
+#define AC_VECTOR	17
+
+/** The SVM view of a vCPU.  Linux: struct vcpu_svm. */
+struct vcpu_svm {
+	struct kvm_vcpu vcpu;		/* first: the core allocates vcpu_size */
+	struct vmcb *vmcb;
+	u64 vmcb_pa;
+	u64 asid_generation;		/* 0 = take a new ASID before the next run */
+	int last_cpu;
+};
+
+/** Per-CPU SVM state.  Linux: struct svm_cpu_data. */
+struct svm_cpu_data {
+	struct page *hsave_page;	/* VM_HSAVE_PA: VMRUN parks the host here */
+	struct page *host_vmsave_page;	/* VMSAVE of the host's FS/GS/TR/... */
+	u64 asid_generation;
+	u32 max_asid;
+	u32 next_asid;
+};
+static DEFINE_PER_CPU(struct svm_cpu_data, svm_data);
+
+/* The permission maps, all ones: every port and every MSR is intercepted.
+ * One copy serves every vCPU (the hardware only reads them). */
+static struct page *iopm_pages, *msrpm_pages;
+static bool nrips;
+
+void __svm_vcpu_run(u64 vmcb_pa, unsigned long *regs, u64 host_save_pa);
+
+static inline struct vcpu_svm *to_svm(struct kvm_vcpu *vcpu)
+{
+	return container_of(vcpu, struct vcpu_svm, vcpu);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Enabling SVM on a CPU                                                    */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * svm_hardware_enable - EFER.SVME = 1 and the host-save area, on this CPU.
+ * If SVME is already set, another hypervisor (the real kvm-amd, say)
+ * owns SVM here and we must not touch it.  Linux: svm_hardware_enable().
+ */
+static int svm_hardware_enable(void)
+{
+	struct svm_cpu_data *sd = this_cpu_ptr(&svm_data);
+	int cpu = smp_processor_id();
+	u64 efer;
+
+	rdmsrl(MSR_EFER, efer);
+	if (efer & EFER_SVME) {
+		pr_err("minikvm-amd: SVM is already in use on CPU %d (another hypervisor?)\n", cpu);
+		return -EBUSY;
+	}
+	sd->hsave_page = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO, 0);
+	sd->host_vmsave_page = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO, 0);
+	if (!sd->hsave_page || !sd->host_vmsave_page) {
+		__free_pages(sd->hsave_page, 0);
+		__free_pages(sd->host_vmsave_page, 0);
+		sd->hsave_page = sd->host_vmsave_page = NULL;
+		return -ENOMEM;
+	}
+	/* ASIDs 1..max_asid; ASID 0 is the host's (APM 15.16). */
+	sd->max_asid = cpuid_ebx(0x8000000a) - 1;
+	sd->next_asid = sd->max_asid + 1;	/* the first user starts a generation */
+	sd->asid_generation = 1;
+
+	wrmsrl(MSR_EFER, efer | EFER_SVME);
+	wrmsrl(MSR_VM_HSAVE_PA, page_to_phys(sd->hsave_page));
+	return 0;
+}
+
+/** Linux: svm_hardware_disable(). */
+static void svm_hardware_disable(void)
+{
+	struct svm_cpu_data *sd = this_cpu_ptr(&svm_data);
+	u64 efer;
+
+	if (!sd->hsave_page)
+		return;
+	wrmsrl(MSR_VM_HSAVE_PA, 0);
+	rdmsrl(MSR_EFER, efer);
+	wrmsrl(MSR_EFER, efer & ~EFER_SVME);
+	__free_pages(sd->hsave_page, 0);
+	__free_pages(sd->host_vmsave_page, 0);
+	sd->hsave_page = sd->host_vmsave_page = NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Segments and control registers: between KVM's format and the VMCB's      */
+/* ---------------------------------------------------------------------- */
+
+static struct vmcb_seg *svm_seg(struct kvm_vcpu *vcpu, int seg)
+{
+	struct vmcb_save_area *save = &to_svm(vcpu)->vmcb->save;
+
+	switch (seg) {
+	case VCPU_SREG_CS: return &save->cs;
+	case VCPU_SREG_DS: return &save->ds;
+	case VCPU_SREG_ES: return &save->es;
+	case VCPU_SREG_FS: return &save->fs;
+	case VCPU_SREG_GS: return &save->gs;
+	case VCPU_SREG_SS: return &save->ss;
+	case VCPU_SREG_TR: return &save->tr;
+	default:	   return &save->ldtr;
+	}
+}
+
+/** Unpack the VMCB's 12-bit attribute field.  Linux: svm_get_segment(). */
+static void svm_get_segment(struct kvm_vcpu *vcpu, struct kvm_segment *var, int seg)
+{
+	struct vmcb_seg *s = svm_seg(vcpu, seg);
+	u16 a = s->attrib;
+
+	*var = (struct kvm_segment) {
+		.base = s->base,
+		.limit = s->limit,
+		.selector = s->selector,
+		.type = a & SVM_SELECTOR_TYPE_MASK,
+		.s = (a >> SVM_SELECTOR_S_SHIFT) & 1,
+		.dpl = (a >> SVM_SELECTOR_DPL_SHIFT) & 3,
+		.present = (a >> SVM_SELECTOR_P_SHIFT) & 1,
+		.avl = (a >> SVM_SELECTOR_AVL_SHIFT) & 1,
+		.l = (a >> SVM_SELECTOR_L_SHIFT) & 1,
+		.db = (a >> SVM_SELECTOR_DB_SHIFT) & 1,
+		.g = (a >> SVM_SELECTOR_G_SHIFT) & 1,
+	};
+	var->unusable = !var->present;
+}
+
+/** Pack KVM's segment into the VMCB.  Linux: svm_set_segment(). */
+static void svm_set_segment(struct kvm_vcpu *vcpu, struct kvm_segment *var, int seg)
+{
+	struct vmcb_seg *s = svm_seg(vcpu, seg);
+
+	s->base = var->base;
+	s->limit = var->limit;
+	s->selector = var->selector;
+	s->attrib = var->unusable ? 0 :
+		(var->type & SVM_SELECTOR_TYPE_MASK) |
+		(var->s << SVM_SELECTOR_S_SHIFT) |
+		((var->dpl & 3) << SVM_SELECTOR_DPL_SHIFT) |
+		(var->present << SVM_SELECTOR_P_SHIFT) |
+		(var->avl << SVM_SELECTOR_AVL_SHIFT) |
+		(var->l << SVM_SELECTOR_L_SHIFT) |
+		(var->db << SVM_SELECTOR_DB_SHIFT) |
+		(var->g << SVM_SELECTOR_G_SHIFT);
+	/* The CPL lives in the VMCB, not in CS: it is SS.DPL (APM 15.5.1). */
+	if (seg == VCPU_SREG_SS)
+		to_svm(vcpu)->vmcb->save.cpl = var->dpl & 3;
+}
+
+static void svm_get_idt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
+{
+	dt->size = to_svm(vcpu)->vmcb->save.idtr.limit;
+	dt->address = to_svm(vcpu)->vmcb->save.idtr.base;
+}
+
+static void svm_set_idt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
+{
+	to_svm(vcpu)->vmcb->save.idtr.limit = dt->size;
+	to_svm(vcpu)->vmcb->save.idtr.base = dt->address;
+}
+
+static void svm_get_gdt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
+{
+	dt->size = to_svm(vcpu)->vmcb->save.gdtr.limit;
+	dt->address = to_svm(vcpu)->vmcb->save.gdtr.base;
+}
+
+static void svm_set_gdt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
+{
+	to_svm(vcpu)->vmcb->save.gdtr.limit = dt->size;
+	to_svm(vcpu)->vmcb->save.gdtr.base = dt->address;
+}
+
+/*
+ * With nested paging the guest owns CR0, CR3 and CR4 outright: they go
+ * into the VMCB as they are and we do not intercept their writes.
+ * (KVM clears CR0.CD/NW in the hardware copy for speed on real machines;
+ * in an emulator caching does not matter, so we keep the guest's value.)
+ */
+static void svm_set_cr0(struct kvm_vcpu *vcpu, unsigned long cr0)
+{
+	vcpu->arch.cr0 = cr0;
+	to_svm(vcpu)->vmcb->save.cr0 = cr0;
+}
+
+static void svm_set_cr3(struct kvm_vcpu *vcpu, unsigned long cr3)
+{
+	vcpu->arch.cr3 = cr3;
+	to_svm(vcpu)->vmcb->save.cr3 = cr3;
+}
+
+static void svm_set_cr4(struct kvm_vcpu *vcpu, unsigned long cr4)
+{
+	vcpu->arch.cr4 = cr4;
+	to_svm(vcpu)->vmcb->save.cr4 = cr4;
+}
+
+/** EFER.SVME must stay set in the guest's EFER or VMRUN fails (APM 15.5.1);
+ *  the guest never sees it, since its RDMSR is intercepted.  Linux: svm_set_efer(). */
+static void svm_set_efer(struct kvm_vcpu *vcpu, u64 efer)
+{
+	vcpu->arch.efer = efer;
+	to_svm(vcpu)->vmcb->save.efer = efer | EFER_SVME;
+}
+
+static unsigned long svm_get_rflags(struct kvm_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->save.rflags;
+}
+
+static void svm_set_rflags(struct kvm_vcpu *vcpu, unsigned long rflags)
+{
+	to_svm(vcpu)->vmcb->save.rflags = rflags;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The VMCB                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/* A segment as after RESET (Intel SDM Vol. 3A Table 10-1, same on AMD). */
+static void init_seg(struct vmcb_seg *seg, u16 attrib)
+{
+	seg->selector = 0;
+	seg->attrib = attrib;
+	seg->limit = 0xffff;
+	seg->base = 0;
+}
+
+/**
+ * init_vmcb - intercepts, maps and the power-on guest state.
+ * Linux: init_vmcb().
+ */
+static void init_vmcb(struct vcpu_svm *svm)
+{
+	struct vmcb_control_area *c = &svm->vmcb->control;
+	struct vmcb_save_area *s = &svm->vmcb->save;
+
+	memset(svm->vmcb, 0, PAGE_SIZE);
+
+	c->intercept_exceptions = BIT(AC_VECTOR);
+	/* Everything that would let the guest reach the host, or that it
+	 * must not do without our help.  SHUTDOWN above all: without that
+	 * intercept a triple fault in the guest shuts down the host CPU. */
+	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
+			     INTERCEPT_CPUID | INTERCEPT_INVD | INTERCEPT_HLT |
+			     INTERCEPT_INVLPGA | INTERCEPT_IOIO_PROT |
+			     INTERCEPT_MSR_PROT | INTERCEPT_TASK_SWITCH |
+			     INTERCEPT_SHUTDOWN;
+	c->intercept_misc2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL |
+			     INTERCEPT_VMLOAD | INTERCEPT_VMSAVE |
+			     INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT |
+			     INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_XSETBV;
+	/* Debug registers DR0-3 are not switched by VMRUN: keep the guest off them. */
+	c->intercept_dr = 0xffffffff;
+	c->iopm_base_pa = page_to_phys(iopm_pages);
+	c->msrpm_base_pa = page_to_phys(msrpm_pages);
+	c->int_ctl = V_INTR_MASKING_MASK;
+	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+	c->nested_cr3 = svm->vcpu.kvm->arch.tdp_root;
+
+	init_seg(&s->es, 0x093);	/* present, data, read/write, accessed */
+	init_seg(&s->ss, 0x093);
+	init_seg(&s->ds, 0x093);
+	init_seg(&s->fs, 0x093);
+	init_seg(&s->gs, 0x093);
+	init_seg(&s->cs, 0x09b);	/* present, code, read/exec, accessed */
+	s->cs.selector = 0xf000;
+	s->cs.base = 0xffff0000;
+	init_seg(&s->ldtr, 0x082);	/* present, LDT */
+	init_seg(&s->tr, 0x08b);	/* present, busy 32-bit TSS */
+	s->gdtr.limit = 0xffff;
+	s->idtr.limit = 0xffff;
+	s->rip = 0xfff0;
+	s->rflags = X86_EFLAGS_FIXED;
+	s->dr6 = 0xffff0ff0;
+	s->dr7 = 0x400;
+	s->g_pat = 0x0007040600070406ULL;	/* the PAT power-on value */
+	s->efer = svm->vcpu.arch.efer | EFER_SVME;
+	s->cr0 = svm->vcpu.arch.cr0;
+	s->cr3 = svm->vcpu.arch.cr3;
+	s->cr4 = svm->vcpu.arch.cr4;
+
+	svm->asid_generation = 0;
+}
+
+/** Linux: svm_vcpu_create(). */
+static int svm_vcpu_create(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+
+	if (!page)
+		return -ENOMEM;
+	svm->vmcb = page_address(page);
+	svm->vmcb_pa = page_to_phys(page);
+	svm->last_cpu = -1;
+	init_vmcb(svm);
+	kvm_register_write(vcpu, VCPU_REGS_RIP, 0xfff0);
+	kvm_register_write(vcpu, VCPU_REGS_RSP, 0);
+	return 0;
+}
+
+/** Linux: svm_vcpu_free(). */
+static void svm_vcpu_free(struct kvm_vcpu *vcpu)
+{
+	free_page((unsigned long)to_svm(vcpu)->vmcb);
+}
+
+/* The VMCB is plain memory: nothing to load on a CPU, except that a vCPU
+ * arriving on a new CPU must not reuse an ASID that CPU may have cached
+ * translations for.  Linux: svm_vcpu_load(). */
+static void svm_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+
+	if (svm->last_cpu != cpu) {
+		svm->asid_generation = 0;
+		svm->last_cpu = cpu;
+	}
+	vcpu->cpu = cpu;
+}
+
+static void svm_vcpu_put(struct kvm_vcpu *vcpu)
+{
+}
+
+/** The NPT root.  Linux: svm_load_mmu_pgd(). */
+static void svm_load_mmu_pgd(struct kvm_vcpu *vcpu, hpa_t root)
+{
+	to_svm(vcpu)->vmcb->control.nested_cr3 = root;
+}
+
+/* Without FLUSHBYASID (QEMU has none), a vCPU sheds its stale
+ * translations by taking a fresh ASID.  Linux: svm_flush_tlb_current(). */
+static void svm_flush_tlb(struct kvm_vcpu *vcpu)
+{
+	to_svm(vcpu)->asid_generation = 0;
+}
+
+/**
+ * pre_svm_run - give the vCPU an ASID valid on this CPU.  ASIDs are handed
+ * out per CPU; when they run out a new generation starts, and the first
+ * VMRUN of it flushes every ASID's translations.  Linux: pre_svm_run() +
+ * new_asid().
+ */
+static void pre_svm_run(struct vcpu_svm *svm)
+{
+	struct svm_cpu_data *sd = this_cpu_ptr(&svm_data);
+
+	if (svm->asid_generation == sd->asid_generation)
+		return;
+	if (sd->next_asid > sd->max_asid) {
+		sd->asid_generation++;
+		sd->next_asid = 1;
+		svm->vmcb->control.tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
+	}
+	svm->asid_generation = sd->asid_generation;
+	svm->vmcb->control.asid = sd->next_asid++;
+}
+
+/**
+ * svm_vcpu_run - one VMRUN.  Interrupts are off (vcpu_enter_guest());
+ * CLGI also holds off NMIs and SMIs until we are back in host state.
+ * Linux: svm_vcpu_run().
+ */
+static void svm_vcpu_run(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+	struct vmcb *vmcb = svm->vmcb;
+	struct svm_cpu_data *sd = this_cpu_ptr(&svm_data);
+
+	vmcb->save.rax = vcpu->arch.regs[VCPU_REGS_RAX];
+	vmcb->save.rsp = vcpu->arch.regs[VCPU_REGS_RSP];
+	vmcb->save.rip = vcpu->arch.regs[VCPU_REGS_RIP];
+	vmcb->save.cr2 = vcpu->arch.cr2;
+	pre_svm_run(svm);
+
+	asm volatile("clgi" ::: "memory");
+	__svm_vcpu_run(svm->vmcb_pa, vcpu->arch.regs, page_to_phys(sd->host_vmsave_page));
+	asm volatile("stgi" ::: "memory");
+
+	vcpu->arch.regs[VCPU_REGS_RAX] = vmcb->save.rax;
+	vcpu->arch.regs[VCPU_REGS_RSP] = vmcb->save.rsp;
+	vcpu->arch.regs[VCPU_REGS_RIP] = vmcb->save.rip;
+	vcpu->arch.cr2 = vmcb->save.cr2;
+	/* The guest changes these without exiting (not intercepted). */
+	vcpu->arch.cr0 = vmcb->save.cr0;
+	vcpu->arch.cr3 = vmcb->save.cr3;
+	vcpu->arch.cr4 = vmcb->save.cr4;
+	vcpu->arch.efer = vmcb->save.efer & ~EFER_SVME;
+	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
+
+	/*
+	 * An event (an exception we injected, say) whose delivery was cut
+	 * short by this exit must be delivered again on the next VMRUN
+	 * (APM 15.7.2, EXITINTINFO).  Linux: svm_complete_interrupts().
+	 */
+	vmcb->control.event_inj = 0;
+	if (vmcb->control.exit_int_info & SVM_EVTINJ_VALID) {
+		vmcb->control.event_inj = vmcb->control.exit_int_info;
+		vmcb->control.event_inj_err = vmcb->control.exit_int_info_err;
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* Exit handlers                                                            */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * svm_skip_emulated_instruction - step RIP over the intercepted
+ * instruction.  With NRIP save the CPU tells us the next RIP; without it
+ * (QEMU TCG), IOIO gives it in EXITINFO2, and for the other intercepts we
+ * use the length of the one encoding each instruction has (APM Vol. 3).
+ * A redundant prefix would defeat that; KVM decodes the instruction with
+ * its emulator instead, which arrives in chapter 05.
+ * Linux: svm_skip_emulated_instruction().
+ */
+static int svm_skip_emulated_instruction(struct kvm_vcpu *vcpu)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+	unsigned long rip = kvm_rip_read(vcpu);
+
+	if (c->exit_code == SVM_EXIT_IOIO) {
+		rip = c->exit_info_2;
+	} else if (nrips && c->next_rip) {
+		rip = c->next_rip;
+	} else {
+		switch (c->exit_code) {
+		case SVM_EXIT_HLT:	rip += 1; break;	/* F4 */
+		case SVM_EXIT_CPUID:				/* 0F A2 */
+		case SVM_EXIT_MSR:				/* 0F 32, 0F 30 */
+		case SVM_EXIT_INVD:	rip += 2; break;	/* 0F 08 */
+		case SVM_EXIT_VMMCALL:	rip += 3; break;	/* 0F 01 D9 */
+		default:
+			return kvm_unexpected_exit(vcpu, c->exit_code);
+		}
+	}
+	kvm_rip_write(vcpu, rip);
+	/* Stepping over an instruction ends a MOV SS / STI interrupt shadow. */
+	c->int_state = 0;
+	return 1;
+}
+
+/** Inject an exception with the next VMRUN (APM 15.20, EVENTINJ).
+ *  Linux: svm_inject_exception(). */
+static void svm_queue_exception(struct kvm_vcpu *vcpu, unsigned int nr,
+				bool has_error_code, u32 error_code)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+
+	c->event_inj = nr | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID |
+		       (has_error_code ? SVM_EVTINJ_VALID_ERR : 0);
+	c->event_inj_err = error_code;
+}
+
+/** IN/OUT: EXITINFO1 says port, size, direction (APM 15.10.2).
+ *  Linux: io_interception(). */
+static int io_interception(struct kvm_vcpu *vcpu)
+{
+	u32 info = to_svm(vcpu)->vmcb->control.exit_info_1;
+	int size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
+	int in = info & SVM_IOIO_TYPE_IN;
+
+	if (info & SVM_IOIO_STR) {
+		/* INS/OUTS need the guest's segments, address size and
+		 * paging: the emulator's work (chapter 05).  Stop cleanly. */
+		vcpu->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+		vcpu->run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+		vcpu->run->internal.ndata = 0;
+		return 0;
+	}
+	return kvm_fast_pio(vcpu, size, info >> SVM_IOIO_PORT_SHIFT, in);
+}
+
+/** RDMSR/WRMSR: EXITINFO1 is 0 for a read, 1 for a write (APM 15.11). */
+static int msr_interception(struct kvm_vcpu *vcpu)
+{
+	if (to_svm(vcpu)->vmcb->control.exit_info_1)
+		return kvm_emulate_wrmsr(vcpu);
+	return kvm_emulate_rdmsr(vcpu);
+}
+
+/* Print the VMCB fields that decide whether VMRUN accepts a state
+ * (the consistency checks of APM 15.5.1).  Linux: dump_vmcb(). */
+static void dump_vmcb(struct kvm_vcpu *vcpu)
+{
+	struct vmcb *v = to_svm(vcpu)->vmcb;
+	struct vmcb_save_area *s = &v->save;
+
+	pr_err("minikvm-amd: VMRUN failed (VMEXIT_INVALID), vcpu %d: the guest state breaks a consistency check of APM 15.5.1\n",
+	       vcpu->vcpu_id);
+	pr_err("  cr0 %016llx  cr3 %016llx  cr4 %016llx  efer %016llx\n",
+	       s->cr0, s->cr3, s->cr4, s->efer);
+	pr_err("  cs  sel %04x attr %03x limit %08x base %016llx (L=%d D=%d)\n",
+	       s->cs.selector, s->cs.attrib, s->cs.limit, s->cs.base,
+	       (s->cs.attrib >> SVM_SELECTOR_L_SHIFT) & 1,
+	       (s->cs.attrib >> SVM_SELECTOR_DB_SHIFT) & 1);
+	pr_err("  ss  sel %04x attr %03x limit %08x base %016llx  cpl %d\n",
+	       s->ss.selector, s->ss.attrib, s->ss.limit, s->ss.base, s->cpl);
+	pr_err("  rip %016llx  rsp %016llx  rflags %016llx  dr6 %llx dr7 %llx\n",
+	       s->rip, s->rsp, s->rflags, s->dr6, s->dr7);
+	pr_err("  asid %u  nested_ctl %llx  nested_cr3 %016llx  event_inj %08x  intercepts %08x %08x\n",
+	       v->control.asid, v->control.nested_ctl, v->control.nested_cr3,
+	       v->control.event_inj, v->control.intercept_misc1, v->control.intercept_misc2);
+}
+
+/**
+ * svm_handle_exit - dispatch on the exit code.  Linux: svm_handle_exit()
+ * and its svm_exit_handlers[] table.
+ */
+static int svm_handle_exit(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+	/*
+	 * EXITCODE is 64 bits wide, but every code fits in 32 and
+	 * VMEXIT_INVALID (-1) reaches us as 0xffffffff from QEMU, which
+	 * writes the low half only; Linux 6.1 reads it as 32 bits too.
+	 */
+	u32 code = svm->vmcb->control.exit_code;
+
+	switch (code) {
+	case SVM_EXIT_ERR:
+		dump_vmcb(vcpu);
+		kvm_prepare_fail_entry(vcpu, code);
+		return 0;
+	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI:
+	case SVM_EXIT_SMI:
+		return 1;	/* the host handled it when interrupts came back on */
+	case SVM_EXIT_EXCP_BASE + AC_VECTOR:
+		svm_queue_exception(vcpu, AC_VECTOR, true, 0);
+		return 1;
+	case SVM_EXIT_CPUID:
+		return kvm_emulate_cpuid(vcpu);
+	case SVM_EXIT_HLT:
+		return kvm_emulate_halt(vcpu);
+	case SVM_EXIT_IOIO:
+		return io_interception(vcpu);
+	case SVM_EXIT_MSR:
+		return msr_interception(vcpu);
+	case SVM_EXIT_VMMCALL:
+		return kvm_emulate_hypercall(vcpu);
+	case SVM_EXIT_INVD:
+		return kvm_skip_emulated_instruction(vcpu);	/* a no-op for a guest */
+	case SVM_EXIT_SHUTDOWN:
+		/* The VMCB is undefined after SHUTDOWN (APM 15.12): start afresh. */
+		init_vmcb(svm);
+		vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
+		return 0;
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INVLPGA:
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT:
+		return kvm_handle_invalid_op(vcpu);
+	default:
+		return kvm_unexpected_exit(vcpu, code);
+	}
+}
+
+static struct kvm_x86_ops svm_x86_ops = {
+	.name = "minikvm-amd",
+	.owner = THIS_MODULE,
+	.vcpu_size = sizeof(struct vcpu_svm),
+	.hardware_enable = svm_hardware_enable,
+	.hardware_disable = svm_hardware_disable,
+	.vcpu_create = svm_vcpu_create,
+	.vcpu_free = svm_vcpu_free,
+	.vcpu_load = svm_vcpu_load,
+	.vcpu_put = svm_vcpu_put,
+	.get_segment = svm_get_segment,
+	.set_segment = svm_set_segment,
+	.get_idt = svm_get_idt,
+	.set_idt = svm_set_idt,
+	.get_gdt = svm_get_gdt,
+	.set_gdt = svm_set_gdt,
+	.set_cr0 = svm_set_cr0,
+	.set_cr3 = svm_set_cr3,
+	.set_cr4 = svm_set_cr4,
+	.set_efer = svm_set_efer,
+	.get_rflags = svm_get_rflags,
+	.set_rflags = svm_set_rflags,
+	.load_mmu_pgd = svm_load_mmu_pgd,
+	.flush_tlb = svm_flush_tlb,
+	.vcpu_run = svm_vcpu_run,
+	.handle_exit = svm_handle_exit,
+	.skip_emulated_instruction = svm_skip_emulated_instruction,
+	.queue_exception = svm_queue_exception,
+};
+
+/* NPT entries are ordinary x86-64 page-table entries; guest accesses count
+ * as user accesses, so U/S must be set at every level (APM 15.25.5). */
+static const struct kvm_tdp_format npt_format = {
+	.table_bits = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER,
+	.leaf_bits = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER,
+	.writable_bit = _PAGE_RW,
+};
+
+/*
+ * Can this CPU do what we need?  Each refusal is one dmesg line naming
+ * the reason.  Linux: kvm_is_svm_supported().
+ */
+static int svm_check_processor(void)
+{
+	u64 vm_cr;
+
+	if (boot_cpu_data.x86_vendor != X86_VENDOR_AMD &&
+	    boot_cpu_data.x86_vendor != X86_VENDOR_HYGON) {
+		pr_err("minikvm-amd: not an AMD CPU\n");
+		return -ENODEV;
+	}
+	if (!(cpuid_ecx(0x80000001) & CPUID_8000_0001_ECX_SVM)) {
+		pr_err("minikvm-amd: this CPU has no SVM (CPUID 8000_0001h ECX[2])\n");
+		return -ENODEV;
+	}
+	rdmsrl(MSR_VM_CR, vm_cr);
+	if (vm_cr & SVM_VM_CR_SVM_DISABLE) {
+		pr_err("minikvm-amd: SVM is disabled by the firmware (VM_CR.SVMDIS)\n");
+		return -ENODEV;
+	}
+	if (!(cpuid_edx(0x8000000a) & CPUID_8000_000A_EDX_NPT)) {
+		pr_err("minikvm-amd: this CPU has no nested paging (CPUID 8000_000Ah EDX[0])\n");
+		return -ENODEV;
+	}
+	nrips = cpuid_edx(0x8000000a) & CPUID_8000_000A_EDX_NRIPS;
+	return 0;
+}
+
+static int __init svm_init(void)
+{
+	int r;
+
+	r = svm_check_processor();
+	if (r)
+		return r;
+	/* 12 KiB and 8 KiB, physically contiguous: orders 2 and 1. */
+	iopm_pages = alloc_pages(GFP_KERNEL, get_order(IOPM_SIZE));
+	msrpm_pages = alloc_pages(GFP_KERNEL, get_order(MSRPM_SIZE));
+	if (!iopm_pages || !msrpm_pages) {
+		r = -ENOMEM;
+		goto err;
+	}
+	memset(page_address(iopm_pages), 0xff, PAGE_SIZE << get_order(IOPM_SIZE));
+	memset(page_address(msrpm_pages), 0xff, PAGE_SIZE << get_order(MSRPM_SIZE));
+
+	r = kvm_x86_vendor_init(&svm_x86_ops, &npt_format);
+	if (r)
+		goto err;
+	pr_info("minikvm-amd: SVM with nested paging enabled (NRIP save: %s)\n",
+		nrips ? "yes" : "no");
+	return 0;
+err:
+	if (iopm_pages)
+		__free_pages(iopm_pages, get_order(IOPM_SIZE));
+	if (msrpm_pages)
+		__free_pages(msrpm_pages, get_order(MSRPM_SIZE));
+	return r;
+}
+
+static void __exit svm_exit(void)
+{
+	kvm_x86_vendor_exit();
+	__free_pages(iopm_pages, get_order(IOPM_SIZE));
+	__free_pages(msrpm_pages, get_order(MSRPM_SIZE));
+}
+
+module_init(svm_init);
+module_exit(svm_exit);

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/**
+ * @file kvm_host.h
+ * @brief The objects every part of minikvm shares: the VM (struct kvm),
+ * the vCPU (struct kvm_vcpu), memslots, and the vendor operations table.
+ *
+ * Linux keeps these in include/linux/kvm_host.h (generic) and
+ * arch/x86/include/asm/kvm_host.h (x86); minikvm is small enough for one
+ * header.  The field names are Linux's, so `git grep` finds the pair.
+ */
+#ifndef MINIKVM_KVM_HOST_H
+#define MINIKVM_KVM_HOST_H
+
+#include <linux/kvm.h>
+#include <linux/mutex.h>
+#include <linux/preempt.h>
+#include <linux/refcount.h>
+#include <linux/types.h>
+#include <asm/desc_defs.h>
+
+/** Limits.  KVM_MAX_VCPU_IDS is x86 KVM's, so that the same vCPU ids are
+ *  refused with the same error; the others are ours (KVM allows more). */
+#define KVM_MAX_VCPUS		8
+#define KVM_MAX_VCPU_IDS	4096
+#define KVM_USER_MEM_SLOTS	32
+#define KVM_MAX_CPUID_ENTRIES	256
+
+/** A guest frame number: guest-physical address >> PAGE_SHIFT. */
+typedef u64 gfn_t;
+/** A guest-physical address. */
+typedef u64 gpa_t;
+/** A host-physical address. */
+typedef u64 hpa_t;
+
+/** General-purpose registers, in hardware encoding order (the ModRM reg
+ *  field numbering), then RIP.  Linux: enum kvm_reg. */
+enum kvm_reg {
+	VCPU_REGS_RAX = 0, VCPU_REGS_RCX = 1, VCPU_REGS_RDX = 2,
+	VCPU_REGS_RBX = 3, VCPU_REGS_RSP = 4, VCPU_REGS_RBP = 5,
+	VCPU_REGS_RSI = 6, VCPU_REGS_RDI = 7,
+	VCPU_REGS_R8, VCPU_REGS_R9, VCPU_REGS_R10, VCPU_REGS_R11,
+	VCPU_REGS_R12, VCPU_REGS_R13, VCPU_REGS_R14, VCPU_REGS_R15,
+	VCPU_REGS_RIP,
+	NR_VCPU_REGS
+};
+
+/** Segment registers, the order KVM's get_segment()/set_segment() use. */
+enum kvm_seg {
+	VCPU_SREG_ES, VCPU_SREG_CS, VCPU_SREG_SS, VCPU_SREG_DS,
+	VCPU_SREG_FS, VCPU_SREG_GS, VCPU_SREG_TR, VCPU_SREG_LDTR,
+};
+
+/**
+ * A memslot: guest-physical [base_gfn, base_gfn + npages) is backed by the
+ * VMM's virtual memory at userspace_addr.  Linux: struct kvm_memory_slot.
+ */
+struct kvm_memory_slot {
+	gfn_t base_gfn;
+	unsigned long npages;
+	unsigned long userspace_addr;
+	u32 flags;		/**< KVM_MEM_* */
+	short id;
+	struct page **pages;	/**< pinned host pages, one per guest frame */
+};
+
+/** vCPU requests: work for the vCPU to do before its next VM entry. */
+#define KVM_REQ_TLB_FLUSH	0	/**< second-level tables changed */
+
+/** Where a vCPU is: decides whether a request needs a kick (an IPI). */
+enum vcpu_mode { OUTSIDE_GUEST_MODE, IN_GUEST_MODE };
+
+/** The x86 part of struct kvm.  Linux: struct kvm_arch. */
+struct kvm_arch {
+	hpa_t tdp_root;		/**< root of the EPT/NPT tables, see mmu.c */
+	unsigned long tss_addr;	/**< KVM_SET_TSS_ADDR, kept for the VMM */
+};
+
+/** A virtual machine: one VM fd.  Linux: struct kvm. */
+struct kvm {
+	struct mutex lock;		/**< vCPU creation */
+	struct mutex slots_lock;	/**< memslot changes */
+	struct kvm_memory_slot *memslots[KVM_USER_MEM_SLOTS];
+	struct kvm_vcpu *vcpus[KVM_MAX_VCPUS];
+	int created_vcpus;
+	refcount_t users_count;		/**< the VM fd and every vCPU fd */
+	struct mm_struct *mm;		/**< the VMM's address space */
+	struct kvm_arch arch;
+};
+
+/** The PIO exit being completed.  Linux: struct kvm_pio_request. */
+struct kvm_pio_request {
+	u16 port;
+	int in;
+	int size;
+	u32 count;
+};
+
+/** The x86 part of a vCPU.  Linux: struct kvm_vcpu_arch. */
+struct kvm_vcpu_arch {
+	unsigned long regs[NR_VCPU_REGS];	/**< GPRs and RIP */
+	unsigned long cr2;	/**< not in the VMCS: switched by hand on VMX */
+	u64 efer;		/**< the guest's view of IA32_EFER */
+	unsigned long cr0, cr3, cr4;	/**< the guest's view of CR0/CR3/CR4 */
+	int cpuid_nent;
+	struct kvm_cpuid_entry2 *cpuid_entries;	/**< KVM_SET_CPUID2 */
+	void *pio_data;		/**< second page of the kvm_run mapping */
+	struct kvm_pio_request pio;
+	/** Work left from the last exit to userspace, done by the next KVM_RUN. */
+	int (*complete_userspace_io)(struct kvm_vcpu *vcpu);
+};
+
+/** A virtual CPU: one vCPU fd.  Linux: struct kvm_vcpu. */
+struct kvm_vcpu {
+	struct kvm *kvm;
+	int vcpu_id;
+	int vcpu_idx;			/**< index in kvm->vcpus */
+	int cpu;			/**< physical CPU it is loaded on, or -1 */
+	struct mutex mutex;		/**< one ioctl at a time */
+	struct kvm_run *run;		/**< shared with the VMM through mmap */
+	struct preempt_notifier preempt_notifier;
+	int mode;			/**< enum vcpu_mode */
+	unsigned long requests;		/**< KVM_REQ_* bits */
+	u64 stat_exits;			/**< VM exits, for debugfs */
+	struct kvm_vcpu_arch arch;
+};
+
+static inline unsigned long kvm_register_read(struct kvm_vcpu *vcpu, int reg)
+{
+	return vcpu->arch.regs[reg];
+}
+
+static inline void kvm_register_write(struct kvm_vcpu *vcpu, int reg, unsigned long val)
+{
+	vcpu->arch.regs[reg] = val;
+}
+
+static inline unsigned long kvm_rip_read(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.regs[VCPU_REGS_RIP];
+}
+
+static inline void kvm_rip_write(struct kvm_vcpu *vcpu, unsigned long val)
+{
+	vcpu->arch.regs[VCPU_REGS_RIP] = val;
+}
+
+static inline bool is_long_mode(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.efer & EFER_LMA;
+}
+
+/**
+ * struct kvm_x86_ops - what a vendor module (minikvm-intel, minikvm-amd)
+ * provides to the core.  Linux: struct kvm_x86_ops in
+ * arch/x86/include/asm/kvm_host.h, filled by vmx/main.c and svm/svm.c.
+ *
+ * The core calls these; it never touches a VMCS or a VMCB itself.
+ */
+struct kvm_x86_ops {
+	const char *name;
+	struct module *owner;		/**< pinned while a VM exists */
+	unsigned int vcpu_size;		/**< sizeof the vendor's vCPU struct */
+
+	int (*hardware_enable)(void);	/**< this CPU: VMXON / EFER.SVME */
+	void (*hardware_disable)(void);
+
+	int (*vcpu_create)(struct kvm_vcpu *vcpu);
+	void (*vcpu_free)(struct kvm_vcpu *vcpu);
+	void (*vcpu_load)(struct kvm_vcpu *vcpu, int cpu);
+	void (*vcpu_put)(struct kvm_vcpu *vcpu);
+
+	void (*get_segment)(struct kvm_vcpu *vcpu, struct kvm_segment *var, int seg);
+	void (*set_segment)(struct kvm_vcpu *vcpu, struct kvm_segment *var, int seg);
+	void (*get_idt)(struct kvm_vcpu *vcpu, struct desc_ptr *dt);
+	void (*set_idt)(struct kvm_vcpu *vcpu, struct desc_ptr *dt);
+	void (*get_gdt)(struct kvm_vcpu *vcpu, struct desc_ptr *dt);
+	void (*set_gdt)(struct kvm_vcpu *vcpu, struct desc_ptr *dt);
+	void (*set_cr0)(struct kvm_vcpu *vcpu, unsigned long cr0);
+	void (*set_cr3)(struct kvm_vcpu *vcpu, unsigned long cr3);
+	void (*set_cr4)(struct kvm_vcpu *vcpu, unsigned long cr4);
+	void (*set_efer)(struct kvm_vcpu *vcpu, u64 efer);
+	unsigned long (*get_rflags)(struct kvm_vcpu *vcpu);
+	void (*set_rflags)(struct kvm_vcpu *vcpu, unsigned long rflags);
+
+	/** Point the hardware at the VM's EPT/NPT root. */
+	void (*load_mmu_pgd)(struct kvm_vcpu *vcpu, hpa_t root);
+	/** Invalidate this vCPU's guest translations (KVM_REQ_TLB_FLUSH). */
+	void (*flush_tlb)(struct kvm_vcpu *vcpu);
+
+	/** Enter the guest once; runs with interrupts disabled. */
+	void (*vcpu_run)(struct kvm_vcpu *vcpu);
+	/** Handle the exit: > 0 enter again, 0 exit to userspace, < 0 error. */
+	int (*handle_exit)(struct kvm_vcpu *vcpu);
+	/** Move RIP past the instruction that caused the exit. */
+	int (*skip_emulated_instruction)(struct kvm_vcpu *vcpu);
+	/** Make the guest take exception @nr (#GP, #UD ...) on the next entry. */
+	void (*queue_exception)(struct kvm_vcpu *vcpu, unsigned int nr,
+				bool has_error_code, u32 error_code);
+};
+
+/**
+ * struct kvm_tdp_format - how a vendor's second-level page-table entry
+ * looks.  Both EPT and NPT are 4-level, 512 entries a page, address in bits
+ * 51:12; only the permission and memory-type bits differ.
+ * Linux: the shadow_*_mask variables set by kvm_mmu_set_ept_masks().
+ */
+struct kvm_tdp_format {
+	u64 table_bits;		/**< bits of an entry pointing to a table */
+	u64 leaf_bits;		/**< bits of a writable 4 KiB leaf */
+	u64 writable_bit;	/**< cleared for read-only mappings */
+};
+
+/* virt/kvm/kvm_main.c */
+int kvm_init(unsigned int vcpu_size, struct module *module);
+void kvm_exit(void);
+void kvm_make_all_cpus_request(struct kvm *kvm, unsigned int req);
+bool kvm_check_request(unsigned int req, struct kvm_vcpu *vcpu);
+struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn);
+extern struct dentry *kvm_debugfs_dir;
+extern atomic_long_t kvm_stat_pages;
+
+/* arch/x86/kvm/x86.c */
+extern struct kvm_x86_ops kvm_x86_ops;
+int kvm_x86_vendor_init(struct kvm_x86_ops *ops, const struct kvm_tdp_format *tdp);
+void kvm_x86_vendor_exit(void);
+int kvm_arch_hardware_enable(void);
+void kvm_arch_hardware_disable(void);
+int kvm_arch_init_vm(struct kvm *kvm, unsigned long type);
+void kvm_arch_destroy_vm(struct kvm *kvm);
+int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu);
+void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu);
+void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu);
+void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu);
+long kvm_arch_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg);
+long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg);
+long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg);
+int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu);
+int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext);
+int kvm_skip_emulated_instruction(struct kvm_vcpu *vcpu);
+int kvm_emulate_halt(struct kvm_vcpu *vcpu);
+int kvm_emulate_hypercall(struct kvm_vcpu *vcpu);
+int kvm_fast_pio(struct kvm_vcpu *vcpu, int size, unsigned short port, int in);
+int kvm_handle_invalid_op(struct kvm_vcpu *vcpu);
+int kvm_emulate_rdmsr(struct kvm_vcpu *vcpu);
+int kvm_emulate_wrmsr(struct kvm_vcpu *vcpu);
+int kvm_unexpected_exit(struct kvm_vcpu *vcpu, u64 exit_reason);
+void kvm_prepare_fail_entry(struct kvm_vcpu *vcpu, u64 hardware_reason);
+
+/* arch/x86/kvm/cpuid.c */
+int kvm_emulate_cpuid(struct kvm_vcpu *vcpu);
+int kvm_dev_ioctl_get_cpuid(struct kvm_cpuid2 __user *ucpuid);
+int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *ucpuid);
+
+/* arch/x86/kvm/mmu.c */
+int kvm_mmu_init_vm(struct kvm *kvm);
+void kvm_mmu_uninit_vm(struct kvm *kvm);
+int kvm_arch_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *slot);
+void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot);
+void kvm_mmu_set_tdp_format(const struct kvm_tdp_format *fmt);
+
+#endif
