@@ -18,6 +18,7 @@ help:
 	@echo "make unit           Criterion unit tests"
 	@echo "make lab            all scenarios on ARCH=\"$(ARCH)\" (svm = QEMU, vmx = Bochs)"
 	@echo "                    one scenario: make lab ARCH=svm TARGET=kvm SCENARIO=hello"
+	@echo "make bench          exit-cost benchmarks, minikvm vs the real KVM, ARCH=\"svm vmx\""
 	@echo "make shell          interactive shell inside the QEMU lab (ARCH=svm)"
 	@echo "make chapters       regenerate chapters/ from final/"
 	@echo "make check-chapters fail if chapters/ is stale"
@@ -41,6 +42,10 @@ shell: setup
 	@$(MAKE) -s -C $(TREE) all
 	tests/vm/lab --tree $(TREE) --arch svm --shell
 
+bench: setup
+	@$(MAKE) -s -C $(TREE) all
+	tests/vm/lab --tree $(TREE) --arch "$(if $(filter command line,$(origin ARCH)),$(ARCH),svm vmx)" --bench
+
 run: setup
 	@$(MAKE) -s -C final all
 	@tests/vm/lab --tree final --arch svm --demo
@@ -54,4 +59,4 @@ chapters:
 check-chapters:
 	@scripts/gen-chapters --check
 
-.PHONY: help setup build unit lab shell run test chapters check-chapters
+.PHONY: help setup build unit lab shell bench run test chapters check-chapters

@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -28,15 +29,19 @@
 
 /** One VM with one vCPU: all the state the run loop needs. */
 struct vm {
+	/** The device, VM and vCPU file descriptors, -1 until opened. @{ */
 	int dev_fd, vm_fd, vcpu_fd;
+	/** @} */
 	struct kvm_run *run;	/**< shared with the kernel, see KVM_GET_VCPU_MMAP_SIZE */
-	size_t run_size;
+	size_t run_size;	/**< bytes mapped at run (kvm_run + PIO page) */
 	void *mem;		/**< guest RAM, guest-physical 0 .. mem_size */
-	uint64_t mem_size;
-	struct serial com1;
+	uint64_t mem_size;	/**< bytes of guest RAM, one memslot */
+	struct serial com1;	/**< the UART at COM1_BASE */
 	const char *in_data;	/**< what TEST_DATA_PORT still has to give */
+	uint64_t marks[NR_MARKS];	/**< MARK_PORT times, ns; 0 = not reached */
 };
 
+/** The signal that asked us to stop, 0 if none (set by on_signal()). */
 static volatile sig_atomic_t stop_signal;
 /** kvm_run of the vCPU, for the signal handler (NULL until mapped). */
 static struct kvm_run *volatile signal_run;
@@ -56,6 +61,7 @@ static void on_signal(int sig)
 		signal_run->immediate_exit = 1;
 }
 
+/** Names of the KVM_EXIT_* reasons, for messages. */
 static const char *const exit_names[] = {
 #define N(x) [KVM_EXIT_##x] = "KVM_EXIT_" #x
 	N(UNKNOWN), N(EXCEPTION), N(IO), N(HYPERCALL), N(DEBUG), N(HLT),
@@ -64,6 +70,8 @@ static const char *const exit_names[] = {
 	N(SYSTEM_EVENT), N(X86_RDMSR), N(X86_WRMSR),
 #undef N
 };
+/** @def N
+ *  One entry of exit_names: [KVM_EXIT_x] = "KVM_EXIT_x". */
 
 /** Name of a KVM exit reason, for messages. */
 static const char *exit_name(unsigned int reason)
@@ -73,6 +81,7 @@ static const char *exit_name(unsigned int reason)
 	return "KVM_EXIT_?";
 }
 
+/** Report a failed call, @what, with errno; returns VMM_KVM_ERROR. */
 static int kvm_error(const char *what)
 {
 	fprintf(stderr, "minivmm: %s: %s\n", what, strerror(errno));
@@ -160,6 +169,14 @@ static int port_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t
 		memcpy(&value, data, size);
 		return (int)(((value << 1) | 1) & 0xff);
 	}
+	if (port == MARK_PORT && is_write) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if (data[0] < NR_MARKS)
+			vm->marks[data[0]] = ts.tv_sec * 1000000000ull + ts.tv_nsec;
+		return -1;
+	}
 	if (port == TEST_DATA_PORT && !is_write) {
 		for (int i = 0; i < size; i++)
 			data[i] = (vm->in_data && *vm->in_data) ? (uint8_t)*vm->in_data++ : 0;
@@ -182,6 +199,16 @@ static int handle_io(struct vm *vm)
 		ret = port_io(vm, run->io.port, run->io.direction == KVM_EXIT_IO_OUT,
 			      run->io.size, data);
 	return ret;
+}
+
+/** The times of the MARK_PORT writes, relative to mark 0, one line each:
+ * "minivmm: mark N +T ns".  The benchmarks read these. */
+static void print_marks(const struct vm *vm)
+{
+	for (int i = 1; i < NR_MARKS; i++)
+		if (vm->marks[0] && vm->marks[i])
+			fprintf(stderr, "minivmm: mark %d +%llu ns\n", i,
+				(unsigned long long)(vm->marks[i] - vm->marks[0]));
 }
 
 /** The run loop: returns the process exit status. */
@@ -357,6 +384,9 @@ static int create_vm(struct vm *vm, const struct vmm_options *opt)
 	return setup_cpuid(vm);
 }
 
+/** minivmm [options] GUEST.bin: parse, create the VM, load the guest, set
+ *  up the vCPU, run it; the exit status says how it ended (enum vmm_status,
+ *  or the guest's debug-exit value). */
 int main(int argc, char **argv)
 {
 	struct vmm_options opt;
@@ -405,6 +435,7 @@ int main(int argc, char **argv)
 	if (opt.timeout)
 		alarm(opt.timeout);
 	ret = run_vcpu(&vm, opt.verbose);
+	print_marks(&vm);
 	/* bad_exit() has dumped them already; KVM errors leave nothing to show. */
 	if (opt.verbose && ret != VMM_BAD_EXIT && ret != VMM_KVM_ERROR) {
 		fprintf(stderr, "minivmm: registers at exit:\n");

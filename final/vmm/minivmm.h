@@ -33,6 +33,8 @@ enum vmm_status {
 #define COM1_BASE	0x3f8	/**< first 8250 UART, 8 registers */
 #define DEBUG_EXIT_PORT	0xf4	/**< QEMU isa-debug-exit, iobase=0xf4 */
 #define TEST_DATA_PORT	0xf6	/**< bytes of --in-data, read by IN */
+#define MARK_PORT	0xf5	/**< OUT n: note the time as mark n (benchmarks) */
+#define NR_MARKS	8	/**< marks 0 .. 7 */
 
 /** What the command line asked for. */
 struct vmm_options {
@@ -65,7 +67,7 @@ int vmm_cpuid_filter(struct kvm_cpuid2 *cpuid);
  * BIOS data area (0 .. 0x4ff) and below the default load address.
  */
 #define LM_PT_BASE	0x1000ull
-#define LM_PT_SIZE	0x3000ull
+#define LM_PT_SIZE	0x3000ull	/**< three 4 KiB tables */
 #define LM_MAP_SIZE	(1ull << 30)	/**< identity-mapped: the first GiB */
 
 int vmm_build_identity_map(void *mem, uint64_t mem_size, uint64_t base,
@@ -79,7 +81,9 @@ struct serial {
 	uint8_t lcr;		/**< line control register (for DLAB) */
 	uint8_t ier;		/**< interrupt enable (kept, never raised) */
 	uint8_t scr;		/**< scratch register, guests probe with it */
-	uint8_t dll, dlm;	/**< divisor latch */
+	/** Divisor latch, low and high byte (LCR.DLAB = 1). @{ */
+	uint8_t dll, dlm;
+	/** @} */
 };
 
 void serial_init(struct serial *s, FILE *out);

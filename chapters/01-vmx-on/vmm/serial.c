@@ -12,18 +12,18 @@
  */
 #include "minivmm.h"
 
-#define UART_RBR_THR	0	/* receive buffer (read) / transmit holding (write) */
-#define UART_IER	1	/* interrupt enable */
-#define UART_IIR_FCR	2	/* interrupt identification (read) / FIFO control (write) */
-#define  UART_IIR_NO_INT	0x01
-#define UART_LCR	3	/* line control */
-#define  UART_LCR_DLAB		0x80	/* registers 0 and 1 are the divisor latch */
-#define UART_MCR	4	/* modem control */
-#define UART_LSR	5	/* line status */
-#define  UART_LSR_THRE		0x20	/* transmit holding register empty */
-#define  UART_LSR_TEMT		0x40	/* transmitter empty */
-#define UART_MSR	6	/* modem status */
-#define UART_SCR	7	/* scratch */
+#define UART_RBR_THR	0	/**< receive buffer (read) / transmit holding (write) */
+#define UART_IER	1	/**< interrupt enable */
+#define UART_IIR_FCR	2	/**< interrupt identification (read) / FIFO control (write) */
+#define  UART_IIR_NO_INT	0x01	/**< no interrupt pending */
+#define UART_LCR	3	/**< line control */
+#define  UART_LCR_DLAB		0x80	/**< registers 0 and 1 are the divisor latch */
+#define UART_MCR	4	/**< modem control */
+#define UART_LSR	5	/**< line status */
+#define  UART_LSR_THRE		0x20	/**< transmit holding register empty */
+#define  UART_LSR_TEMT		0x40	/**< transmitter empty */
+#define UART_MSR	6	/**< modem status */
+#define UART_SCR	7	/**< scratch */
 
 /** Reset the UART and send its output to @out. */
 void serial_init(struct serial *s, FILE *out)

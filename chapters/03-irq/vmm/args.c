@@ -11,10 +11,10 @@
 
 #include "minivmm.h"
 
-#define DEFAULT_DEV		"/dev/minikvm"
-#define DEFAULT_MEM_SIZE	(16ull << 20)
-#define DEFAULT_LOAD_ADDR	0x10000ull	/* segment 0x1000, offset 0 */
-#define MAX_MEM_SIZE		(64ull << 30)
+#define DEFAULT_DEV		"/dev/minikvm"	/**< --dev */
+#define DEFAULT_MEM_SIZE	(16ull << 20)	/**< -m: 16 MiB */
+#define DEFAULT_LOAD_ADDR	0x10000ull	/**< --load: segment 0x1000, offset 0 */
+#define MAX_MEM_SIZE		(64ull << 30)	/**< largest -m: 64 GiB */
 
 /** Print the usage text. */
 void vmm_usage(FILE *out)

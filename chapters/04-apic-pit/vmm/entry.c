@@ -27,35 +27,39 @@
 
 #include "minivmm.h"
 
-/* Control-register and EFER bits: Intel SDM Vol. 3A, 2.5 "Control
+/** Control-register and EFER bits: Intel SDM Vol. 3A, 2.5 "Control
  * Registers" and 2.2.1 "Extended Feature Enable Register"; AMD APM Vol. 2,
- * 3.1 "System-Control Registers". */
-#define X86_CR0_PE	(1ull << 0)	/* protection enable */
-#define X86_CR0_MP	(1ull << 1)	/* monitor coprocessor */
-#define X86_CR0_ET	(1ull << 4)	/* extension type, always 1 */
-#define X86_CR0_NE	(1ull << 5)	/* native x87 error reporting */
-#define X86_CR0_WP	(1ull << 16)	/* write protect in ring 0 */
-#define X86_CR0_PG	(1ull << 31)	/* paging */
-#define X86_CR4_PAE	(1ull << 5)	/* physical address extension */
-#define EFER_LME	(1ull << 8)	/* long mode enable */
-#define EFER_LMA	(1ull << 10)	/* long mode active */
+ * 3.1 "System-Control Registers". @{ */
+#define X86_CR0_PE	(1ull << 0)	/**< protection enable */
+#define X86_CR0_MP	(1ull << 1)	/**< monitor coprocessor */
+#define X86_CR0_ET	(1ull << 4)	/**< extension type, always 1 */
+#define X86_CR0_NE	(1ull << 5)	/**< native x87 error reporting */
+#define X86_CR0_WP	(1ull << 16)	/**< write protect in ring 0 */
+#define X86_CR0_PG	(1ull << 31)	/**< paging */
+#define X86_CR4_PAE	(1ull << 5)	/**< physical address extension */
+#define EFER_LME	(1ull << 8)	/**< long mode enable */
+#define EFER_LMA	(1ull << 10)	/**< long mode active */
+/** @} */
 
-/* 4-level paging entries: Intel SDM Vol. 3A, 4.5 "4-Level Paging and
+/** 4-level paging entries: Intel SDM Vol. 3A, 4.5 "4-Level Paging and
  * 5-Level Paging", tables 4-15 (PML4E), 4-17 (PDPTE), 4-18 (PDE that
- * maps a 2-MByte page); AMD APM Vol. 2, 5.3 "Long-Mode Page Translation". */
-#define PTE_P		(1ull << 0)	/* present */
-#define PTE_RW		(1ull << 1)	/* writable */
-#define PTE_PS		(1ull << 7)	/* in a PDE: maps a 2-MiB page */
-#define PAGE_SIZE_4K	0x1000ull
-#define PAGE_SIZE_2M	0x200000ull
-#define PT_ENTRIES	512
+ * maps a 2-MByte page); AMD APM Vol. 2, 5.3 "Long-Mode Page Translation". @{ */
+#define PTE_P		(1ull << 0)	/**< present */
+#define PTE_RW		(1ull << 1)	/**< writable */
+#define PTE_PS		(1ull << 7)	/**< in a PDE: maps a 2-MiB page */
+#define PAGE_SIZE_4K	0x1000ull	/**< a page, and a table */
+#define PAGE_SIZE_2M	0x200000ull	/**< what one PDE maps */
+#define PT_ENTRIES	512		/**< entries in a table */
+/** @} */
 _Static_assert(LM_MAP_SIZE / PAGE_SIZE_2M == PT_ENTRIES, "LM_MAP_SIZE is one page directory");
 
-/* Segment access-rights types: Intel SDM Vol. 3A, 3.4.5.1 "Code- and
- * Data-Segment Descriptor Types". */
-#define SEG_TYPE_CODE_XRA	0xb	/* execute/read, accessed */
-#define SEG_TYPE_DATA_RWA	0x3	/* read/write, accessed */
+/** Segment access-rights types: Intel SDM Vol. 3A, 3.4.5.1 "Code- and
+ * Data-Segment Descriptor Types". @{ */
+#define SEG_TYPE_CODE_XRA	0xb	/**< execute/read, accessed */
+#define SEG_TYPE_DATA_RWA	0x3	/**< read/write, accessed */
+/** @} */
 
+/** Store @v at @p, in the guest's byte order. */
 static void put64(void *p, uint64_t v)
 {
 	memcpy(p, &v, sizeof(v));	/* x86 host: little-endian, like the guest */
@@ -121,18 +125,20 @@ void vmm_long_mode_sregs(struct kvm_sregs *sregs, uint64_t cr3)
 	sregs->ds = sregs->es = sregs->fs = sregs->gs = sregs->ss = data;
 }
 
-/* SVM: AMD APM Vol. 2, 15.5.1 and appendix C "SVM Intercept Exit Codes".
+/** SVM: AMD APM Vol. 2, 15.5.1 and appendix C "SVM Intercept Exit Codes".
  * Linux 6.1 keeps the VMCB's EXITCODE as two u32 halves and reports only
  * the low one (0xffffffff); kernels with a u64 exit_code report all 64
- * bits.  Either way it cannot be a VMX reason (basic reason 65535). */
-#define SVM_EXIT_INVALID	0xffffffffffffffffull	/* VMEXIT_INVALID, -1 */
-#define SVM_EXIT_INVALID_LO	0xffffffffull
-/* VMX: Intel SDM Vol. 3C, "Basic VM-Exit Information" (exit reason bit
- * 31) and appendix C "VMX Basic Exit Reasons". */
-#define VMX_EXIT_REASONS_FAILED_VMENTRY	0x80000000u
-#define VMX_EXIT_INVALID_GUEST_STATE	33
-#define VMX_EXIT_MSR_LOAD_FAIL		34
-#define VMX_EXIT_MCE_DURING_VMENTRY	41
+ * bits.  Either way it cannot be a VMX reason (basic reason 65535). @{ */
+#define SVM_EXIT_INVALID	0xffffffffffffffffull	/**< VMEXIT_INVALID, -1 */
+#define SVM_EXIT_INVALID_LO	0xffffffffull	/**< its low 32 bits */
+/** @} */
+/** VMX: Intel SDM Vol. 3C, "Basic VM-Exit Information" (exit reason bit
+ * 31) and appendix C "VMX Basic Exit Reasons". @{ */
+#define VMX_EXIT_REASONS_FAILED_VMENTRY	0x80000000u	/**< bit 31: VM entry failed */
+#define VMX_EXIT_INVALID_GUEST_STATE	33	/**< invalid guest state */
+#define VMX_EXIT_MSR_LOAD_FAIL		34	/**< MSR loading failed */
+#define VMX_EXIT_MCE_DURING_VMENTRY	41	/**< machine check during VM entry */
+/** @} */
 
 /**
  * Say in words what KVM_EXIT_FAIL_ENTRY's hardware_entry_failure_reason

@@ -13,13 +13,14 @@
 
 #include "minivmm.h"
 
-/* CPUID leaf 1, ECX: Intel SDM Vol. 2A, CPUID, "Feature Information
- * Returned in the ECX Register"; AMD APM Vol. 3, E.3.2. */
-#define CPUID_1_ECX_VMX			(1u << 5)	/* Virtual Machine Extensions */
-#define CPUID_1_ECX_HYPERVISOR		(1u << 31)	/* "not used" by CPUs, set by hypervisors */
-/* CPUID Fn8000_0001 ECX: AMD APM Vol. 3, E.4.2. */
-#define CPUID_80000001_ECX_SVM		(1u << 2)	/* Secure Virtual Machine */
-/* CPUID Fn8000_000A, the SVM feature leaf: AMD APM Vol. 3, appendix E.
+/** CPUID leaf 1, ECX: Intel SDM Vol. 2A, CPUID, "Feature Information
+ * Returned in the ECX Register"; AMD APM Vol. 3, E.3.2. @{ */
+#define CPUID_1_ECX_VMX			(1u << 5)	/**< Virtual Machine Extensions */
+#define CPUID_1_ECX_HYPERVISOR		(1u << 31)	/**< "not used" by CPUs, set by hypervisors */
+/** @} */
+/** CPUID Fn8000_0001 ECX: AMD APM Vol. 3, E.4.2. */
+#define CPUID_80000001_ECX_SVM		(1u << 2)	/**< Secure Virtual Machine */
+/** CPUID Fn8000_000A, the SVM feature leaf: AMD APM Vol. 3, appendix E.
  * It is defined only when Fn8000_0001_ECX[SVM] = 1. */
 #define CPUID_SVM_FEATURES		0x8000000au
 

@@ -536,4 +536,6 @@ kvm_main.o: /work/main/final/virt/kvm/kvm_main.c \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/vmstat.h \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/vm_event_item.h \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/namei.h \
- /work/main/final/include/minikvm/kvm_host.h
+ /work/main/final/include/minikvm/kvm_host.h \
+ /work/main/final/include/minikvm/decode.h \
+ /work/main/final/include/minikvm/portable.h

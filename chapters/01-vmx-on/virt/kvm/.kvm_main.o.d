@@ -1,4 +1,4 @@
-kvm_main.o: /work/main/final/virt/kvm/kvm_main.c \
+kvm_main.o: /work/main/chapters/01-vmx-on/virt/kvm/kvm_main.c \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/compiler-version.h \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/kconfig.h \
  include/generated/autoconf.h \
@@ -536,4 +536,4 @@ kvm_main.o: /work/main/final/virt/kvm/kvm_main.c \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/vmstat.h \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/vm_event_item.h \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/namei.h \
- /work/main/final/include/minikvm/kvm_host.h
+ /work/main/chapters/01-vmx-on/include/minikvm/kvm_host.h

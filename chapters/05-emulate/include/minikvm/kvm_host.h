@@ -18,12 +18,14 @@
 #include <linux/types.h>
 #include <asm/desc_defs.h>
 
+#include <minikvm/decode.h>
+
 /** Limits.  KVM_MAX_VCPU_IDS is x86 KVM's, so that the same vCPU ids are
  *  refused with the same error; the others are ours (KVM allows more). */
-#define KVM_MAX_VCPUS		8
-#define KVM_MAX_VCPU_IDS	4096
-#define KVM_USER_MEM_SLOTS	32
-#define KVM_MAX_CPUID_ENTRIES	256
+#define KVM_MAX_VCPUS		8	/**< vCPUs per VM (KVM_CAP_MAX_VCPUS) */
+#define KVM_MAX_VCPU_IDS	4096	/**< ids are below this (KVM_CAP_MAX_VCPU_ID) */
+#define KVM_USER_MEM_SLOTS	32	/**< memslots per VM (KVM_CAP_NR_MEMSLOTS) */
+#define KVM_MAX_CPUID_ENTRIES	256	/**< largest KVM_SET_CPUID2 table */
 
 /** A guest frame number: guest-physical address >> PAGE_SHIFT. */
 typedef u64 gfn_t;
@@ -55,12 +57,13 @@ enum kvm_seg {
  * VMM's virtual memory at userspace_addr.  Linux: struct kvm_memory_slot.
  */
 struct kvm_memory_slot {
-	gfn_t base_gfn;
-	unsigned long npages;
-	unsigned long userspace_addr;
+	gfn_t base_gfn;		/**< first guest frame of the slot */
+	unsigned long npages;	/**< its size, in 4 KiB pages */
+	unsigned long userspace_addr;	/**< the VMM's virtual address of base_gfn */
 	u32 flags;		/**< KVM_MEM_* */
-	short id;
+	short id;		/**< the slot number the VMM gave, index in kvm->memslots */
 	struct page **pages;	/**< pinned host pages, one per guest frame */
+	unsigned long *dirty_bitmap;	/**< KVM_MEM_LOG_DIRTY_PAGES: one bit per page */
 };
 
 /** vCPU requests: work for the vCPU to do before its next VM entry. */
@@ -79,20 +82,20 @@ struct kvm_arch {
 struct kvm {
 	struct mutex lock;		/**< vCPU creation */
 	struct mutex slots_lock;	/**< memslot changes */
-	struct kvm_memory_slot *memslots[KVM_USER_MEM_SLOTS];
-	struct kvm_vcpu *vcpus[KVM_MAX_VCPUS];
-	int created_vcpus;
+	struct kvm_memory_slot *memslots[KVM_USER_MEM_SLOTS]; /**< by slot id; NULL = unused */
+	struct kvm_vcpu *vcpus[KVM_MAX_VCPUS];	/**< in creation order (vcpu_idx) */
+	int created_vcpus;		/**< how many of vcpus[] are set */
 	refcount_t users_count;		/**< the VM fd and every vCPU fd */
 	struct mm_struct *mm;		/**< the VMM's address space */
-	struct kvm_arch arch;
+	struct kvm_arch arch;		/**< the x86 part */
 };
 
 /** The PIO exit being completed.  Linux: struct kvm_pio_request. */
 struct kvm_pio_request {
-	u16 port;
-	int in;
-	int size;
-	u32 count;
+	u16 port;	/**< the I/O port */
+	int in;		/**< 1 for IN, 0 for OUT */
+	int size;	/**< bytes per access: 1, 2 or 4 */
+	u32 count;	/**< accesses (1: no string I/O yet) */
 };
 
 /** The x86 part of a vCPU.  Linux: struct kvm_vcpu_arch. */
@@ -100,50 +103,69 @@ struct kvm_vcpu_arch {
 	unsigned long regs[NR_VCPU_REGS];	/**< GPRs and RIP */
 	unsigned long cr2;	/**< not in the VMCS: switched by hand on VMX */
 	u64 efer;		/**< the guest's view of IA32_EFER */
-	unsigned long cr0, cr3, cr4;	/**< the guest's view of CR0/CR3/CR4 */
-	int cpuid_nent;
+	/** The guest's view of CR0, CR3 and CR4 (what it last wrote or the
+	 *  VM exit read back; on VMX the hardware CR0/CR4 differ, see
+	 *  vmx_set_cr0()). @{ */
+	unsigned long cr0, cr3, cr4;
+	/** @} */
+	int cpuid_nent;		/**< entries in cpuid_entries */
 	struct kvm_cpuid_entry2 *cpuid_entries;	/**< KVM_SET_CPUID2 */
 	void *pio_data;		/**< second page of the kvm_run mapping */
-	struct kvm_pio_request pio;
+	struct kvm_pio_request pio;	/**< the port access in flight */
+	/** The MMIO access being completed: where, and the decoded MOV. */
+	struct {
+		gpa_t gpa;
+		struct x86_mmio_insn insn;
+	} mmio;
 	/** Work left from the last exit to userspace, done by the next KVM_RUN. */
 	int (*complete_userspace_io)(struct kvm_vcpu *vcpu);
 };
 
 /** A virtual CPU: one vCPU fd.  Linux: struct kvm_vcpu. */
 struct kvm_vcpu {
-	struct kvm *kvm;
-	int vcpu_id;
+	struct kvm *kvm;		/**< the VM it belongs to */
+	int vcpu_id;			/**< the id KVM_CREATE_VCPU was given */
 	int vcpu_idx;			/**< index in kvm->vcpus */
 	int cpu;			/**< physical CPU it is loaded on, or -1 */
 	struct mutex mutex;		/**< one ioctl at a time */
 	struct kvm_run *run;		/**< shared with the VMM through mmap */
-	struct preempt_notifier preempt_notifier;
+	struct preempt_notifier preempt_notifier; /**< kvm_sched_in()/kvm_sched_out() */
 	int mode;			/**< enum vcpu_mode */
 	unsigned long requests;		/**< KVM_REQ_* bits */
 	u64 stat_exits;			/**< VM exits, for debugfs */
-	struct kvm_vcpu_arch arch;
+	struct kvm_vcpu_arch arch;	/**< the x86 part */
 };
 
+/** A general-purpose register of the guest (enum kvm_reg), as of the last
+ *  exit.  Linux: kvm_register_read() in arch/x86/kvm/kvm_cache_regs.h, which
+ *  also reads it lazily from the VMCS. */
 static inline unsigned long kvm_register_read(struct kvm_vcpu *vcpu, int reg)
 {
 	return vcpu->arch.regs[reg];
 }
 
+/** Set a general-purpose register; vmenter.S loads it on the next entry.
+ *  Linux: kvm_register_write(). */
 static inline void kvm_register_write(struct kvm_vcpu *vcpu, int reg, unsigned long val)
 {
 	vcpu->arch.regs[reg] = val;
 }
 
+/** The guest's RIP.  Linux: kvm_rip_read(). */
 static inline unsigned long kvm_rip_read(struct kvm_vcpu *vcpu)
 {
 	return vcpu->arch.regs[VCPU_REGS_RIP];
 }
 
+/** Set the guest's RIP, written to the VMCS/VMCB on the next entry.
+ *  Linux: kvm_rip_write(). */
 static inline void kvm_rip_write(struct kvm_vcpu *vcpu, unsigned long val)
 {
 	vcpu->arch.regs[VCPU_REGS_RIP] = val;
 }
 
+/** Is the guest in IA-32e (long) mode, EFER.LMA?  Linux: is_long_mode()
+ *  in arch/x86/kvm/x86.h. */
 static inline bool is_long_mode(struct kvm_vcpu *vcpu)
 {
 	return vcpu->arch.efer & EFER_LMA;
@@ -157,30 +179,37 @@ static inline bool is_long_mode(struct kvm_vcpu *vcpu)
  * The core calls these; it never touches a VMCS or a VMCB itself.
  */
 struct kvm_x86_ops {
-	const char *name;
+	const char *name;		/**< "minikvm-intel" or "minikvm-amd" */
 	struct module *owner;		/**< pinned while a VM exists */
 	unsigned int vcpu_size;		/**< sizeof the vendor's vCPU struct */
 
 	int (*hardware_enable)(void);	/**< this CPU: VMXON / EFER.SVME */
-	void (*hardware_disable)(void);
+	void (*hardware_disable)(void);	/**< this CPU: VMXOFF / clear EFER.SVME */
 
+	/** Allocate and reset the VMCS/VMCB; the vendor struct embeds the vCPU. */
 	int (*vcpu_create)(struct kvm_vcpu *vcpu);
-	void (*vcpu_free)(struct kvm_vcpu *vcpu);
+	void (*vcpu_free)(struct kvm_vcpu *vcpu);	/**< undo vcpu_create */
+	/** The vCPU's thread runs on @cpu from now on (VMPTRLD on VMX). */
 	void (*vcpu_load)(struct kvm_vcpu *vcpu, int cpu);
-	void (*vcpu_put)(struct kvm_vcpu *vcpu);
+	void (*vcpu_put)(struct kvm_vcpu *vcpu);	/**< the thread leaves the CPU */
 
+	/** Guest segment register @seg (enum kvm_seg) in KVM's format. */
 	void (*get_segment)(struct kvm_vcpu *vcpu, struct kvm_segment *var, int seg);
+	/** Set guest segment register @seg from KVM's format. */
 	void (*set_segment)(struct kvm_vcpu *vcpu, struct kvm_segment *var, int seg);
-	void (*get_idt)(struct kvm_vcpu *vcpu, struct desc_ptr *dt);
-	void (*set_idt)(struct kvm_vcpu *vcpu, struct desc_ptr *dt);
-	void (*get_gdt)(struct kvm_vcpu *vcpu, struct desc_ptr *dt);
-	void (*set_gdt)(struct kvm_vcpu *vcpu, struct desc_ptr *dt);
+	void (*get_idt)(struct kvm_vcpu *vcpu, struct desc_ptr *dt);	/**< guest IDTR */
+	void (*set_idt)(struct kvm_vcpu *vcpu, struct desc_ptr *dt);	/**< guest IDTR */
+	void (*get_gdt)(struct kvm_vcpu *vcpu, struct desc_ptr *dt);	/**< guest GDTR */
+	void (*set_gdt)(struct kvm_vcpu *vcpu, struct desc_ptr *dt);	/**< guest GDTR */
+	/** Set the guest's CR0 (and arch.cr0), with the vendor's fixed bits. */
 	void (*set_cr0)(struct kvm_vcpu *vcpu, unsigned long cr0);
-	void (*set_cr3)(struct kvm_vcpu *vcpu, unsigned long cr3);
+	void (*set_cr3)(struct kvm_vcpu *vcpu, unsigned long cr3);	/**< guest CR3 */
+	/** Set the guest's CR4 (and arch.cr4), with the vendor's fixed bits. */
 	void (*set_cr4)(struct kvm_vcpu *vcpu, unsigned long cr4);
+	/** Set the guest's EFER (and arch.efer); VMX also switches IA-32e mode. */
 	void (*set_efer)(struct kvm_vcpu *vcpu, u64 efer);
-	unsigned long (*get_rflags)(struct kvm_vcpu *vcpu);
-	void (*set_rflags)(struct kvm_vcpu *vcpu, unsigned long rflags);
+	unsigned long (*get_rflags)(struct kvm_vcpu *vcpu);	/**< guest RFLAGS */
+	void (*set_rflags)(struct kvm_vcpu *vcpu, unsigned long rflags); /**< guest RFLAGS */
 
 	/** Point the hardware at the VM's EPT/NPT root. */
 	void (*load_mmu_pgd)(struct kvm_vcpu *vcpu, hpa_t root);
@@ -257,5 +286,10 @@ void kvm_mmu_uninit_vm(struct kvm *kvm);
 int kvm_arch_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *slot);
 void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot);
 void kvm_mmu_set_tdp_format(const struct kvm_tdp_format *fmt);
+int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch);
+void kvm_mmu_slot_set_dirty_logging(struct kvm *kvm, struct kvm_memory_slot *slot, bool on);
+void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
+				 const unsigned long *which);
+int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);
 
 #endif

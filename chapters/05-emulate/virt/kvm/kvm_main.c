@@ -36,38 +36,50 @@
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("minikvm: a teaching re-implementation of KVM (core)");
 
+/** The name of our misc device: /dev/minikvm, or /dev/kvm (devname=kvm)
+ *  so that unmodified KVM clients find us when the real KVM is unloaded. */
 static char *devname = "minikvm";
 module_param(devname, charp, 0444);
 MODULE_PARM_DESC(devname, "device name: minikvm (default), or kvm to serve unmodified KVM clients");
 
-/*
+/**
  * Object counters, read through debugfs (minikvm/objects).  After the last
  * VMM exits they must all read zero: the kill-rmmod scenario checks it.
+ * @{
  */
 static atomic_long_t kvm_stat_vms, kvm_stat_vcpus;
+/** @} */
 atomic_long_t kvm_stat_pages;	/**< pinned guest pages + page-table pages */
 EXPORT_SYMBOL_GPL(kvm_stat_pages);
 
+/** /sys/kernel/debug/minikvm/: "objects" here, the vendors add theirs. */
 struct dentry *kvm_debugfs_dir;
 EXPORT_SYMBOL_GPL(kvm_debugfs_dir);
 
+/** sizeof the vendor's vCPU struct (vcpu_vmx, vcpu_svm), from kvm_init(). */
 static unsigned int kvm_vcpu_size;
+/** The vendor module, pinned by every VM (try_module_get()). */
 static struct module *kvm_vendor_module;
+/** Our CPU-hotplug state, from cpuhp_setup_state(). */
 static int kvm_cpuhp_state;
 
+/** /dev/minikvm's file operations (the owner is set in kvm_init()). */
 static struct file_operations kvm_chardev_ops;
+/** The misc device, named after devname.  Linux: kvm_dev. */
 static struct miscdevice kvm_dev;
 
 /* ---------------------------------------------------------------------- */
 /* Loading a vCPU onto a physical CPU                                       */
 /* ---------------------------------------------------------------------- */
 
+/** The vCPU a preempt notifier is embedded in.
+ *  Linux: preempt_notifier_to_vcpu(). */
 static inline struct kvm_vcpu *preempt_notifier_to_vcpu(struct preempt_notifier *pn)
 {
 	return container_of(pn, struct kvm_vcpu, preempt_notifier);
 }
 
-/*
+/**
  * The scheduler tells us when the thread of a loaded vCPU is switched out
  * and back in, possibly on another CPU.  That is how the VMCS "follows"
  * the vCPU: put on sched-out (VMX keeps it cached), load on sched-in
@@ -80,12 +92,14 @@ static void kvm_sched_in(struct preempt_notifier *pn, int cpu)
 	kvm_arch_vcpu_load(vcpu, cpu);
 }
 
-/** Linux: kvm_sched_out(). */
+/** The thread of a loaded vCPU is switched out: let the vendor put it.
+ *  Linux: kvm_sched_out(). */
 static void kvm_sched_out(struct preempt_notifier *pn, struct task_struct *next)
 {
 	kvm_arch_vcpu_put(preempt_notifier_to_vcpu(pn));
 }
 
+/** Our scheduler hooks.  Linux: kvm_preempt_ops. */
 static struct preempt_ops kvm_preempt_ops = {
 	.sched_in = kvm_sched_in,
 	.sched_out = kvm_sched_out,
@@ -104,7 +118,7 @@ static void vcpu_load(struct kvm_vcpu *vcpu)
 	put_cpu();
 }
 
-/** Linux: vcpu_put(). */
+/** The vCPU leaves this CPU: the reverse of vcpu_load().  Linux: vcpu_put(). */
 static void vcpu_put(struct kvm_vcpu *vcpu)
 {
 	preempt_disable();
@@ -117,6 +131,8 @@ static void vcpu_put(struct kvm_vcpu *vcpu)
 /* Requests: work for a vCPU, done before its next VM entry                 */
 /* ---------------------------------------------------------------------- */
 
+/** The IPI of kvm_make_all_cpus_request(): the interrupt itself forced
+ *  the VM exit.  Linux: ack_kick(). */
 static void ack_kick(void *info)
 {
 	/* Nothing: the IPI itself forced the VM exit. */
@@ -176,40 +192,33 @@ struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
 }
 EXPORT_SYMBOL_GPL(gfn_to_memslot);
 
-/*
- * Pin the VMM's pages behind a slot, so that they cannot be freed or moved
- * while the guest may reach them through the EPT/NPT.  Chapter 01 maps
- * everything up front; chapter 02 replaces this with faults on demand.
- */
-static int kvm_pin_slot(struct kvm_memory_slot *slot)
-{
-	long pinned;
 
-	slot->pages = kvcalloc(slot->npages, sizeof(*slot->pages), GFP_KERNEL_ACCOUNT);
-	if (!slot->pages)
-		return -ENOMEM;
-	pinned = pin_user_pages_fast(slot->userspace_addr, slot->npages,
-				     FOLL_WRITE | FOLL_LONGTERM, slot->pages);
-	if (pinned != slot->npages) {
-		if (pinned > 0)
-			unpin_user_pages(slot->pages, pinned);
-		kvfree(slot->pages);
-		slot->pages = NULL;
-		return pinned < 0 ? (int)pinned : -EFAULT;
+/* Unpin every pinned page of a slot, marking it dirty (the guest may have
+ * written it), and free the page array. */
+static void kvm_unpin_slot(struct kvm_memory_slot *slot)
+{
+	unsigned long i;
+
+	for (i = 0; i < slot->npages; i++) {
+		if (!slot->pages[i])
+			continue;
+		unpin_user_pages_dirty_lock(&slot->pages[i], 1, true);
+		atomic_long_dec(&kvm_stat_pages);
 	}
-	atomic_long_add(slot->npages, &kvm_stat_pages);
-	return 0;
+	kvfree(slot->pages);
 }
 
+/** Unmap, unpin and free a slot.  Linux: kvm_free_memslot(). */
 static void kvm_free_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
 {
 	kvm_arch_flush_memslot(kvm, slot);
-	unpin_user_pages_dirty_lock(slot->pages, slot->npages, true);
-	atomic_long_sub(slot->npages, &kvm_stat_pages);
-	kvfree(slot->pages);
+	kvm_unpin_slot(slot);
+	kvfree(slot->dirty_bitmap);
 	kfree(slot);
 }
 
+/** Does [@base, @base + @npages) overlap a slot other than @id?
+ *  Linux: kvm_check_memslot_overlap(). */
 static bool kvm_slot_overlaps(struct kvm *kvm, int id, gfn_t base, unsigned long npages)
 {
 	int i;
@@ -224,13 +233,58 @@ static bool kvm_slot_overlaps(struct kvm *kvm, int id, gfn_t base, unsigned long
 	return false;
 }
 
+/** Flags a slot may have: KVM_CAP_READONLY_MEM and dirty logging. */
+#define KVM_VALID_MEM_FLAGS	(KVM_MEM_LOG_DIRTY_PAGES | KVM_MEM_READONLY)
+
+/** Bytes of a slot's dirty bitmap: whole longs, as KVM_GET_DIRTY_LOG copies. */
+static unsigned long kvm_dirty_bitmap_bytes(const struct kvm_memory_slot *slot)
+{
+	return ALIGN(slot->npages, BITS_PER_LONG) / 8;
+}
+
+/**
+ * kvm_change_memslot - KVM_SET_USER_MEMORY_REGION on an existing slot:
+ * move it to another guest-physical address, or change its dirty-logging
+ * flag.  The memory behind it must stay the same, and so must the
+ * read-only flag.  Linux: __kvm_set_memory_region(), KVM_MR_MOVE and
+ * KVM_MR_FLAGS_ONLY.
+ */
+static int kvm_change_memslot(struct kvm *kvm, struct kvm_memory_slot *slot,
+			      const struct kvm_userspace_memory_region *mem,
+			      gfn_t base_gfn, unsigned long npages)
+{
+	if (mem->userspace_addr != slot->userspace_addr || npages != slot->npages ||
+	    ((mem->flags ^ slot->flags) & KVM_MEM_READONLY))
+		return -EINVAL;
+	if (base_gfn != slot->base_gfn) {
+		if (kvm_slot_overlaps(kvm, slot->id, base_gfn, npages))
+			return -EEXIST;
+		/* Forget the old addresses; the pages stay pinned and are
+		 * mapped again at the new ones when the guest touches them. */
+		kvm_arch_flush_memslot(kvm, slot);
+		slot->base_gfn = base_gfn;
+	}
+	if ((mem->flags ^ slot->flags) & KVM_MEM_LOG_DIRTY_PAGES) {
+		if (mem->flags & KVM_MEM_LOG_DIRTY_PAGES) {
+			slot->dirty_bitmap = kvzalloc(kvm_dirty_bitmap_bytes(slot), GFP_KERNEL_ACCOUNT);
+			if (!slot->dirty_bitmap)
+				return -ENOMEM;
+			kvm_mmu_slot_set_dirty_logging(kvm, slot, true);
+		} else {
+			kvfree(slot->dirty_bitmap);
+			slot->dirty_bitmap = NULL;
+		}
+	}
+	slot->flags = mem->flags;
+	return 0;
+}
+
 /**
  * kvm_set_memory_region - KVM_SET_USER_MEMORY_REGION.
  *
  * The checks, and the error each gives, are KVM's: misaligned or wrapping
- * ranges and unknown flags -EINVAL, overlap -EEXIST.  Chapter 01 knows no
- * flags (KVM_CAP_READONLY_MEM is not advertised) and cannot move a slot;
- * size 0 deletes.  Linux: __kvm_set_memory_region().
+ * ranges and unknown flags -EINVAL, overlap -EEXIST; size 0 deletes.
+ * Linux: __kvm_set_memory_region().
  */
 static int kvm_set_memory_region(struct kvm *kvm,
 				 const struct kvm_userspace_memory_region *mem)
@@ -240,7 +294,7 @@ static int kvm_set_memory_region(struct kvm *kvm,
 	gfn_t base_gfn = mem->guest_phys_addr >> PAGE_SHIFT;
 	int id = mem->slot, r;
 
-	if (mem->flags)
+	if (mem->flags & ~KVM_VALID_MEM_FLAGS)
 		return -EINVAL;
 	if ((mem->memory_size & (PAGE_SIZE - 1)) ||
 	    (mem->guest_phys_addr & (PAGE_SIZE - 1)) ||
@@ -260,14 +314,8 @@ static int kvm_set_memory_region(struct kvm *kvm,
 		kvm_free_memslot(kvm, old);
 		return 0;
 	}
-	if (old) {
-		/* Same range, same memory: nothing to do.  Anything else is a
-		 * move or a resize, which chapter 01 does not do. */
-		if (old->base_gfn == base_gfn && old->npages == npages &&
-		    old->userspace_addr == mem->userspace_addr)
-			return 0;
-		return -EINVAL;
-	}
+	if (old)
+		return kvm_change_memslot(kvm, old, mem, base_gfn, npages);
 	if (kvm_slot_overlaps(kvm, id, base_gfn, npages))
 		return -EEXIST;
 
@@ -281,22 +329,63 @@ static int kvm_set_memory_region(struct kvm *kvm,
 		.flags = mem->flags,
 		.id = id,
 	};
-	r = kvm_pin_slot(slot);
-	if (r)
+	r = -ENOMEM;
+	slot->pages = kvcalloc(npages, sizeof(*slot->pages), GFP_KERNEL_ACCOUNT);
+	if (!slot->pages)
 		goto out_free;
+	if (mem->flags & KVM_MEM_LOG_DIRTY_PAGES) {
+		slot->dirty_bitmap = kvzalloc(kvm_dirty_bitmap_bytes(slot), GFP_KERNEL_ACCOUNT);
+		if (!slot->dirty_bitmap)
+			goto out_free_pages;
+	}
 	r = kvm_arch_commit_memory_region(kvm, slot);
-	if (r)
-		goto out_unpin;
+	if (r) {
+		kvm_free_memslot(kvm, slot);
+		return r;
+	}
 	kvm->memslots[id] = slot;
 	return 0;
 
-out_unpin:
-	kvm_arch_flush_memslot(kvm, slot);
-	unpin_user_pages(slot->pages, slot->npages);
-	atomic_long_sub(slot->npages, &kvm_stat_pages);
+out_free_pages:
 	kvfree(slot->pages);
 out_free:
 	kfree(slot);
+	return r;
+}
+
+/**
+ * kvm_vm_ioctl_get_dirty_log - KVM_GET_DIRTY_LOG: the pages of a slot the
+ * guest wrote since the last call, one bit per page, and a fresh start:
+ * the log is cleared and the pages are write-protected again.
+ * Linux: kvm_vm_ioctl_get_dirty_log() -> kvm_get_dirty_log_protect().
+ */
+static int kvm_vm_ioctl_get_dirty_log(struct kvm *kvm, struct kvm_dirty_log *log)
+{
+	struct kvm_memory_slot *slot;
+	unsigned long *snapshot, n;
+	int r;
+
+	if (log->slot >= KVM_USER_MEM_SLOTS)
+		return -EINVAL;
+	mutex_lock(&kvm->slots_lock);
+	slot = kvm->memslots[log->slot];
+	r = -ENOENT;
+	if (!slot || !slot->dirty_bitmap)
+		goto out;
+	n = kvm_dirty_bitmap_bytes(slot);
+	r = -ENOMEM;
+	snapshot = kvmalloc(n, GFP_KERNEL_ACCOUNT);
+	if (!snapshot)
+		goto out;
+	memcpy(snapshot, slot->dirty_bitmap, n);
+	memset(slot->dirty_bitmap, 0, n);
+	/* Before the VMM sees the log, the logged pages are read-only again:
+	 * a write that lands after this call is in the next log. */
+	kvm_mmu_write_protect_pages(kvm, slot, snapshot);
+	r = copy_to_user(log->dirty_bitmap, snapshot, n) ? -EFAULT : 0;
+	kvfree(snapshot);
+out:
+	mutex_unlock(&kvm->slots_lock);
 	return r;
 }
 
@@ -304,6 +393,8 @@ out_free:
 /* The VM's life                                                            */
 /* ---------------------------------------------------------------------- */
 
+/** Free a vCPU: the vendor's state, kvm_run, the struct.
+ *  Linux: kvm_vcpu_destroy(). */
 static void kvm_vcpu_destroy(struct kvm_vcpu *vcpu)
 {
 	kvm_arch_vcpu_destroy(vcpu);
@@ -334,11 +425,13 @@ static void kvm_destroy_vm(struct kvm *kvm)
 	module_put(kvm_vendor_module);
 }
 
+/** Take a reference on the VM.  Linux: kvm_get_kvm(). */
 static void kvm_get_kvm(struct kvm *kvm)
 {
 	refcount_inc(&kvm->users_count);
 }
 
+/** Drop a reference; the last one destroys the VM.  Linux: kvm_put_kvm(). */
 static void kvm_put_kvm(struct kvm *kvm)
 {
 	if (refcount_dec_and_test(&kvm->users_count))
@@ -349,6 +442,8 @@ static void kvm_put_kvm(struct kvm *kvm)
 /* vCPU fd                                                                  */
 /* ---------------------------------------------------------------------- */
 
+/** The vCPU fd is closed: drop its reference on the VM (the vCPU lives
+ *  as long as the VM).  Linux: kvm_vcpu_release(). */
 static int kvm_vcpu_release(struct inode *inode, struct file *filp)
 {
 	struct kvm_vcpu *vcpu = filp->private_data;
@@ -378,10 +473,13 @@ static vm_fault_t kvm_vcpu_fault(struct vm_fault *vmf)
 	return 0;
 }
 
+/** The VMM's mapping of a vCPU fd.  Linux: kvm_vcpu_vm_ops. */
 static const struct vm_operations_struct kvm_vcpu_vm_ops = {
 	.fault = kvm_vcpu_fault,
 };
 
+/** mmap of a vCPU fd: pages arrive on fault (kvm_vcpu_fault()).
+ *  Linux: kvm_vcpu_mmap(). */
 static int kvm_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	vma->vm_ops = &kvm_vcpu_vm_ops;
@@ -415,6 +513,7 @@ static long kvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long 
 	return r;
 }
 
+/** What a vCPU fd does.  Linux: kvm_vcpu_fops. */
 static const struct file_operations kvm_vcpu_fops = {
 	.release	= kvm_vcpu_release,
 	.unlocked_ioctl	= kvm_vcpu_ioctl,
@@ -503,6 +602,7 @@ out_free_run_unlocked:
 /* VM fd                                                                    */
 /* ---------------------------------------------------------------------- */
 
+/** The VM fd is closed: drop its reference.  Linux: kvm_vm_release(). */
 static int kvm_vm_release(struct inode *inode, struct file *filp)
 {
 	kvm_put_kvm(filp->private_data);
@@ -535,6 +635,13 @@ static long kvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 		mutex_unlock(&kvm->slots_lock);
 		return r;
 	}
+	case KVM_GET_DIRTY_LOG: {
+		struct kvm_dirty_log log;
+
+		if (copy_from_user(&log, argp, sizeof(log)))
+			return -EFAULT;
+		return kvm_vm_ioctl_get_dirty_log(kvm, &log);
+	}
 	case KVM_CHECK_EXTENSION:
 		return kvm_vm_ioctl_check_extension(kvm, arg);
 	default:
@@ -542,6 +649,7 @@ static long kvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 	}
 }
 
+/** What a VM fd does.  Linux: kvm_vm_fops. */
 static const struct file_operations kvm_vm_fops = {
 	.release	= kvm_vm_release,
 	.unlocked_ioctl	= kvm_vm_ioctl,
@@ -628,19 +736,23 @@ static struct miscdevice kvm_dev = {
 /* Bringing the hardware up and down                                        */
 /* ---------------------------------------------------------------------- */
 
-/* cpuhp callbacks run on the CPU concerned, for every online CPU at
- * registration and for every CPU that comes online later. */
+/** cpuhp callbacks run on the CPU concerned, for every online CPU at
+ * registration and for every CPU that comes online later: enable VMX/SVM
+ * there.  Linux: kvm_online_cpu(). */
 static int kvm_online_cpu(unsigned int cpu)
 {
 	return kvm_arch_hardware_enable();
 }
 
+/** A CPU goes offline (or we unload): disable VMX/SVM there.
+ *  Linux: kvm_offline_cpu(). */
 static int kvm_offline_cpu(unsigned int cpu)
 {
 	kvm_arch_hardware_disable();
 	return 0;
 }
 
+/** debugfs minikvm/objects: live VMs, vCPUs and pinned or page-table pages. */
 static int objects_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "vms %ld\nvcpus %ld\npages %ld\n",
@@ -651,7 +763,7 @@ static int objects_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(objects);
 
-/* Refuse a device name that is already registered (e.g. the real KVM's
+/** Refuse a device name that is already registered (e.g. the real KVM's
  * /dev/kvm): misc_register() would fail with a sysfs warning instead. */
 static bool kvm_devname_taken(const char *name)
 {
@@ -710,6 +822,8 @@ void kvm_exit(void)
 }
 EXPORT_SYMBOL_GPL(kvm_exit);
 
+/** Loading minikvm.ko: no device yet (that waits for a vendor module,
+ *  kvm_init()), only the preempt notifiers and debugfs. */
 static int __init minikvm_core_init(void)
 {
 	/* Turn the scheduler's preempt-notifier hooks on (a static key). */
@@ -719,6 +833,7 @@ static int __init minikvm_core_init(void)
 	return 0;
 }
 
+/** Unloading minikvm.ko: the vendor modules, which use it, are gone. */
 static void __exit minikvm_core_exit(void)
 {
 	debugfs_remove_recursive(kvm_debugfs_dir);

@@ -34,14 +34,16 @@
 /** The answer "the access raised SIGBUS"; errno values are positive. */
 #define RES_SIGBUS		(-SIGBUS)
 
-/** The memslot the KVM_SET_USER_MEMORY_REGION rows start from. */
-#define SLOT_GPA		0x100000ull
-#define SLOT_SIZE		0x10000ull
+/** The memslot the KVM_SET_USER_MEMORY_REGION rows start from. @{ */
+#define SLOT_GPA		0x100000ull	/**< its guest-physical address */
+#define SLOT_SIZE		0x10000ull	/**< its size */
+/** @} */
 /** Stands for "the first slot number KVM_CAP_NR_MEMSLOTS says is invalid". */
 #define SLOT_FIRST_INVALID	0xffffffffu
 /** A page-aligned address in the kernel's half of x86-64 (the direct map). */
 #define KERNEL_HALF_ADDR	0xffff888000000000ull
 
+/** Rows whose answer was not KVM's. */
 static int mismatches;
 
 /** Names of the errors a KVM ioctl can answer with. */
@@ -53,6 +55,8 @@ static const char *const errno_names[] = {
 	E(ERANGE), E(ENOSYS), E(EOPNOTSUPP),
 #undef E
 };
+/** @def E
+ *  One entry of errno_names: [EINVAL] = "EINVAL". */
 
 /** Name of an answer: "success", an errno name, or "SIGBUS". */
 static const char *answer_name(int res, char *buf, size_t len)
@@ -97,8 +101,10 @@ static int res_fd(int r)
 	return 0;
 }
 
+/** Where on_sigbus() jumps back to, in touch(). */
 static sigjmp_buf sigbus_jmp;
 
+/** A SIGBUS from touch(): return there with 1. */
 static void on_sigbus(int sig)
 {
 	(void)sig;
@@ -129,14 +135,14 @@ static int touch(const volatile uint8_t *p)
  * address, access_ok() of the userspace range, and finally overlap.
  */
 static const struct slot_row {
-	const char *name;
-	uint32_t slot;
-	uint32_t flags;
-	uint64_t gpa;
-	uint64_t size;
+	const char *name;	/**< what the row does wrong, printed */
+	uint32_t slot;		/**< kvm_userspace_memory_region.slot */
+	uint32_t flags;		/**< .flags */
+	uint64_t gpa;		/**< .guest_phys_addr */
+	uint64_t size;		/**< .memory_size */
 	uint64_t uaddr_off;	/**< from the start of the buffer */
 	uint64_t uaddr_abs;	/**< if non-zero: this address, not the buffer */
-	int want;
+	int want;		/**< KVM's answer: 0 or an errno */
 } slot_rows[] = {
 	{ "vm: memslot with a guest address not 4K-aligned",
 	  1, 0, SLOT_GPA + 0x800, SLOT_SIZE, 0, 0, EINVAL },
@@ -161,13 +167,18 @@ static const struct slot_row {
 	{ "vm: memslot 2 overlapping memslot 1",
 	  2, 0, SLOT_GPA + SLOT_SIZE / 2, SLOT_SIZE, 0, 0, EEXIST },
 };
+/** @var slot_rows
+ *  The KVM_SET_USER_MEMORY_REGION rows, run in order. */
 
+/** The setup failed at @what: say so, with errno; returns 2. */
 static int die(const char *what)
 {
 	fprintf(stderr, "ioctl-errors: %s: %s\n", what, strerror(errno));
 	return 2;
 }
 
+/** ioctl-errors DEVICE: set up a VM and a vCPU, run every row, exit 1 on
+ *  a mismatch. */
 int main(int argc, char **argv)
 {
 	struct kvm_userspace_memory_region region;

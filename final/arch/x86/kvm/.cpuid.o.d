@@ -391,4 +391,6 @@ cpuid.o: /work/main/final/arch/x86/kvm/cpuid.c \
  /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/extable.h \
  /usr/src/linux-headers-6.1.0-56-common/include/asm-generic/access_ok.h \
  /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/uaccess_64.h \
- /work/main/final/include/minikvm/kvm_host.h
+ /work/main/final/include/minikvm/kvm_host.h \
+ /work/main/final/include/minikvm/decode.h \
+ /work/main/final/include/minikvm/portable.h

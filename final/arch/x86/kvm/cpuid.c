@@ -15,11 +15,12 @@
 
 #include <minikvm/kvm_host.h>
 
-/* Feature bits (Intel SDM Vol. 2A, CPUID, Tables 3-10/3-11; AMD APM Vol. 3,
- * appendix E.4.2). */
-#define CPUID1_ECX_VMX		BIT(5)
-#define CPUID1_ECX_HYPERVISOR	BIT(31)	/* reserved by the CPU for us */
-#define CPUID_8000_0001_ECX_SVM	BIT(2)
+/** Feature bits (Intel SDM Vol. 2A, CPUID, Tables 3-10/3-11; AMD APM Vol. 3,
+ * appendix E.4.2). @{ */
+#define CPUID1_ECX_VMX		BIT(5)	/**< leaf 1 ECX: VMX */
+#define CPUID1_ECX_HYPERVISOR	BIT(31)	/**< leaf 1 ECX: reserved by the CPU for us */
+#define CPUID_8000_0001_ECX_SVM	BIT(2)	/**< leaf 0x80000001 ECX: SVM */
+/** @} */
 
 /** Basic leaves we pass through; above this a guest sees zeros. */
 #define MAX_BASIC_LEAF		0x0d
@@ -31,7 +32,7 @@ static const struct { u32 leaf, nr_subleaves; } indexed_leaves[] = {
 	{ 0x0d, 2 },	/* XSAVE state */
 };
 
-/*
+/**
  * Take out what we do not virtualize: VMX and SVM (no nested guests),
  * and say "you are a guest" with the hypervisor bit.
  * Linux: kvm_set_cpu_caps() + __do_cpuid_func().
@@ -52,6 +53,7 @@ static void filter_entry(struct kvm_cpuid_entry2 *e)
 	}
 }
 
+/** How many sub-leaves of @leaf we report; 0 if ECX does not matter. */
 static u32 subleaves_of(u32 leaf)
 {
 	unsigned int i;
@@ -62,7 +64,7 @@ static u32 subleaves_of(u32 leaf)
 	return 0;
 }
 
-/* Append leaf/subleaf, filtered; false when @max entries are used up. */
+/** Append leaf/subleaf, filtered; false when @max entries are used up. */
 static bool add_entry(struct kvm_cpuid_entry2 *out, u32 *n, u32 max, u32 leaf, u32 index, u32 flags)
 {
 	struct kvm_cpuid_entry2 *e;
@@ -79,7 +81,8 @@ static bool add_entry(struct kvm_cpuid_entry2 *out, u32 *n, u32 max, u32 leaf, u
 	return true;
 }
 
-/* Fill @out with the supported leaves; -E2BIG when @max is too small. */
+/** Fill @out with the supported leaves; -E2BIG when @max is too small.
+ *  Linux: kvm_dev_ioctl_get_cpuid() -> get_cpuid_func(). */
 static int fill_supported_cpuid(struct kvm_cpuid_entry2 *out, u32 max, u32 *n)
 {
 	u32 leaf, sub, nsub, max_basic, max_ext;
@@ -169,6 +172,9 @@ int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *u
 	return 0;
 }
 
+/** The entry of the vCPU's table for @function/@index, or NULL.  The index
+ *  counts only for leaves flagged KVM_CPUID_FLAG_SIGNIFCANT_INDEX.
+ *  Linux: kvm_find_cpuid_entry_index(). */
 static struct kvm_cpuid_entry2 *kvm_find_cpuid_entry(struct kvm_vcpu *vcpu, u32 function, u32 index)
 {
 	int i;

@@ -1,4 +1,4 @@
-cpuid.o: /work/main/final/arch/x86/kvm/cpuid.c \
+cpuid.o: /work/main/chapters/01-vmx-on/arch/x86/kvm/cpuid.c \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/compiler-version.h \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/kconfig.h \
  include/generated/autoconf.h \
@@ -391,4 +391,4 @@ cpuid.o: /work/main/final/arch/x86/kvm/cpuid.c \
  /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/extable.h \
  /usr/src/linux-headers-6.1.0-56-common/include/asm-generic/access_ok.h \
  /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/uaccess_64.h \
- /work/main/final/include/minikvm/kvm_host.h
+ /work/main/chapters/01-vmx-on/include/minikvm/kvm_host.h

@@ -20,10 +20,11 @@
 
 #include <minikvm/kvm_host.h>
 
-#define PT64_ENT_PER_PAGE	512
-#define PT64_LEVELS		4
-#define PT64_ADDR_MASK		GENMASK_ULL(51, 12)
+#define PT64_ENT_PER_PAGE	512	/**< 8-byte entries in a 4 KiB table */
+#define PT64_LEVELS		4	/**< PML4, PDPT, PD, PT */
+#define PT64_ADDR_MASK		GENMASK_ULL(51, 12)	/**< next table or page, in an entry */
 
+/** The vendor's entry format, set once by kvm_mmu_set_tdp_format(). */
 static struct kvm_tdp_format tdp_format;
 
 /** The vendor module tells the MMU how an entry looks.
@@ -33,12 +34,14 @@ void kvm_mmu_set_tdp_format(const struct kvm_tdp_format *fmt)
 	tdp_format = *fmt;
 }
 
-/* Index of @gpa in a table of @level (4 = the root, 1 = the last). */
+/** Index of @gpa in a table of @level (4 = the root, 1 = the last). */
 static unsigned int tdp_index(gpa_t gpa, int level)
 {
 	return (gpa >> (PAGE_SHIFT + 9 * (level - 1))) & (PT64_ENT_PER_PAGE - 1);
 }
 
+/** A zeroed page for one table, counted in kvm_stat_pages.
+ *  Linux: tdp_mmu_alloc_sp(). */
 static u64 *tdp_alloc_table(void)
 {
 	u64 *table = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
@@ -48,7 +51,8 @@ static u64 *tdp_alloc_table(void)
 	return table;
 }
 
-/* Free a table and, below level 1, every table it points to. */
+/** Free a table and, above level 1, every table it points to (a leaf
+ *  table points to guest pages, which the memslot owns). */
 static void tdp_free_table(u64 *table, int level)
 {
 	int i;
@@ -63,11 +67,14 @@ static void tdp_free_table(u64 *table, int level)
 
 /**
  * kvm_tdp_map - make guest-physical @gpa point to host page @pfn,
- * creating the missing tables on the way down.  Linux: kvm_tdp_mmu_map().
+ * creating the missing tables on the way down.  A read-only mapping
+ * lacks the writable bit, so a guest write to it faults (EPT violation
+ * or NPF) and comes back to us.  Linux: kvm_tdp_mmu_map().
  */
-static int kvm_tdp_map(struct kvm *kvm, gpa_t gpa, unsigned long pfn)
+static int kvm_tdp_map(struct kvm *kvm, gpa_t gpa, unsigned long pfn, bool writable)
 {
 	u64 *table = __va(kvm->arch.tdp_root);
+	u64 leaf = ((u64)pfn << PAGE_SHIFT) | tdp_format.leaf_bits;
 	int level;
 
 	for (level = PT64_LEVELS; level > 1; level--) {
@@ -82,12 +89,14 @@ static int kvm_tdp_map(struct kvm *kvm, gpa_t gpa, unsigned long pfn)
 		}
 		table = __va(*entry & PT64_ADDR_MASK);
 	}
-	table[tdp_index(gpa, 1)] = ((u64)pfn << PAGE_SHIFT) | tdp_format.leaf_bits;
+	if (!writable)
+		leaf &= ~tdp_format.writable_bit;
+	WRITE_ONCE(table[tdp_index(gpa, 1)], leaf);
 	return 0;
 }
 
-/* Clear the leaf for @gpa, if any.  Tables stay until the VM goes. */
-static void kvm_tdp_unmap(struct kvm *kvm, gpa_t gpa)
+/** The leaf entry for @gpa, or NULL if a table on the way is missing. */
+static u64 *tdp_leaf(struct kvm *kvm, gpa_t gpa)
 {
 	u64 *table = __va(kvm->arch.tdp_root);
 	int level;
@@ -96,10 +105,20 @@ static void kvm_tdp_unmap(struct kvm *kvm, gpa_t gpa)
 		u64 entry = table[tdp_index(gpa, level)];
 
 		if (!entry)
-			return;
+			return NULL;
 		table = __va(entry & PT64_ADDR_MASK);
 	}
-	WRITE_ONCE(table[tdp_index(gpa, 1)], 0);
+	return &table[tdp_index(gpa, 1)];
+}
+
+/** Clear the leaf for @gpa, if any.  Tables stay until the VM goes.
+ *  The caller flushes the TLBs (kvm_arch_flush_memslot()). */
+static void kvm_tdp_unmap(struct kvm *kvm, gpa_t gpa)
+{
+	u64 *leaf = tdp_leaf(kvm, gpa);
+
+	if (leaf)
+		WRITE_ONCE(*leaf, 0);
 }
 
 /** A VM's empty root table.  Linux: kvm_mmu_init_vm(). */
@@ -113,7 +132,7 @@ int kvm_mmu_init_vm(struct kvm *kvm)
 	return 0;
 }
 
-/** Linux: kvm_mmu_uninit_vm(). */
+/** Free the VM's whole EPT/NPT tree.  Linux: kvm_mmu_uninit_vm(). */
 void kvm_mmu_uninit_vm(struct kvm *kvm)
 {
 	tdp_free_table(__va(kvm->arch.tdp_root), PT64_LEVELS);
@@ -130,7 +149,7 @@ int kvm_arch_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *slot)
 
 	for (i = 0; i < slot->npages; i++) {
 		r = kvm_tdp_map(kvm, (slot->base_gfn + i) << PAGE_SHIFT,
-				page_to_pfn(slot->pages[i]));
+				page_to_pfn(slot->pages[i]), true);
 		if (r)
 			return r;
 	}
@@ -150,3 +169,4 @@ void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
 		kvm_tdp_unmap(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
 	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
 }
+

@@ -1,4 +1,4 @@
-x86.o: /work/main/final/arch/x86/kvm/x86.c \
+x86.o: /work/main/chapters/02-ept/arch/x86/kvm/x86.c \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/compiler-version.h \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/kconfig.h \
  include/generated/autoconf.h \
@@ -527,4 +527,6 @@ x86.o: /work/main/final/arch/x86/kvm/x86.c \
  /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/module.h \
  /usr/src/linux-headers-6.1.0-56-common/include/asm-generic/module.h \
  /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/orc_types.h \
- /work/main/final/include/minikvm/kvm_host.h
+ /work/main/chapters/02-ept/include/minikvm/kvm_host.h \
+ /work/main/chapters/02-ept/include/minikvm/decode.h \
+ /work/main/chapters/02-ept/include/minikvm/portable.h

@@ -19,11 +19,14 @@
 #include <linux/slab.h>
 
 #include <minikvm/kvm_host.h>
+#include <linux/uaccess.h>
+#include <minikvm/paging.h>
 
-#define PT64_ENT_PER_PAGE	512
-#define PT64_LEVELS		4
-#define PT64_ADDR_MASK		GENMASK_ULL(51, 12)
+#define PT64_ENT_PER_PAGE	512	/**< 8-byte entries in a 4 KiB table */
+#define PT64_LEVELS		4	/**< PML4, PDPT, PD, PT */
+#define PT64_ADDR_MASK		GENMASK_ULL(51, 12)	/**< next table or page, in an entry */
 
+/** The vendor's entry format, set once by kvm_mmu_set_tdp_format(). */
 static struct kvm_tdp_format tdp_format;
 
 /** The vendor module tells the MMU how an entry looks.
@@ -33,12 +36,14 @@ void kvm_mmu_set_tdp_format(const struct kvm_tdp_format *fmt)
 	tdp_format = *fmt;
 }
 
-/* Index of @gpa in a table of @level (4 = the root, 1 = the last). */
+/** Index of @gpa in a table of @level (4 = the root, 1 = the last). */
 static unsigned int tdp_index(gpa_t gpa, int level)
 {
 	return (gpa >> (PAGE_SHIFT + 9 * (level - 1))) & (PT64_ENT_PER_PAGE - 1);
 }
 
+/** A zeroed page for one table, counted in kvm_stat_pages.
+ *  Linux: tdp_mmu_alloc_sp(). */
 static u64 *tdp_alloc_table(void)
 {
 	u64 *table = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
@@ -48,7 +53,8 @@ static u64 *tdp_alloc_table(void)
 	return table;
 }
 
-/* Free a table and, below level 1, every table it points to. */
+/** Free a table and, above level 1, every table it points to (a leaf
+ *  table points to guest pages, which the memslot owns). */
 static void tdp_free_table(u64 *table, int level)
 {
 	int i;
@@ -63,11 +69,14 @@ static void tdp_free_table(u64 *table, int level)
 
 /**
  * kvm_tdp_map - make guest-physical @gpa point to host page @pfn,
- * creating the missing tables on the way down.  Linux: kvm_tdp_mmu_map().
+ * creating the missing tables on the way down.  A read-only mapping
+ * lacks the writable bit, so a guest write to it faults (EPT violation
+ * or NPF) and comes back to us.  Linux: kvm_tdp_mmu_map().
  */
-static int kvm_tdp_map(struct kvm *kvm, gpa_t gpa, unsigned long pfn)
+static int kvm_tdp_map(struct kvm *kvm, gpa_t gpa, unsigned long pfn, bool writable)
 {
 	u64 *table = __va(kvm->arch.tdp_root);
+	u64 leaf = ((u64)pfn << PAGE_SHIFT) | tdp_format.leaf_bits;
 	int level;
 
 	for (level = PT64_LEVELS; level > 1; level--) {
@@ -82,12 +91,14 @@ static int kvm_tdp_map(struct kvm *kvm, gpa_t gpa, unsigned long pfn)
 		}
 		table = __va(*entry & PT64_ADDR_MASK);
 	}
-	table[tdp_index(gpa, 1)] = ((u64)pfn << PAGE_SHIFT) | tdp_format.leaf_bits;
+	if (!writable)
+		leaf &= ~tdp_format.writable_bit;
+	WRITE_ONCE(table[tdp_index(gpa, 1)], leaf);
 	return 0;
 }
 
-/* Clear the leaf for @gpa, if any.  Tables stay until the VM goes. */
-static void kvm_tdp_unmap(struct kvm *kvm, gpa_t gpa)
+/** The leaf entry for @gpa, or NULL if a table on the way is missing. */
+static u64 *tdp_leaf(struct kvm *kvm, gpa_t gpa)
 {
 	u64 *table = __va(kvm->arch.tdp_root);
 	int level;
@@ -96,10 +107,20 @@ static void kvm_tdp_unmap(struct kvm *kvm, gpa_t gpa)
 		u64 entry = table[tdp_index(gpa, level)];
 
 		if (!entry)
-			return;
+			return NULL;
 		table = __va(entry & PT64_ADDR_MASK);
 	}
-	WRITE_ONCE(table[tdp_index(gpa, 1)], 0);
+	return &table[tdp_index(gpa, 1)];
+}
+
+/** Clear the leaf for @gpa, if any.  Tables stay until the VM goes.
+ *  The caller flushes the TLBs (kvm_arch_flush_memslot()). */
+static void kvm_tdp_unmap(struct kvm *kvm, gpa_t gpa)
+{
+	u64 *leaf = tdp_leaf(kvm, gpa);
+
+	if (leaf)
+		WRITE_ONCE(*leaf, 0);
 }
 
 /** A VM's empty root table.  Linux: kvm_mmu_init_vm(). */
@@ -113,27 +134,19 @@ int kvm_mmu_init_vm(struct kvm *kvm)
 	return 0;
 }
 
-/** Linux: kvm_mmu_uninit_vm(). */
+/** Free the VM's whole EPT/NPT tree.  Linux: kvm_mmu_uninit_vm(). */
 void kvm_mmu_uninit_vm(struct kvm *kvm)
 {
 	tdp_free_table(__va(kvm->arch.tdp_root), PT64_LEVELS);
 }
 
 /**
- * kvm_arch_commit_memory_region - map every (already pinned) page of a
- * new slot.  Linux: kvm_arch_commit_memory_region().
+ * kvm_arch_commit_memory_region - nothing to map: pages are mapped when
+ * the guest first touches them (kvm_mmu_page_fault()).
+ * Linux: kvm_arch_commit_memory_region().
  */
 int kvm_arch_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *slot)
 {
-	unsigned long i;
-	int r;
-
-	for (i = 0; i < slot->npages; i++) {
-		r = kvm_tdp_map(kvm, (slot->base_gfn + i) << PAGE_SHIFT,
-				page_to_pfn(slot->pages[i]));
-		if (r)
-			return r;
-	}
 	return 0;
 }
 
@@ -149,4 +162,248 @@ void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
 	for (i = 0; i < slot->npages; i++)
 		kvm_tdp_unmap(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
 	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
+}
+
+/*
+ * ---------------------------------------------------------------------
+ * Chapter 02: the tables are filled on demand.
+ *
+ * A guest access to a guest-physical page that has no leaf entry yet
+ * exits (EPT violation, Intel SDM Vol. 3C 29.3.3.2; nested page fault,
+ * AMD APM Vol. 2 15.25.6) with the faulting address.  We find the memslot,
+ * the VMM's page behind it, and map it; the guest repeats the access.  An
+ * address with no memslot is MMIO: the access goes to userspace.
+ *
+ * Host pages are pinned when first mapped and unpinned when the slot or
+ * the VM goes away, so a page can never be freed or reused while an
+ * EPT/NPT entry points to it.  The price: guest memory can be neither
+ * swapped nor migrated by the host while mapped.  KVM instead takes plain
+ * references and follows the host's changes through MMU notifiers
+ * (virt/kvm/kvm_main.c, kvm_mmu_notifier_invalidate_range_start()).
+ * ---------------------------------------------------------------------
+ */
+
+/**
+ * kvm_read_guest - copy guest-physical memory, through the VMM's mapping
+ * of the memslot (we run in the VMM's process).  The caller holds
+ * slots_lock, so the slot cannot go away meanwhile (KVM uses SRCU for
+ * that).  Linux: kvm_read_guest().
+ */
+int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len)
+{
+	while (len) {
+		struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
+		unsigned long off = offset_in_page(gpa);
+		unsigned long n = min(len, PAGE_SIZE - off);
+		unsigned long hva;
+
+		if (!slot)
+			return -EFAULT;
+		hva = slot->userspace_addr + ((gpa >> PAGE_SHIFT) - slot->base_gfn) * PAGE_SIZE + off;
+		if (copy_from_user(data, (void __user *)hva, n))
+			return -EFAULT;
+		gpa += n;
+		data += n;
+		len -= n;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kvm_read_guest);
+
+static int read_guest_cb(void *opaque, u64 gpa, void *buf, unsigned int len)
+{
+	return kvm_read_guest(opaque, gpa, buf, len);
+}
+
+/*
+ * The bytes at the guest's CS:RIP, up to one instruction's worth: walk
+ * the guest's page tables for each page the instruction may span.
+ */
+static int fetch_guest_insn(struct kvm_vcpu *vcpu, u8 *buf, int *len, int *mode_bytes)
+{
+	struct guest_paging_regs regs = {
+		.cr0 = vcpu->arch.cr0, .cr3 = vcpu->arch.cr3,
+		.cr4 = vcpu->arch.cr4, .efer = vcpu->arch.efer,
+	};
+	struct kvm_segment cs;
+	u64 linear, gpa;
+	int done = 0;
+
+	kvm_x86_ops.get_segment(vcpu, &cs, VCPU_SREG_CS);
+	*mode_bytes = (is_long_mode(vcpu) && cs.l) ? 8 : cs.db ? 4 : 2;
+	linear = (*mode_bytes == 8 ? 0 : cs.base) + kvm_rip_read(vcpu);
+	while (done < X86_MAX_INSN_LEN) {
+		int n = min_t(int, X86_MAX_INSN_LEN - done, PAGE_SIZE - offset_in_page(linear + done));
+
+		if (guest_walk(&regs, linear + done, read_guest_cb, vcpu->kvm, &gpa) ||
+		    kvm_read_guest(vcpu->kvm, gpa, buf + done, n))
+			break;
+		done += n;
+	}
+	*len = done;
+	return done ? 0 : -EFAULT;
+}
+
+/* The instruction cannot be handled: stop the guest, say why, never guess.
+ * Linux: kvm_prepare_emulation_failure_exit(). */
+static int mmio_emulation_failure(struct kvm_vcpu *vcpu, gpa_t gpa, const u8 *insn, int len)
+{
+	struct kvm_run *run = vcpu->run;
+
+	pr_warn_ratelimited("minikvm: vcpu %d: cannot decode the MMIO access to 0x%llx at rip 0x%lx (%*ph)\n",
+			    vcpu->vcpu_id, gpa, kvm_rip_read(vcpu), min(len, 8), insn);
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	run->internal.ndata = 2;
+	run->internal.data[0] = gpa;
+	run->internal.data[1] = kvm_rip_read(vcpu);
+	return 0;
+}
+
+/* A read finishes on the next KVM_RUN, once the VMM has put the data in
+ * run->mmio.data.  Linux: complete_emulated_mmio(). */
+static int complete_mmio_read(struct kvm_vcpu *vcpu)
+{
+	struct x86_mmio_insn *d = &vcpu->arch.mmio.insn;
+	u64 data = 0;
+
+	memcpy(&data, vcpu->run->mmio.data, d->size);
+	kvm_register_write(vcpu, d->reg,
+			   x86_mmio_merge_load(kvm_register_read(vcpu, d->reg), data, d));
+	kvm_rip_write(vcpu, kvm_rip_read(vcpu) + d->len);
+	return 1;
+}
+
+/**
+ * kvm_mmio_exit - the guest touched @gpa, which no memslot backs (or
+ * wrote to a read-only one): decode the instruction and hand the access
+ * to userspace as KVM_EXIT_MMIO.  A write is complete once its data is
+ * in kvm_run; a read completes on the next KVM_RUN.
+ * Linux: emulator_read_write() -> vcpu_mmio_write/read() -> the exit.
+ */
+static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
+{
+	struct x86_mmio_insn *d = &vcpu->arch.mmio.insn;
+	struct kvm_run *run = vcpu->run;
+	u8 insn[X86_MAX_INSN_LEN];
+	int len = 0, mode_bytes;
+	u64 data;
+
+	if (fetch || fetch_guest_insn(vcpu, insn, &len, &mode_bytes) ||
+	    x86_decode_mmio(insn, len, mode_bytes, d))
+		return mmio_emulation_failure(vcpu, gpa, insn, len);
+
+	vcpu->arch.mmio.gpa = gpa;
+	run->exit_reason = KVM_EXIT_MMIO;
+	run->mmio.phys_addr = gpa;
+	run->mmio.len = d->size;
+	run->mmio.is_write = d->is_write;
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	if (!d->is_write) {
+		vcpu->arch.complete_userspace_io = complete_mmio_read;
+		return 0;
+	}
+	if (d->reg < 0)
+		data = d->imm;
+	else if (d->high_byte)
+		data = kvm_register_read(vcpu, d->reg) >> 8;
+	else
+		data = kvm_register_read(vcpu, d->reg);
+	memcpy(run->mmio.data, &data, d->size);
+	kvm_rip_write(vcpu, kvm_rip_read(vcpu) + d->len);
+	return 0;
+}
+
+/* Pin the VMM's page behind guest frame @idx of @slot. */
+static struct page *kvm_pin_gfn(struct kvm_memory_slot *slot, unsigned long idx)
+{
+	unsigned int flags = FOLL_LONGTERM;
+	struct page *page;
+
+	if (!(slot->flags & KVM_MEM_READONLY))
+		flags |= FOLL_WRITE;
+	if (pin_user_pages_fast(slot->userspace_addr + idx * PAGE_SIZE, 1, flags, &page) != 1)
+		return NULL;
+	atomic_long_inc(&kvm_stat_pages);
+	return page;
+}
+
+/**
+ * kvm_mmu_page_fault - an EPT violation or NPF at @gpa.  Returns 1 to
+ * enter the guest again, 0 to exit to userspace (MMIO), or -EFAULT when
+ * the VMM's memory behind a slot is gone (KVM_RUN fails, as in KVM).
+ * Linux: kvm_mmu_page_fault() -> kvm_tdp_page_fault().
+ */
+int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch)
+{
+	struct kvm *kvm = vcpu->kvm;
+	struct kvm_memory_slot *slot;
+	unsigned long idx;
+	bool writable;
+	int r = 1;
+
+	/* Faults and slot changes exclude each other: a slot cannot go away
+	 * under a fault that is mapping one of its pages. */
+	mutex_lock(&kvm->slots_lock);
+	slot = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
+	if (!slot || (write && (slot->flags & KVM_MEM_READONLY))) {
+		r = kvm_mmio_exit(vcpu, gpa, fetch);
+		goto out;
+	}
+	idx = (gpa >> PAGE_SHIFT) - slot->base_gfn;
+	if (!slot->pages[idx]) {
+		slot->pages[idx] = kvm_pin_gfn(slot, idx);
+		if (!slot->pages[idx]) {
+			r = -EFAULT;
+			goto out;
+		}
+	}
+	/*
+	 * Dirty logging maps pages read-only until the guest writes them:
+	 * the write faults, we note the page, and map it writable.
+	 */
+	writable = !(slot->flags & KVM_MEM_READONLY) &&
+		   (!slot->dirty_bitmap || write);
+	if (write && slot->dirty_bitmap)
+		set_bit(idx, slot->dirty_bitmap);
+	if (kvm_tdp_map(kvm, gpa & PAGE_MASK, page_to_pfn(slot->pages[idx]), writable))
+		r = -ENOMEM;
+out:
+	mutex_unlock(&kvm->slots_lock);
+	return r;
+}
+EXPORT_SYMBOL_GPL(kvm_mmu_page_fault);
+
+/**
+ * kvm_mmu_write_protect_pages - make the pages of @slot marked in @which
+ * read-only again, so that their next write is seen.  Called with
+ * slots_lock held; flushes every vCPU's cached translations.
+ * Linux: kvm_arch_mmu_enable_log_dirty_pt_masked().
+ */
+void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
+				 const unsigned long *which)
+{
+	unsigned long i;
+
+	for (i = 0; i < slot->npages; i++) {
+		u64 *leaf;
+
+		if (which && !test_bit(i, which))
+			continue;
+		leaf = tdp_leaf(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
+		if (leaf && *leaf)
+			WRITE_ONCE(*leaf, *leaf & ~tdp_format.writable_bit);
+	}
+	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
+}
+
+/**
+ * kvm_mmu_slot_set_dirty_logging - KVM_MEM_LOG_DIRTY_PAGES turned on:
+ * start from a clean log with every mapped page write-protected.
+ * Linux: kvm_mmu_slot_apply_flags().
+ */
+void kvm_mmu_slot_set_dirty_logging(struct kvm *kvm, struct kvm_memory_slot *slot, bool on)
+{
+	if (on)
+		kvm_mmu_write_protect_pages(kvm, slot, NULL);
 }

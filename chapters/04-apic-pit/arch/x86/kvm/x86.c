@@ -25,13 +25,15 @@
 struct kvm_x86_ops kvm_x86_ops __read_mostly;
 EXPORT_SYMBOL_GPL(kvm_x86_ops);
 
-/** x86 exception vectors (Intel SDM Vol. 3A, 6.3.1, Table 6-1). */
-#define UD_VECTOR	6
-#define GP_VECTOR	13
+/** x86 exception vectors (Intel SDM Vol. 3A, 6.3.1, Table 6-1). @{ */
+#define UD_VECTOR	6	/**< #UD, invalid opcode */
+#define GP_VECTOR	13	/**< #GP, general protection */
+/** @} */
 
-/** The state of a vCPU at power-on (Intel SDM Vol. 3A, 10.1.1, Table 10-1). */
-#define RESET_CR0	(X86_CR0_ET | X86_CR0_CD | X86_CR0_NW)
-#define RESET_RFLAGS	X86_EFLAGS_FIXED
+/** The state of a vCPU at power-on (Intel SDM Vol. 3A, 10.1.1, Table 10-1). @{ */
+#define RESET_CR0	(X86_CR0_ET | X86_CR0_CD | X86_CR0_NW)	/**< 0x60000010 */
+#define RESET_RFLAGS	X86_EFLAGS_FIXED	/**< 0x2: only the reserved bit 1 */
+/** @} */
 
 /* ---------------------------------------------------------------------- */
 /* Registration                                                             */
@@ -60,7 +62,8 @@ int kvm_x86_vendor_init(struct kvm_x86_ops *ops, const struct kvm_tdp_format *td
 }
 EXPORT_SYMBOL_GPL(kvm_x86_vendor_init);
 
-/** Linux: kvm_x86_vendor_exit(). */
+/** The vendor module unloads: remove the device, disable the hardware on
+ *  every CPU, forget the ops.  Linux: kvm_x86_vendor_exit(). */
 void kvm_x86_vendor_exit(void)
 {
 	kvm_exit();
@@ -68,13 +71,14 @@ void kvm_x86_vendor_exit(void)
 }
 EXPORT_SYMBOL_GPL(kvm_x86_vendor_exit);
 
-/** On this CPU.  Linux: kvm_arch_hardware_enable(). */
+/** Enable VMX/SVM on this CPU (a cpuhp callback).
+ *  Linux: kvm_arch_hardware_enable(). */
 int kvm_arch_hardware_enable(void)
 {
 	return kvm_x86_ops.hardware_enable();
 }
 
-/** Linux: kvm_arch_hardware_disable(). */
+/** Disable VMX/SVM on this CPU.  Linux: kvm_arch_hardware_disable(). */
 void kvm_arch_hardware_disable(void)
 {
 	kvm_x86_ops.hardware_disable();
@@ -96,6 +100,8 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 		return 1;
 	case KVM_CAP_NR_MEMSLOTS:
 		return KVM_USER_MEM_SLOTS;
+	case KVM_CAP_READONLY_MEM:
+		return 1;
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:
 		return KVM_MAX_VCPUS;
@@ -110,13 +116,15 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 /* VM and vCPU life                                                         */
 /* ---------------------------------------------------------------------- */
 
-/** Linux: kvm_arch_init_vm(). */
+/** The x86 part of a new VM: its empty EPT/NPT root.
+ *  Linux: kvm_arch_init_vm(). */
 int kvm_arch_init_vm(struct kvm *kvm, unsigned long type)
 {
 	return kvm_mmu_init_vm(kvm);
 }
 
-/** Linux: kvm_arch_destroy_vm(). */
+/** Free the x86 part of a VM: its EPT/NPT tables.
+ *  Linux: kvm_arch_destroy_vm(). */
 void kvm_arch_destroy_vm(struct kvm *kvm)
 {
 	kvm_mmu_uninit_vm(kvm);
@@ -144,7 +152,8 @@ int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
 	return 0;
 }
 
-/** Linux: kvm_arch_vcpu_destroy(). */
+/** Free the vendor's vCPU state, the CPUID table and the PIO page.
+ *  Linux: kvm_arch_vcpu_destroy(). */
 void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 {
 	kvm_x86_ops.vcpu_free(vcpu);
@@ -152,14 +161,15 @@ void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 	free_page((unsigned long)vcpu->arch.pio_data);
 }
 
-/** Linux: kvm_arch_vcpu_load(). */
+/** The vCPU's thread is on @cpu (vcpu_load(), sched-in): the vendor makes
+ *  its VMCS/VMCB usable there.  Linux: kvm_arch_vcpu_load(). */
 void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 {
 	kvm_x86_ops.vcpu_load(vcpu, cpu);
 	vcpu->cpu = cpu;
 }
 
-/** Linux: kvm_arch_vcpu_put(). */
+/** The vCPU's thread leaves the CPU.  Linux: kvm_arch_vcpu_put(). */
 void kvm_arch_vcpu_put(struct kvm_vcpu *vcpu)
 {
 	kvm_x86_ops.vcpu_put(vcpu);
@@ -236,7 +246,7 @@ static void get_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
 		       (vcpu->vcpu_id == 0 ? MSR_IA32_APICBASE_BSP : 0);
 }
 
-/*
+/**
  * Is this a state a CPU could be in?  KVM refuses the rest with -EINVAL
  * before the hardware ever sees it: long mode needs paging, PAE and LMA;
  * outside long mode neither LMA nor CS.L may be set; paging needs
@@ -371,7 +381,9 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 /* Exit handlers shared by both vendors                                     */
 /* ---------------------------------------------------------------------- */
 
-/** Linux: kvm_skip_emulated_instruction(). */
+/** Step the guest's RIP over the instruction that exited (the vendor
+ *  knows its length).  Returns 1: go on running the guest.
+ *  Linux: kvm_skip_emulated_instruction(). */
 int kvm_skip_emulated_instruction(struct kvm_vcpu *vcpu)
 {
 	return kvm_x86_ops.skip_emulated_instruction(vcpu);
@@ -416,7 +428,7 @@ int kvm_emulate_hypercall(struct kvm_vcpu *vcpu)
 }
 EXPORT_SYMBOL_GPL(kvm_emulate_hypercall);
 
-/* IN finishes on the next KVM_RUN, once the VMM has put the data in the
+/** IN finishes on the next KVM_RUN, once the VMM has put the data in the
  * PIO page: copy it into AL/AX/EAX, then step over the instruction.
  * Linux: complete_fast_pio_in(). */
 static int complete_fast_pio_in(struct kvm_vcpu *vcpu)
@@ -564,7 +576,7 @@ EXPORT_SYMBOL_GPL(kvm_prepare_fail_entry);
 /* The run loop                                                             */
 /* ---------------------------------------------------------------------- */
 
-/*
+/**
  * One VM entry and exit.  Returns > 0 to go round again, 0 to return to
  * userspace with run->exit_reason set, < 0 for an error.
  * Linux: vcpu_enter_guest().

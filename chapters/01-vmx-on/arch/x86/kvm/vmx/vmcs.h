@@ -23,6 +23,8 @@ enum vmcs_field_width {
 	VMCS_FIELD_WIDTH_NATURAL = 3,
 };
 
+/** The width of a field, read from bits 14:13 of its encoding, so that no
+ *  table has to say it twice. */
 static inline enum vmcs_field_width vmcs_field_width(unsigned long field)
 {
 	return (field >> 13) & 3;
@@ -164,79 +166,89 @@ enum vmcs_field {
 	HOST_RIP			= 0x00006c16,
 };
 
-/* Pin-based VM-execution controls (SDM 25.6.1, Table 25-5). */
-#define PIN_BASED_EXT_INTR_MASK		BIT(0)	/* host interrupts exit */
-#define PIN_BASED_NMI_EXITING		BIT(3)	/* host NMIs exit */
+/** Pin-based VM-execution controls (SDM 25.6.1, Table 25-5). @{ */
+#define PIN_BASED_EXT_INTR_MASK		BIT(0)	/**< host interrupts exit */
+#define PIN_BASED_NMI_EXITING		BIT(3)	/**< host NMIs exit */
+/** @} */
 
-/* Primary processor-based controls (SDM 25.6.2, Table 25-6). */
-#define CPU_BASED_HLT_EXITING		BIT(7)
-#define CPU_BASED_INVLPG_EXITING	BIT(9)
-#define CPU_BASED_MWAIT_EXITING		BIT(10)
-#define CPU_BASED_RDPMC_EXITING		BIT(11)
-#define CPU_BASED_CR3_LOAD_EXITING	BIT(15)
-#define CPU_BASED_CR3_STORE_EXITING	BIT(16)
-#define CPU_BASED_CR8_LOAD_EXITING	BIT(19)
-#define CPU_BASED_CR8_STORE_EXITING	BIT(20)
-#define CPU_BASED_MOV_DR_EXITING	BIT(23)
-#define CPU_BASED_UNCOND_IO_EXITING	BIT(24)
-#define CPU_BASED_USE_MSR_BITMAPS	BIT(28)	/* off: every RDMSR/WRMSR exits */
-#define CPU_BASED_MONITOR_EXITING	BIT(29)
-#define CPU_BASED_ACTIVATE_SECONDARY	BIT(31)
+/** Primary processor-based controls (SDM 25.6.2, Table 25-6). @{ */
+#define CPU_BASED_HLT_EXITING		BIT(7)	/**< HLT exits */
+#define CPU_BASED_INVLPG_EXITING	BIT(9)	/**< INVLPG exits */
+#define CPU_BASED_MWAIT_EXITING		BIT(10)	/**< MWAIT exits */
+#define CPU_BASED_RDPMC_EXITING		BIT(11)	/**< RDPMC exits */
+#define CPU_BASED_CR3_LOAD_EXITING	BIT(15)	/**< MOV to CR3 exits */
+#define CPU_BASED_CR3_STORE_EXITING	BIT(16)	/**< MOV from CR3 exits */
+#define CPU_BASED_CR8_LOAD_EXITING	BIT(19)	/**< MOV to CR8 exits */
+#define CPU_BASED_CR8_STORE_EXITING	BIT(20)	/**< MOV from CR8 exits */
+#define CPU_BASED_MOV_DR_EXITING	BIT(23)	/**< MOV to/from a debug register exits */
+#define CPU_BASED_UNCOND_IO_EXITING	BIT(24)	/**< every IN/OUT exits (no I/O bitmaps) */
+#define CPU_BASED_USE_MSR_BITMAPS	BIT(28)	/**< off: every RDMSR/WRMSR exits */
+#define CPU_BASED_MONITOR_EXITING	BIT(29)	/**< MONITOR exits */
+#define CPU_BASED_ACTIVATE_SECONDARY	BIT(31)	/**< use the secondary controls */
+/** @} */
 
-/* Secondary processor-based controls (SDM 25.6.2, Table 25-7). */
-#define SECONDARY_EXEC_ENABLE_EPT	BIT(1)
-#define SECONDARY_EXEC_UNRESTRICTED_GUEST BIT(7)
+/** Secondary processor-based controls (SDM 25.6.2, Table 25-7). @{ */
+#define SECONDARY_EXEC_ENABLE_EPT	BIT(1)	/**< EPT: guest-physical addresses go through the EPT */
+#define SECONDARY_EXEC_UNRESTRICTED_GUEST BIT(7)	/**< the guest may run unpaged, even in real mode */
+/** @} */
 
-/* VM-exit controls (SDM 25.7.1, Table 25-13). */
-#define VM_EXIT_HOST_ADDR_SPACE_SIZE	BIT(9)	/* the host is 64-bit */
-#define VM_EXIT_SAVE_IA32_EFER		BIT(20)
-#define VM_EXIT_LOAD_IA32_EFER		BIT(21)
+/** VM-exit controls (SDM 25.7.1, Table 25-13). @{ */
+#define VM_EXIT_HOST_ADDR_SPACE_SIZE	BIT(9)	/**< the host is 64-bit */
+#define VM_EXIT_SAVE_IA32_EFER		BIT(20)	/**< store the guest's EFER in GUEST_IA32_EFER */
+#define VM_EXIT_LOAD_IA32_EFER		BIT(21)	/**< load EFER from HOST_IA32_EFER */
+/** @} */
 
-/* VM-entry controls (SDM 25.8.1, Table 25-15). */
-#define VM_ENTRY_IA32E_MODE		BIT(9)	/* guest in IA-32e mode */
-#define VM_ENTRY_LOAD_IA32_EFER		BIT(15)
+/** VM-entry controls (SDM 25.8.1, Table 25-15). @{ */
+#define VM_ENTRY_IA32E_MODE		BIT(9)	/**< guest in IA-32e mode */
+#define VM_ENTRY_LOAD_IA32_EFER		BIT(15)	/**< load EFER from GUEST_IA32_EFER */
+/** @} */
 
-/* EPT pointer (SDM 25.6.11, Table 25-9). */
-#define VMX_EPTP_MT_WB			6ull
-#define VMX_EPTP_PWL_4			(3ull << 3)	/* walk length - 1 */
+/** EPT pointer (SDM 25.6.11, Table 25-9). @{ */
+#define VMX_EPTP_MT_WB			6ull	/**< bits 2:0: the EPT tables are write-back memory */
+#define VMX_EPTP_PWL_4			(3ull << 3)	/**< bits 5:3: walk length - 1 (4 levels) */
+/** @} */
 
-/* EPT entries (SDM 29.3.2, Tables 29-1..29-6). */
-#define VMX_EPT_READABLE		BIT_ULL(0)
-#define VMX_EPT_WRITABLE		BIT_ULL(1)
-#define VMX_EPT_EXECUTABLE		BIT_ULL(2)
-#define VMX_EPT_MT_WB			(6ull << 3)	/* leaf: memory type */
+/** EPT entries (SDM 29.3.2, Tables 29-1..29-6). @{ */
+#define VMX_EPT_READABLE		BIT_ULL(0)	/**< bit 0: reads allowed */
+#define VMX_EPT_WRITABLE		BIT_ULL(1)	/**< bit 1: writes allowed */
+#define VMX_EPT_EXECUTABLE		BIT_ULL(2)	/**< bit 2: instruction fetches allowed */
+#define VMX_EPT_MT_WB			(6ull << 3)	/**< leaf bits 5:3: memory type write-back */
+/** @} */
 
-/* IA32_VMX_EPT_VPID_CAP (SDM Appendix A.10). */
-#define VMX_EPT_PAGE_WALK_4_BIT		BIT_ULL(6)
-#define VMX_EPTP_WB_BIT			BIT_ULL(14)
-#define VMX_EPT_INVEPT_BIT		BIT_ULL(20)
-#define VMX_EPT_EXTENT_CONTEXT_BIT	BIT_ULL(25)
-#define VMX_EPT_EXTENT_GLOBAL_BIT	BIT_ULL(26)
-#define VMX_EPT_EXTENT_CONTEXT		1
-#define VMX_EPT_EXTENT_GLOBAL		2
+/** IA32_VMX_EPT_VPID_CAP (SDM Appendix A.10). @{ */
+#define VMX_EPT_PAGE_WALK_4_BIT		BIT_ULL(6)	/**< a 4-level walk is supported */
+#define VMX_EPTP_WB_BIT			BIT_ULL(14)	/**< write-back EPT tables are supported */
+#define VMX_EPT_INVEPT_BIT		BIT_ULL(20)	/**< INVEPT exists */
+#define VMX_EPT_EXTENT_CONTEXT_BIT	BIT_ULL(25)	/**< single-context INVEPT exists */
+#define VMX_EPT_EXTENT_GLOBAL_BIT	BIT_ULL(26)	/**< all-context INVEPT exists */
+#define VMX_EPT_EXTENT_CONTEXT		1	/**< INVEPT type 1: one EPTP */
+#define VMX_EPT_EXTENT_GLOBAL		2	/**< INVEPT type 2: every EPTP */
+/** @} */
 
-/* Interruption information (SDM 25.8.3 and 25.9.2, Tables 25-16, 25-19). */
-#define INTR_INFO_VECTOR_MASK		0xff
-#define INTR_INFO_INTR_TYPE_MASK	(7u << 8)
-#define INTR_TYPE_NMI_INTR		(2u << 8)
-#define INTR_TYPE_HARD_EXCEPTION	(3u << 8)
-#define INTR_INFO_DELIVER_CODE_MASK	BIT(11)
-#define VECTORING_INFO_NMI_UNBLOCK	BIT(12)
-#define INTR_INFO_VALID_MASK		BIT(31)
+/** Interruption information (SDM 25.8.3 and 25.9.2, Tables 25-16, 25-19). @{ */
+#define INTR_INFO_VECTOR_MASK		0xff	/**< bits 7:0: vector */
+#define INTR_INFO_INTR_TYPE_MASK	(7u << 8)	/**< bits 10:8: event type */
+#define INTR_TYPE_NMI_INTR		(2u << 8)	/**< type 2: NMI */
+#define INTR_TYPE_HARD_EXCEPTION	(3u << 8)	/**< type 3: hardware exception */
+#define INTR_INFO_DELIVER_CODE_MASK	BIT(11)	/**< bit 11: an error code is delivered */
+#define VECTORING_INFO_NMI_UNBLOCK	BIT(12)	/**< bit 12: NMI unblocking by IRET (exits); must be 0 on entry */
+#define INTR_INFO_VALID_MASK		BIT(31)	/**< bit 31: the field is valid */
+/** @} */
 
-/* Segment access rights (SDM 25.4.1, Table 25-2). */
-#define VMX_AR_TYPE_MASK		0x0f
-#define VMX_AR_S_SHIFT			4
-#define VMX_AR_DPL_SHIFT		5
-#define VMX_AR_P_SHIFT			7
-#define VMX_AR_AVL_SHIFT		12
-#define VMX_AR_L_SHIFT			13
-#define VMX_AR_DB_SHIFT			14
-#define VMX_AR_G_SHIFT			15
-#define VMX_AR_UNUSABLE_MASK		BIT(16)
+/** Segment access rights (SDM 25.4.1, Table 25-2). @{ */
+#define VMX_AR_TYPE_MASK		0x0f	/**< bits 3:0: segment type */
+#define VMX_AR_S_SHIFT			4	/**< bit 4: S, code/data rather than system */
+#define VMX_AR_DPL_SHIFT		5	/**< bits 6:5: DPL */
+#define VMX_AR_P_SHIFT			7	/**< bit 7: present */
+#define VMX_AR_AVL_SHIFT		12	/**< bit 12: available to software */
+#define VMX_AR_L_SHIFT			13	/**< bit 13: 64-bit code */
+#define VMX_AR_DB_SHIFT			14	/**< bit 14: D/B, default operand size */
+#define VMX_AR_G_SHIFT			15	/**< bit 15: limit in 4 KiB units */
+#define VMX_AR_UNUSABLE_MASK		BIT(16)	/**< bit 16: segment unusable */
+/** @} */
 
-/* Exit reasons (SDM Vol. 3D, Appendix C).  Bit 31 of the full exit reason
- * says that VM entry failed (SDM 28.8). */
+/** Exit reasons (SDM Vol. 3D, Appendix C).  Bit 31 of the full exit reason
+ * says that VM entry failed (SDM 28.8). @{ */
 #define EXIT_REASON_EXCEPTION_NMI	0
 #define EXIT_REASON_EXTERNAL_INTERRUPT	1
 #define EXIT_REASON_TRIPLE_FAULT	2
@@ -265,18 +277,27 @@ enum vmcs_field {
 #define EXIT_REASON_INVEPT		50
 #define EXIT_REASON_INVVPID		53
 #define EXIT_REASON_XSETBV		55
-#define VMX_EXIT_REASONS_FAILED_VMENTRY	BIT(31)
+#define VMX_EXIT_REASONS_FAILED_VMENTRY	BIT(31)	/**< bit 31 of the exit reason: VM entry failed */
+/** @} */
 
-/* I/O exit qualification (SDM 28.2.1, Table 28-5). */
-#define IO_QUAL_SIZE_MASK		7	/* size - 1 */
-#define IO_QUAL_IN			BIT(3)
-#define IO_QUAL_STRING			BIT(4)
-#define IO_QUAL_PORT_SHIFT		16
+/** I/O exit qualification (SDM 28.2.1, Table 28-5). @{ */
+#define IO_QUAL_SIZE_MASK		7	/**< bits 2:0: size - 1 */
+#define IO_QUAL_IN			BIT(3)	/**< bit 3: IN (else OUT) */
+#define IO_QUAL_STRING			BIT(4)	/**< bit 4: INS/OUTS */
+#define IO_QUAL_PORT_SHIFT		16	/**< bits 31:16: the port */
+/** @} */
 
-/* Control-register access qualification (SDM 28.2.1, Table 28-3). */
-#define CR_QUAL_NUM_MASK		0xf
-#define CR_QUAL_TYPE_SHIFT		4
-#define CR_QUAL_TYPE_MOV_TO_CR		0
-#define CR_QUAL_REG_SHIFT		8
+/** EPT-violation qualification (SDM 28.2.1, Table 28-7). @{ */
+#define EPT_VIOLATION_ACC_READ		BIT(0)
+#define EPT_VIOLATION_ACC_WRITE		BIT(1)
+#define EPT_VIOLATION_ACC_INSTR		BIT(2)
+/** @} */
+
+/** Control-register access qualification (SDM 28.2.1, Table 28-3). @{ */
+#define CR_QUAL_NUM_MASK		0xf	/**< bits 3:0: which control register */
+#define CR_QUAL_TYPE_SHIFT		4	/**< bits 5:4: access type */
+#define CR_QUAL_TYPE_MOV_TO_CR		0	/**< access type 0: MOV to CR */
+#define CR_QUAL_REG_SHIFT		8	/**< bits 11:8: the general-purpose register */
+/** @} */
 
 #endif

@@ -35,52 +35,76 @@
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("minikvm: Intel VMX backend");
 
-/* CPUID.1:ECX (SDM Vol. 2A, Table 3-10). */
+/** CPUID.1:ECX bit 5: VMX (SDM Vol. 2A, Table 3-10). */
 #define CPUID1_ECX_VMX		BIT(5)
-/* Vectors we intercept: #AC, which a guest could otherwise use to trap a
+/** Vectors we intercept: #AC, which a guest could otherwise use to trap a
  * CPU in an endless microcode loop (CVE-2015-5307), to reflect it back. */
 #define AC_VECTOR		17
 
 /** The VMX view of a vCPU.  Linux: struct vcpu_vmx + struct loaded_vmcs. */
 struct vcpu_vmx {
-	struct kvm_vcpu vcpu;		/* first: the core allocates vcpu_size */
-	struct vmcs_hdr *vmcs;		/* the VMCS region, one page */
-	int cpu;			/* CPU the VMCS is active on, or -1 */
-	bool launched;			/* VMLAUNCH done since the last VMCLEAR */
-	bool fail;			/* the last entry failed (VMfail) */
-	u32 exit_reason;
+	struct kvm_vcpu vcpu;		/**< first: the core allocates vcpu_size */
+	struct vmcs_hdr *vmcs;		/**< the VMCS region, one page */
+	int cpu;			/**< CPU the VMCS is active on, or -1 */
+	bool launched;			/**< VMLAUNCH done since the last VMCLEAR */
+	bool fail;			/**< the last entry failed (VMfail) */
+	u32 exit_reason;		/**< VM_EXIT_REASON of the last exit (SDM 28.2.1) */
+	/** In loaded_vmcss_on_cpu of the CPU it is active on, so that
+	 *  vmx_hardware_disable() can VMCLEAR it. */
 	struct list_head loaded_vmcss_on_cpu_link;
-	unsigned long host_cr3, host_cr4;	/* what HOST_CR3/4 hold */
-	u32 entry_ctls;			/* VM_ENTRY_CONTROLS, IA-32e bit varies */
+	/** What HOST_CR3/4 hold, so that vmx_vcpu_run() rewrites them only
+	 *  when the host's change. @{ */
+	unsigned long host_cr3, host_cr4;
+	/** @} */
+	u32 entry_ctls;			/**< VM_ENTRY_CONTROLS, IA-32e bit varies */
 };
 
-/* First 8 bytes of a VMXON region or VMCS: revision id, abort indicator
- * (SDM 25.2, Table 25-1).  The rest is the CPU's own business. */
+/** First 8 bytes of a VMXON region or VMCS: revision id, abort indicator
+ * (SDM 25.2, Table 25-1).  The rest is the CPU's own business.
+ * Linux: struct vmcs_hdr. */
 struct vmcs_hdr {
-	u32 revision_id;
-	u32 abort;
+	u32 revision_id;	/**< bits 30:0: IA32_VMX_BASIC[30:0] */
+	u32 abort;		/**< VMX-abort indicator (SDM 28.7) */
 };
 
 /** What the VMX MSRs allowed, computed once.  Linux: struct vmcs_config. */
 static struct vmcs_config {
-	u32 revision_id;
-	u32 size;
-	u32 pin_based;
-	u32 cpu_based;
-	u32 cpu_based_2nd;
-	u32 vmexit_ctrl;
-	u32 vmentry_ctrl;
+	u32 revision_id;	/**< VMCS revision, IA32_VMX_BASIC[30:0] */
+	u32 size;		/**< VMCS region size, IA32_VMX_BASIC[44:32] */
+	u32 pin_based;		/**< PIN_BASED_VM_EXEC_CONTROL */
+	u32 cpu_based;		/**< CPU_BASED_VM_EXEC_CONTROL */
+	u32 cpu_based_2nd;	/**< SECONDARY_VM_EXEC_CONTROL */
+	u32 vmexit_ctrl;	/**< VM_EXIT_CONTROLS */
+	u32 vmentry_ctrl;	/**< VM_ENTRY_CONTROLS, without IA-32e mode */
+	/** IA32_VMX_CR0/CR4_FIXED0/1: bits that must be 1 (FIXED0) and
+	 *  that may be 1 (FIXED1) in VMX operation (SDM A.7, A.8). @{ */
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
-	u64 ept_cap;
-} vmcs_config;
+	/** @} */
+	u64 ept_cap;		/**< IA32_VMX_EPT_VPID_CAP (SDM A.10) */
+} vmcs_config;	/**< the one instance, filled by setup_vmcs_config() */
 
-static DEFINE_PER_CPU(struct vmcs_hdr *, vmxarea);	/* VMXON region */
-static DEFINE_PER_CPU(struct vmcs_hdr *, current_vmcs);	/* last VMPTRLD */
+/** This CPU's VMXON region.  Linux: vmxarea. */
+static DEFINE_PER_CPU(struct vmcs_hdr *, vmxarea);
+/** The VMCS last VMPTRLDed on this CPU.  Linux: current_vmcs. */
+static DEFINE_PER_CPU(struct vmcs_hdr *, current_vmcs);
+/** The VMCSs active on this CPU (vcpu_vmx.loaded_vmcss_on_cpu_link).
+ *  Linux: loaded_vmcss_on_cpu. */
 static DEFINE_PER_CPU(struct list_head, loaded_vmcss_on_cpu);
 
+/**
+ * Enter the guest with VMLAUNCH (@launched false) or VMRESUME, and come
+ * back at the VM exit (vmenter.S): load the guest's general-purpose
+ * registers from @regs, enter, and at vmx_vmexit store them back.
+ * Returns 0 after a VM exit, 1 if the instruction failed (VMfail: the
+ * guest never ran).  Called with interrupts off and the VMCS current.
+ * Linux: __vmx_vcpu_run() in arch/x86/kvm/vmx/vmenter.S.
+ */
 int __vmx_vcpu_run(unsigned long *regs, bool launched);
+/** Where a VM exit lands (HOST_RIP), inside __vmx_vcpu_run in vmenter.S.
+ *  Linux: vmx_vmexit. */
 extern char vmx_vmexit[];
 
+/** The VMX vCPU around a vCPU.  Linux: to_vmx(). */
 static inline struct vcpu_vmx *to_vmx(struct kvm_vcpu *vcpu)
 {
 	return container_of(vcpu, struct vcpu_vmx, vcpu);
@@ -96,6 +120,7 @@ static inline struct vcpu_vmx *to_vmx(struct kvm_vcpu *vcpu)
  * VM_INSTRUCTION_ERROR).  "jna" catches both.
  */
 
+/** VMREAD of a natural-width field.  Linux: vmcs_readl(). */
 static __always_inline unsigned long vmcs_readl(unsigned long field)
 {
 	unsigned long value;
@@ -104,17 +129,22 @@ static __always_inline unsigned long vmcs_readl(unsigned long field)
 	return value;
 }
 
+/** VMREAD of a 32-bit (or 16-bit) field.  Linux: vmcs_read32(). */
 static __always_inline u32 vmcs_read32(unsigned long field)
 {
 	return vmcs_readl(field);
 }
 
+/** A VMWRITE failed: say which field and the VM-instruction error
+ *  (SDM 31.4).  Linux: vmwrite_error(). */
 static void vmwrite_error(unsigned long field, unsigned long value)
 {
 	pr_err_ratelimited("minikvm-intel: VMWRITE of %lx to field 0x%lx failed, instruction error %u\n",
 			   value, field, vmcs_read32(VM_INSTRUCTION_ERROR));
 }
 
+/** VMWRITE, any width: the encoding tells the CPU how many bits to take.
+ *  Linux: vmcs_writel() and its vmcs_write16/32/64() siblings. */
 static __always_inline void vmcs_writel(unsigned long field, unsigned long value)
 {
 	asm goto("vmwrite %1, %0\n\t"
@@ -124,6 +154,9 @@ fail:
 	vmwrite_error(field, value);
 }
 
+/** VMCLEAR: write the VMCS's cached state back to memory and make it
+ *  inactive ("clear"), so it may be loaded on any CPU (SDM 25.11.3).
+ *  Linux: vmcs_clear(). */
 static int vmcs_clear(struct vmcs_hdr *vmcs)
 {
 	u64 pa = __pa(vmcs);
@@ -135,6 +168,8 @@ fail:
 	return -EIO;
 }
 
+/** VMPTRLD: make the VMCS current on this CPU, the one VMREAD, VMWRITE,
+ *  VMLAUNCH and VMRESUME act on.  Linux: vmcs_load(). */
 static int vmcs_load(struct vmcs_hdr *vmcs)
 {
 	u64 pa = __pa(vmcs);
@@ -158,7 +193,7 @@ static void invept(unsigned long type, u64 eptp)
 /* Capabilities                                                             */
 /* ---------------------------------------------------------------------- */
 
-/*
+/**
  * A control MSR's low half has a 1 for every control that must be 1, its
  * high half a 1 for every control that may be 1 (SDM Appendix A.3-A.5).
  * Take what we need (@min), what we would like (@opt), and say exactly
@@ -244,7 +279,7 @@ static int setup_vmcs_config(struct vmcs_config *c)
 	return 0;
 }
 
-/*
+/**
  * Can this CPU do what we need?  Each refusal is one dmesg line that says
  * why.  Linux: kvm_is_vmx_supported() + setup_vmcs_config().
  */
@@ -272,6 +307,8 @@ static int vmx_check_processor(void)
 /* VMXON on a CPU                                                           */
 /* ---------------------------------------------------------------------- */
 
+/** A zeroed page on @cpu's node with the revision id: a VMXON region or a
+ *  VMCS (SDM 25.2).  Linux: alloc_vmcs_cpu(). */
 static struct vmcs_hdr *alloc_vmcs(int cpu)
 {
 	struct page *page = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO, 0);
@@ -341,7 +378,7 @@ static void vmx_hardware_disable(void)
 /* The VMCS follows the vCPU                                                */
 /* ---------------------------------------------------------------------- */
 
-/* On the CPU where the VMCS is active: write its state back to memory and
+/** On the CPU where the VMCS is active: write its state back to memory and
  * forget it, so another CPU may load it.  Linux: __loaded_vmcs_clear(). */
 static void __loaded_vmcs_clear(void *arg)
 {
@@ -358,13 +395,17 @@ static void __loaded_vmcs_clear(void *arg)
 	vmx->launched = false;
 }
 
+/** VMCLEAR the vCPU's VMCS on the CPU where it is active (an IPI, as
+ *  VMCLEAR works only there).  Linux: loaded_vmcs_clear(). */
 static void loaded_vmcs_clear(struct vcpu_vmx *vmx)
 {
 	if (vmx->cpu >= 0)
 		smp_call_function_single(vmx->cpu, __loaded_vmcs_clear, vmx, 1);
 }
 
-/* Where this CPU keeps its TSS: the base of the descriptor TR selects. */
+/** Where this CPU keeps its TSS: the base of the descriptor TR selects,
+ *  for HOST_TR_BASE.  Linux: vmx_vcpu_load_vmcs() reads it from the
+ *  per-CPU TSS instead. */
 static unsigned long host_tr_base(const struct desc_ptr *gdt)
 {
 	struct ldttss_desc *d = (void *)(gdt->address + (GDT_ENTRY_TSS * 8));
@@ -410,6 +451,7 @@ static void vmx_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 	vmcs_writel(HOST_GS_BASE, native_read_msr(MSR_GS_BASE));
 }
 
+/** Nothing to do: see vmx_vcpu_load().  Linux: vmx_vcpu_put(). */
 static void vmx_vcpu_put(struct kvm_vcpu *vcpu)
 {
 	/* The VMCS stays active here, so that coming back is cheap. */
@@ -419,7 +461,8 @@ static void vmx_vcpu_put(struct kvm_vcpu *vcpu)
 /* Segments and control registers                                           */
 /* ---------------------------------------------------------------------- */
 
-/* The VMCS fields of each segment register, in enum kvm_seg order. */
+/** The VMCS fields of each segment register, in enum kvm_seg order.
+ *  Linux: kvm_vmx_segment_fields[]. */
 static const struct {
 	u32 selector, base, limit, ar_bytes;
 } kvm_vmx_segment_fields[] = {
@@ -474,31 +517,35 @@ static void vmx_set_segment(struct kvm_vcpu *vcpu, struct kvm_segment *var, int 
 	vmcs_writel(kvm_vmx_segment_fields[seg].ar_bytes, vmx_segment_access_rights(var));
 }
 
+/** The guest's IDTR.  Linux: vmx_get_idt(). */
 static void vmx_get_idt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
 {
 	dt->size = vmcs_read32(GUEST_IDTR_LIMIT);
 	dt->address = vmcs_readl(GUEST_IDTR_BASE);
 }
 
+/** Set the guest's IDTR.  Linux: vmx_set_idt(). */
 static void vmx_set_idt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
 {
 	vmcs_writel(GUEST_IDTR_LIMIT, dt->size);
 	vmcs_writel(GUEST_IDTR_BASE, dt->address);
 }
 
+/** The guest's GDTR.  Linux: vmx_get_gdt(). */
 static void vmx_get_gdt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
 {
 	dt->size = vmcs_read32(GUEST_GDTR_LIMIT);
 	dt->address = vmcs_readl(GUEST_GDTR_BASE);
 }
 
+/** Set the guest's GDTR.  Linux: vmx_set_gdt(). */
 static void vmx_set_gdt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
 {
 	vmcs_writel(GUEST_GDTR_LIMIT, dt->size);
 	vmcs_writel(GUEST_GDTR_BASE, dt->address);
 }
 
-/*
+/**
  * CR0 and CR4 have bits that must have fixed values in VMX operation
  * (SDM Appendix A.7, A.8): CR0.NE, CR4.VMXE.  The CPU runs with those
  * forced; the guest reads its own value from the read shadow, and a write
@@ -508,8 +555,11 @@ static void vmx_set_gdt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
  * IA-32e-mode entry control.  Linux: vmx_set_cr0(), vmx_set_cr4().
  */
 #define CR0_HOST_OWNED	(X86_CR0_NE | X86_CR0_PG)
-#define CR4_HOST_OWNED	(X86_CR4_VMXE)
+#define CR4_HOST_OWNED	(X86_CR4_VMXE)	/**< CR4 bits whose writes exit */
 
+/** The CR0 the CPU runs the guest with: the guest's, with the bits VMX
+ *  fixes to 1 set (except PE and PG, free with unrestricted guest).
+ *  Linux: part of vmx_set_cr0(). */
 static unsigned long vmx_hw_cr0(unsigned long cr0)
 {
 	u64 must_be_1 = vmcs_config.cr0_fixed0 & ~(u64)(X86_CR0_PE | X86_CR0_PG);
@@ -517,6 +567,8 @@ static unsigned long vmx_hw_cr0(unsigned long cr0)
 	return (cr0 | must_be_1) & vmcs_config.cr0_fixed1;
 }
 
+/** The IA-32e-mode entry control follows EFER.LMA (SDM 26.3.1.1).
+ *  Linux: part of vmx_set_efer(). */
 static void vmx_update_ia32e(struct vcpu_vmx *vmx)
 {
 	if (vmx->vcpu.arch.efer & EFER_LMA)
@@ -526,6 +578,8 @@ static void vmx_update_ia32e(struct vcpu_vmx *vmx)
 	vmcs_writel(VM_ENTRY_CONTROLS, vmx->entry_ctls);
 }
 
+/** The guest's EFER, loaded on entry (VM_ENTRY_LOAD_IA32_EFER).
+ *  Linux: vmx_set_efer(). */
 static void vmx_set_efer(struct kvm_vcpu *vcpu, u64 efer)
 {
 	vcpu->arch.efer = efer;
@@ -533,6 +587,10 @@ static void vmx_set_efer(struct kvm_vcpu *vcpu, u64 efer)
 	vmx_update_ia32e(to_vmx(vcpu));
 }
 
+
+/** The guest's CR0: its own value in the read shadow, the hardware's
+ *  with the fixed bits; turning paging on or off with EFER.LME set
+ *  enters or leaves long mode.  Linux: vmx_set_cr0(). */
 static void vmx_set_cr0(struct kvm_vcpu *vcpu, unsigned long cr0)
 {
 	unsigned long old = vcpu->arch.cr0;
@@ -547,12 +605,16 @@ static void vmx_set_cr0(struct kvm_vcpu *vcpu, unsigned long cr0)
 	vmcs_writel(GUEST_CR0, vmx_hw_cr0(cr0));
 }
 
+/** The guest's CR3: with EPT the guest owns it outright.
+ *  Linux: vmx_load_mmu_pgd() (which writes GUEST_CR3 with EPT). */
 static void vmx_set_cr3(struct kvm_vcpu *vcpu, unsigned long cr3)
 {
 	vcpu->arch.cr3 = cr3;
 	vmcs_writel(GUEST_CR3, cr3);
 }
 
+/** The guest's CR4: its own value in the read shadow, the hardware's
+ *  with the fixed bits (VMXE).  Linux: vmx_set_cr4(). */
 static void vmx_set_cr4(struct kvm_vcpu *vcpu, unsigned long cr4)
 {
 	vcpu->arch.cr4 = cr4;
@@ -560,28 +622,32 @@ static void vmx_set_cr4(struct kvm_vcpu *vcpu, unsigned long cr4)
 	vmcs_writel(GUEST_CR4, (cr4 | vmcs_config.cr4_fixed0) & vmcs_config.cr4_fixed1);
 }
 
+/** The guest's RFLAGS.  Linux: vmx_get_rflags(). */
 static unsigned long vmx_get_rflags(struct kvm_vcpu *vcpu)
 {
 	return vmcs_readl(GUEST_RFLAGS);
 }
 
+/** Set the guest's RFLAGS.  Linux: vmx_set_rflags(). */
 static void vmx_set_rflags(struct kvm_vcpu *vcpu, unsigned long rflags)
 {
 	vmcs_writel(GUEST_RFLAGS, rflags);
 }
 
+/** The EPT pointer for a root table: write-back, 4-level walk (SDM 25.6.11).
+ *  Linux: construct_eptp(). */
 static u64 construct_eptp(hpa_t root)
 {
 	return root | VMX_EPTP_MT_WB | VMX_EPTP_PWL_4;
 }
 
-/** Linux: vmx_load_mmu_pgd(). */
+/** Point the EPT pointer at the VM's root.  Linux: vmx_load_mmu_pgd(). */
 static void vmx_load_mmu_pgd(struct kvm_vcpu *vcpu, hpa_t root)
 {
 	vmcs_writel(EPT_POINTER, construct_eptp(root));
 }
 
-/* EPT translations are tagged with the EPTP: drop ours, or everything's
+/** EPT translations are tagged with the EPTP: drop ours, or everything's
  * if single-context INVEPT is missing.  Linux: vmx_flush_tlb_current(). */
 static void vmx_flush_tlb(struct kvm_vcpu *vcpu)
 {
@@ -595,7 +661,7 @@ static void vmx_flush_tlb(struct kvm_vcpu *vcpu)
 /* The VMCS contents                                                        */
 /* ---------------------------------------------------------------------- */
 
-/*
+/**
  * Host state that is the same for every vCPU on every CPU (the per-CPU
  * part is in vmx_vcpu_load()).  A VM exit loads exactly this
  * (SDM 28.5).  Linux: vmx_set_constant_host_state().
@@ -624,7 +690,8 @@ static void vmx_set_constant_host_state(void)
 	vmcs_writel(HOST_IA32_EFER, native_read_msr(MSR_EFER));
 }
 
-/* A segment as after RESET (SDM Vol. 3A, Table 10-1). */
+/** A segment as after RESET (SDM Vol. 3A, Table 10-1).
+ *  Linux: seg_setup(). */
 static void init_seg(int seg, u32 ar)
 {
 	vmcs_writel(kvm_vmx_segment_fields[seg].selector, 0);
@@ -694,7 +761,8 @@ static void init_vmcs(struct vcpu_vmx *vmx)
 	kvm_register_write(vcpu, VCPU_REGS_RIP, 0xfff0);
 }
 
-/** Linux: vmx_vcpu_create(). */
+/** A VMCS for the new vCPU, VMCLEARed, loaded here and initialized.
+ *  Linux: vmx_vcpu_create(). */
 static int vmx_vcpu_create(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
@@ -714,7 +782,8 @@ static int vmx_vcpu_create(struct kvm_vcpu *vcpu)
 	return 0;
 }
 
-/** Linux: vmx_vcpu_free(). */
+/** VMCLEAR the VMCS where it is active, then free it.
+ *  Linux: vmx_vcpu_free(). */
 static void vmx_vcpu_free(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
@@ -727,7 +796,7 @@ static void vmx_vcpu_free(struct kvm_vcpu *vcpu)
 /* Entering the guest                                                       */
 /* ---------------------------------------------------------------------- */
 
-/*
+/**
  * An event whose delivery this exit interrupted (IDT-vectoring information,
  * SDM 28.2.4) must be delivered again on the next entry.
  * Linux: vmx_complete_interrupts().
@@ -887,6 +956,8 @@ static int handle_cr(struct kvm_vcpu *vcpu)
 	return kvm_skip_emulated_instruction(vcpu);
 }
 
+/** One line of dump_vmcs(): a guest segment register, by name. */
+
 static void dump_seg(const char *name, int seg)
 {
 	pr_err("  %-4s sel %04lx ar %05x limit %08x base %016lx\n", name,
@@ -896,7 +967,7 @@ static void dump_seg(const char *name, int seg)
 	       vmcs_readl(kvm_vmx_segment_fields[seg].base));
 }
 
-/* Print the fields the VM-entry checks of SDM chapter 27 look at, by name.
+/** Print the fields the VM-entry checks of SDM chapter 27 look at, by name.
  * Linux: dump_vmcs(). */
 static void dump_vmcs(struct vcpu_vmx *vmx)
 {
@@ -990,6 +1061,8 @@ static int vmx_handle_exit(struct kvm_vcpu *vcpu)
 	}
 }
 
+/** What minikvm-intel gives the core.  Linux: vt_x86_ops in vmx/main.c
+ *  (vmx_x86_ops in vmx.c in older kernels). */
 static struct kvm_x86_ops vmx_x86_ops = {
 	.name = "minikvm-intel",
 	.owner = THIS_MODULE,
@@ -1020,7 +1093,7 @@ static struct kvm_x86_ops vmx_x86_ops = {
 	.queue_exception = vmx_queue_exception,
 };
 
-/* EPT entries: read/write/execute at every level, write-back memory type
+/** EPT entries: read/write/execute at every level, write-back memory type
  * in leaves (SDM Tables 29-2..29-6; the guest's PAT still applies). */
 static const struct kvm_tdp_format ept_format = {
 	.table_bits = VMX_EPT_READABLE | VMX_EPT_WRITABLE | VMX_EPT_EXECUTABLE,
@@ -1028,6 +1101,9 @@ static const struct kvm_tdp_format ept_format = {
 	.writable_bit = VMX_EPT_WRITABLE,
 };
 
+/** Loading minikvm-intel.ko: check the CPU and its VMX capabilities, then
+ *  register with the core (which runs VMXON on every CPU and creates the
+ *  device).  Linux: vmx_init(). */
 static int __init vmx_init(void)
 {
 	int r = vmx_check_processor();
@@ -1042,6 +1118,7 @@ static int __init vmx_init(void)
 	return 0;
 }
 
+/** Unloading minikvm-intel.ko.  Linux: vmx_exit(). */
 static void __exit vmx_exit(void)
 {
 	kvm_x86_vendor_exit();

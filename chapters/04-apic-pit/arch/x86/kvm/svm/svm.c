@@ -29,43 +29,56 @@
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("minikvm: AMD SVM backend");
 
-/* CPUID bits (APM Vol. 3, E.4.2 and E.4.10). */
-#define CPUID_8000_0001_ECX_SVM		BIT(2)
-#define CPUID_8000_000A_EDX_NPT		BIT(0)
-#define CPUID_8000_000A_EDX_NRIPS	BIT(3)
-/* VM_CR MSR (APM Vol. 2, 15.30.1): firmware may lock SVM off. */
+/** CPUID bits (APM Vol. 3, E.4.2 and E.4.10). @{ */
+#define CPUID_8000_0001_ECX_SVM		BIT(2)	/**< SVM */
+#define CPUID_8000_000A_EDX_NPT		BIT(0)	/**< nested paging */
+#define CPUID_8000_000A_EDX_NRIPS	BIT(3)	/**< NRIP save: next_rip on #VMEXIT */
+/** @} */
+/** VM_CR MSR (APM Vol. 2, 15.30.1): firmware may lock SVM off. */
 #define SVM_VM_CR_SVM_DISABLE		BIT(4)
 
-/* Vectors we intercept: #AC, which a guest could otherwise use to trap a
+/** Vectors we intercept: #AC, which a guest could otherwise use to trap a
  * CPU in an endless microcode loop (CVE-2015-5307), to reflect it back. */
 #define AC_VECTOR	17
 
 /** The SVM view of a vCPU.  Linux: struct vcpu_svm. */
 struct vcpu_svm {
-	struct kvm_vcpu vcpu;		/* first: the core allocates vcpu_size */
-	struct vmcb *vmcb;
-	u64 vmcb_pa;
-	u64 asid_generation;		/* 0 = take a new ASID before the next run */
-	int last_cpu;
+	struct kvm_vcpu vcpu;		/**< first: the core allocates vcpu_size */
+	struct vmcb *vmcb;		/**< this vCPU's VMCB, one page */
+	u64 vmcb_pa;			/**< its physical address, for VMRUN */
+	u64 asid_generation;		/**< 0 = take a new ASID before the next run */
+	int last_cpu;			/**< CPU of the last run, -1 before the first */
 };
 
 /** Per-CPU SVM state.  Linux: struct svm_cpu_data. */
 struct svm_cpu_data {
-	struct page *hsave_page;	/* VM_HSAVE_PA: VMRUN parks the host here */
-	struct page *host_vmsave_page;	/* VMSAVE of the host's FS/GS/TR/... */
-	u64 asid_generation;
-	u32 max_asid;
-	u32 next_asid;
+	struct page *hsave_page;	/**< VM_HSAVE_PA: VMRUN parks the host here */
+	struct page *host_vmsave_page;	/**< VMSAVE of the host's FS/GS/TR/... */
+	u64 asid_generation;		/**< bumped when the ASIDs run out */
+	u32 max_asid;			/**< highest ASID (CPUID 8000_000Ah EBX - 1) */
+	u32 next_asid;			/**< next one to hand out */
 };
+/** This CPU's SVM state.  Linux: svm_data. */
 static DEFINE_PER_CPU(struct svm_cpu_data, svm_data);
 
-/* The permission maps, all ones: every port and every MSR is intercepted.
- * One copy serves every vCPU (the hardware only reads them). */
+/** The permission maps, all ones: every port and every MSR is intercepted.
+ * One copy serves every vCPU (the hardware only reads them). @{ */
 static struct page *iopm_pages, *msrpm_pages;
+/** @} */
+/** The CPU has NRIP save (CPUID 8000_000Ah EDX[3]).  Linux: nrips. */
 static bool nrips;
 
+/**
+ * Enter the guest with VMRUN and come back at #VMEXIT (vmenter.S):
+ * VMSAVE the host's FS/GS/TR/... state to @host_save_pa, load the guest's
+ * general-purpose registers from @regs, VMLOAD and VMRUN the VMCB at
+ * @vmcb_pa, then the reverse.  RAX, RSP and RIP travel in the VMCB.
+ * Called with interrupts off and GIF clear (svm_vcpu_run()).
+ * Linux: __svm_vcpu_run() in arch/x86/kvm/svm/vmenter.S.
+ */
 void __svm_vcpu_run(u64 vmcb_pa, unsigned long *regs, u64 host_save_pa);
 
+/** The SVM vCPU around a vCPU.  Linux: to_svm(). */
 static inline struct vcpu_svm *to_svm(struct kvm_vcpu *vcpu)
 {
 	return container_of(vcpu, struct vcpu_svm, vcpu);
@@ -109,7 +122,8 @@ static int svm_hardware_enable(void)
 	return 0;
 }
 
-/** Linux: svm_hardware_disable(). */
+/** Leave SVM on this CPU: clear EFER.SVME and free the host-save area.
+ *  Linux: svm_hardware_disable(). */
 static void svm_hardware_disable(void)
 {
 	struct svm_cpu_data *sd = this_cpu_ptr(&svm_data);
@@ -129,6 +143,7 @@ static void svm_hardware_disable(void)
 /* Segments and control registers: between KVM's format and the VMCB's      */
 /* ---------------------------------------------------------------------- */
 
+/** The save-area segment for @seg (enum kvm_seg).  Linux: svm_seg(). */
 static struct vmcb_seg *svm_seg(struct kvm_vcpu *vcpu, int seg)
 {
 	struct vmcb_save_area *save = &to_svm(vcpu)->vmcb->save;
@@ -189,35 +204,40 @@ static void svm_set_segment(struct kvm_vcpu *vcpu, struct kvm_segment *var, int 
 		to_svm(vcpu)->vmcb->save.cpl = var->dpl & 3;
 }
 
+/** The guest's IDTR.  Linux: svm_get_idt(). */
 static void svm_get_idt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
 {
 	dt->size = to_svm(vcpu)->vmcb->save.idtr.limit;
 	dt->address = to_svm(vcpu)->vmcb->save.idtr.base;
 }
 
+/** Set the guest's IDTR.  Linux: svm_set_idt(). */
 static void svm_set_idt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
 {
 	to_svm(vcpu)->vmcb->save.idtr.limit = dt->size;
 	to_svm(vcpu)->vmcb->save.idtr.base = dt->address;
 }
 
+/** The guest's GDTR.  Linux: svm_get_gdt(). */
 static void svm_get_gdt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
 {
 	dt->size = to_svm(vcpu)->vmcb->save.gdtr.limit;
 	dt->address = to_svm(vcpu)->vmcb->save.gdtr.base;
 }
 
+/** Set the guest's GDTR.  Linux: svm_set_gdt(). */
 static void svm_set_gdt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
 {
 	to_svm(vcpu)->vmcb->save.gdtr.limit = dt->size;
 	to_svm(vcpu)->vmcb->save.gdtr.base = dt->address;
 }
 
-/*
+/**
  * With nested paging the guest owns CR0, CR3 and CR4 outright: they go
  * into the VMCB as they are and we do not intercept their writes.
  * (KVM clears CR0.CD/NW in the hardware copy for speed on real machines;
  * in an emulator caching does not matter, so we keep the guest's value.)
+ * Linux: svm_set_cr0().
  */
 static void svm_set_cr0(struct kvm_vcpu *vcpu, unsigned long cr0)
 {
@@ -225,12 +245,16 @@ static void svm_set_cr0(struct kvm_vcpu *vcpu, unsigned long cr0)
 	to_svm(vcpu)->vmcb->save.cr0 = cr0;
 }
 
+/** The guest's CR3, into the VMCB: with NPT it is the guest's own.
+ *  Linux: svm_load_mmu_pgd() (which also writes save.cr3 with NPT). */
 static void svm_set_cr3(struct kvm_vcpu *vcpu, unsigned long cr3)
 {
 	vcpu->arch.cr3 = cr3;
 	to_svm(vcpu)->vmcb->save.cr3 = cr3;
 }
 
+/** The guest's CR4, into the VMCB as it is (see svm_set_cr0()).
+ *  Linux: svm_set_cr4(). */
 static void svm_set_cr4(struct kvm_vcpu *vcpu, unsigned long cr4)
 {
 	vcpu->arch.cr4 = cr4;
@@ -245,11 +269,13 @@ static void svm_set_efer(struct kvm_vcpu *vcpu, u64 efer)
 	to_svm(vcpu)->vmcb->save.efer = efer | EFER_SVME;
 }
 
+/** The guest's RFLAGS.  Linux: svm_get_rflags(). */
 static unsigned long svm_get_rflags(struct kvm_vcpu *vcpu)
 {
 	return to_svm(vcpu)->vmcb->save.rflags;
 }
 
+/** Set the guest's RFLAGS.  Linux: svm_set_rflags(). */
 static void svm_set_rflags(struct kvm_vcpu *vcpu, unsigned long rflags)
 {
 	to_svm(vcpu)->vmcb->save.rflags = rflags;
@@ -259,7 +285,8 @@ static void svm_set_rflags(struct kvm_vcpu *vcpu, unsigned long rflags)
 /* The VMCB                                                                 */
 /* ---------------------------------------------------------------------- */
 
-/* A segment as after RESET (Intel SDM Vol. 3A Table 10-1, same on AMD). */
+/** A segment as after RESET (Intel SDM Vol. 3A Table 10-1, same on AMD).
+ *  Linux: init_seg() in svm.c. */
 static void init_seg(struct vmcb_seg *seg, u16 attrib)
 {
 	seg->selector = 0;
@@ -325,7 +352,8 @@ static void init_vmcb(struct vcpu_svm *svm)
 	svm->asid_generation = 0;
 }
 
-/** Linux: svm_vcpu_create(). */
+/** A VMCB page for the new vCPU, in its power-on state.
+ *  Linux: svm_vcpu_create(). */
 static int svm_vcpu_create(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_svm *svm = to_svm(vcpu);
@@ -342,13 +370,13 @@ static int svm_vcpu_create(struct kvm_vcpu *vcpu)
 	return 0;
 }
 
-/** Linux: svm_vcpu_free(). */
+/** Free the VMCB.  Linux: svm_vcpu_free(). */
 static void svm_vcpu_free(struct kvm_vcpu *vcpu)
 {
 	free_page((unsigned long)to_svm(vcpu)->vmcb);
 }
 
-/* The VMCB is plain memory: nothing to load on a CPU, except that a vCPU
+/** The VMCB is plain memory: nothing to load on a CPU, except that a vCPU
  * arriving on a new CPU must not reuse an ASID that CPU may have cached
  * translations for.  Linux: svm_vcpu_load(). */
 static void svm_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
@@ -362,6 +390,7 @@ static void svm_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 	vcpu->cpu = cpu;
 }
 
+/** Nothing to do: see svm_vcpu_load().  Linux: svm_vcpu_put(). */
 static void svm_vcpu_put(struct kvm_vcpu *vcpu)
 {
 }
@@ -372,7 +401,7 @@ static void svm_load_mmu_pgd(struct kvm_vcpu *vcpu, hpa_t root)
 	to_svm(vcpu)->vmcb->control.nested_cr3 = root;
 }
 
-/* Without FLUSHBYASID (QEMU has none), a vCPU sheds its stale
+/** Without FLUSHBYASID (QEMU has none), a vCPU sheds its stale
  * translations by taking a fresh ASID.  Linux: svm_flush_tlb_current(). */
 static void svm_flush_tlb(struct kvm_vcpu *vcpu)
 {
@@ -495,7 +524,8 @@ static void svm_queue_exception(struct kvm_vcpu *vcpu, unsigned int nr,
 	c->event_inj_err = error_code;
 }
 
-/** IN/OUT: EXITINFO1 says port, size, direction (APM 15.10.2).
+/** IN/OUT: EXITINFO1 says port, size, direction (APM 15.10.2); string
+ *  I/O waits for the emulator.  SVM_EXIT_IOIO.
  *  Linux: io_interception(). */
 static int io_interception(struct kvm_vcpu *vcpu)
 {
@@ -514,7 +544,8 @@ static int io_interception(struct kvm_vcpu *vcpu)
 	return kvm_fast_pio(vcpu, size, info >> SVM_IOIO_PORT_SHIFT, in);
 }
 
-/** RDMSR/WRMSR: EXITINFO1 is 0 for a read, 1 for a write (APM 15.11). */
+/** RDMSR/WRMSR: EXITINFO1 is 0 for a read, 1 for a write (APM 15.11).
+ *  SVM_EXIT_MSR.  Linux: msr_interception(). */
 static int msr_interception(struct kvm_vcpu *vcpu)
 {
 	if (to_svm(vcpu)->vmcb->control.exit_info_1)
@@ -522,7 +553,7 @@ static int msr_interception(struct kvm_vcpu *vcpu)
 	return kvm_emulate_rdmsr(vcpu);
 }
 
-/* Print the VMCB fields that decide whether VMRUN accepts a state
+/** Print the VMCB fields that decide whether VMRUN accepts a state
  * (the consistency checks of APM 15.5.1).  Linux: dump_vmcb(). */
 static void dump_vmcb(struct kvm_vcpu *vcpu)
 {
@@ -584,6 +615,12 @@ static int svm_handle_exit(struct kvm_vcpu *vcpu)
 		return kvm_emulate_hypercall(vcpu);
 	case SVM_EXIT_INVD:
 		return kvm_skip_emulated_instruction(vcpu);	/* a no-op for a guest */
+	case SVM_EXIT_NPF:
+		/* EXITINFO2 is the guest-physical address, EXITINFO1 a #PF-style
+		 * error code: bit 1 write, bit 4 instruction fetch (APM 15.25.6). */
+		return kvm_mmu_page_fault(vcpu, svm->vmcb->control.exit_info_2,
+					  svm->vmcb->control.exit_info_1 & NPF_ERR_WRITE,
+					  svm->vmcb->control.exit_info_1 & NPF_ERR_FETCH);
 	case SVM_EXIT_SHUTDOWN:
 		/* The VMCB is undefined after SHUTDOWN (APM 15.12): start afresh. */
 		init_vmcb(svm);
@@ -604,6 +641,7 @@ static int svm_handle_exit(struct kvm_vcpu *vcpu)
 	}
 }
 
+/** What minikvm-amd gives the core.  Linux: svm_x86_ops. */
 static struct kvm_x86_ops svm_x86_ops = {
 	.name = "minikvm-amd",
 	.owner = THIS_MODULE,
@@ -634,7 +672,7 @@ static struct kvm_x86_ops svm_x86_ops = {
 	.queue_exception = svm_queue_exception,
 };
 
-/* NPT entries are ordinary x86-64 page-table entries; guest accesses count
+/** NPT entries are ordinary x86-64 page-table entries; guest accesses count
  * as user accesses, so U/S must be set at every level (APM 15.25.5). */
 static const struct kvm_tdp_format npt_format = {
 	.table_bits = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER,
@@ -642,7 +680,7 @@ static const struct kvm_tdp_format npt_format = {
 	.writable_bit = _PAGE_RW,
 };
 
-/*
+/**
  * Can this CPU do what we need?  Each refusal is one dmesg line naming
  * the reason.  Linux: kvm_is_svm_supported().
  */
@@ -672,6 +710,9 @@ static int svm_check_processor(void)
 	return 0;
 }
 
+/** Loading minikvm-amd.ko: check the CPU, build the permission maps,
+ *  register with the core (which enables SVM on every CPU and creates the
+ *  device).  Linux: svm_init(). */
 static int __init svm_init(void)
 {
 	int r;
@@ -703,6 +744,7 @@ err:
 	return r;
 }
 
+/** Unloading minikvm-amd.ko.  Linux: svm_exit(). */
 static void __exit svm_exit(void)
 {
 	kvm_x86_vendor_exit();

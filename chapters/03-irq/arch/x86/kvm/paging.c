@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/**
+ * @file paging.c
+ * @brief The guest page-table walker: translate a guest-virtual address
+ * the way the guest's CPU would, reading the guest's tables from its
+ * memory.
+ *
+ * The hardware does this walk itself while the guest runs; the hypervisor
+ * needs it in software only when it must look at guest memory by a
+ * virtual address — here, to fetch the instruction at CS:RIP behind an
+ * MMIO exit (decode.c), and in chapter 05 for every operand the emulator
+ * touches.  The four paging modes, Intel SDM Vol. 3A chapter 4
+ * (AMD APM Vol. 2 chapter 5 describes the same formats):
+ *
+ *   CR0.PG=0                     no paging: linear = physical (4.1.1)
+ *   CR4.PAE=0                    32-bit paging, 2 levels, 4 MiB pages with PSE (4.3)
+ *   CR4.PAE=1, EFER.LMA=0        PAE paging, 3 levels, 2 MiB pages (4.4)
+ *   EFER.LMA=1                   4-level paging, 1 GiB / 2 MiB pages (4.5)
+ *
+ * Only translation is done; access rights (U/S, R/W, NX) are not checked.
+ * Linux: arch/x86/kvm/mmu/paging_tmpl.h, FNAME(walk_addr_generic)().
+ */
+#include <minikvm/paging.h>
+
+#define X86_CR0_PG	(1ull << 31)
+#define X86_CR4_PSE	(1ull << 4)
+#define X86_CR4_PAE	(1ull << 5)
+#define EFER_LMA	(1ull << 10)
+
+#define PT_PRESENT	(1ull << 0)
+#define PT_PAGE_SIZE	(1ull << 7)	/* PS: this entry maps a large page */
+#define PT_ADDR_MASK	0x000ffffffffff000ull	/* bits 51:12 */
+
+/* Read entry @index (of @size bytes) of the table at @table. */
+static int read_entry(read_guest_fn read, void *opaque, u64 table, u64 index,
+		      unsigned int size, u64 *entry)
+{
+	*entry = 0;
+	return read(opaque, table + index * size, entry, size);	/* little endian */
+}
+
+/* 32-bit paging: 10 + 10 + 12 bits (SDM 4.3, Figures 4-2 and 4-3). */
+static int walk32(const struct guest_paging_regs *r, u64 gva, read_guest_fn read,
+		  void *opaque, u64 *gpa)
+{
+	u64 pde, pte;
+
+	if (read_entry(read, opaque, r->cr3 & 0xfffff000ull, (gva >> 22) & 0x3ff, 4, &pde) ||
+	    !(pde & PT_PRESENT))
+		return -EFAULT;
+	if ((pde & PT_PAGE_SIZE) && (r->cr4 & X86_CR4_PSE)) {
+		/* 4 MiB page; PDE bits 20:13 are physical bits 39:32 (PSE-36). */
+		*gpa = (pde & 0xffc00000ull) | (((pde >> 13) & 0xff) << 32) | (gva & 0x3fffff);
+		return 0;
+	}
+	if (read_entry(read, opaque, pde & 0xfffff000ull, (gva >> 12) & 0x3ff, 4, &pte) ||
+	    !(pte & PT_PRESENT))
+		return -EFAULT;
+	*gpa = (pte & 0xfffff000ull) | (gva & 0xfff);
+	return 0;
+}
+
+/*
+ * PAE and 4-level paging share the 512-entry, 8-byte format (SDM 4.4.2,
+ * 4.5.4); they differ in the number of levels and the top one.
+ */
+static int walk64(const struct guest_paging_regs *r, u64 gva, read_guest_fn read,
+		  void *opaque, u64 *gpa)
+{
+	bool long_mode = r->efer & EFER_LMA;
+	int level = long_mode ? 4 : 3;
+	u64 table, entry;
+	int shift;
+
+	if (long_mode) {
+		table = r->cr3 & PT_ADDR_MASK;
+	} else {
+		/* The PAE PDPT: 4 entries, 32-byte aligned, at CR3 (SDM 4.4.1). */
+		table = r->cr3 & 0xffffffe0ull;
+		if (read_entry(read, opaque, table, (gva >> 30) & 3, 8, &entry) ||
+		    !(entry & PT_PRESENT))
+			return -EFAULT;
+		table = entry & PT_ADDR_MASK;
+		level = 2;
+	}
+	for (; level >= 1; level--) {
+		shift = 12 + 9 * (level - 1);
+		if (read_entry(read, opaque, table, (gva >> shift) & 0x1ff, 8, &entry) ||
+		    !(entry & PT_PRESENT))
+			return -EFAULT;
+		/* PS in a PDPTE (1 GiB, 4-level only) or a PDE (2 MiB). */
+		if ((level == 2 || level == 3) && (entry & PT_PAGE_SIZE)) {
+			u64 page_mask = (1ull << shift) - 1;
+
+			*gpa = (entry & PT_ADDR_MASK & ~page_mask) | (gva & page_mask);
+			return 0;
+		}
+		table = entry & PT_ADDR_MASK;
+	}
+	*gpa = table | (gva & 0xfff);
+	return 0;
+}
+
+/**
+ * guest_walk - translate @gva as the guest's CPU would, in the mode the
+ * control registers in @regs select.  Returns 0 with the address in
+ * @gpa, or -EFAULT if some level is not present or cannot be read.
+ */
+int guest_walk(const struct guest_paging_regs *regs, u64 gva,
+	       read_guest_fn read, void *opaque, u64 *gpa)
+{
+	if (!(regs->cr0 & X86_CR0_PG)) {
+		/* Outside long mode linear addresses are 32 bits wide. */
+		*gpa = gva & 0xffffffffull;
+		return 0;
+	}
+	if (!(regs->cr4 & X86_CR4_PAE))
+		return walk32(regs, gva & 0xffffffffull, read, opaque, gpa);
+	return walk64(regs, (regs->efer & EFER_LMA) ? gva : (gva & 0xffffffffull),
+		      read, opaque, gpa);
+}
