@@ -1005,6 +1005,7 @@ static int handle_ept_violation(struct kvm_vcpu *vcpu)
 }
 #endif
 
+/** One line of dump_vmcs(): a guest segment register, by name. */
 static void dump_seg(const char *name, int seg)
 {
 	pr_err("  %-4s sel %04lx ar %05x limit %08x base %016lx\n", name,
