@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * elf-trim: write a smaller copy of a vmlinux for the PVH shim (host tool).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Multiboot v1 header and entry point of the PVH shim.
  *

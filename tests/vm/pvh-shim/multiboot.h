@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The parts of Multiboot version 1 that the PVH shim uses.
  *

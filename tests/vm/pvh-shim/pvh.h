@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The Xen/Linux "PVH" direct boot ABI, as far as the shim needs it.
  *

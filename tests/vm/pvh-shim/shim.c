@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * pvh-shim: start a Linux vmlinux through its PVH entry point from a
  * Multiboot v1 loader (GRUB), for emulators that have no -kernel option.
