@@ -22,6 +22,7 @@ help:
 	@echo "make shell          interactive shell inside the QEMU lab (ARCH=svm)"
 	@echo "make chapters       regenerate chapters/ from final/"
 	@echo "make check-chapters fail if chapters/ is stale"
+	@echo "make docs           Doxygen HTML of final/ and every chapter: build/docs/<tree>/html"
 
 setup:
 	@scripts/setup
@@ -59,4 +60,7 @@ chapters:
 check-chapters:
 	@scripts/gen-chapters --check
 
-.PHONY: help setup build unit lab shell bench run test chapters check-chapters
+docs: setup
+	@scripts/docs
+
+.PHONY: help setup build unit lab shell bench run test chapters check-chapters docs

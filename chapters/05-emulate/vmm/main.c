@@ -24,8 +24,9 @@
 #include "minivmm.h"
 
 /** Where KVM_SET_TSS_ADDR puts the three pages real-mode emulation needs
- *  on Intel CPUs without unrestricted guest: just below 4G, as QEMU does. */
-#define TSS_ADDR	0xfffbd000ul
+ *  on Intel CPUs without unrestricted guest: just below the BIOS area under
+ *  4G, where QEMU puts them too. */
+#define TSS_ADDR	0xfeffd000ul
 
 /** One VM with one vCPU: all the state the run loop needs. */
 struct vm {

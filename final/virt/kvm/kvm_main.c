@@ -215,8 +215,9 @@ static int kvm_pin_slot(struct kvm_memory_slot *slot)
 }
 #endif
 
-/* Unpin every pinned page of a slot, marking it dirty (the guest may have
- * written it), and free the page array. */
+/** Unpin every pinned page of a slot, marking it dirty (the guest may have
+ * written it), and free the page array.  Linux: kvm_release_pfn_dirty(),
+ * page by page. */
 static void kvm_unpin_slot(struct kvm_memory_slot *slot)
 {
 	unsigned long i;
@@ -307,8 +308,8 @@ static int kvm_change_memslot(struct kvm *kvm, struct kvm_memory_slot *slot,
 /** Chapter 01 knows no flags (KVM_CAP_READONLY_MEM is not advertised). */
 #define KVM_VALID_MEM_FLAGS	0
 
-/* An existing slot: the same range again is fine; a move or a resize is
- * chapter 02's. */
+/** An existing slot: the same range again is fine; a move or a resize is
+ * chapter 02's.  Linux: __kvm_set_memory_region(), KVM_MR_MOVE. */
 static int kvm_change_memslot(struct kvm *kvm, struct kvm_memory_slot *slot,
 			      const struct kvm_userspace_memory_region *mem,
 			      gfn_t base_gfn, unsigned long npages)
@@ -442,6 +443,22 @@ out:
 /* The VM's life                                                            */
 /* ---------------------------------------------------------------------- */
 
+/**
+ * kvm_create_vm_debugfs - /sys/kernel/debug/minikvm/<pid>-<fd>/, named
+ * like KVM's kvm/<pid>-<fd>/, with the x86 files in it (the exit
+ * counters).  debugfs is best effort: a failure leaves the VM without
+ * the directory.  Linux: kvm_create_vm_debugfs().
+ */
+static void kvm_create_vm_debugfs(struct kvm *kvm, int fd)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "%d-%d", task_pid_nr(current), fd);
+	kvm->debugfs_dentry = debugfs_create_dir(name, kvm_debugfs_dir);
+	if (!IS_ERR(kvm->debugfs_dentry))
+		kvm_arch_create_vm_debugfs(kvm);
+}
+
 /** Free a vCPU: the vendor's state, kvm_run, the struct.
  *  Linux: kvm_vcpu_destroy(). */
 static void kvm_vcpu_destroy(struct kvm_vcpu *vcpu)
@@ -461,6 +478,8 @@ static void kvm_destroy_vm(struct kvm *kvm)
 	struct mm_struct *mm = kvm->mm;
 	int i;
 
+	/* First: waits for a reader of its files to finish. */
+	debugfs_remove_recursive(kvm->debugfs_dentry);
 	for (i = 0; i < kvm->created_vcpus; i++)
 		kvm_vcpu_destroy(kvm->vcpus[i]);
 	kvm->created_vcpus = 0;		/* no vCPU left to flush for */
@@ -712,8 +731,9 @@ static const struct file_operations kvm_vm_fops = {
  */
 static int kvm_dev_ioctl_create_vm(unsigned long type)
 {
+	struct file *file;
 	struct kvm *kvm;
-	int r;
+	int r, fd;
 
 	if (type)	/* only the default VM type exists on x86 here */
 		return -EINVAL;
@@ -735,10 +755,23 @@ static int kvm_dev_ioctl_create_vm(unsigned long type)
 		goto out_free;
 	atomic_long_inc(&kvm_stat_vms);
 
-	r = anon_inode_getfd("kvm-vm", &kvm_vm_fops, kvm, O_RDWR | O_CLOEXEC);
-	if (r < 0)
+	/* The debugfs directory is named after the fd, so the fd is
+	 * reserved first and installed last: once installed, the VMM may
+	 * close it at once.  Linux does the same. */
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
 		kvm_put_kvm(kvm);	/* frees it, and drops the module */
-	return r;
+		return fd;
+	}
+	file = anon_inode_getfile("kvm-vm", &kvm_vm_fops, kvm, O_RDWR);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		kvm_put_kvm(kvm);
+		return PTR_ERR(file);
+	}
+	kvm_create_vm_debugfs(kvm, fd);
+	fd_install(fd, file);
+	return fd;
 
 out_free:
 	mmdrop(kvm->mm);

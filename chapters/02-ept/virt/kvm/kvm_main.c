@@ -193,8 +193,9 @@ struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
 EXPORT_SYMBOL_GPL(gfn_to_memslot);
 
 
-/* Unpin every pinned page of a slot, marking it dirty (the guest may have
- * written it), and free the page array. */
+/** Unpin every pinned page of a slot, marking it dirty (the guest may have
+ * written it), and free the page array.  Linux: kvm_release_pfn_dirty(),
+ * page by page. */
 static void kvm_unpin_slot(struct kvm_memory_slot *slot)
 {
 	unsigned long i;
@@ -393,6 +394,22 @@ out:
 /* The VM's life                                                            */
 /* ---------------------------------------------------------------------- */
 
+/**
+ * kvm_create_vm_debugfs - /sys/kernel/debug/minikvm/<pid>-<fd>/, named
+ * like KVM's kvm/<pid>-<fd>/, with the x86 files in it (the exit
+ * counters).  debugfs is best effort: a failure leaves the VM without
+ * the directory.  Linux: kvm_create_vm_debugfs().
+ */
+static void kvm_create_vm_debugfs(struct kvm *kvm, int fd)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "%d-%d", task_pid_nr(current), fd);
+	kvm->debugfs_dentry = debugfs_create_dir(name, kvm_debugfs_dir);
+	if (!IS_ERR(kvm->debugfs_dentry))
+		kvm_arch_create_vm_debugfs(kvm);
+}
+
 /** Free a vCPU: the vendor's state, kvm_run, the struct.
  *  Linux: kvm_vcpu_destroy(). */
 static void kvm_vcpu_destroy(struct kvm_vcpu *vcpu)
@@ -412,6 +429,8 @@ static void kvm_destroy_vm(struct kvm *kvm)
 	struct mm_struct *mm = kvm->mm;
 	int i;
 
+	/* First: waits for a reader of its files to finish. */
+	debugfs_remove_recursive(kvm->debugfs_dentry);
 	for (i = 0; i < kvm->created_vcpus; i++)
 		kvm_vcpu_destroy(kvm->vcpus[i]);
 	kvm->created_vcpus = 0;		/* no vCPU left to flush for */
@@ -661,8 +680,9 @@ static const struct file_operations kvm_vm_fops = {
  */
 static int kvm_dev_ioctl_create_vm(unsigned long type)
 {
+	struct file *file;
 	struct kvm *kvm;
-	int r;
+	int r, fd;
 
 	if (type)	/* only the default VM type exists on x86 here */
 		return -EINVAL;
@@ -684,10 +704,23 @@ static int kvm_dev_ioctl_create_vm(unsigned long type)
 		goto out_free;
 	atomic_long_inc(&kvm_stat_vms);
 
-	r = anon_inode_getfd("kvm-vm", &kvm_vm_fops, kvm, O_RDWR | O_CLOEXEC);
-	if (r < 0)
+	/* The debugfs directory is named after the fd, so the fd is
+	 * reserved first and installed last: once installed, the VMM may
+	 * close it at once.  Linux does the same. */
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
 		kvm_put_kvm(kvm);	/* frees it, and drops the module */
-	return r;
+		return fd;
+	}
+	file = anon_inode_getfile("kvm-vm", &kvm_vm_fops, kvm, O_RDWR);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		kvm_put_kvm(kvm);
+		return PTR_ERR(file);
+	}
+	kvm_create_vm_debugfs(kvm, fd);
+	fd_install(fd, file);
+	return fd;
 
 out_free:
 	mmdrop(kvm->mm);

@@ -11,7 +11,9 @@
 
 /** The control registers that decide the paging mode (Intel SDM Vol. 3A, 4.1). */
 struct guest_paging_regs {
+	/** The guest's CR0, CR3, CR4 and EFER. @{ */
 	u64 cr0, cr3, cr4, efer;
+	/** @} */
 };
 
 /** Reads @len bytes of guest-physical memory at @gpa; 0 or -EFAULT. */

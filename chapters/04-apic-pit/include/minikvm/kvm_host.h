@@ -87,6 +87,7 @@ struct kvm {
 	int created_vcpus;		/**< how many of vcpus[] are set */
 	refcount_t users_count;		/**< the VM fd and every vCPU fd */
 	struct mm_struct *mm;		/**< the VMM's address space */
+	struct dentry *debugfs_dentry;	/**< debugfs minikvm/<pid>-<fd>/ */
 	struct kvm_arch arch;		/**< the x86 part */
 };
 
@@ -121,6 +122,16 @@ struct kvm_vcpu_arch {
 	int (*complete_userspace_io)(struct kvm_vcpu *vcpu);
 };
 
+/** Distinct exit reasons a vCPU counts; more are only in the total. */
+#define KVM_EXIT_STAT_SLOTS	32
+
+/** How often a vCPU exited for one reason: a slot is taken (reason set,
+ *  then count made non-zero) on the first exit for that reason. */
+struct kvm_exit_stat {
+	u32 reason;	/**< the vendor's exit code (kvm_x86_ops.get_exit_info()) */
+	u64 count;	/**< exits for it; 0 = free slot */
+};
+
 /** A virtual CPU: one vCPU fd.  Linux: struct kvm_vcpu. */
 struct kvm_vcpu {
 	struct kvm *kvm;		/**< the VM it belongs to */
@@ -133,6 +144,8 @@ struct kvm_vcpu {
 	int mode;			/**< enum vcpu_mode */
 	unsigned long requests;		/**< KVM_REQ_* bits */
 	u64 stat_exits;			/**< VM exits, for debugfs */
+	/** VM exits by exit reason, for debugfs <pid>-<fd>/exits. */
+	struct kvm_exit_stat stat_exit_reasons[KVM_EXIT_STAT_SLOTS];
 	struct kvm_vcpu_arch arch;	/**< the x86 part */
 };
 
@@ -171,6 +184,11 @@ static inline bool is_long_mode(struct kvm_vcpu *vcpu)
 	return vcpu->arch.efer & EFER_LMA;
 }
 
+/** Which vendor's exit codes a kvm_exit event holds (Linux's values). @{ */
+#define KVM_ISA_VMX	1	/**< Intel SDM Vol. 3D, Appendix C */
+#define KVM_ISA_SVM	2	/**< AMD APM Vol. 2, Appendix C */
+/** @} */
+
 /**
  * struct kvm_x86_ops - what a vendor module (minikvm-intel, minikvm-amd)
  * provides to the core.  Linux: struct kvm_x86_ops in
@@ -180,6 +198,7 @@ static inline bool is_long_mode(struct kvm_vcpu *vcpu)
  */
 struct kvm_x86_ops {
 	const char *name;		/**< "minikvm-intel" or "minikvm-amd" */
+	u32 isa;			/**< KVM_ISA_VMX or KVM_ISA_SVM: whose exit codes */
 	struct module *owner;		/**< pinned while a VM exists */
 	unsigned int vcpu_size;		/**< sizeof the vendor's vCPU struct */
 
@@ -220,6 +239,10 @@ struct kvm_x86_ops {
 	void (*vcpu_run)(struct kvm_vcpu *vcpu);
 	/** Handle the exit: > 0 enter again, 0 exit to userspace, < 0 error. */
 	int (*handle_exit)(struct kvm_vcpu *vcpu);
+	/** Why the last exit happened, for tracing and the exit counters:
+	 *  the exit code and the hardware's two words about it.
+	 *  Linux: kvm_x86_ops.get_exit_info(). */
+	void (*get_exit_info)(struct kvm_vcpu *vcpu, u32 *reason, u64 *info1, u64 *info2);
 	/** Move RIP past the instruction that caused the exit. */
 	int (*skip_emulated_instruction)(struct kvm_vcpu *vcpu);
 	/** Make the guest take exception @nr (#GP, #UD ...) on the next entry. */
@@ -274,6 +297,7 @@ int kvm_emulate_rdmsr(struct kvm_vcpu *vcpu);
 int kvm_emulate_wrmsr(struct kvm_vcpu *vcpu);
 int kvm_unexpected_exit(struct kvm_vcpu *vcpu, u64 exit_reason);
 void kvm_prepare_fail_entry(struct kvm_vcpu *vcpu, u64 hardware_reason);
+void kvm_arch_create_vm_debugfs(struct kvm *kvm);
 
 /* arch/x86/kvm/cpuid.c */
 int kvm_emulate_cpuid(struct kvm_vcpu *vcpu);

@@ -233,14 +233,18 @@ int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len)
 }
 EXPORT_SYMBOL_GPL(kvm_read_guest);
 
+/** guest_walk()'s way to read guest memory: kvm_read_guest() on the VM
+ *  in @opaque. */
 static int read_guest_cb(void *opaque, u64 gpa, void *buf, unsigned int len)
 {
 	return kvm_read_guest(opaque, gpa, buf, len);
 }
 
-/*
+/**
  * The bytes at the guest's CS:RIP, up to one instruction's worth: walk
  * the guest's page tables for each page the instruction may span.
+ * Sets @len to the bytes read and @mode_bytes to the code size (2, 4, 8).
+ * Linux: the emulator's instruction fetch, __do_insn_fetch_bytes().
  */
 static int fetch_guest_insn(struct kvm_vcpu *vcpu, u8 *buf, int *len, int *mode_bytes)
 {
@@ -267,7 +271,21 @@ static int fetch_guest_insn(struct kvm_vcpu *vcpu, u8 *buf, int *len, int *mode_
 	return done ? 0 : -EFAULT;
 }
 
-/* The instruction cannot be handled: stop the guest, say why, never guess.
+/**
+ * Step over the decoded instruction.  Outside 64-bit mode the instruction
+ * pointer wraps at 32 bits (Intel SDM Vol. 1, 3.5).  (An STI or MOV SS
+ * shadow before it is not cleared here; the vendors' skip functions do.)
+ */
+static void kvm_rip_advance(struct kvm_vcpu *vcpu, int len)
+{
+	unsigned long rip = kvm_rip_read(vcpu) + len;
+
+	if (!is_long_mode(vcpu))
+		rip = (u32)rip;
+	kvm_rip_write(vcpu, rip);
+}
+
+/** The instruction cannot be handled: stop the guest, say why, never guess.
  * Linux: kvm_prepare_emulation_failure_exit(). */
 static int mmio_emulation_failure(struct kvm_vcpu *vcpu, gpa_t gpa, const u8 *insn, int len)
 {
@@ -283,7 +301,7 @@ static int mmio_emulation_failure(struct kvm_vcpu *vcpu, gpa_t gpa, const u8 *in
 	return 0;
 }
 
-/* A read finishes on the next KVM_RUN, once the VMM has put the data in
+/** A read finishes on the next KVM_RUN, once the VMM has put the data in
  * run->mmio.data.  Linux: complete_emulated_mmio(). */
 static int complete_mmio_read(struct kvm_vcpu *vcpu)
 {
@@ -293,7 +311,7 @@ static int complete_mmio_read(struct kvm_vcpu *vcpu)
 	memcpy(&data, vcpu->run->mmio.data, d->size);
 	kvm_register_write(vcpu, d->reg,
 			   x86_mmio_merge_load(kvm_register_read(vcpu, d->reg), data, d));
-	kvm_rip_write(vcpu, kvm_rip_read(vcpu) + d->len);
+	kvm_rip_advance(vcpu, d->len);
 	return 1;
 }
 
@@ -333,11 +351,14 @@ static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
 	else
 		data = kvm_register_read(vcpu, d->reg);
 	memcpy(run->mmio.data, &data, d->size);
-	kvm_rip_write(vcpu, kvm_rip_read(vcpu) + d->len);
+	kvm_rip_advance(vcpu, d->len);
 	return 0;
 }
 
-/* Pin the VMM's page behind guest frame @idx of @slot. */
+/** Pin the VMM's page behind guest frame @idx of @slot (writable unless
+ *  the slot is read-only), counted in kvm_stat_pages; NULL if the VMM's
+ *  memory is gone.  Linux: __gfn_to_pfn_memslot() (which takes a plain
+ *  reference instead, see above). */
 static struct page *kvm_pin_gfn(struct kvm_memory_slot *slot, unsigned long idx)
 {
 	unsigned int flags = FOLL_LONGTERM;

@@ -9,17 +9,23 @@
  * exactly as kvm-intel and kvm-amd call into kvm.ko.
  */
 #include <linux/kvm.h>
+#include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/kvm_para.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
+#include <linux/seq_file.h>
 #include <linux/uaccess.h>
 #include <asm/fpu/api.h>
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 
 #include <minikvm/kvm_host.h>
+
+/* The tracepoints live in this module: trace.h generates them here. */
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 
 /** The vendor's operations; all NULL until a vendor module registers. */
 struct kvm_x86_ops kvm_x86_ops __read_mostly;
@@ -571,6 +577,124 @@ void kvm_prepare_fail_entry(struct kvm_vcpu *vcpu, u64 hardware_reason)
 EXPORT_SYMBOL_GPL(kvm_prepare_fail_entry);
 
 /* ---------------------------------------------------------------------- */
+/* Watching exits: the kvm_exit tracepoint and the per-VM exit counters     */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * kvm_account_exit - the guest has just exited: ask the vendor why, fire
+ * the kvm_exit tracepoint (trace.h), and count the exit for debugfs
+ * minikvm/<pid>-<fd>/exits.  Only the vCPU's own thread writes its
+ * counters; readers take a slot once its count is non-zero.
+ * Linux: trace_kvm_exit() in the vendors' run functions, and
+ * ++vcpu->stat.exits in vcpu_enter_guest().
+ */
+static void kvm_account_exit(struct kvm_vcpu *vcpu)
+{
+	struct kvm_exit_stat *s;
+	u64 info1, info2;
+	u32 reason;
+
+	kvm_x86_ops.get_exit_info(vcpu, &reason, &info1, &info2);
+	trace_kvm_exit(vcpu, kvm_x86_ops.isa, reason, info1, info2);
+	for (s = vcpu->stat_exit_reasons; s < vcpu->stat_exit_reasons + KVM_EXIT_STAT_SLOTS; s++) {
+		if (!s->count) {
+			s->reason = reason;
+			smp_store_release(&s->count, 1);	/* reason first */
+			break;
+		}
+		if (s->reason == reason) {
+			WRITE_ONCE(s->count, s->count + 1);
+			break;
+		}
+	}
+	/* The total last: a reader that reads it first never finds more
+	 * exits in it than in the slots, unless some found no slot. */
+	smp_store_release(&vcpu->stat_exits, vcpu->stat_exits + 1);
+}
+
+/** The name of an exit reason of the loaded vendor, or NULL.  The same
+ *  tables as the kvm_exit tracepoint's (trace.h). */
+static const char *kvm_exit_reason_name(u32 reason)
+{
+	static const struct trace_print_flags svm_names[] = { MINIKVM_SVM_EXIT_REASONS };
+	static const struct trace_print_flags vmx_names[] = { MINIKVM_VMX_EXIT_REASONS };
+	const struct trace_print_flags *t = svm_names;
+	size_t i, n = ARRAY_SIZE(svm_names);
+
+	if (kvm_x86_ops.isa == KVM_ISA_VMX) {
+		reason &= VMX_EXIT_BASIC_MASK;
+		t = vmx_names;
+		n = ARRAY_SIZE(vmx_names);
+	}
+	for (i = 0; i < n; i++)
+		if (t[i].mask == reason)
+			return t[i].name;
+	return NULL;
+}
+
+/**
+ * exits_show - debugfs minikvm/<pid>-<fd>/exits: one line per exit
+ * reason, "NAME count" summed over the VM's vCPUs in the order they were
+ * first seen, then "total".  A reason without a name is shown as its
+ * code.  Linux has per-VM stat files in debugfs too (kvm/<pid>-<fd>/exits
+ * counts all exits); the split by reason is ours, for the lesson.
+ */
+static int exits_show(struct seq_file *m, void *unused)
+{
+	struct kvm *kvm = m->private;
+	u64 total = 0, named = 0;
+	int v, i, w, j;
+
+	mutex_lock(&kvm->lock);		/* vcpus[] does not change under us */
+	for (v = 0; v < kvm->created_vcpus; v++) {
+		struct kvm_exit_stat *s = kvm->vcpus[v]->stat_exit_reasons;
+
+		total += smp_load_acquire(&kvm->vcpus[v]->stat_exits);
+		for (i = 0; i < KVM_EXIT_STAT_SLOTS && smp_load_acquire(&s[i].count); i++) {
+			u32 reason = s[i].reason;
+			const char *name;
+			bool seen = false;
+			u64 n = 0;
+
+			/* Printed already, from an earlier vCPU or slot? */
+			for (w = 0; w <= v && !seen; w++)
+				for (j = 0; j < (w < v ? KVM_EXIT_STAT_SLOTS : i); j++)
+					if (READ_ONCE(kvm->vcpus[w]->stat_exit_reasons[j].count) &&
+					    kvm->vcpus[w]->stat_exit_reasons[j].reason == reason) {
+						seen = true;
+						break;
+					}
+			if (seen)
+				continue;
+			for (w = v; w < kvm->created_vcpus; w++)
+				for (j = 0; j < KVM_EXIT_STAT_SLOTS; j++)
+					if (READ_ONCE(kvm->vcpus[w]->stat_exit_reasons[j].count) &&
+					    kvm->vcpus[w]->stat_exit_reasons[j].reason == reason)
+						n += READ_ONCE(kvm->vcpus[w]->stat_exit_reasons[j].count);
+			named += n;
+			name = kvm_exit_reason_name(reason);
+			if (name)
+				seq_printf(m, "%-20s %llu\n", name, n);
+			else
+				seq_printf(m, "0x%-18x %llu\n", reason, n);
+		}
+	}
+	mutex_unlock(&kvm->lock);
+	if (total > named)	/* reasons beyond KVM_EXIT_STAT_SLOTS */
+		seq_printf(m, "%-20s %llu\n", "other", total - named);
+	seq_printf(m, "%-20s %llu\n", "total", total);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(exits);
+
+/** The x86 files of a VM's debugfs directory (kvm_main.c made it).
+ *  Linux: kvm_arch_create_vm_debugfs() in arch/x86/kvm/debugfs.c. */
+void kvm_arch_create_vm_debugfs(struct kvm *kvm)
+{
+	debugfs_create_file("exits", 0444, kvm->debugfs_dentry, kvm, &exits_fops);
+}
+
+/* ---------------------------------------------------------------------- */
 /* The run loop                                                             */
 /* ---------------------------------------------------------------------- */
 
@@ -604,8 +728,9 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 		return 1;
 	}
 
+	trace_kvm_entry(vcpu);
 	kvm_x86_ops.vcpu_run(vcpu);
-	vcpu->stat_exits++;
+	kvm_account_exit(vcpu);
 
 	WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
 	/* A host interrupt that caused the exit is taken right here. */

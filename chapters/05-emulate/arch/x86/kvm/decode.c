@@ -23,15 +23,17 @@
  */
 #include <minikvm/decode.h>
 
-#define PREFIX_OPSIZE	0x66
-#define PREFIX_ADSIZE	0x67
+#define PREFIX_OPSIZE	0x66	/**< operand-size override */
+#define PREFIX_ADSIZE	0x67	/**< address-size override */
 
+/** ES, CS, SS, DS, FS or GS override (SDM Vol. 2A, 2.1.1): no effect on
+ *  what an MMIO access does, so skipped. */
 static bool is_segment_prefix(u8 b)
 {
 	return b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e || b == 0x64 || b == 0x65;
 }
 
-/*
+/**
  * Bytes of ModRM + SIB + displacement for a memory operand, or -1 for a
  * register operand (which cannot be an MMIO access).  Intel SDM Vol. 2A,
  * 2.1.5, Tables 2-1 (16-bit addressing) and 2-2/2-3 (32/64-bit).
@@ -64,6 +66,7 @@ static int modrm_bytes(const u8 *p, int avail, int addr_bytes)
 	return mod == 1 ? 2 : 5;
 }
 
+/** A little-endian immediate of @bytes bytes at @p. */
 static u64 read_imm(const u8 *p, int bytes)
 {
 	u64 v = 0;
@@ -75,9 +78,15 @@ static u64 read_imm(const u8 *p, int bytes)
 }
 
 /**
- * x86_decode_mmio - decode the MOV at @insn (@avail bytes were readable).
- * @mode_bytes: 2, 4 or 8 for 16-bit, 32-bit or 64-bit code (CS.D, CS.L).
+ * x86_decode_mmio - decode the MOV at @insn, behind an MMIO exit.
+ * @insn: the instruction bytes, fetched from guest memory at CS:RIP
+ * @avail: how many of them could be read
+ * @mode_bytes: 2, 4 or 8 for 16-bit, 32-bit or 64-bit code (CS.D, CS.L)
+ * @out: what the instruction does to memory
+ *
  * Returns 0 and fills @out, or -EINVAL for anything we do not handle.
+ * Linux: x86_decode_insn() in arch/x86/kvm/emulate.c, which decodes
+ * every instruction.
  */
 int x86_decode_mmio(const u8 *insn, int avail, int mode_bytes, struct x86_mmio_insn *out)
 {

@@ -22,16 +22,22 @@
  */
 #include <minikvm/paging.h>
 
-#define X86_CR0_PG	(1ull << 31)
-#define X86_CR4_PSE	(1ull << 4)
-#define X86_CR4_PAE	(1ull << 5)
-#define EFER_LMA	(1ull << 10)
+/** The bits that select the paging mode (Intel SDM Vol. 3A, 2.5, 2.2.1).
+ *  Defined here, not taken from the kernel, so that the unit tests build
+ *  this file on the host. @{ */
+#define X86_CR0_PG	(1ull << 31)	/**< CR0.PG: paging on */
+#define X86_CR4_PSE	(1ull << 4)	/**< CR4.PSE: 4 MiB pages in 32-bit paging */
+#define X86_CR4_PAE	(1ull << 5)	/**< CR4.PAE: 64-bit entries */
+#define EFER_LMA	(1ull << 10)	/**< EFER.LMA: long mode, 4-level paging */
+/** @} */
 
-#define PT_PRESENT	(1ull << 0)
-#define PT_PAGE_SIZE	(1ull << 7)	/* PS: this entry maps a large page */
-#define PT_ADDR_MASK	0x000ffffffffff000ull	/* bits 51:12 */
+/** Page-table entry bits (SDM Vol. 3A, 4.3-4.5). @{ */
+#define PT_PRESENT	(1ull << 0)	/**< P: present */
+#define PT_PAGE_SIZE	(1ull << 7)	/**< PS: this entry maps a large page */
+#define PT_ADDR_MASK	0x000ffffffffff000ull	/**< bits 51:12: next table or page */
+/** @} */
 
-/* Read entry @index (of @size bytes) of the table at @table. */
+/** Read entry @index (of @size bytes) of the table at @table. */
 static int read_entry(read_guest_fn read, void *opaque, u64 table, u64 index,
 		      unsigned int size, u64 *entry)
 {
@@ -39,7 +45,7 @@ static int read_entry(read_guest_fn read, void *opaque, u64 table, u64 index,
 	return read(opaque, table + index * size, entry, size);	/* little endian */
 }
 
-/* 32-bit paging: 10 + 10 + 12 bits (SDM 4.3, Figures 4-2 and 4-3). */
+/** 32-bit paging: 10 + 10 + 12 bits (SDM 4.3, Figures 4-2 and 4-3). */
 static int walk32(const struct guest_paging_regs *r, u64 gva, read_guest_fn read,
 		  void *opaque, u64 *gpa)
 {
@@ -60,7 +66,7 @@ static int walk32(const struct guest_paging_regs *r, u64 gva, read_guest_fn read
 	return 0;
 }
 
-/*
+/**
  * PAE and 4-level paging share the 512-entry, 8-byte format (SDM 4.4.2,
  * 4.5.4); they differ in the number of levels and the top one.
  */
@@ -105,6 +111,8 @@ static int walk64(const struct guest_paging_regs *r, u64 gva, read_guest_fn read
  * guest_walk - translate @gva as the guest's CPU would, in the mode the
  * control registers in @regs select.  Returns 0 with the address in
  * @gpa, or -EFAULT if some level is not present or cannot be read.
+ * Linux: FNAME(walk_addr_generic)() in arch/x86/kvm/mmu/paging_tmpl.h,
+ * which also checks access rights and sets accessed/dirty bits.
  */
 int guest_walk(const struct guest_paging_regs *regs, u64 gva,
 	       read_guest_fn read, void *opaque, u64 *gpa)

@@ -641,9 +641,22 @@ static int svm_handle_exit(struct kvm_vcpu *vcpu)
 	}
 }
 
+/** Why the last exit happened: EXITCODE, EXITINFO1, EXITINFO2 (APM Vol. 2,
+ *  15.6), for the kvm_exit tracepoint and the exit counters.
+ *  Linux: svm_get_exit_info(). */
+static void svm_get_exit_info(struct kvm_vcpu *vcpu, u32 *reason, u64 *info1, u64 *info2)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+
+	*reason = c->exit_code;		/* 32 bits, see svm_handle_exit() */
+	*info1 = c->exit_info_1;
+	*info2 = c->exit_info_2;
+}
+
 /** What minikvm-amd gives the core.  Linux: svm_x86_ops. */
 static struct kvm_x86_ops svm_x86_ops = {
 	.name = "minikvm-amd",
+	.isa = KVM_ISA_SVM,
 	.owner = THIS_MODULE,
 	.vcpu_size = sizeof(struct vcpu_svm),
 	.hardware_enable = svm_hardware_enable,
@@ -668,6 +681,7 @@ static struct kvm_x86_ops svm_x86_ops = {
 	.flush_tlb = svm_flush_tlb,
 	.vcpu_run = svm_vcpu_run,
 	.handle_exit = svm_handle_exit,
+	.get_exit_info = svm_get_exit_info,
 	.skip_emulated_instruction = svm_skip_emulated_instruction,
 	.queue_exception = svm_queue_exception,
 };

@@ -41,6 +41,24 @@ MODULE_DESCRIPTION("minikvm: Intel VMX backend");
  * CPU in an endless microcode loop (CVE-2015-5307), to reflect it back. */
 #define AC_VECTOR		17
 
+/*
+ * A readable copy of the VMCS, for the debugger.  The layout of a VMCS in
+ * memory is the CPU's secret (SDM 25.2): only VMREAD and VMWRITE reach its
+ * fields, and GDB can execute neither.  So each VMREAD and VMWRITE of this
+ * file also stores the value here, in the copy of the vCPU whose VMCS is
+ * current on this CPU (vmcs_copy_store()), and scripts/gdb/minikvm.py
+ * prints it by field name (minikvm-vmcs).  Nothing in the module reads it
+ * back.  KVM has no such thing; it offers dump_vmcs() and tracing.
+ */
+/** Slots of struct vmcs_copy: a field encoding squeezed into 9 bits. */
+#define VMCS_COPY_SLOTS		512
+
+/** The last value read from or written to each VMCS field, for GDB. */
+struct vmcs_copy {
+	unsigned long value[VMCS_COPY_SLOTS];	/**< by vmcs_copy_slot() */
+	DECLARE_BITMAP(valid, VMCS_COPY_SLOTS);	/**< slots ever read or written */
+};
+
 /** The VMX view of a vCPU.  Linux: struct vcpu_vmx + struct loaded_vmcs. */
 struct vcpu_vmx {
 	struct kvm_vcpu vcpu;		/**< first: the core allocates vcpu_size */
@@ -57,6 +75,7 @@ struct vcpu_vmx {
 	unsigned long host_cr3, host_cr4;
 	/** @} */
 	u32 entry_ctls;			/**< VM_ENTRY_CONTROLS, IA-32e bit varies */
+	struct vmcs_copy vmcs_copy;	/**< what GDB shows of the VMCS */
 };
 
 /** First 8 bytes of a VMXON region or VMCS: revision id, abort indicator
@@ -87,6 +106,8 @@ static struct vmcs_config {
 static DEFINE_PER_CPU(struct vmcs_hdr *, vmxarea);
 /** The VMCS last VMPTRLDed on this CPU.  Linux: current_vmcs. */
 static DEFINE_PER_CPU(struct vmcs_hdr *, current_vmcs);
+/** The vmcs_copy of the vCPU whose VMCS is current_vmcs. */
+static DEFINE_PER_CPU(struct vmcs_copy *, current_vmcs_copy);
 /** The VMCSs active on this CPU (vcpu_vmx.loaded_vmcss_on_cpu_link).
  *  Linux: loaded_vmcss_on_cpu. */
 static DEFINE_PER_CPU(struct list_head, loaded_vmcss_on_cpu);
@@ -120,12 +141,39 @@ static inline struct vcpu_vmx *to_vmx(struct kvm_vcpu *vcpu)
  * VM_INSTRUCTION_ERROR).  "jna" catches both.
  */
 
+/**
+ * The slot of a field in struct vmcs_copy: its width (encoding bits
+ * 14:13), type (11:10) and index (9:1), the index cut to 5 bits, which
+ * every field of vmcs.h fits (SDM 25.11.2, Table 25-21); -1 for a field
+ * that does not fit, or for the high half of a 64-bit field (bit 0).
+ * scripts/gdb/minikvm.py undoes this to name the fields.
+ */
+static int vmcs_copy_slot(unsigned long field)
+{
+	if ((field & 1) || ((field >> 1) & 0x1ff) >= 32)
+		return -1;
+	return ((field >> 13) & 3) << 7 | ((field >> 10) & 3) << 5 | ((field >> 1) & 0x1f);
+}
+
+/** Note a field's value in the current vCPU's vmcs_copy, for GDB. */
+static void vmcs_copy_store(unsigned long field, unsigned long value)
+{
+	struct vmcs_copy *copy = this_cpu_read(current_vmcs_copy);
+	int slot = vmcs_copy_slot(field);
+
+	if (!copy || slot < 0)
+		return;
+	copy->value[slot] = value;
+	__set_bit(slot, copy->valid);
+}
+
 /** VMREAD of a natural-width field.  Linux: vmcs_readl(). */
 static __always_inline unsigned long vmcs_readl(unsigned long field)
 {
 	unsigned long value;
 
 	asm volatile("vmread %1, %0" : "=rm"(value) : "r"(field) : "cc");
+	vmcs_copy_store(field, value);
 	return value;
 }
 
@@ -149,6 +197,7 @@ static __always_inline void vmcs_writel(unsigned long field, unsigned long value
 {
 	asm goto("vmwrite %1, %0\n\t"
 		 "jna %l[fail]" :: "r"(field), "rm"(value) : "cc" : fail);
+	vmcs_copy_store(field, value);
 	return;
 fail:
 	vmwrite_error(field, value);
@@ -224,7 +273,8 @@ static int setup_vmcs_config(struct vmcs_config *c)
 	rdmsrl(MSR_IA32_VMX_BASIC, basic);
 	c->revision_id = basic & 0x7fffffff;		/* bits 30:0 */
 	c->size = (basic >> 32) & 0x1fff;		/* bits 44:32 */
-	if (((basic >> 50) & 0xf) != VMX_EPTP_MT_WB) {	/* bits 53:50 */
+	/* VMX_BASIC_MEM_TYPE_WB (6) is from <asm/msr-index.h>. */
+	if (((basic >> 50) & 0xf) != VMX_BASIC_MEM_TYPE_WB) {	/* bits 53:50 */
 		pr_err("minikvm-intel: VMCS memory type is not write-back\n");
 		return -EIO;
 	}
@@ -388,8 +438,10 @@ static void __loaded_vmcs_clear(void *arg)
 	if (vmx->cpu != cpu)
 		return;
 	vmcs_clear(vmx->vmcs);
-	if (per_cpu(current_vmcs, cpu) == vmx->vmcs)
+	if (per_cpu(current_vmcs, cpu) == vmx->vmcs) {
 		per_cpu(current_vmcs, cpu) = NULL;
+		per_cpu(current_vmcs_copy, cpu) = NULL;
+	}
 	list_del(&vmx->loaded_vmcss_on_cpu_link);
 	vmx->cpu = -1;
 	vmx->launched = false;
@@ -437,6 +489,7 @@ static void vmx_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 	}
 	if (per_cpu(current_vmcs, cpu) != vmx->vmcs) {
 		per_cpu(current_vmcs, cpu) = vmx->vmcs;
+		per_cpu(current_vmcs_copy, cpu) = &vmx->vmcs_copy;
 		vmcs_load(vmx->vmcs);
 	}
 
@@ -997,6 +1050,7 @@ static int handle_ept_violation(struct kvm_vcpu *vcpu)
 				  q & EPT_VIOLATION_ACC_WRITE, q & EPT_VIOLATION_ACC_INSTR);
 }
 
+/** One line of dump_vmcs(): a guest segment register, by name. */
 static void dump_seg(const char *name, int seg)
 {
 	pr_err("  %-4s sel %04lx ar %05x limit %08x base %016lx\n", name,
@@ -1102,10 +1156,30 @@ static int vmx_handle_exit(struct kvm_vcpu *vcpu)
 	}
 }
 
+/**
+ * Why the last exit happened, for the kvm_exit tracepoint and the exit
+ * counters: the full exit reason, the exit qualification (SDM 28.2.1),
+ * and for EPT exits the guest-physical address (28.2.2).  After a VMfail
+ * there was no exit, and the reason says only "entry failed".
+ * Linux: vmx_get_exit_info(), whose second word is the IDT-vectoring info.
+ */
+static void vmx_get_exit_info(struct kvm_vcpu *vcpu, u32 *reason, u64 *info1, u64 *info2)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	u32 basic = vmx->exit_reason & 0xffff;
+
+	*reason = vmx->exit_reason;
+	*info1 = vmx->fail ? 0 : vmcs_readl(EXIT_QUALIFICATION);
+	*info2 = 0;
+	if (!vmx->fail && (basic == EXIT_REASON_EPT_VIOLATION || basic == EXIT_REASON_EPT_MISCONFIG))
+		*info2 = vmcs_readl(GUEST_PHYSICAL_ADDRESS);
+}
+
 /** What minikvm-intel gives the core.  Linux: vt_x86_ops in vmx/main.c
  *  (vmx_x86_ops in vmx.c in older kernels). */
 static struct kvm_x86_ops vmx_x86_ops = {
 	.name = "minikvm-intel",
+	.isa = KVM_ISA_VMX,
 	.owner = THIS_MODULE,
 	.vcpu_size = sizeof(struct vcpu_vmx),
 	.hardware_enable = vmx_hardware_enable,
@@ -1130,6 +1204,7 @@ static struct kvm_x86_ops vmx_x86_ops = {
 	.flush_tlb = vmx_flush_tlb,
 	.vcpu_run = vmx_vcpu_run,
 	.handle_exit = vmx_handle_exit,
+	.get_exit_info = vmx_get_exit_info,
 	.skip_emulated_instruction = vmx_skip_emulated_instruction,
 	.queue_exception = vmx_queue_exception,
 };
