@@ -20,6 +20,8 @@ help:
 	@echo "                    one scenario: make lab ARCH=svm TARGET=kvm SCENARIO=hello"
 	@echo "make bench          exit-cost benchmarks, minikvm vs the real KVM, ARCH=\"svm vmx\""
 	@echo "make shell          interactive shell inside the QEMU lab (ARCH=svm)"
+	@echo "make gdb            GDB on the modules in the QEMU lab, stopped in svm_vcpu_run (docs/gdb.md)"
+	@echo "                    a chapter: make gdb TREE=chapters/01-vmx-on; another guest: GUEST=spin"
 	@echo "make chapters       regenerate chapters/ from final/"
 	@echo "make check-chapters fail if chapters/ is stale"
 	@echo "make docs           Doxygen HTML of final/ and every chapter: build/docs/<tree>/html"
@@ -43,6 +45,10 @@ shell: setup
 	@$(MAKE) -s -C $(TREE) all
 	tests/vm/lab --tree $(TREE) --arch svm --shell
 
+gdb: setup
+	@$(MAKE) -s -C $(TREE) all
+	@tests/vm/lab --tree $(TREE) --gdb $(if $(GUEST),--guest $(GUEST))
+
 bench: setup
 	@$(MAKE) -s -C $(TREE) all
 	tests/vm/lab --tree $(TREE) --arch "$(if $(filter command line,$(origin ARCH)),$(ARCH),svm vmx)" --bench
@@ -63,4 +69,4 @@ check-chapters:
 docs: setup
 	@scripts/docs
 
-.PHONY: help setup build unit lab shell bench run test chapters check-chapters docs
+.PHONY: help setup build unit lab shell gdb bench run test chapters check-chapters docs

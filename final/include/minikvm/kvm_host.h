@@ -17,6 +17,7 @@
 #include <linux/refcount.h>
 #include <linux/types.h>
 #include <asm/desc_defs.h>
+#include <asm/fpu/types.h>
 
 #ifdef CONFIG_MINIKVM_MMU
 #include <minikvm/decode.h>
@@ -27,7 +28,9 @@
 #define KVM_MAX_VCPUS		8	/**< vCPUs per VM (KVM_CAP_MAX_VCPUS) */
 #define KVM_MAX_VCPU_IDS	4096	/**< ids are below this (KVM_CAP_MAX_VCPU_ID) */
 #define KVM_USER_MEM_SLOTS	32	/**< memslots per VM (KVM_CAP_NR_MEMSLOTS) */
-#define KVM_MAX_CPUID_ENTRIES	256	/**< largest KVM_SET_CPUID2 table */
+#define KVM_MAX_CPUID_ENTRIES	256
+/** Largest slot, in pages: KVM's limit, so a huge slot fails the same way. */
+#define KVM_MEM_MAX_NR_PAGES	((1UL << 31) - 1)	/**< largest KVM_SET_CPUID2 table */
 
 /** A guest frame number: guest-physical address >> PAGE_SHIFT. */
 typedef u64 gfn_t;
@@ -112,15 +115,18 @@ struct kvm_vcpu_arch {
 	 *  VM exit read back; on VMX the hardware CR0/CR4 differ, see
 	 *  vmx_set_cr0()). @{ */
 	unsigned long cr0, cr3, cr4;
+	unsigned long cr8;	/**< task priority; no local APIC yet, so just kept */
+	/** The guest's FPU/SSE/AVX registers, swapped with the VMM's for the
+	 *  length of KVM_RUN.  Linux: vcpu->arch.guest_fpu. */
+	struct fpu_guest guest_fpu;
 	/** @} */
 	int cpuid_nent;		/**< entries in cpuid_entries */
 	struct kvm_cpuid_entry2 *cpuid_entries;	/**< KVM_SET_CPUID2 */
 	void *pio_data;		/**< second page of the kvm_run mapping */
 	struct kvm_pio_request pio;	/**< the port access in flight */
 #ifdef CONFIG_MINIKVM_MMU
-	/** The MMIO access being completed: where, and the decoded MOV. */
+	/** The MMIO access being completed: the decoded MOV. */
 	struct {
-		gpa_t gpa;
 		struct x86_mmio_insn insn;
 	} mmio;
 #endif
@@ -236,8 +242,6 @@ struct kvm_x86_ops {
 	unsigned long (*get_rflags)(struct kvm_vcpu *vcpu);	/**< guest RFLAGS */
 	void (*set_rflags)(struct kvm_vcpu *vcpu, unsigned long rflags); /**< guest RFLAGS */
 
-	/** Point the hardware at the VM's EPT/NPT root. */
-	void (*load_mmu_pgd)(struct kvm_vcpu *vcpu, hpa_t root);
 	/** Invalidate this vCPU's guest translations (KVM_REQ_TLB_FLUSH). */
 	void (*flush_tlb)(struct kvm_vcpu *vcpu);
 
@@ -302,6 +306,7 @@ int kvm_handle_invalid_op(struct kvm_vcpu *vcpu);
 int kvm_emulate_rdmsr(struct kvm_vcpu *vcpu);
 int kvm_emulate_wrmsr(struct kvm_vcpu *vcpu);
 int kvm_unexpected_exit(struct kvm_vcpu *vcpu, u64 exit_reason);
+void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu);
 void kvm_prepare_fail_entry(struct kvm_vcpu *vcpu, u64 hardware_reason);
 void kvm_arch_create_vm_debugfs(struct kvm *kvm);
 
@@ -317,7 +322,8 @@ int kvm_arch_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *slot)
 void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot);
 void kvm_mmu_set_tdp_format(const struct kvm_tdp_format *fmt);
 #ifdef CONFIG_MINIKVM_MMU
-int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch);
+int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
+		       bool table_walk);
 void kvm_mmu_slot_set_dirty_logging(struct kvm *kvm, struct kvm_memory_slot *slot, bool on);
 void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
 				 const unsigned long *which);

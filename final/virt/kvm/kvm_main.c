@@ -152,8 +152,10 @@ static void ack_kick(void *info)
 void kvm_make_all_cpus_request(struct kvm *kvm, unsigned int req)
 {
 	int i, me = get_cpu();
+	int n = READ_ONCE(kvm->created_vcpus);
 
-	for (i = 0; i < kvm->created_vcpus; i++) {
+	smp_rmb();	/* the count before the pointers: kvm_vm_ioctl_create_vcpu() */
+	for (i = 0; i < n; i++) {
 		struct kvm_vcpu *vcpu = kvm->vcpus[i];
 
 		set_bit(req, &vcpu->requests);
@@ -225,7 +227,8 @@ static void kvm_unpin_slot(struct kvm_memory_slot *slot)
 	for (i = 0; i < slot->npages; i++) {
 		if (!slot->pages[i])
 			continue;
-		unpin_user_pages_dirty_lock(&slot->pages[i], 1, true);
+		unpin_user_pages_dirty_lock(&slot->pages[i], 1,
+					    !(slot->flags & KVM_MEM_READONLY));
 		atomic_long_dec(&kvm_stat_pages);
 	}
 	kvfree(slot->pages);
@@ -344,6 +347,8 @@ static int kvm_set_memory_region(struct kvm *kvm,
 	    !access_ok((void __user *)(unsigned long)mem->userspace_addr, mem->memory_size))
 		return -EINVAL;
 	if (mem->slot >= KVM_USER_MEM_SLOTS)
+		return -EINVAL;
+	if (npages > KVM_MEM_MAX_NR_PAGES)
 		return -EINVAL;
 	if (mem->guest_phys_addr + mem->memory_size < mem->guest_phys_addr)
 		return -EINVAL;
@@ -634,21 +639,29 @@ static int kvm_vm_ioctl_create_vcpu(struct kvm *kvm, unsigned long id)
 	if (r)
 		goto out_free_run;
 
-	/* Publish before the fd exists: the fd may be closed at once. */
-	kvm->vcpus[kvm->created_vcpus++] = vcpu;
-	atomic_long_inc(&kvm_stat_vcpus);
+	/*
+	 * The fd first, then publish: kvm_make_all_cpus_request() walks
+	 * kvm->vcpus without kvm->lock, so a vCPU may appear there only once
+	 * it can no longer be taken back.  Its mutex is held until then, so
+	 * no ioctl can run on the new fd before the vCPU is published.
+	 * Linux: kvm_vm_ioctl_create_vcpu(), same order.
+	 */
+	mutex_lock(&vcpu->mutex);
 	kvm_get_kvm(kvm);
 	snprintf(name, sizeof(name), "kvm-vcpu:%lu", id);
 	r = anon_inode_getfd(name, &kvm_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
 	if (r < 0) {
-		kvm->vcpus[--kvm->created_vcpus] = NULL;
-		atomic_long_dec(&kvm_stat_vcpus);
-		mutex_unlock(&kvm->lock);
+		mutex_unlock(&vcpu->mutex);
 		/* Cannot be the last reference: the caller's VM fd holds one. */
 		refcount_dec(&kvm->users_count);
 		kvm_arch_vcpu_destroy(vcpu);
-		goto out_free_run_unlocked;
+		goto out_free_run;
 	}
+	kvm->vcpus[kvm->created_vcpus] = vcpu;
+	smp_wmb();	/* the pointer before the count */
+	WRITE_ONCE(kvm->created_vcpus, kvm->created_vcpus + 1);
+	atomic_long_inc(&kvm_stat_vcpus);
+	mutex_unlock(&vcpu->mutex);
 	mutex_unlock(&kvm->lock);
 	return r;
 
@@ -658,11 +671,6 @@ out_free_vcpu:
 	kfree(vcpu);
 out_unlock:
 	mutex_unlock(&kvm->lock);
-	return r;
-
-out_free_run_unlocked:
-	free_page((unsigned long)vcpu->run);
-	kfree(vcpu);
 	return r;
 }
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /**
  * @file mmu.c
- * @brief The second-level page tables (Intel EPT, AMD NPT), chapter-01
- * style: every page of a memslot is pinned and mapped when the slot is
- * created, so the guest never faults.
+ * @brief The second-level page tables (Intel EPT, AMD NPT): what they look
+ * like, and how they are filled (see the two halves below: every page at
+ * slot creation in chapter 01, on the guest's first touch from chapter 02).
  *
  * Both formats are 4-level radix trees of 512 8-byte entries per 4 KiB
  * page, indexed by guest-physical address bits 47:39, 38:30, 29:21, 20:12,

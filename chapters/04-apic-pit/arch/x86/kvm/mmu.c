@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /**
  * @file mmu.c
- * @brief The second-level page tables (Intel EPT, AMD NPT), chapter-01
- * style: every page of a memslot is pinned and mapped when the slot is
- * created, so the guest never faults.
+ * @brief The second-level page tables (Intel EPT, AMD NPT): what they look
+ * like, and how they are filled (see the two halves below: every page at
+ * slot creation in chapter 01, on the guest's first touch from chapter 02).
  *
  * Both formats are 4-level radix trees of 512 8-byte entries per 4 KiB
  * page, indexed by guest-physical address bits 47:39, 38:30, 29:21, 20:12,
@@ -311,7 +311,6 @@ static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
 	    x86_decode_mmio(insn, len, mode_bytes, d))
 		return mmio_emulation_failure(vcpu, gpa, insn, len);
 
-	vcpu->arch.mmio.gpa = gpa;
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.phys_addr = gpa;
 	run->mmio.len = d->size;
@@ -350,12 +349,15 @@ static struct page *kvm_pin_gfn(struct kvm_memory_slot *slot, unsigned long idx)
 }
 
 /**
- * kvm_mmu_page_fault - an EPT violation or NPF at @gpa.  Returns 1 to
+ * kvm_mmu_page_fault - an EPT violation or NPF at @gpa; @table_walk says
+ * the access was the CPU's walk of the guest's page tables, not the
+ * instruction's own operand.  Returns 1 to
  * enter the guest again, 0 to exit to userspace (MMIO), or -EFAULT when
  * the VMM's memory behind a slot is gone (KVM_RUN fails, as in KVM).
  * Linux: kvm_mmu_page_fault() -> kvm_tdp_page_fault().
  */
-int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch)
+int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
+		       bool table_walk)
 {
 	struct kvm *kvm = vcpu->kvm;
 	struct kvm_memory_slot *slot;
@@ -368,7 +370,13 @@ int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch)
 	mutex_lock(&kvm->slots_lock);
 	slot = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
 	if (!slot || (write && (slot->flags & KVM_MEM_READONLY))) {
-		r = kvm_mmio_exit(vcpu, gpa, fetch);
+		/* The CPU's own walk of the guest's page tables (or its A/D
+		 * update) hit no RAM: no instruction to decode, so stop
+		 * rather than guess.  KVM emulates the walk instead. */
+		if (table_walk)
+			r = mmio_emulation_failure(vcpu, gpa, NULL, 0);
+		else
+			r = kvm_mmio_exit(vcpu, gpa, fetch);
 		goto out;
 	}
 	idx = (gpa >> PAGE_SHIFT) - slot->base_gfn;

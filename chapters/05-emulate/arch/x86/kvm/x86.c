@@ -147,22 +147,47 @@ int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
 	vcpu->arch.pio_data = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vcpu->arch.pio_data)
 		return -ENOMEM;
-	/* EDX at reset holds the processor signature; zero is good enough
-	 * for our guests.  Everything else starts at zero. */
-	vcpu->arch.cr0 = RESET_CR0;
+	r = -ENOMEM;
+	if (!fpu_alloc_guest_fpstate(&vcpu->arch.guest_fpu))
+		goto out_free_pio;
+	kvm_vcpu_reset_state(vcpu);
 	r = kvm_x86_ops.vcpu_create(vcpu);
-	if (r) {
-		free_page((unsigned long)vcpu->arch.pio_data);
-		return r;
-	}
+	if (r)
+		goto out_free_fpu;
 	return 0;
+
+out_free_fpu:
+	fpu_free_guest_fpstate(&vcpu->arch.guest_fpu);
+out_free_pio:
+	free_page((unsigned long)vcpu->arch.pio_data);
+	return r;
 }
+
+/**
+ * kvm_vcpu_reset_state - the architectural state after power-on (Intel
+ * SDM Vol. 3A, Table 10-1): all GPRs 0, RIP 0xfff0, CR0 0x60000010.  EDX
+ * would hold the processor signature; zero is good enough for our guests.
+ * The vendor resets its VMCS/VMCB from this.  Linux: kvm_vcpu_reset().
+ */
+void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu)
+{
+	memset(vcpu->arch.regs, 0, sizeof(vcpu->arch.regs));
+	vcpu->arch.regs[VCPU_REGS_RIP] = 0xfff0;
+	vcpu->arch.cr0 = RESET_CR0;
+	vcpu->arch.cr2 = 0;
+	vcpu->arch.cr3 = 0;
+	vcpu->arch.cr4 = 0;
+	vcpu->arch.cr8 = 0;
+	vcpu->arch.efer = 0;
+}
+EXPORT_SYMBOL_GPL(kvm_vcpu_reset_state);
 
 /** Free the vendor's vCPU state, the CPUID table and the PIO page.
  *  Linux: kvm_arch_vcpu_destroy(). */
 void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 {
 	kvm_x86_ops.vcpu_free(vcpu);
+	fpu_free_guest_fpstate(&vcpu->arch.guest_fpu);
 	kvfree(vcpu->arch.cpuid_entries);
 	free_page((unsigned long)vcpu->arch.pio_data);
 }
@@ -246,6 +271,7 @@ static void get_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
 	s->cr2 = vcpu->arch.cr2;
 	s->cr3 = vcpu->arch.cr3;
 	s->cr4 = vcpu->arch.cr4;
+	s->cr8 = vcpu->arch.cr8;
 	s->efer = vcpu->arch.efer;
 	/* No local APIC yet (chapter 04): report the architectural default. */
 	s->apic_base = 0xfee00000 | MSR_IA32_APICBASE_ENABLE |
@@ -291,6 +317,7 @@ static int set_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
 	kvm_x86_ops.set_gdt(vcpu, &dt);
 
 	vcpu->arch.cr2 = s->cr2;
+	vcpu->arch.cr8 = s->cr8 & 0xf;
 	kvm_x86_ops.set_efer(vcpu, s->efer);
 	kvm_x86_ops.set_cr0(vcpu, s->cr0);
 	kvm_x86_ops.set_cr4(vcpu, s->cr4);
@@ -710,15 +737,13 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 	if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
 		kvm_x86_ops.flush_tlb(vcpu);
 
-	/*
-	 * The guest may use FPU/SSE registers, which hold the VMM's user
-	 * state: kernel_fpu_begin() saves that state first (it is restored
-	 * on the way back to userspace).  The guest's own FPU contents are
-	 * not kept across exits yet: our test guests do not use the FPU.
-	 * Linux swaps complete guest and host states (kvm_load_guest_fpu()).
-	 */
-	kernel_fpu_begin();
 	local_irq_disable();
+
+	/* The guest's FPU registers are live from KVM_RUN's start, but a
+	 * preemption or a kernel_fpu_begin() since then may have saved them
+	 * away: load them back.  Linux: the same lines in vcpu_enter_guest(). */
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
 
 	/* Pairs with kvm_make_all_cpus_request(): mode first, then requests. */
 	WRITE_ONCE(vcpu->mode, IN_GUEST_MODE);
@@ -726,7 +751,6 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 	if (READ_ONCE(vcpu->requests) || need_resched() || signal_pending(current)) {
 		WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
 		local_irq_enable();
-		kernel_fpu_end();
 		return 1;
 	}
 
@@ -737,7 +761,6 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 	WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
 	/* A host interrupt that caused the exit is taken right here. */
 	local_irq_enable();
-	kernel_fpu_end();
 
 	return kvm_x86_ops.handle_exit(vcpu);
 }
@@ -769,14 +792,24 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 		return -EINTR;
 	}
 
+	/*
+	 * For the length of KVM_RUN the FPU/SSE/AVX registers hold the guest's
+	 * state, the VMM's being saved away: the guest neither sees nor
+	 * clobbers anyone else's, and keeps its own across exits.
+	 * Linux: kvm_load_guest_fpu() / kvm_put_guest_fpu().
+	 */
+	fpu_swap_kvm_fpstate(&vcpu->arch.guest_fpu, true);
 	for (;;) {
 		if (signal_pending(current)) {
 			run->exit_reason = KVM_EXIT_INTR;
-			return -EINTR;
+			r = -EINTR;
+			break;
 		}
 		r = vcpu_enter_guest(vcpu);
 		if (r <= 0)
-			return r;
+			break;
 		cond_resched();
 	}
+	fpu_swap_kvm_fpstate(&vcpu->arch.guest_fpu, false);
+	return r;
 }

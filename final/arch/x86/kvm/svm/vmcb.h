@@ -203,7 +203,9 @@ static_assert(offsetof(struct vmcb, save.g_pat) == 0x668);
 #define SVM_EXIT_XSETBV		0x08d
 #define SVM_EXIT_NPF		0x400
 #define  NPF_ERR_WRITE		BIT_ULL(1)	/* EXITINFO1 of an NPF (APM 15.25.6) */
+#define  NPF_ERR_RSVD		BIT_ULL(3)
 #define  NPF_ERR_FETCH		BIT_ULL(4)
+#define  NPF_ERR_GUEST_PT	BIT_ULL(33)	/* fault while walking the guest's tables */
 #define SVM_EXIT_ERR		0xffffffffu	/**< VMEXIT_INVALID (-1), as its low 32 bits */
 /** @} */
 

@@ -75,6 +75,9 @@ struct vcpu_vmx {
 	unsigned long host_cr3, host_cr4;
 	/** @} */
 	u32 entry_ctls;			/**< VM_ENTRY_CONTROLS, IA-32e bit varies */
+	/** The guest's IA32_KERNEL_GS_BASE (what SWAPGS exchanges with GS):
+	 *  VMX does not switch it, so vmx_vcpu_run() does. */
+	u64 guest_kernel_gs_base;
 	struct vmcs_copy vmcs_copy;	/**< what GDB shows of the VMCS */
 };
 
@@ -230,7 +233,7 @@ fail:
 	return -EIO;
 }
 
-/** INVEPT (SDM Vol. 3C, 30.3): drop translations derived from an EPTP. */
+/** INVEPT (SDM Vol. 3C, 31.3): drop translations derived from an EPTP. */
 static void invept(unsigned long type, u64 eptp)
 {
 	struct { u64 eptp, reserved; } desc = { eptp, 0 };
@@ -288,7 +291,11 @@ static int setup_vmcs_config(struct vmcs_config *c)
 	r = r ?: adjust_vmx_controls("processor-based controls",
 			CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
 			CPU_BASED_MOV_DR_EXITING | CPU_BASED_MWAIT_EXITING |
-			CPU_BASED_MONITOR_EXITING | CPU_BASED_ACTIVATE_SECONDARY, 0,
+			CPU_BASED_MONITOR_EXITING | CPU_BASED_ACTIVATE_SECONDARY |
+			/* Without a TPR shadow a 64-bit guest's MOV to CR8 would
+			 * write the host's local APIC TPR and could mask the
+			 * host's own interrupts: it must exit. */
+			CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING, 0,
 			true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS,
 			&c->cpu_based);
 	r = r ?: adjust_vmx_controls("secondary controls",
@@ -603,7 +610,7 @@ static void vmx_set_gdt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
  * (SDM Appendix A.7, A.8): CR0.NE, CR4.VMXE.  The CPU runs with those
  * forced; the guest reads its own value from the read shadow, and a write
  * to a bit in the guest/host mask exits (SDM 25.6.6).  With unrestricted
- * guest, CR0.PE and CR0.PG are free (SDM 26.3.1.1).  We also own CR0.PG:
+ * guest, CR0.PE and CR0.PG are free (SDM 27.3.1.1).  We also own CR0.PG:
  * turning paging on with EFER.LME set enters long mode, which needs the
  * IA-32e-mode entry control.  Linux: vmx_set_cr0(), vmx_set_cr4().
  */
@@ -620,7 +627,7 @@ static unsigned long vmx_hw_cr0(unsigned long cr0)
 	return (cr0 | must_be_1) & vmcs_config.cr0_fixed1;
 }
 
-/** The IA-32e-mode entry control follows EFER.LMA (SDM 26.3.1.1).
+/** The IA-32e-mode entry control follows EFER.LMA (SDM 27.3.1.1).
  *  Linux: part of vmx_set_efer(). */
 static void vmx_update_ia32e(struct vcpu_vmx *vmx)
 {
@@ -726,12 +733,6 @@ static u64 construct_eptp(hpa_t root)
 	return root | VMX_EPTP_MT_WB | VMX_EPTP_PWL_4;
 }
 
-/** Point the EPT pointer at the VM's root.  Linux: vmx_load_mmu_pgd(). */
-static void vmx_load_mmu_pgd(struct kvm_vcpu *vcpu, hpa_t root)
-{
-	vmcs_writel(EPT_POINTER, construct_eptp(root));
-}
-
 /** EPT translations are tagged with the EPTP: drop ours, or everything's
  * if single-context INVEPT is missing.  Linux: vmx_flush_tlb_current(). */
 static void vmx_flush_tlb(struct kvm_vcpu *vcpu)
@@ -810,7 +811,7 @@ static void init_vmcs(struct vcpu_vmx *vmx)
 	vmcs_writel(CR0_GUEST_HOST_MASK, CR0_HOST_OWNED);
 	vmcs_writel(CR4_GUEST_HOST_MASK, CR4_HOST_OWNED);
 	vmcs_writel(EPT_POINTER, construct_eptp(vcpu->kvm->arch.tdp_root));
-	/* No VMCS shadowing: the link pointer must be all ones (SDM 26.3.1.5). */
+	/* No VMCS shadowing: the link pointer must be all ones (SDM 27.3.1.5). */
 	vmcs_writel(VMCS_LINK_POINTER, ~0ul);
 
 	vmx_set_constant_host_state();
@@ -906,6 +907,7 @@ static void vmx_vcpu_run(struct kvm_vcpu *vcpu)
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
 	unsigned long cr3 = __read_cr3(), cr4 = cr4_read_shadow();
 	unsigned short ds, es;
+	u64 host_kernel_gs_base;
 	u32 intr_info;
 
 	/* The host's CR3 and CR4 can change between entries (PCID, ...). */
@@ -924,12 +926,19 @@ static void vmx_vcpu_run(struct kvm_vcpu *vcpu)
 		native_write_cr2(vcpu->arch.cr2);
 	savesegment(ds, ds);
 	savesegment(es, es);
+	/* SWAPGS in the guest would exchange GS with the host's
+	 * KERNEL_GS_BASE (the VMM's user GS base): give the guest its own.
+	 * KVM does this lazily, on vcpu_put (vmx_prepare_switch_to_host()). */
+	host_kernel_gs_base = native_read_msr(MSR_KERNEL_GS_BASE);
+	wrmsrl(MSR_KERNEL_GS_BASE, vmx->guest_kernel_gs_base);
 
 	vmx->fail = __vmx_vcpu_run(vcpu->arch.regs, vmx->launched);
 
 	vcpu->arch.cr2 = native_read_cr2();
 	loadsegment(ds, ds);
 	loadsegment(es, es);
+	vmx->guest_kernel_gs_base = native_read_msr(MSR_KERNEL_GS_BASE);
+	wrmsrl(MSR_KERNEL_GS_BASE, host_kernel_gs_base);
 	if (vmx->fail) {
 		vmx->exit_reason = VMX_EXIT_REASONS_FAILED_VMENTRY;
 		return;
@@ -1009,9 +1018,9 @@ static int handle_io(struct kvm_vcpu *vcpu)
 }
 
 /**
- * handle_cr - MOV to CR0/CR4 touching a bit we own.  The qualification
- * names the CR and the source register (SDM Table 28-3).  Other CR
- * accesses do not exit with our controls.  Linux: handle_cr().
+ * handle_cr - MOV to CR0/CR4 touching a bit we own, or any MOV to or from
+ * CR8.  The qualification names the CR and the register (SDM Table 28-3).
+ * Other CR accesses do not exit with our controls.  Linux: handle_cr().
  */
 static int handle_cr(struct kvm_vcpu *vcpu)
 {
@@ -1020,6 +1029,20 @@ static int handle_cr(struct kvm_vcpu *vcpu)
 	int type = (q >> CR_QUAL_TYPE_SHIFT) & 3;
 	unsigned long val = kvm_register_read(vcpu, (q >> CR_QUAL_REG_SHIFT) & 0xf);
 
+	if (cr == 8) {
+		/* CR8 is the task-priority register.  With no local APIC yet
+		 * we only keep it, so the guest reads back what it wrote.
+		 * Linux: kvm_set_cr8() / kvm_get_cr8(). */
+		int reg = (q >> CR_QUAL_REG_SHIFT) & 0xf;
+
+		if (type == CR_QUAL_TYPE_MOV_TO_CR)
+			vcpu->arch.cr8 = val & 0xf;
+		else if (type == CR_QUAL_TYPE_MOV_FROM_CR)
+			kvm_register_write(vcpu, reg, vcpu->arch.cr8);
+		else
+			return kvm_unexpected_exit(vcpu, EXIT_REASON_CR_ACCESS);
+		return kvm_skip_emulated_instruction(vcpu);
+	}
 	if (type != CR_QUAL_TYPE_MOV_TO_CR || (cr != 0 && cr != 4))
 		return kvm_unexpected_exit(vcpu, EXIT_REASON_CR_ACCESS);
 	if (cr == 0) {
@@ -1041,7 +1064,6 @@ static int handle_cr(struct kvm_vcpu *vcpu)
 	return kvm_skip_emulated_instruction(vcpu);
 }
 
-/** One line of dump_vmcs(): a guest segment register, by name. */
 #ifdef CONFIG_MINIKVM_MMU
 /**
  * handle_ept_violation - a guest access the EPT does not allow: a page not
@@ -1053,8 +1075,12 @@ static int handle_ept_violation(struct kvm_vcpu *vcpu)
 {
 	unsigned long q = vmcs_readl(EXIT_QUALIFICATION);
 
+	/* Bit 8 set: the access was to the translation of a linear address,
+	 * i.e. the instruction's operand; clear: the CPU's own walk of the
+	 * guest's page tables (or no linear address at all). */
 	return kvm_mmu_page_fault(vcpu, vmcs_readl(GUEST_PHYSICAL_ADDRESS),
-				  q & EPT_VIOLATION_ACC_WRITE, q & EPT_VIOLATION_ACC_INSTR);
+				  q & EPT_VIOLATION_ACC_WRITE, q & EPT_VIOLATION_ACC_INSTR,
+				  !(q & EPT_VIOLATION_GVA_TRANSLATED));
 }
 #endif
 
@@ -1210,7 +1236,6 @@ static struct kvm_x86_ops vmx_x86_ops = {
 	.set_efer = vmx_set_efer,
 	.get_rflags = vmx_get_rflags,
 	.set_rflags = vmx_set_rflags,
-	.load_mmu_pgd = vmx_load_mmu_pgd,
 	.flush_tlb = vmx_flush_tlb,
 	.vcpu_run = vmx_vcpu_run,
 	.handle_exit = vmx_handle_exit,

@@ -387,18 +387,11 @@ static void svm_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 		svm->asid_generation = 0;
 		svm->last_cpu = cpu;
 	}
-	vcpu->cpu = cpu;
 }
 
 /** Nothing to do: see svm_vcpu_load().  Linux: svm_vcpu_put(). */
 static void svm_vcpu_put(struct kvm_vcpu *vcpu)
 {
-}
-
-/** The NPT root.  Linux: svm_load_mmu_pgd(). */
-static void svm_load_mmu_pgd(struct kvm_vcpu *vcpu, hpa_t root)
-{
-	to_svm(vcpu)->vmcb->control.nested_cr3 = root;
 }
 
 /** Without FLUSHBYASID (QEMU has none), a vCPU sheds its stale
@@ -449,6 +442,14 @@ static void svm_vcpu_run(struct kvm_vcpu *vcpu)
 	asm volatile("clgi" ::: "memory");
 	__svm_vcpu_run(svm->vmcb_pa, vcpu->arch.regs, page_to_phys(sd->host_vmsave_page));
 	asm volatile("stgi" ::: "memory");
+
+	/*
+	 * VMRUN refused the state: no guest ran, and what the save area holds
+	 * now is not guest state (QEMU leaves host values there).  Keep the
+	 * registers the VMM gave us; svm_handle_exit() reports the failure.
+	 */
+	if ((u32)vmcb->control.exit_code == SVM_EXIT_ERR)
+		return;
 
 	vcpu->arch.regs[VCPU_REGS_RAX] = vmcb->save.rax;
 	vcpu->arch.regs[VCPU_REGS_RSP] = vmcb->save.rsp;
@@ -616,7 +617,10 @@ static int svm_handle_exit(struct kvm_vcpu *vcpu)
 	case SVM_EXIT_INVD:
 		return kvm_skip_emulated_instruction(vcpu);	/* a no-op for a guest */
 	case SVM_EXIT_SHUTDOWN:
-		/* The VMCB is undefined after SHUTDOWN (APM 15.12): start afresh. */
+		/* The VMCB is undefined after SHUTDOWN (APM 15.12): reset the
+		 * whole vCPU, as after power-on, then rebuild the VMCB from it.
+		 * Linux: shutdown_interception() -> kvm_vcpu_reset(). */
+		kvm_vcpu_reset_state(vcpu);
 		init_vmcb(svm);
 		vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
 		return 0;
@@ -671,7 +675,6 @@ static struct kvm_x86_ops svm_x86_ops = {
 	.set_efer = svm_set_efer,
 	.get_rflags = svm_get_rflags,
 	.set_rflags = svm_set_rflags,
-	.load_mmu_pgd = svm_load_mmu_pgd,
 	.flush_tlb = svm_flush_tlb,
 	.vcpu_run = svm_vcpu_run,
 	.handle_exit = svm_handle_exit,

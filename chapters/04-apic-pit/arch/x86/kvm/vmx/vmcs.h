@@ -291,12 +291,15 @@ enum vmcs_field {
 #define EPT_VIOLATION_ACC_READ		BIT(0)
 #define EPT_VIOLATION_ACC_WRITE		BIT(1)
 #define EPT_VIOLATION_ACC_INSTR		BIT(2)
+#define EPT_VIOLATION_GVA_VALID		BIT(7)	/* a linear address is known */
+#define EPT_VIOLATION_GVA_TRANSLATED	BIT(8)	/* ... and this was its translation */
 /** @} */
 
 /** Control-register access qualification (SDM 28.2.1, Table 28-3). @{ */
 #define CR_QUAL_NUM_MASK		0xf	/**< bits 3:0: which control register */
 #define CR_QUAL_TYPE_SHIFT		4	/**< bits 5:4: access type */
-#define CR_QUAL_TYPE_MOV_TO_CR		0	/**< access type 0: MOV to CR */
+#define CR_QUAL_TYPE_MOV_TO_CR		0
+#define CR_QUAL_TYPE_MOV_FROM_CR	1	/**< access type 0: MOV to CR */
 #define CR_QUAL_REG_SHIFT		8	/**< bits 11:8: the general-purpose register */
 /** @} */
 
