@@ -515,7 +515,7 @@ left: exit_code, exit_info_1, exit_info_2."""
         argv = [a for a in argv if a != "-a"]
         names = vmcb_field_names()
         vcpu_arg, patterns = split_vcpu_arg(
-            argv, lambda w: w in names or any(c in w for c in "*?[") or "." in w)
+            argv, lambda w: w in names or bool(re.fullmatch(r"[a-z0-9_.]*[*?.][a-z0-9_.*?]*", w)))
         check_vendor(vcpu_arg, "vcpu_svm")
         vcpu = find_vcpu(vcpu_arg)
         vmcb = vmcb_of(vcpu)
@@ -598,7 +598,7 @@ FIELD is a name or pattern: GUEST_RIP, VM_EXIT_*, *QUALIFICATION."""
         known = set(names.values())
         argv = gdb.string_to_argv(arg)
         vcpu_arg, patterns = split_vcpu_arg(
-            argv, lambda w: w in known or any(c in w for c in "*?["))
+            argv, lambda w: w in known or bool(re.fullmatch(r"[A-Z0-9_*?]+", w)))
         check_vendor(vcpu_arg, "vcpu_vmx")
         vcpu = find_vcpu(vcpu_arg)
         copy = container(vcpu, "struct vcpu_vmx")["vmcs_copy"]

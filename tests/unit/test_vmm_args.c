@@ -118,3 +118,104 @@ Test(vmm_args, invalid_state_is_off_by_default_and_needs_room_for_page_tables)
 	cr_assert_eq(parse(&o, err, "--invalid-state", "--load", "0x3ff0", "g.bin", NULL), -1);
 	cr_assert(strstr(err, "page tables"), "%s", err);
 }
+
+Test(vmm_args, slots_are_numbered_in_order_with_their_flags)
+{
+	struct vmm_options o;
+	char err[256];
+
+	cr_assert_eq(parse(&o, err, "--slot", "0x20000000:64K", "--slot", "1G:2M:ro",
+			   "--slot", "0x30000000:0x3000:log:ro", "g.bin", NULL), 0, "%s", err);
+	cr_assert_eq(o.nr_slots, 3);
+	cr_assert_eq(o.slot[0].gpa, 0x20000000);
+	cr_assert_eq(o.slot[0].size, 0x10000);
+	cr_assert_eq(o.slot[0].readonly, 0);
+	cr_assert_eq(o.slot[0].log, 0);
+	cr_assert_eq(o.slot[1].gpa, 1ull << 30);
+	cr_assert_eq(o.slot[1].size, 2ull << 20);
+	cr_assert_eq(o.slot[1].readonly, 1);
+	cr_assert_eq(o.slot[1].log, 0);
+	cr_assert_eq(o.slot[2].size, 0x3000);
+	cr_assert_eq(o.slot[2].readonly, 1);
+	cr_assert_eq(o.slot[2].log, 1);
+	cr_assert_null(o.slot[2].host);
+	cr_assert_eq(o.slot[2].present, 0);
+}
+
+Test(vmm_args, multiboot_takes_cmdline_and_modules_instead_of_an_image)
+{
+	struct vmm_options o;
+	char err[256];
+	char m1[] = "/lab/a.txt,the a module", m2[] = "b.bin";
+
+	cr_assert_eq(parse(&o, err, "--multiboot", "k.elf", NULL), 0, "%s", err);
+	cr_assert_str_eq(o.multiboot, "k.elf");
+	cr_assert_null(o.guest);
+	cr_assert_str_eq(o.cmdline, "", "no --cmdline: an empty command line");
+	cr_assert_eq(o.nr_modules, 0);
+
+	cr_assert_eq(parse(&o, err, "--multiboot", "k.elf", "--cmdline", "a b=c", "--module", m1,
+			   "--module", m2, "-m", "32M", NULL), 0, "%s", err);
+	cr_assert_str_eq(o.cmdline, "a b=c");
+	cr_assert_eq(o.nr_modules, 2);
+	cr_assert_str_eq(o.module[0].path, "/lab/a.txt");
+	cr_assert_str_eq(o.module[0].string, "the a module");
+	cr_assert_str_eq(o.module[1].path, "b.bin");
+	cr_assert_str_eq(o.module[1].string, "b.bin", "the string defaults to the path");
+	cr_assert_eq(o.no_thp, 0);
+	cr_assert_eq(parse(&o, err, "--no-thp", "g.bin", NULL), 0, "%s", err);
+	cr_assert_eq(o.no_thp, 1);
+}
+
+Test(vmm_args, bad_slots_and_multiboot_options_are_refused_with_a_reason)
+{
+	static const struct bad_case cases[] = {
+		{ { "--slot", "0x20000000", "a.bin" }, "bad slot '0x20000000' (GPA:SIZE" },
+		{ { "--slot", "0x20000000:0", "a.bin" }, "non-zero multiples of 4K" },
+		{ { "--slot", "0x20000800:4K", "a.bin" }, "4K-aligned" },
+		{ { "--slot", "0x20000000:5000", "a.bin" }, "non-zero multiples of 4K" },
+		{ { "--slot", "0x20000000:4K:rw", "a.bin" }, "unknown flag 'rw'" },
+		{ { "--slot", "0x20000000:4K:ro:ro", "a.bin" }, "unknown flag 'ro'" },
+		{ { "--slot", "0x20000000:4K:", "a.bin" }, "unknown flag ''" },
+		{ { "--slot", "0x20000000::4K", "a.bin" }, "bad slot '0x20000000::4K' (GPA:SIZE" },
+		{ { "--slot", "0x20000000:65G", "a.bin" }, "at most 64G" },
+		{ { "--slot", "0xffffffffffff000:8K", "a.bin" }, "ending below 2^52" },
+		{ { "--slot", "8M:4K", "a.bin" }, "slot 1 (0x800000..0x801000) overlaps RAM, slot 0" },
+		{ { "--multiboot", "k", "a.bin" }, "a guest image and --multiboot given" },
+		{ { "--multiboot", "k", "--load", "0x8000" }, "--load and --invalid-state are for flat" },
+		{ { "--cmdline", "x", "a.bin" }, "--cmdline and --module need --multiboot" },
+		{ { "--module", "m", "a.bin" }, "--cmdline and --module need --multiboot" },
+		{ { "--multiboot", "k", "--module", ",x" }, "--module needs a file name" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *argv[6] = { "minivmm" };
+		char copy[4][64];
+		struct vmm_options o;
+		char err[256] = "";
+		int argc = 1;
+
+		/* --module cuts its argument in place: give it writable copies. */
+		for (int j = 0; j < 4 && cases[i].args[j]; j++)
+			argv[argc++] = strcpy(copy[j], cases[i].args[j]);
+		cr_assert_eq(vmm_parse_args(argc, argv, &o, err, sizeof(err)), -1,
+			     "case %zu accepted", i);
+		cr_assert(strstr(err, cases[i].reason), "case %zu: got '%s', want '%s'",
+			  i, err, cases[i].reason);
+	}
+}
+
+Test(vmm_args, two_extra_slots_may_not_overlap_either)
+{
+	struct vmm_options o;
+	char err[256];
+
+	cr_assert_eq(parse(&o, err, "--slot", "0x20000000:64K", "--slot", "0x2000f000:4K",
+			   "g.bin", NULL), -1);
+	cr_assert_str_eq(err, "slot 2 (0x2000f000..0x20010000) overlaps slot 1 "
+			 "(0x20000000..0x20010000)");
+	cr_assert_eq(parse(&o, err, "--slot", "0x20000000:64K", "--slot", "0x20010000:4K",
+			   "g.bin", NULL), 0, "adjacent slots are fine: %s", err);
+	cr_assert_eq(parse(&o, err, "-m", "16M", "--slot", "16M:4K", "g.bin", NULL), 0,
+		     "a slot right after RAM is fine: %s", err);
+}

@@ -112,3 +112,32 @@ Test(vmm_entry, failed_entry_reasons_are_named)
 	cr_assert(strstr(vmm_fail_entry_reason(7, buf, sizeof(buf)),
 			 "VM-instruction error 7"), "%s", buf);
 }
+
+Test(vmm_entry, multiboot_entry_is_flat_32_bit_protected_mode_without_paging)
+{
+	struct kvm_sregs s;
+
+	memset(&s, 0x55, sizeof(s));
+	vmm_flat32_sregs(&s);
+	cr_assert_eq(s.cr0, 0x11, "PE and ET only: PG clear (Multiboot 3.2)");
+	cr_assert_eq(s.cr3, 0);
+	cr_assert_eq(s.cr4, 0);
+	cr_assert_eq(s.efer, 0, "no long mode");
+	cr_assert_eq(s.cs.base, 0);
+	cr_assert_eq(s.cs.limit, 0xffffffff);
+	cr_assert_eq(s.cs.selector, 0x08);
+	cr_assert_eq(s.cs.type, 0xb, "execute/read");
+	cr_assert_eq(s.cs.db, 1, "32-bit");
+	cr_assert_eq(s.cs.l, 0);
+	cr_assert_eq(s.cs.g, 1);
+	cr_assert_eq(s.cs.present, 1);
+	cr_assert_eq(s.ds.base, 0);
+	cr_assert_eq(s.ds.limit, 0xffffffff);
+	cr_assert_eq(s.ds.selector, 0x10);
+	cr_assert_eq(s.ds.type, 0x3, "read/write");
+	cr_assert_eq(s.ds.db, 1);
+	cr_assert_arr_eq(&s.es, &s.ds, sizeof(s.ds));
+	cr_assert_arr_eq(&s.fs, &s.ds, sizeof(s.ds));
+	cr_assert_arr_eq(&s.gs, &s.ds, sizeof(s.ds));
+	cr_assert_arr_eq(&s.ss, &s.ds, sizeof(s.ds));
+}

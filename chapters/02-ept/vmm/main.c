@@ -22,25 +22,12 @@
 #include <linux/kvm.h>
 
 #include "minivmm.h"
+#include "multiboot.h"
 
 /** Where KVM_SET_TSS_ADDR puts the three pages real-mode emulation needs
  *  on Intel CPUs without unrestricted guest: just below the BIOS area under
  *  4G, where QEMU puts them too. */
 #define TSS_ADDR	0xfeffd000ul
-
-/** One VM with one vCPU: all the state the run loop needs. */
-struct vm {
-	/** The device, VM and vCPU file descriptors, -1 until opened. @{ */
-	int dev_fd, vm_fd, vcpu_fd;
-	/** @} */
-	struct kvm_run *run;	/**< shared with the kernel, see KVM_GET_VCPU_MMAP_SIZE */
-	size_t run_size;	/**< bytes mapped at run (kvm_run + PIO page) */
-	void *mem;		/**< guest RAM, guest-physical 0 .. mem_size */
-	uint64_t mem_size;	/**< bytes of guest RAM, one memslot */
-	struct serial com1;	/**< the UART at COM1_BASE */
-	const char *in_data;	/**< what TEST_DATA_PORT still has to give */
-	uint64_t marks[NR_MARKS];	/**< MARK_PORT times, ns; 0 = not reached */
-};
 
 /** The signal that asked us to stop, 0 if none (set by on_signal()). */
 static volatile sig_atomic_t stop_signal;
@@ -163,6 +150,8 @@ static int port_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t
 {
 	if (size == 1 && serial_io(&vm->com1, port, is_write, data) == 0)
 		return -1;
+	if (control_io(vm, port, is_write, size, data) == 0)
+		return -1;
 
 	if (port == DEBUG_EXIT_PORT && is_write) {
 		uint32_t value = 0;
@@ -202,6 +191,47 @@ static int handle_io(struct vm *vm)
 	return ret;
 }
 
+/**
+ * KVM_EXIT_MMIO: the guest touched a guest-physical address that no
+ * memory slot covers, or wrote to a read-only slot.  kvm_run.mmio holds
+ * the address, the length (1 to 8 bytes), the direction and, for a
+ * write, the data; for a read, what minivmm leaves in mmio.data is what
+ * the guest's instruction gets when the next KVM_RUN completes it
+ * (Documentation/virt/kvm/api.rst; QEMU: address_space_rw() from
+ * kvm_cpu_exec()).  The test device takes its registers; anything else
+ * is reported on vm->out, in order with the guest's output, and reads
+ * all ones, like a PC bus with nothing behind the address.
+ */
+static void handle_mmio(struct vm *vm)
+{
+	struct kvm_run *run = vm->run;
+	uint64_t addr = run->mmio.phys_addr;
+	unsigned int len = run->mmio.len > 8 ? 8 : run->mmio.len;
+	uint8_t *data = run->mmio.data;
+	char where[48] = "";
+	int i;
+
+	if (testdev_mmio(&vm->testdev, addr, run->mmio.is_write, data, len) == 0)
+		return;
+	i = vm_slot_of(vm, addr);
+	if (i >= 0)
+		snprintf(where, sizeof(where), " (%s slot %d)",
+			 vm->slot[i].present ? (vm->slot[i].readonly ? "read-only" : "present")
+					     : "deleted", i);
+	fprintf(vm->out, "minivmm: mmio %s of %u byte%s at 0x%llx%s", run->mmio.is_write ?
+		"write" : "read", len, len == 1 ? "" : "s", (unsigned long long)addr, where);
+	if (run->mmio.is_write) {
+		uint64_t value = 0;
+
+		memcpy(&value, data, len);
+		fprintf(vm->out, ": 0x%0*llx", (int)len * 2, (unsigned long long)value);
+	} else {
+		memset(data, 0xff, len);
+	}
+	fputc('\n', vm->out);
+	fflush(vm->out);
+}
+
 /** The times of the MARK_PORT writes, relative to mark 0, one line each:
  * "minivmm: mark N +T ns".  The benchmarks read these. */
 static void print_marks(const struct vm *vm)
@@ -239,6 +269,9 @@ static int run_vcpu(struct vm *vm, int verbose)
 			ret = handle_io(vm);
 			if (ret >= 0)
 				return ret;
+			break;
+		case KVM_EXIT_MMIO:
+			handle_mmio(vm);
 			break;
 		case KVM_EXIT_HLT:
 			fprintf(stderr, "minivmm: guest halted\n");
@@ -335,11 +368,37 @@ static int setup_real_mode(struct vm *vm, uint64_t addr)
 	return 0;
 }
 
+/**
+ * Enter a multiboot kernel as "The Multiboot Specification version
+ * 0.6.96", 3.2 "Machine state" says: 32-bit protected mode without paging
+ * and flat segments (vmm_flat32_sregs()), EAX = the boot loader's magic
+ * 0x2BADB002, EBX = the physical address of the boot information,
+ * EFLAGS with VM and IF clear.  ESP is the kernel's business.
+ */
+static int setup_multiboot(struct vm *vm, const struct vmm_multiboot_entry *mb)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs = {
+		.rax = MULTIBOOT_BOOTLOADER_MAGIC,
+		.rbx = mb->info,
+		.rip = mb->entry,
+		.rflags = 0x2,		/* bit 1 is always 1 */
+	};
+
+	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs))
+		return kvm_error("KVM_GET_SREGS");
+	vmm_flat32_sregs(&sregs);
+	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs))
+		return kvm_error("KVM_SET_SREGS");
+	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs))
+		return kvm_error("KVM_SET_REGS");
+	return 0;
+}
+
 /** Open the device, create the VM, its memory and its vCPU. */
 static int create_vm(struct vm *vm, const struct vmm_options *opt)
 {
-	struct kvm_userspace_memory_region region;
-	int api, mmap_size;
+	int api, mmap_size, ret;
 
 	vm->dev_fd = open(opt->dev, O_RDWR | O_CLOEXEC);
 	if (vm->dev_fd < 0)
@@ -356,19 +415,9 @@ static int create_vm(struct vm *vm, const struct vmm_options *opt)
 	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, TSS_ADDR))
 		return kvm_error("KVM_SET_TSS_ADDR");
 
-	vm->mem_size = opt->mem_size;
-	vm->mem = mmap(NULL, vm->mem_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (vm->mem == MAP_FAILED)
-		return kvm_error("mmap guest memory");
-	region = (struct kvm_userspace_memory_region) {
-		.slot = 0,
-		.guest_phys_addr = 0,
-		.memory_size = vm->mem_size,
-		.userspace_addr = (uintptr_t)vm->mem,
-	};
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
-		return kvm_error("KVM_SET_USER_MEMORY_REGION");
+	ret = vm_create_memory(vm, opt);
+	if (ret)
+		return ret;
 
 	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
 	if (vm->vcpu_fd < 0)
@@ -393,6 +442,8 @@ int main(int argc, char **argv)
 	struct vmm_options opt;
 	struct vm vm = { .dev_fd = -1, .vm_fd = -1, .vcpu_fd = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct vmm_multiboot_entry mb;
+	const char *image;
 	char err[256];
 	int ret;
 
@@ -406,11 +457,13 @@ int main(int argc, char **argv)
 		return VMM_USAGE;
 	}
 	/* Fail on an unreadable image before touching the hypervisor. */
-	if (access(opt.guest, R_OK)) {
-		fprintf(stderr, "minivmm: cannot read %s: %s\n", opt.guest, strerror(errno));
+	image = opt.multiboot ? opt.multiboot : opt.guest;
+	if (access(image, R_OK)) {
+		fprintf(stderr, "minivmm: cannot read %s: %s\n", image, strerror(errno));
 		return VMM_USAGE;
 	}
 
+	vm.out = stdout;
 	serial_init(&vm.com1, stdout);
 	vm.in_data = opt.in_data;
 
@@ -422,12 +475,22 @@ int main(int argc, char **argv)
 	ret = create_vm(&vm, &opt);
 	if (ret)
 		return ret;
-	if (vmm_load_flat(vm.mem, vm.mem_size, opt.load_addr, opt.guest,
-			  err, sizeof(err)) < 0) {
+	if (opt.multiboot) {
+		if (vmm_multiboot_load(vm.mem, vm.mem_size, opt.multiboot, opt.cmdline,
+				       opt.module, opt.nr_modules, &mb, err, sizeof(err))) {
+			fprintf(stderr, "minivmm: %s\n", err);
+			return VMM_USAGE;
+		}
+		if (opt.verbose)
+			fprintf(stderr, "minivmm: multiboot kernel at 0x%llx..0x%llx, entry 0x%x, "
+				"information at 0x%x\n", (unsigned long long)mb.kernel_start,
+				(unsigned long long)mb.kernel_end, mb.entry, mb.info);
+		ret = setup_multiboot(&vm, &mb);
+	} else if (vmm_load_flat(vm.mem, vm.mem_size, opt.load_addr, opt.guest,
+				 err, sizeof(err)) < 0) {
 		fprintf(stderr, "minivmm: %s\n", err);
 		return VMM_USAGE;
-	}
-	if (opt.invalid_state)
+	} else if (opt.invalid_state)
 		ret = setup_invalid_state(&vm, opt.load_addr);
 	else
 		ret = setup_real_mode(&vm, opt.load_addr);

@@ -22,6 +22,7 @@ first that fails prints "gdb-check: FAIL ..." and GDB exits 1.
 
 import os
 import re
+import threading
 import time
 
 import gdb
@@ -33,6 +34,7 @@ DEBUG_EXIT_PORT = 0xf4
 # a page (nested page fault, chapter 02 on), its OUTs, and the host's
 # timer interrupt.
 HELLO_EXITS = {"SVM_EXIT_NPF", "SVM_EXIT_IOIO", "SVM_EXIT_INTR"}
+WAIT = 20			# seconds a breakpoint may take to be hit
 
 
 def say(msg):
@@ -52,13 +54,32 @@ def run(cmd):
     return out
 
 
+def resume(cmd):
+    """Run a command that resumes the machine (continue, finish); if it
+    is not back within WAIT seconds, stop the machine (the caller then
+    finds itself in the wrong place and fails)."""
+    running = [True]
+
+    def interrupt():
+        if running[0]:
+            gdb.execute("interrupt")
+    timer = threading.Timer(WAIT, lambda: gdb.post_event(interrupt))
+    timer.start()
+    try:
+        gdb.execute(cmd, to_string=True)
+    finally:
+        running[0] = False
+        timer.cancel()
+
+
 def continue_to(func, step):
     """continue, and check that the stop is in func."""
     say("%s: continue to %s" % (step, func))
-    gdb.execute("continue", to_string=True)
+    t0 = time.time()
+    resume("continue")
     name = gdb.selected_frame().name()
     if name != func:
-        fail("%s: stopped in %s, not in %s" % (step, name, func))
+        fail("%s: not stopped in %s after %.0f s (in %s instead)" % (step, func, time.time() - t0, name))
 
 
 def runs_logged():
@@ -91,7 +112,9 @@ say("1: nested_cr3 = kvm->arch.tdp_root = 0x%x, NP_ENABLE" % root)
 
 # 2. Let the guest run until it exits.
 say("2: finish (VMRUN, the guest runs, #VMEXIT)")
-gdb.execute("finish", to_string=True)
+resume("finish")
+if gdb.selected_frame().name() != "vcpu_enter_guest":
+    fail("2: finish did not return to vcpu_enter_guest (in %s)" % gdb.selected_frame().name())
 out = run("minikvm-vmcb exit_code exit_info_1 exit_info_2")
 m = re.search(r"control\.exit_code\s+0x([0-9a-f]+)\s+(\S+)", out)
 if not m:

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * macros.S - assembler macros of the chapter-02 guests, #included at the
+ * top (a macro must be defined before its first use; the routines it
+ * calls come from serial32.S and serial64.S, #included at the end).
+ * CHECK32 and CHECK64 print a line the scenario compares, and note a
+ * failure that exit32/exit64 turn into EXIT_FAIL.
+ */
+
+/* PUTS32 "text": print a string literal. */
+.macro PUTS32 s
+	.pushsection .rodata
+.Lstr\@: .asciz "\s"
+	.popsection
+	push	%esi
+	mov	$.Lstr\@, %esi
+	call	puts32
+	pop	%esi
+.endm
+
+/* CHECK32 reg, value, "name": print "name reg-in-hex", and " WRONG" with
+ * a failure mark in %ebp if it is not value. */
+.macro CHECK32 reg, value, name
+	PUTS32	"\name "
+	push	%eax
+	mov	\reg, %eax
+	call	putx32
+	cmp	$\value, %eax
+	je	.Lok\@
+	PUTS32	" WRONG"
+	or	$1, %ebp
+.Lok\@:	PUTS32	"\n"
+	pop	%eax
+.endm
+
+/* PUTS64 "text": print a string literal. */
+.macro PUTS64 s
+	.pushsection .rodata
+.Lstr\@: .asciz "\s"
+	.popsection
+	push	%rsi
+	mov	$.Lstr\@, %esi
+	call	puts64
+	pop	%rsi
+.endm
+
+/* CHECK64 reg, value, "name": print "name reg-in-hex" (16 digits), and
+ * " WRONG" with a failure mark in %r15 if it is not value (64-bit). */
+.macro CHECK64 reg, value, name
+	PUTS64	"\name "
+	push	%rax
+	push	%rdx
+	mov	\reg, %rax
+	call	putx64
+	movabs	$\value, %rdx
+	cmp	%rdx, %rax
+	je	.Lok\@
+	PUTS64	" WRONG"
+	or	$1, %r15
+.Lok\@:	PUTS64	"\n"
+	pop	%rdx
+	pop	%rax
+.endm
