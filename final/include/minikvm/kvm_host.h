@@ -28,9 +28,9 @@
 #define KVM_MAX_VCPUS		8	/**< vCPUs per VM (KVM_CAP_MAX_VCPUS) */
 #define KVM_MAX_VCPU_IDS	4096	/**< ids are below this (KVM_CAP_MAX_VCPU_ID) */
 #define KVM_USER_MEM_SLOTS	32	/**< memslots per VM (KVM_CAP_NR_MEMSLOTS) */
-#define KVM_MAX_CPUID_ENTRIES	256
+#define KVM_MAX_CPUID_ENTRIES	256	/**< largest KVM_SET_CPUID2 table */
 /** Largest slot, in pages: KVM's limit, so a huge slot fails the same way. */
-#define KVM_MEM_MAX_NR_PAGES	((1UL << 31) - 1)	/**< largest KVM_SET_CPUID2 table */
+#define KVM_MEM_MAX_NR_PAGES	((1UL << 31) - 1)
 
 /** A guest frame number: guest-physical address >> PAGE_SHIFT. */
 typedef u64 gfn_t;
