@@ -19,6 +19,8 @@
 #include <asm/desc_defs.h>
 #include <asm/fpu/types.h>
 
+#include <minikvm/tdp.h>
+
 
 /** Limits.  KVM_MAX_VCPU_IDS is x86 KVM's, so that the same vCPU ids are
  *  refused with the same error; the others are ours (KVM allows more). */
@@ -248,17 +250,6 @@ struct kvm_x86_ops {
 				bool has_error_code, u32 error_code);
 };
 
-/**
- * struct kvm_tdp_format - how a vendor's second-level page-table entry
- * looks.  Both EPT and NPT are 4-level, 512 entries a page, address in bits
- * 51:12; only the permission and memory-type bits differ.
- * Linux: the shadow_*_mask variables set by kvm_mmu_set_ept_masks().
- */
-struct kvm_tdp_format {
-	u64 table_bits;		/**< bits of an entry pointing to a table */
-	u64 leaf_bits;		/**< bits of a writable 4 KiB leaf */
-	u64 writable_bit;	/**< cleared for read-only mappings */
-};
 
 /* virt/kvm/kvm_main.c */
 int kvm_init(unsigned int vcpu_size, struct module *module);

@@ -187,7 +187,7 @@ struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
 	for (i = 0; i < KVM_USER_MEM_SLOTS; i++) {
 		struct kvm_memory_slot *s = kvm->memslots[i];
 
-		if (s && gfn >= s->base_gfn && gfn < s->base_gfn + s->npages)
+		if (s && memslot_contains(s->base_gfn, s->npages, gfn))
 			return s;
 	}
 	return NULL;
@@ -230,8 +230,8 @@ static bool kvm_slot_overlaps(struct kvm *kvm, int id, gfn_t base, unsigned long
 	for (i = 0; i < KVM_USER_MEM_SLOTS; i++) {
 		struct kvm_memory_slot *s = kvm->memslots[i];
 
-		if (s && i != id && base < s->base_gfn + s->npages &&
-		    s->base_gfn < base + npages)
+		if (s && i != id &&
+		    memslot_ranges_overlap(base, npages, s->base_gfn, s->npages))
 			return true;
 	}
 	return false;

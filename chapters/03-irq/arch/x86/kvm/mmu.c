@@ -22,9 +22,9 @@
 #include <linux/uaccess.h>
 #include <minikvm/paging.h>
 
-#define PT64_ENT_PER_PAGE	512	/**< 8-byte entries in a 4 KiB table */
-#define PT64_LEVELS		4	/**< PML4, PDPT, PD, PT */
-#define PT64_ADDR_MASK		GENMASK_ULL(51, 12)	/**< next table or page, in an entry */
+#define PT64_ENT_PER_PAGE	TDP_ENT_PER_PAGE
+#define PT64_LEVELS		TDP_LEVELS
+#define PT64_ADDR_MASK		TDP_ADDR_MASK
 
 /** The vendor's entry format, set once by kvm_mmu_set_tdp_format(). */
 static struct kvm_tdp_format tdp_format;
@@ -34,12 +34,6 @@ static struct kvm_tdp_format tdp_format;
 void kvm_mmu_set_tdp_format(const struct kvm_tdp_format *fmt)
 {
 	tdp_format = *fmt;
-}
-
-/** Index of @gpa in a table of @level (4 = the root, 1 = the last). */
-static unsigned int tdp_index(gpa_t gpa, int level)
-{
-	return (gpa >> (PAGE_SHIFT + 9 * (level - 1))) & (PT64_ENT_PER_PAGE - 1);
 }
 
 /** A zeroed page for one table, counted in kvm_stat_pages.
@@ -76,7 +70,6 @@ static void tdp_free_table(u64 *table, int level)
 static int kvm_tdp_map(struct kvm *kvm, gpa_t gpa, unsigned long pfn, bool writable)
 {
 	u64 *table = __va(kvm->arch.tdp_root);
-	u64 leaf = ((u64)pfn << PAGE_SHIFT) | tdp_format.leaf_bits;
 	int level;
 
 	for (level = PT64_LEVELS; level > 1; level--) {
@@ -87,13 +80,11 @@ static int kvm_tdp_map(struct kvm *kvm, gpa_t gpa, unsigned long pfn, bool writa
 
 			if (!next)
 				return -ENOMEM;
-			*entry = __pa(next) | tdp_format.table_bits;
+			*entry = tdp_table_entry(&tdp_format, __pa(next));
 		}
 		table = __va(*entry & PT64_ADDR_MASK);
 	}
-	if (!writable)
-		leaf &= ~tdp_format.writable_bit;
-	WRITE_ONCE(table[tdp_index(gpa, 1)], leaf);
+	WRITE_ONCE(table[tdp_index(gpa, 1)], tdp_leaf_entry(&tdp_format, pfn, writable));
 	return 0;
 }
 

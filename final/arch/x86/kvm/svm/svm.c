@@ -700,11 +700,7 @@ static struct kvm_x86_ops svm_x86_ops = {
 
 /** NPT entries are ordinary x86-64 page-table entries; guest accesses count
  * as user accesses, so U/S must be set at every level (APM 15.25.5). */
-static const struct kvm_tdp_format npt_format = {
-	.table_bits = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER,
-	.leaf_bits = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER,
-	.writable_bit = _PAGE_RW,
-};
+static const struct kvm_tdp_format npt_format = NPT_TDP_FORMAT;
 
 /**
  * Can this CPU do what we need?  Each refusal is one dmesg line naming

@@ -208,12 +208,7 @@ enum vmcs_field {
 #define VMX_EPTP_PWL_4			(3ull << 3)	/**< bits 5:3: walk length - 1 (4 levels) */
 /** @} */
 
-/** EPT entries (SDM 29.3.2, Tables 29-1..29-6). @{ */
-#define VMX_EPT_READABLE		BIT_ULL(0)	/**< bit 0: reads allowed */
-#define VMX_EPT_WRITABLE		BIT_ULL(1)	/**< bit 1: writes allowed */
-#define VMX_EPT_EXECUTABLE		BIT_ULL(2)	/**< bit 2: instruction fetches allowed */
-#define VMX_EPT_MT_WB			(6ull << 3)	/**< leaf bits 5:3: memory type write-back */
-/** @} */
+/* The EPT entries themselves: include/minikvm/tdp.h (EPT_READABLE, ...). */
 
 /** IA32_VMX_EPT_VPID_CAP (SDM Appendix A.10). @{ */
 #define VMX_EPT_PAGE_WALK_4_BIT		BIT_ULL(6)	/**< a 4-level walk is supported */

@@ -1236,11 +1236,7 @@ static struct kvm_x86_ops vmx_x86_ops = {
 
 /** EPT entries: read/write/execute at every level, write-back memory type
  * in leaves (SDM Tables 29-2..29-6; the guest's PAT still applies). */
-static const struct kvm_tdp_format ept_format = {
-	.table_bits = VMX_EPT_READABLE | VMX_EPT_WRITABLE | VMX_EPT_EXECUTABLE,
-	.leaf_bits = VMX_EPT_READABLE | VMX_EPT_WRITABLE | VMX_EPT_EXECUTABLE | VMX_EPT_MT_WB,
-	.writable_bit = VMX_EPT_WRITABLE,
-};
+static const struct kvm_tdp_format ept_format = EPT_TDP_FORMAT;
 
 /** Loading minikvm-intel.ko: check the CPU and its VMX capabilities, then
  *  register with the core (which runs VMXON on every CPU and creates the

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/**
+ * @file tdp.h
+ * @brief The second-level page-table entry formats (Intel EPT, AMD NPT)
+ * and the arithmetic on them and on memslot ranges: plain logic, kept
+ * free of kernel-only APIs so that the unit tests check the exact bytes
+ * the MMU writes (tests/unit/test_tdp.c).
+ *
+ * Both formats are 4-level radix trees of 512 8-byte entries per 4 KiB
+ * page, indexed by guest-physical address bits 47:39, 38:30, 29:21 and
+ * 20:12, with the next table or the page in bits 51:12.  Only the
+ * permission and memory-type bits differ.
+ */
+#ifndef MINIKVM_TDP_H
+#define MINIKVM_TDP_H
+
+#include <minikvm/portable.h>
+
+#define TDP_ENT_PER_PAGE	512	/**< 8-byte entries in a 4 KiB table */
+#define TDP_LEVELS		4	/**< PML4, PDPT, PD, PT */
+#define TDP_ADDR_MASK		0x000ffffffffff000ull	/**< bits 51:12 of an entry */
+
+/** NPT entries are ordinary x86-64 page-table entries, and the nested walk
+ *  treats every guest access as a user access, so U/S must be set at every
+ *  level (AMD APM Vol. 2, 15.25.5). @{ */
+#define NPT_PRESENT		(1ull << 0)
+#define NPT_WRITABLE		(1ull << 1)
+#define NPT_USER		(1ull << 2)
+/** @} */
+
+/** EPT entries (Intel SDM Vol. 3C, 29.3.2, Tables 29-1..29-6): read, write
+ *  and execute permissions; leaves carry the memory type in bits 5:3. @{ */
+#define EPT_READABLE		(1ull << 0)
+#define EPT_WRITABLE		(1ull << 1)
+#define EPT_EXECUTABLE		(1ull << 2)
+#define EPT_MT_WB		(6ull << 3)	/**< write-back; the guest's PAT still applies */
+/** @} */
+
+/**
+ * struct kvm_tdp_format - how a vendor's second-level entry looks.
+ * Linux: the shadow_*_mask variables set by kvm_mmu_set_ept_masks().
+ */
+struct kvm_tdp_format {
+	u64 table_bits;		/**< bits of an entry pointing to a table */
+	u64 leaf_bits;		/**< bits of a writable 4 KiB leaf */
+	u64 writable_bit;	/**< cleared for read-only mappings */
+};
+
+/** The NPT format, for minikvm-amd.ko. */
+#define NPT_TDP_FORMAT { \
+	.table_bits = NPT_PRESENT | NPT_WRITABLE | NPT_USER, \
+	.leaf_bits = NPT_PRESENT | NPT_WRITABLE | NPT_USER, \
+	.writable_bit = NPT_WRITABLE, \
+}
+
+/** The EPT format, for minikvm-intel.ko. */
+#define EPT_TDP_FORMAT { \
+	.table_bits = EPT_READABLE | EPT_WRITABLE | EPT_EXECUTABLE, \
+	.leaf_bits = EPT_READABLE | EPT_WRITABLE | EPT_EXECUTABLE | EPT_MT_WB, \
+	.writable_bit = EPT_WRITABLE, \
+}
+
+/** Index of @gpa in a table of @level (4 = the root, 1 = the last). */
+static inline unsigned int tdp_index(u64 gpa, int level)
+{
+	return (gpa >> (12 + 9 * (level - 1))) & (TDP_ENT_PER_PAGE - 1);
+}
+
+/** An entry pointing to the next table, at host-physical @table_pa. */
+static inline u64 tdp_table_entry(const struct kvm_tdp_format *f, u64 table_pa)
+{
+	return (table_pa & TDP_ADDR_MASK) | f->table_bits;
+}
+
+/** A 4 KiB leaf for host page @pfn, without the writable bit if read-only. */
+static inline u64 tdp_leaf_entry(const struct kvm_tdp_format *f, u64 pfn, bool writable)
+{
+	u64 e = ((pfn << 12) & TDP_ADDR_MASK) | f->leaf_bits;
+
+	return writable ? e : e & ~f->writable_bit;
+}
+
+/** Does the slot [@base_gfn, @base_gfn + @npages) hold @gfn? */
+static inline bool memslot_contains(u64 base_gfn, u64 npages, u64 gfn)
+{
+	return gfn >= base_gfn && gfn - base_gfn < npages;
+}
+
+/** Do [@a, @a + @na) and [@b, @b + @nb) share a frame? */
+static inline bool memslot_ranges_overlap(u64 a, u64 na, u64 b, u64 nb)
+{
+	return a < b + nb && b < a + na;
+}
+
+#endif

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The EPT and NPT entries the MMU writes, byte for byte, and memslot
+ * ranges (include/minikvm/tdp.h, used by mmu.c and kvm_main.c). */
+#include <criterion/criterion.h>
+
+#include <minikvm/tdp.h>
+
+static const struct kvm_tdp_format ept = EPT_TDP_FORMAT;
+static const struct kvm_tdp_format npt = NPT_TDP_FORMAT;
+
+Test(tdp, ept_entries_are_rwx_and_write_back_leaves)
+{
+	/* Table: R|W|X, no memory type (Intel SDM Vol. 3C, Table 29-2). */
+	cr_assert_eq(tdp_table_entry(&ept, 0x1234000), 0x1234007ull);
+	/* Leaf: R|W|X and memory type 6 in bits 5:3 (Table 29-6). */
+	cr_assert_eq(tdp_leaf_entry(&ept, 0xabcde, true), 0xabcde037ull);
+	/* Read-only: bit 1 clear, still readable and executable. */
+	cr_assert_eq(tdp_leaf_entry(&ept, 0xabcde, false), 0xabcde035ull);
+}
+
+Test(tdp, npt_entries_are_present_writable_user_everywhere)
+{
+	/* Ordinary page-table entries: P|R/W|U/S (AMD APM Vol. 2, 15.25.5). */
+	cr_assert_eq(tdp_table_entry(&npt, 0x1234000), 0x1234007ull);
+	cr_assert_eq(tdp_leaf_entry(&npt, 0xabcde, true), 0xabcde007ull);
+	cr_assert_eq(tdp_leaf_entry(&npt, 0xabcde, false), 0xabcde005ull);
+}
+
+Test(tdp, addresses_stay_in_bits_51_to_12)
+{
+	/* A page frame above 52 bits of address must not leak into the
+	 * high bits (NX on NPT, ignored/suppress-#VE on EPT). */
+	cr_assert_eq(tdp_leaf_entry(&npt, 0xffffffffffffull, true) & ~TDP_ADDR_MASK, 0x7ull);
+	cr_assert_eq(tdp_table_entry(&ept, 0x1234fff) & ~0xfffull, 0x1234000ull,
+		     "an unaligned table address keeps only its frame");
+}
+
+Test(tdp, each_level_takes_nine_bits_of_the_address)
+{
+	u64 gpa = (3ull << 39) | (5ull << 30) | (7ull << 21) | (9ull << 12) | 0xabc;
+
+	cr_assert_eq(tdp_index(gpa, 4), 3);
+	cr_assert_eq(tdp_index(gpa, 3), 5);
+	cr_assert_eq(tdp_index(gpa, 2), 7);
+	cr_assert_eq(tdp_index(gpa, 1), 9);
+	cr_assert_eq(tdp_index(0xfffffffffffull, 1), 511);
+}
+
+Test(tdp, memslot_lookup_and_overlap_at_the_edges)
+{
+	/* Slot of 16 pages at gfn 0x100. */
+	cr_assert(!memslot_contains(0x100, 16, 0xff));
+	cr_assert(memslot_contains(0x100, 16, 0x100));
+	cr_assert(memslot_contains(0x100, 16, 0x10f));
+	cr_assert(!memslot_contains(0x100, 16, 0x110));
+	cr_assert(!memslot_contains(0x100, 0, 0x100), "an empty slot holds nothing");
+	/* Far above: no wrap-around when gfn - base is huge. */
+	cr_assert(!memslot_contains(0x100, 16, ~0ull));
+	/* Adjacent slots do not overlap; one shared frame does. */
+	cr_assert(!memslot_ranges_overlap(0x100, 16, 0x110, 16));
+	cr_assert(!memslot_ranges_overlap(0x110, 16, 0x100, 16));
+	cr_assert(memslot_ranges_overlap(0x100, 16, 0x10f, 1));
+	cr_assert(memslot_ranges_overlap(0x100, 16, 0x0, 0x101));
+	cr_assert(memslot_ranges_overlap(0x0, 0x1000, 0x100, 16), "containment is overlap");
+}
