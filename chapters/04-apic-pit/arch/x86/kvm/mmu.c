@@ -22,9 +22,9 @@
 #include <linux/uaccess.h>
 #include <minikvm/paging.h>
 
-#define PT64_ENT_PER_PAGE	TDP_ENT_PER_PAGE
-#define PT64_LEVELS		TDP_LEVELS
-#define PT64_ADDR_MASK		TDP_ADDR_MASK
+#define PT64_ENT_PER_PAGE	TDP_ENT_PER_PAGE	/**< 8-byte entries in a 4 KiB table */
+#define PT64_LEVELS		TDP_LEVELS		/**< PML4, PDPT, PD, PT */
+#define PT64_ADDR_MASK		TDP_ADDR_MASK		/**< next table or page, in an entry */
 
 /** The vendor's entry format, set once by kvm_mmu_set_tdp_format(). */
 static struct kvm_tdp_format tdp_format;
