@@ -246,8 +246,8 @@ struct kvm_x86_ops {
 	/** Handle the exit: > 0 enter again, 0 exit to userspace, < 0 error. */
 	int (*handle_exit)(struct kvm_vcpu *vcpu);
 	/** Why the last exit happened, for tracing and the exit counters:
-	 *  the exit code and the hardware's two words about it.
-	 *  Linux: kvm_x86_ops.get_exit_info(). */
+	 *  the exit code and the hardware's two words about it (not
+	 *  fetched when @info1 is NULL).  Linux: kvm_x86_ops.get_exit_info(). */
 	void (*get_exit_info)(struct kvm_vcpu *vcpu, u32 *reason, u64 *info1, u64 *info2);
 	/** Move RIP past the instruction that caused the exit. */
 	int (*skip_emulated_instruction)(struct kvm_vcpu *vcpu);

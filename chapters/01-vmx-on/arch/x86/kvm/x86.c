@@ -621,8 +621,14 @@ static void kvm_account_exit(struct kvm_vcpu *vcpu)
 	u64 info1, info2;
 	u32 reason;
 
-	kvm_x86_ops.get_exit_info(vcpu, &reason, &info1, &info2);
-	trace_kvm_exit(vcpu, kvm_x86_ops.isa, reason, info1, info2);
+	/* The exit information costs VMREADs on VMX: only the tracepoint
+	 * needs it, and only when someone has turned it on. */
+	if (trace_kvm_exit_enabled()) {
+		kvm_x86_ops.get_exit_info(vcpu, &reason, &info1, &info2);
+		trace_kvm_exit(vcpu, kvm_x86_ops.isa, reason, info1, info2);
+	} else {
+		kvm_x86_ops.get_exit_info(vcpu, &reason, NULL, NULL);
+	}
 	for (s = vcpu->stat_exit_reasons; s < vcpu->stat_exit_reasons + KVM_EXIT_STAT_SLOTS; s++) {
 		if (!s->count) {
 			s->reason = reason;

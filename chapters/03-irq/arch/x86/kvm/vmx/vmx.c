@@ -1195,6 +1195,8 @@ static void vmx_get_exit_info(struct kvm_vcpu *vcpu, u32 *reason, u64 *info1, u6
 	u32 basic = vmx->exit_reason & 0xffff;
 
 	*reason = vmx->exit_reason;
+	if (!info1)
+		return;		/* the reason alone: no VMREAD */
 	*info1 = vmx->fail ? 0 : vmcs_readl(EXIT_QUALIFICATION);
 	*info2 = 0;
 	if (!vmx->fail && (basic == EXIT_REASON_EPT_VIOLATION || basic == EXIT_REASON_EPT_MISCONFIG))
@@ -1235,7 +1237,7 @@ static struct kvm_x86_ops vmx_x86_ops = {
 };
 
 /** EPT entries: read/write/execute at every level, write-back memory type
- * in leaves (SDM Tables 29-2..29-6; the guest's PAT still applies). */
+ * in leaves (include/minikvm/tdp.h; SDM Vol. 3C 29.3.2, Tables 29-1..29-6). */
 static const struct kvm_tdp_format ept_format = EPT_TDP_FORMAT;
 
 /** Loading minikvm-intel.ko: check the CPU and its VMX capabilities, then

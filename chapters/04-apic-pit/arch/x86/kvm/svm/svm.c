@@ -660,6 +660,8 @@ static void svm_get_exit_info(struct kvm_vcpu *vcpu, u32 *reason, u64 *info1, u6
 	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
 
 	*reason = c->exit_code;		/* 32 bits, see svm_handle_exit() */
+	if (!info1)
+		return;
 	*info1 = c->exit_info_1;
 	*info2 = c->exit_info_2;
 }
