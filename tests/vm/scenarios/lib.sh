@@ -1,16 +1,61 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for scenario scripts (sourced).  A scenario runs inside the lab
 # with DEV (the device to use), TARGET (minikvm or kvm), ARCH (svm or vmx),
-# GUESTS, VMM and MODDIR set.  It exits 0 to pass, 77 to skip, anything
+# GUESTS, VMM, MODDIR and SCENARIO (its own name) set, and TRACE_DIR when the
+# lab's differential oracle records traces.  It exits 0 to pass, 77 to skip, anything
 # else to fail; `fail` and `skip` print the one-line reason the lab reports.
 
 fail() { echo "reason: $*"; exit 1; }
 skip() { echo "reason: $*"; exit 77; }
 
+# trace_args: "--trace FILE" for the next run of minivmm when the lab
+# records traces for the differential oracle (TRACE_DIR set) and this
+# minivmm has the option; nothing otherwise.  The runs of one scenario are
+# numbered in order, so that tests/vm/init can pair run n on minikvm with
+# run n on the real KVM: $TRACE_DIR/$TARGET/$SCENARIO.n.
+trace_args() {
+	local n
+	[ -n "${TRACE_DIR:-}" ] && [ -n "${SCENARIO:-}" ] || return 0
+	if [ -z "${TRACE_SUPPORTED:-}" ]; then
+		TRACE_SUPPORTED=no
+		"$VMM" --help 2>&1 | grep -q -- '--trace' && TRACE_SUPPORTED=yes
+	fi
+	[ "$TRACE_SUPPORTED" = yes ] || return 0
+	mkdir -p "$TRACE_DIR/$TARGET"
+	# A file, not a variable: a run inside $(...) or a subshell counts too.
+	n=$(( $(cat "$TRACE_DIR/$TARGET/$SCENARIO.count" 2>/dev/null || echo 0) + 1 ))
+	echo "$n" >"$TRACE_DIR/$TARGET/$SCENARIO.count"
+	echo "--trace $TRACE_DIR/$TARGET/$SCENARIO.$n"
+}
+
+# need_files FILE...: fail unless each exists.  A missing minivmm, tool or
+# guest binary is a broken lab, not a reason to skip.
+need_files() {
+	local f
+	for f in "$@"; do
+		[ -e "$f" ] || fail "$f is missing from the lab's initramfs"
+	done
+}
+
+# check_vmm_args ARGS...: the arguments of a minivmm command line that name
+# files of the lab (guests, modules): those must exist.
+check_vmm_args() {
+	local a
+	need_files "$VMM"
+	for a in "$@"; do
+		case $a in
+		"$GUESTS"/*) need_files "${a%%,*}" ;;
+		esac
+	done
+}
+
 # vmm ARGS...: run minivmm, keeping its stdout in $OUT, stderr in $ERR and
-# its exit status in $STATUS.  Never fails by itself.
+# its exit status in $STATUS.  Never fails by itself, except when a file
+# it is given is missing.
 vmm() {
-	"$VMM" --dev "$DEV" "$@" >/tmp/vmm.out 2>/tmp/vmm.err
+	check_vmm_args "$@"
+	# shellcheck disable=SC2046 # trace_args is empty or two words
+	"$VMM" --dev "$DEV" $(trace_args) "$@" >/tmp/vmm.out 2>/tmp/vmm.err
 	STATUS=$?
 	OUT=$(cat /tmp/vmm.out)
 	ERR=$(cat /tmp/vmm.err)
@@ -50,7 +95,9 @@ uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 vmm_bg() {
 	local name=$1
 	shift
-	"$VMM" --dev "$DEV" "$@" >"/tmp/$name.out" 2>"/tmp/$name.err" &
+	check_vmm_args "$@"
+	# shellcheck disable=SC2046 # trace_args is empty or two words
+	"$VMM" --dev "$DEV" $(trace_args) "$@" >"/tmp/$name.out" 2>"/tmp/$name.err" &
 	BG_PID=$!
 	echo "minivmm $* &: pid $BG_PID"
 }
