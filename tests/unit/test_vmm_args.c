@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* minivmm's command line: defaults, sizes, and every error it must refuse. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "minivmm.h"
@@ -117,6 +118,52 @@ Test(vmm_args, invalid_state_is_off_by_default_and_needs_room_for_page_tables)
 		     "%s", err);
 	cr_assert_eq(parse(&o, err, "--invalid-state", "--load", "0x3ff0", "g.bin", NULL), -1);
 	cr_assert(strstr(err, "page tables"), "%s", err);
+}
+
+Test(vmm_args, invalid_state_retry_asks_for_a_second_entry_and_nothing_else_is_taken)
+{
+	struct vmm_options o;
+	char err[256];
+
+	cr_assert_eq(parse(&o, err, "--invalid-state=retry", "g.bin", NULL), 0, "%s", err);
+	cr_assert_eq(o.invalid_state, INVALID_STATE_RETRY);
+	cr_assert_eq(parse(&o, err, "--invalid-state", "g.bin", NULL), 0, "%s", err);
+	cr_assert_eq(o.invalid_state, INVALID_STATE_STOP);
+	cr_assert_eq(parse(&o, err, "--invalid-state=again", "g.bin", NULL), -1);
+	cr_assert(strstr(err, "bad --invalid-state 'again'"), "%s", err);
+	/* The optional value only comes with '=': this is the guest image. */
+	cr_assert_eq(parse(&o, err, "--invalid-state", "retry", NULL), 0, "%s", err);
+	cr_assert_eq(o.invalid_state, INVALID_STATE_STOP);
+	cr_assert_str_eq(o.guest, "retry");
+}
+
+Test(vmm_args, trace_takes_a_file_and_is_off_by_default)
+{
+	struct vmm_options o;
+	char err[256];
+
+	cr_assert_eq(parse(&o, err, "g.bin", NULL), 0, "%s", err);
+	cr_assert_null(o.trace);
+	cr_assert_eq(parse(&o, err, "--trace", "/tmp/trace/kvm/hello.1", "g.bin", NULL), 0,
+		     "%s", err);
+	cr_assert_str_eq(o.trace, "/tmp/trace/kvm/hello.1");
+	cr_assert_eq(parse(&o, err, "--trace", "", "g.bin", NULL), -1);
+	cr_assert(strstr(err, "--trace needs a file name"), "%s", err);
+	cr_assert_eq(parse(&o, err, "g.bin", "--trace", NULL), -1);
+	cr_assert(strstr(err, "needs a value"), "%s", err);
+}
+
+Test(vmm_args, help_lists_trace_for_the_lab_to_find)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+
+	vmm_usage(f);
+	fclose(f);
+	cr_assert(strstr(text, "--trace FILE"), "%s", text);
+	cr_assert(strstr(text, "--invalid-state[=retry]"), "%s", text);
+	free(text);
 }
 
 Test(vmm_args, slots_are_numbered_in_order_with_their_flags)

@@ -7,8 +7,14 @@
 # guest instruction runs.  The reason is VMEXIT_INVALID (-1) on AMD, which
 # Linux 6.1 reports as 0xffffffff (its VMCB exit_code is two u32 halves;
 # kernels with a u64 exit_code give 0xffffffffffffffff), and exit reason
-# 0x80000021 (entry failure, invalid guest state) on Intel.  Then hello
-# runs, to show that a failed entry left the hypervisor and host working.
+# 0x80000021 (entry failure, invalid guest state) on Intel.
+# Then the same, with --invalid-state=retry: after the FAIL_ENTRY minivmm
+# sets the guest's normal real-mode entry state (KVM_SET_SREGS/REGS) and
+# runs the same vCPU again, which must succeed, as on KVM: a failed entry
+# leaves the vCPU repairable (on VMX the VMCS must not count as launched,
+# or the second entry is a VMRESUME of a VMCS never launched and fails
+# too).  Then hello runs in a fresh VM, to show that a failed entry left
+# the hypervisor and host working.
 # (The state is otherwise valid: with CS.D=0 the same state enters 64-bit
 # mode and runs.  The registers read back after the failure are not
 # checked: on QEMU TCG the VMCB's RIP holds junk after VMEXIT_INVALID.)
@@ -24,6 +30,15 @@ expect_err_contains "KVM_EXIT_FAIL_ENTRY"
 grep -qE -- "hardware entry failure reason ($reason) " /tmp/vmm.err ||
 	fail "minivmm did not report reason $reason: $(head -n1 /tmp/vmm.err)"
 expect_out ""
+
+vmm --invalid-state=retry "$GUESTS/hello.bin"
+[ "$STATUS" = 67 ] || fail "the run entered again after the failed entry ended with status" \
+	"$STATUS, expected 67: $(grep '^minivmm:' /tmp/vmm.err | tail -n1)"
+expect_out "Hello from the minikvm guest!"
+grep -qE -- "KVM_EXIT_FAIL_ENTRY: hardware entry failure reason ($reason) .*running again" \
+	/tmp/vmm.err || fail "the first entry of the retry did not fail with reason $reason: $(head -n1 /tmp/vmm.err)"
+[ "$(grep -c FAIL_ENTRY /tmp/vmm.err)" = 1 ] ||
+	fail "more than one KVM_EXIT_FAIL_ENTRY in the retry: $(tail -n1 /tmp/vmm.err)"
 
 vmm "$GUESTS/hello.bin"
 expect_out "Hello from the minikvm guest!"
