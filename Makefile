@@ -18,6 +18,7 @@ help:
 	@echo "make unit           Criterion unit tests"
 	@echo "make lab            all scenarios on ARCH=\"$(ARCH)\" (svm = QEMU, vmx = Bochs)"
 	@echo "                    one scenario: make lab ARCH=svm TARGET=kvm SCENARIO=hello"
+	@echo "make lab-selftest   the lab's own checks (host-clean patterns, oracle, watchdog), no emulator"
 	@echo "make bench          exit-cost benchmarks, minikvm vs the real KVM, ARCH=\"svm vmx\""
 	@echo "make shell          interactive shell inside the QEMU lab (ARCH=svm)"
 	@echo "make gdb            GDB on the modules in the QEMU lab, stopped in svm_vcpu_run (docs/gdb.md)"
@@ -40,6 +41,9 @@ lab: setup
 	@$(MAKE) -s -C $(TREE) all
 	tests/vm/lab --tree $(TREE) --arch "$(ARCH)" --targets "$(TARGET)" \
 		$(if $(SCENARIO),--scenarios "$(SCENARIO)")
+
+lab-selftest:
+	@tests/vm/selftest
 
 shell: setup
 	@$(MAKE) -s -C $(TREE) all
@@ -69,4 +73,4 @@ check-chapters:
 docs: setup
 	@scripts/docs
 
-.PHONY: help setup build unit lab shell gdb bench run test chapters check-chapters docs
+.PHONY: help setup build unit lab lab-selftest shell gdb bench run test chapters check-chapters docs
