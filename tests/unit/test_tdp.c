@@ -63,3 +63,18 @@ Test(tdp, memslot_lookup_and_overlap_at_the_edges)
 	cr_assert(memslot_ranges_overlap(0x100, 16, 0x0, 0x101));
 	cr_assert(memslot_ranges_overlap(0x0, 0x1000, 0x100, 16), "containment is overlap");
 }
+
+Test(tdp, memslots_end_at_the_hosts_maxphyaddr)
+{
+	/* QEMU's TCG CPUs have 40 address bits: 1 TiB of guest-physical
+	 * space, frames 0 .. 2^28 - 1. */
+	cr_assert_eq(tdp_max_gfn(40), (1ull << 28) - 1);
+	cr_assert(memslot_below(0, 1ull << 28, tdp_max_gfn(40)), "a 1 TiB slot at 0 fits");
+	cr_assert(!memslot_below(1, 1ull << 28, tdp_max_gfn(40)), "one frame higher does not");
+	cr_assert(memslot_below((1ull << 28) - 1, 1, tdp_max_gfn(40)), "the last frame alone fits");
+	cr_assert(!memslot_below(1ull << 28, 1, tdp_max_gfn(40)));
+	/* 4-level tables translate 48 bits, whatever the host has. */
+	cr_assert_eq(tdp_max_gfn(52), (1ull << 36) - 1);
+	cr_assert_eq(tdp_max_gfn(48), (1ull << 36) - 1);
+	cr_assert_eq(tdp_max_gfn(36), (1ull << 24) - 1);
+}

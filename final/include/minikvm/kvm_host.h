@@ -16,6 +16,7 @@
 #include <linux/preempt.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 #include <asm/desc_defs.h>
 #include <asm/fpu/types.h>
 
@@ -69,7 +70,10 @@ struct kvm_memory_slot {
 	unsigned long userspace_addr;	/**< the VMM's virtual address of base_gfn */
 	u32 flags;		/**< KVM_MEM_* */
 	short id;		/**< the slot number the VMM gave, index in kvm->memslots */
-	struct page **pages;	/**< pinned host pages, one per guest frame */
+	/** The host pages pinned so far, by frame index in the slot: only
+	 *  those the guest touched (chapter 01: all of them), so nothing is
+	 *  allocated per page of the slot up front. */
+	struct xarray pages;
 #ifdef CONFIG_MINIKVM_MMU
 	unsigned long *dirty_bitmap;	/**< KVM_MEM_LOG_DIRTY_PAGES: one bit per page */
 #endif
@@ -270,6 +274,7 @@ void kvm_make_all_cpus_request(struct kvm *kvm, unsigned int req);
 bool kvm_check_request(unsigned int req, struct kvm_vcpu *vcpu);
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn);
 extern struct dentry *kvm_debugfs_dir;
+extern bool kvm_rebooting;
 extern atomic_long_t kvm_stat_pages;
 
 /* arch/x86/kvm/x86.c */
@@ -309,6 +314,8 @@ int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *u
 /* arch/x86/kvm/mmu.c */
 int kvm_mmu_init_vm(struct kvm *kvm);
 void kvm_mmu_uninit_vm(struct kvm *kvm);
+int kvm_arch_prepare_memory_region(struct kvm *kvm, gfn_t base_gfn, unsigned long npages);
+void kvm_arch_free_memslot(struct kvm *kvm, struct kvm_memory_slot *slot);
 int kvm_arch_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *slot);
 void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot);
 void kvm_mmu_set_tdp_format(const struct kvm_tdp_format *fmt);
