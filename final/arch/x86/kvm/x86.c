@@ -761,6 +761,19 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 		local_irq_enable();
 		return 1;
 	}
+	/*
+	 * The machine is going down and kvm_reboot() has turned VMX/SVM off
+	 * on every CPU, or is about to: its IPI reaches this CPU only once
+	 * interrupts are on again, so a vCPU that passes this check with them
+	 * off still enters and exits before it.  Entering now would fault
+	 * (#UD).  KVM instead catches the fault on VMLAUNCH/VMRUN and ignores
+	 * it while kvm_rebooting is set (kvm_spurious_fault()).
+	 */
+	if (unlikely(READ_ONCE(kvm_rebooting))) {
+		WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
+		local_irq_enable();
+		return -EIO;
+	}
 
 	trace_kvm_entry(vcpu);
 	kvm_x86_ops.vcpu_run(vcpu);
