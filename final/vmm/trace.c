@@ -40,7 +40,7 @@
  * values are 16 digits wide and port or MMIO data as wide as the access,
  * so equal values always look equal.
  */
-#define _GNU_SOURCE		/* strerrorname_np(), glibc 2.32 */
+#define _GNU_SOURCE	/**< for strerrorname_np() (glibc 2.32) */
 #include <errno.h>
 #include <string.h>
 #include <linux/kvm.h>
