@@ -198,8 +198,9 @@ main64:
 	test	$(1 << 3), %ecx		/* CPUID.(7,0):ECX.PKU */
 	mov	$0, %ecx
 	jz	1f
-	mov	%cr4, %rax
-	or	$CR4_PKE, %eax
+	/* A whole value, not a read-modify-write: under SVM a guest reads
+	 * the host's CR4.MCE, which a hypervisor keeps set (svm.c). */
+	mov	$(CR4_PAE | CR4_PKE), %eax
 	mov	%rax, %cr4
 	mov	$GUEST_PKRU, %eax
 	xor	%ecx, %ecx
@@ -215,7 +216,8 @@ main64:
 	cmpl	$RDPMC_FLAG, rdpmc_flag
 	jne	5f
 	mov	%cr4, %rax
-	or	$CR4_PCE, %eax
+	and	$(CR4_PKE), %eax	/* keep PKE if set above, drop MCE */
+	or	$(CR4_PAE | CR4_PCE), %eax
 	mov	%rax, %cr4
 	movq	$0, last_vector
 	xor	%ecx, %ecx

@@ -369,6 +369,7 @@ void kvm_arch_create_vm_debugfs(struct kvm *kvm);
 int kvm_emulate_cpuid(struct kvm_vcpu *vcpu);
 int kvm_dev_ioctl_get_cpuid(struct kvm_cpuid2 __user *ucpuid);
 int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *ucpuid);
+struct kvm_cpuid_entry2 *kvm_find_cpuid_entry(struct kvm_vcpu *vcpu, u32 function, u32 index);
 
 /* arch/x86/kvm/mmu.c */
 int kvm_mmu_init_vm(struct kvm *kvm);

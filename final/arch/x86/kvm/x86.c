@@ -272,14 +272,18 @@ out_free_pio:
 }
 
 /**
- * kvm_vcpu_reset_state - the architectural state after power-on (Intel
- * SDM Vol. 3A, Table 10-1): all GPRs 0, RIP 0xfff0, CR0 0x60000010.  EDX
- * would hold the processor signature; zero is good enough for our guests.
- * The vendor resets its VMCS/VMCB from this.  Linux: kvm_vcpu_reset().
+ * kvm_vcpu_reset_state - the architectural state after power-on or INIT
+ * (Intel SDM Vol. 3A, Table 10-1): GPRs 0 but EDX, which holds the
+ * processor signature (CPUID.1:EAX of the vCPU's table; 0x600, family 6,
+ * before the VMM set one, as KVM), RIP 0xfff0, CR0 0x60000010.  The
+ * vendor resets its VMCS/VMCB from this.  Linux: kvm_vcpu_reset().
  */
 void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu)
 {
+	struct kvm_cpuid_entry2 *leaf1 = kvm_find_cpuid_entry(vcpu, 1, 0);
+
 	memset(vcpu->arch.regs, 0, sizeof(vcpu->arch.regs));
+	vcpu->arch.regs[VCPU_REGS_RDX] = leaf1 ? leaf1->eax : 0x600;
 	vcpu->arch.regs[VCPU_REGS_RIP] = 0xfff0;
 	vcpu->arch.cr0 = RESET_CR0;
 	vcpu->arch.cr2 = 0;
