@@ -731,6 +731,28 @@ def tdp_walk(vcpu, gpa, isa, out):
     return table | (gpa & 0xfff)
 
 
+def xa_load(xa, index):
+    """The entry at @index of a struct xarray, or 0: xa_load() of
+    lib/xarray.c, read from memory.  A slot's pinned pages live in one
+    (struct kvm_memory_slot.pages).  An entry with bits 1:0 = 2 above 4096
+    is a node (include/linux/xarray.h, xa_is_node()): 64 slots, each
+    covering 1 << node->shift indices; struct xa_node has shift at +0 and
+    slots[] at +40.  Any other head holds index 0 only."""
+    entry = int(xa["xa_head"])
+    if not (entry & 3 == 2 and entry > 4096):
+        return entry if index == 0 else 0
+    shift = bytes(gdb.selected_inferior().read_memory(entry - 2, 1))[0]
+    if index >> shift > 63:
+        return 0
+    while entry & 3 == 2 and entry > 4096:
+        node = entry - 2
+        shift = bytes(gdb.selected_inferior().read_memory(node, 1))[0]
+        entry = read_u64(node + 40 + 8 * ((index >> shift) & 63))
+        if shift == 0:
+            break
+    return entry
+
+
 def gpa_to_hpa(vcpu, gpa, isa, out, verbose):
     """A guest-physical address as host-physical: through the NPT/EPT, or,
     for a page the guest has not touched yet (mapped on demand), through
@@ -749,7 +771,7 @@ def gpa_to_hpa(vcpu, gpa, isa, out, verbose):
             continue
         base, n = int(slot["base_gfn"]), int(slot["npages"])
         if base <= gfn < base + n:
-            page = int(slot["pages"][gfn - base])
+            page = xa_load(slot["pages"], gfn - base)
             if not page:
                 if verbose:
                     out.append("  memslot %d has the page, not pinned yet" % i)
