@@ -10,7 +10,9 @@
 #    shutdown_interception()): RIP 0xfff0, CS 0xf000 with base 0xffff0000;
 #  - Intel: the triple-fault exit saves the guest's state (Linux:
 #    handle_triple_fault() changes nothing): still the guest's real-mode
-#    CS 0x1000, base 0x10000.
+#    CS 0x1000, base 0x10000, and RIP at the UD2 whose #UD started it all
+#    (offset 0xb of triple-fault.bin: a fault saves the RIP of the
+#    faulting instruction, and so does the exit).
 # The lab's differential oracle compares every register of the trace
 # (minivmm --trace) with the real KVM's on top of this.
 # since: 01-vmx-on
@@ -24,5 +26,6 @@ grep -q "cannot read registers" /tmp/vmm.err &&
 case $ARCH in
 svm)	expect_err_contains "rip=000000000000fff0 "
 	expect_err_contains "cs=f000 base=ffff0000 " ;;
-vmx)	expect_err_contains "cs=1000 base=10000 " ;;
+vmx)	expect_err_contains "rip=000000000000000b "
+	expect_err_contains "cs=1000 base=10000 " ;;
 esac
