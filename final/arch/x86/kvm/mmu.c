@@ -128,8 +128,8 @@ void kvm_arch_free_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
  * kvm_arch_prepare_memory_region - may a slot cover
  * [@base_gfn, @base_gfn + @npages)?  Not if it ends above what the host's
  * MAXPHYADDR and the 4-level tables can address (tdp_max_gfn()): -EINVAL,
- * as KVM answers since Linux 5.19.  Checked when a slot is created or
- * moved.  Linux: kvm_arch_prepare_memory_region(), KVM_MR_CREATE and
+ * as the KVM of Linux 6.1 answers (ioctl-errors checks both).  Checked
+ * when a slot is created or moved.  Linux: kvm_arch_prepare_memory_region(), KVM_MR_CREATE and
  * KVM_MR_MOVE.
  */
 int kvm_arch_prepare_memory_region(struct kvm *kvm, gfn_t base_gfn, unsigned long npages)
