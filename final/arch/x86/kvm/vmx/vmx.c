@@ -325,11 +325,15 @@ static int setup_vmcs_config(struct vmcs_config *c)
 			MSR_IA32_VMX_PROCBASED_CTLS2, &c->cpu_based_2nd);
 	r = r ?: adjust_vmx_controls("VM-exit controls",
 			VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
-			VM_EXIT_LOAD_IA32_EFER, 0,
+			VM_EXIT_LOAD_IA32_EFER |
+			/* The guest's DR7 travels in the VMCS: with the TRUE
+			 * MSRs these are not forced to 1 (SDM A.4, A.5). */
+			VM_EXIT_SAVE_DEBUG_CONTROLS, 0,
 			true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS,
 			&c->vmexit_ctrl);
 	r = r ?: adjust_vmx_controls("VM-entry controls",
-			VM_ENTRY_LOAD_IA32_EFER, VM_ENTRY_IA32E_MODE,
+			VM_ENTRY_LOAD_IA32_EFER | VM_ENTRY_LOAD_DEBUG_CONTROLS,
+			VM_ENTRY_IA32E_MODE,
 			true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS,
 			&c->vmentry_ctrl);
 	if (r)
@@ -702,9 +706,12 @@ static void vmx_set_gdt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
  * to a bit in the guest/host mask exits (SDM 25.6.6).  With unrestricted
  * guest, CR0.PE and CR0.PG are free (SDM 27.3.1.1).  We also own CR0.PG:
  * turning paging on with EFER.LME set enters long mode, which needs the
- * IA-32e-mode entry control.  Linux: vmx_set_cr0(), vmx_set_cr4().
+ * IA-32e-mode entry control.  And CD/NW: a CPU may not let them be set
+ * in VMX operation (Bochs's CR0_FIXED1 does not), yet the guest must
+ * read back what it wrote (0x60000010 after reset), as KVM, which owns
+ * every CR0 bit but TS, makes sure.  Linux: vmx_set_cr0(), vmx_set_cr4().
  */
-#define CR0_HOST_OWNED	(X86_CR0_NE | X86_CR0_PG)
+#define CR0_HOST_OWNED	(X86_CR0_NE | X86_CR0_PG | X86_CR0_CD | X86_CR0_NW)
 /** CR4 bits whose writes exit.  MCE too: the CPU runs the guest with the
  *  host's CR4.MCE, see vmx_set_cr4(), and the guest reads its own from
  *  the read shadow. */
@@ -1148,8 +1155,10 @@ static int handle_cr(struct kvm_vcpu *vcpu)
 	if (type != CR_QUAL_TYPE_MOV_TO_CR || (cr != 0 && cr != 4))
 		return kvm_unexpected_exit(vcpu, EXIT_REASON_CR_ACCESS);
 	if (cr == 0) {
-		/* Paging without protection, or long mode without PAE: #GP. */
+		/* Paging without protection, NW without CD, or long mode
+		 * without PAE: #GP (SDM Vol. 2A, MOV to CR0). */
 		if (((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
+		    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) ||
 		    ((val & X86_CR0_PG) && (vcpu->arch.efer & EFER_LME) &&
 		     !(vcpu->arch.cr4 & X86_CR4_PAE))) {
 			vmx_queue_exception(vcpu, 13, true, 0);
