@@ -604,6 +604,8 @@ FIELD is a name or pattern: GUEST_RIP, VM_EXIT_*, *QUALIFICATION."""
         copy = container(vcpu, "struct vcpu_vmx")["vmcs_copy"]
         nslots = copy["value"].type.range()[1] + 1
         lbits = copy["valid"].type.target().sizeof * 8
+        if not any(int(copy["valid"][i]) for i in range(nslots // lbits)):
+            raise gdb.GdbError("minikvm: no VMCS copy kept: load minikvm-intel.ko with vmcs_copy=1")
         rows = []
         for slot in range(nslots):
             if not int(copy["valid"][slot // lbits]) >> (slot % lbits) & 1:

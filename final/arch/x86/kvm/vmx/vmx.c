@@ -51,6 +51,15 @@ MODULE_DESCRIPTION("minikvm: Intel VMX backend");
  * prints it by field name (minikvm-vmcs).  Nothing in the module reads it
  * back.  KVM has no such thing; it offers dump_vmcs() and tracing.
  */
+/*
+ * Keeping the copy costs a few stores on every VMREAD and VMWRITE, so it
+ * is off unless asked for: `insmod minikvm-intel.ko vmcs_copy=1` (the
+ * benchmark figures in README.md are taken with it off).
+ */
+static bool vmcs_copy;
+module_param(vmcs_copy, bool, 0444);
+MODULE_PARM_DESC(vmcs_copy, "keep a copy of every VMCS field read or written, for GDB's minikvm-vmcs (default off)");
+
 /** Slots of struct vmcs_copy: a field encoding squeezed into 9 bits. */
 #define VMCS_COPY_SLOTS		512
 
@@ -180,9 +189,13 @@ static int vmcs_copy_slot(unsigned long field)
 /** Note a field's value in the current vCPU's vmcs_copy, for GDB. */
 static void vmcs_copy_store(unsigned long field, unsigned long value)
 {
-	struct vmcs_copy *copy = this_cpu_read(current_vmcs_copy);
-	int slot = vmcs_copy_slot(field);
+	struct vmcs_copy *copy;
+	int slot;
 
+	if (likely(!vmcs_copy))
+		return;
+	copy = this_cpu_read(current_vmcs_copy);
+	slot = vmcs_copy_slot(field);
 	if (!copy || slot < 0)
 		return;
 	copy->value[slot] = value;
