@@ -143,6 +143,14 @@ struct vmm_module {
 };
 #define VMM_MAX_MODULES	16	/**< the most --module options */
 
+/** --invalid-state[=retry]: a vCPU state VM entry must refuse (entry.c). */
+enum vmm_invalid_state {
+	INVALID_STATE_OFF = 0,	/**< the guest's normal entry state */
+	INVALID_STATE_STOP,	/**< --invalid-state: KVM_EXIT_FAIL_ENTRY ends the run */
+	INVALID_STATE_RETRY,	/**< --invalid-state=retry: after the FAIL_ENTRY, set
+				 *   the normal entry state and KVM_RUN again */
+};
+
 /** What the command line asked for. */
 struct vmm_options {
 	const char *dev;	/**< hypervisor device, /dev/minikvm by default */
@@ -151,8 +159,9 @@ struct vmm_options {
 	uint64_t load_addr;	/**< where the flat binary goes; real-mode entry */
 	unsigned int timeout;	/**< seconds before SIGALRM ends KVM_RUN, 0 = none */
 	const char *in_data;	/**< bytes served on TEST_DATA_PORT */
-	int invalid_state;	/**< enter a state VM entry must refuse (bad-state) */
+	int invalid_state;	/**< enum vmm_invalid_state: bad-state's entry */
 	int verbose;		/**< print every exit, and the registers at the end */
+	const char *trace;	/**< --trace FILE, or NULL */
 	struct vmm_slot slot[VMM_MAX_SLOTS];	/**< the --slot options: KVM slots 1, 2, ... */
 	unsigned int nr_slots;	/**< how many */
 	int no_thp;		/**< --no-thp: MADV_NOHUGEPAGE on guest memory */
@@ -203,9 +212,37 @@ int vmm_multiboot_load(void *mem, uint64_t mem_size, const char *kernel,
 		       unsigned int nr_mods, struct vmm_multiboot_entry *out,
 		       char *err, size_t errlen);
 
+/**
+ * --trace FILE: what userspace observed on the KVM_RUN loop, one event a
+ * line, for diffing two hypervisors (the format is in trace.c).
+ */
+#define TRACE_VERSION	1	/**< the number on the header line; bump on a format change */
+#define TRACE_COM1_MAX	128	/**< COM1 bytes on one `com1` line at most */
+
+/** The state of a trace. */
+struct trace {
+	FILE *f;		/**< the trace file; NULL when tracing is off */
+	unsigned long nr_exits;	/**< KVM_RUN returns so far: the N of `exit N` */
+	uint8_t com1[TRACE_COM1_MAX];	/**< COM1 bytes not written yet */
+	size_t com1_len;	/**< how many */
+};
+
+struct kvm_run;
+struct kvm_regs;
+
+void trace_init(struct trace *t, FILE *f);
+void trace_com1(struct trace *t, uint8_t c);
+void trace_exit(struct trace *t, const struct kvm_run *run);
+void trace_run_error(struct trace *t, int err);
+void trace_vmm(struct trace *t, const char *what);
+void trace_end(struct trace *t, int status);
+void trace_regs(struct trace *t, const struct kvm_regs *r, const struct kvm_sregs *s,
+		int err);
+
 /** The 8250 UART model: transmitter only, always ready. */
 struct serial {
 	FILE *out;		/**< where the guest's bytes go */
+	struct trace *trace;	/**< also told every byte sent, when not NULL */
 	uint8_t lcr;		/**< line control register (for DLAB) */
 	uint8_t ier;		/**< interrupt enable (kept, never raised) */
 	uint8_t scr;		/**< scratch register, guests probe with it */
@@ -216,8 +253,6 @@ struct serial {
 
 void serial_init(struct serial *s, FILE *out);
 int serial_io(struct serial *s, uint16_t port, int is_write, uint8_t *data);
-
-struct kvm_run;
 
 /** One VM with one vCPU: all the state the run loop and the devices need. */
 struct vm {
@@ -232,6 +267,7 @@ struct vm {
 	unsigned int nr_slots;	/**< RAM included */
 	FILE *out;		/**< stdout: the guest's COM1 and minivmm's reports */
 	struct serial com1;	/**< the UART at COM1_BASE */
+	struct trace trace;	/**< --trace; trace.f is NULL without it */
 	struct testdev testdev;	/**< the MMIO device at TESTDEV_BASE */
 	const char *in_data;	/**< what TEST_DATA_PORT still has to give */
 	uint64_t marks[NR_MARKS];	/**< MARK_PORT times, ns; 0 = not reached */

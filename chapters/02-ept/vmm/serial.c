@@ -49,6 +49,7 @@ int serial_io(struct serial *s, uint16_t port, int is_write, uint8_t *data)
 		} else if (is_write) {
 			fputc(*data, s->out);
 			fflush(s->out);
+			trace_com1(s->trace, *data);
 		} else {
 			*data = 0;	/* nothing ever received */
 		}

@@ -29,6 +29,14 @@
  *  4G, where QEMU puts them too. */
 #define TSS_ADDR	0xfeffd000ul
 
+/**
+ * The vCPU's special registers as KVM_CREATE_VCPU left them (the
+ * architectural reset state).  Every entry state below starts from a copy
+ * of them, so that setting a state again after a run, as
+ * --invalid-state=retry does, gives exactly the state a first run gets.
+ */
+static struct kvm_sregs reset_sregs;
+
 /** The signal that asked us to stop, 0 if none (set by on_signal()). */
 static volatile sig_atomic_t stop_signal;
 /** kvm_run of the vCPU, for the signal handler (NULL until mapped). */
@@ -97,21 +105,29 @@ static void dump_vcpu(struct vm *vm)
 		s.ds.selector, s.ss.selector, s.cr0, s.cr3, s.cr4, s.efer);
 }
 
+/** Describe KVM_EXIT_FAIL_ENTRY's hardware reason on stderr (no newline). */
+static void print_fail_entry(const struct kvm_run *run)
+{
+	char why[160];
+
+	fprintf(stderr, "hardware entry failure reason 0x%llx on cpu %u (%s)",
+		(unsigned long long)run->fail_entry.hardware_entry_failure_reason,
+		run->fail_entry.cpu,
+		vmm_fail_entry_reason(run->fail_entry.hardware_entry_failure_reason,
+				      why, sizeof(why)));
+}
+
 /** Report an exit minivmm has no handler for, and say how it ended. */
 static int bad_exit(struct vm *vm)
 {
 	struct kvm_run *run = vm->run;
-	char why[160];
 
 	fprintf(stderr, "minivmm: unhandled exit %u (%s)", run->exit_reason,
 		exit_name(run->exit_reason));
 	switch (run->exit_reason) {
 	case KVM_EXIT_FAIL_ENTRY:
-		fprintf(stderr, ": hardware entry failure reason 0x%llx on cpu %u (%s)",
-			(unsigned long long)run->fail_entry.hardware_entry_failure_reason,
-			run->fail_entry.cpu,
-			vmm_fail_entry_reason(run->fail_entry.hardware_entry_failure_reason,
-					      why, sizeof(why)));
+		fputs(": ", stderr);
+		print_fail_entry(run);
 		break;
 	case KVM_EXIT_SHUTDOWN:
 		/*
@@ -242,10 +258,62 @@ static void print_marks(const struct vm *vm)
 				(unsigned long long)(vm->marks[i] - vm->marks[0]));
 }
 
-/** The run loop: returns the process exit status. */
-static int run_vcpu(struct vm *vm, int verbose)
+static int setup_real_mode(struct vm *vm, uint64_t addr);
+
+/**
+ * --invalid-state=retry, after the KVM_EXIT_FAIL_ENTRY it asked for: do
+ * what a VMM that repairs its state does, and set the state the flat
+ * guest is normally entered in (setup_real_mode(), from the reset
+ * state), so that the next KVM_RUN runs the guest from its start.  KVM
+ * allows it: a failed entry leaves the vCPU as it was, to be fixed and
+ * run again (on VMX the VMCS stays "clear", so the next entry is a
+ * VMLAUNCH; Linux: vmx_vcpu_run() sets vmx->loaded_vmcs->launched only
+ * once the entry succeeded).
+ */
+static int retry_entry(struct vm *vm, uint64_t addr)
 {
-	int ret;
+	fputs("minivmm: KVM_EXIT_FAIL_ENTRY: ", stderr);
+	print_fail_entry(vm->run);
+	fputs("; --invalid-state=retry: setting the real-mode entry state and "
+	      "running again\n", stderr);
+	trace_vmm(&vm->trace, "set-state real-mode");
+	return setup_real_mode(vm, addr);
+}
+
+/**
+ * What an exit asks of minivmm: handle it and return -1 to run on, or
+ * return the process exit status.
+ */
+static int handle_exit(struct vm *vm)
+{
+	switch (vm->run->exit_reason) {
+	case KVM_EXIT_IO:
+		return handle_io(vm);
+	case KVM_EXIT_MMIO:
+		handle_mmio(vm);
+		return -1;
+	case KVM_EXIT_HLT:
+		fprintf(stderr, "minivmm: guest halted\n");
+		return VMM_HALTED;
+	case KVM_EXIT_INTR:
+		/* A signal arrived between two entries: same as -EINTR. */
+		fprintf(stderr, "minivmm: KVM_RUN interrupted by signal %d\n",
+			(int)stop_signal);
+		return VMM_INTERRUPTED;
+	default:
+		return bad_exit(vm);
+	}
+}
+
+/**
+ * The run loop: returns the process exit status.  Each exit goes to the
+ * trace after it was handled, so that the data of an IN or an MMIO read
+ * there is what the guest gets.
+ */
+static int run_vcpu(struct vm *vm, const struct vmm_options *opt)
+{
+	int retry = opt->invalid_state == INVALID_STATE_RETRY;
+	int ret, err;
 
 	for (;;) {
 		if (stop_signal) {
@@ -254,6 +322,9 @@ static int run_vcpu(struct vm *vm, int verbose)
 			return VMM_INTERRUPTED;
 		}
 		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+			err = errno;
+			trace_run_error(&vm->trace, err);
+			errno = err;
 			if (errno == EINTR || errno == EAGAIN) {
 				fprintf(stderr, "minivmm: KVM_RUN interrupted by signal %d\n",
 					(int)stop_signal);
@@ -261,29 +332,22 @@ static int run_vcpu(struct vm *vm, int verbose)
 			}
 			return kvm_error("KVM_RUN");
 		}
-		if (verbose)
+		if (opt->verbose)
 			fprintf(stderr, "minivmm: exit %s\n", exit_name(vm->run->exit_reason));
 
-		switch (vm->run->exit_reason) {
-		case KVM_EXIT_IO:
-			ret = handle_io(vm);
-			if (ret >= 0)
+		/* Once: a second failed entry is a failure like any other. */
+		if (vm->run->exit_reason == KVM_EXIT_FAIL_ENTRY && retry) {
+			retry = 0;
+			trace_exit(&vm->trace, vm->run);
+			ret = retry_entry(vm, opt->load_addr);
+			if (ret)
 				return ret;
-			break;
-		case KVM_EXIT_MMIO:
-			handle_mmio(vm);
-			break;
-		case KVM_EXIT_HLT:
-			fprintf(stderr, "minivmm: guest halted\n");
-			return VMM_HALTED;
-		case KVM_EXIT_INTR:
-			/* A signal arrived between two entries: same as -EINTR. */
-			fprintf(stderr, "minivmm: KVM_RUN interrupted by signal %d\n",
-				(int)stop_signal);
-			return VMM_INTERRUPTED;
-		default:
-			return bad_exit(vm);
+			continue;
 		}
+		ret = handle_exit(vm);
+		trace_exit(&vm->trace, vm->run);
+		if (ret >= 0)
+			return ret;
 	}
 }
 
@@ -335,8 +399,7 @@ static int setup_invalid_state(struct vm *vm, uint64_t addr)
 		fprintf(stderr, "minivmm: no room for page tables at 0x%llx\n", LM_PT_BASE);
 		return VMM_USAGE;
 	}
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs))
-		return kvm_error("KVM_GET_SREGS");
+	sregs = reset_sregs;
 	vmm_long_mode_sregs(&sregs, cr3);
 	/* The one invalid thing: a 64-bit code segment cannot also be 32-bit. */
 	sregs.cs.db = 1;
@@ -347,16 +410,18 @@ static int setup_invalid_state(struct vm *vm, uint64_t addr)
 	return 0;
 }
 
-/** Point the vCPU at the flat image: real mode, every segment at @addr. */
+/**
+ * Point the vCPU at the flat image: the reset state (real mode), every
+ * segment at @addr, IP 0.  Sets every register, so it also repairs
+ * whatever state the vCPU had before.
+ */
 static int setup_real_mode(struct vm *vm, uint64_t addr)
 {
-	struct kvm_sregs sregs;
+	struct kvm_sregs sregs = reset_sregs;
 	struct kvm_regs regs = { .rip = 0, .rsp = 0xfffe, .rflags = 0x2 };
 	struct kvm_segment *segs[] = { &sregs.cs, &sregs.ds, &sregs.es,
 				       &sregs.fs, &sregs.gs, &sregs.ss };
 
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs))
-		return kvm_error("KVM_GET_SREGS");
 	for (unsigned int i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
 		segs[i]->selector = addr >> 4;
 		segs[i]->base = addr;
@@ -385,8 +450,7 @@ static int setup_multiboot(struct vm *vm, const struct vmm_multiboot_entry *mb)
 		.rflags = 0x2,		/* bit 1 is always 1 */
 	};
 
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs))
-		return kvm_error("KVM_GET_SREGS");
+	sregs = reset_sregs;
 	vmm_flat32_sregs(&sregs);
 	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs))
 		return kvm_error("KVM_SET_SREGS");
@@ -431,7 +495,36 @@ static int create_vm(struct vm *vm, const struct vmm_options *opt)
 	if (vm->run == MAP_FAILED)
 		return kvm_error("mmap kvm_run");
 	signal_run = vm->run;
+	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &reset_sregs))
+		return kvm_error("KVM_GET_SREGS");
 	return setup_cpuid(vm);
+}
+
+/**
+ * --trace: the end of the run, status @status, and the vCPU's state as a
+ * VMM reads it afterwards (also after KVM_EXIT_SHUTDOWN, where what KVM
+ * leaves in the registers is part of its ABI); then close the file.
+ */
+static void finish_trace(struct vm *vm, int status)
+{
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	int regs_err = 0, sregs_err = 0;
+
+	if (!vm->trace.f)
+		return;
+	trace_end(&vm->trace, status);
+	if (vm->vcpu_fd >= 0) {
+		if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs))
+			regs_err = errno;
+		if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs))
+			sregs_err = errno;
+		trace_regs(&vm->trace, regs_err ? NULL : &regs, sregs_err ? NULL : &sregs,
+			   regs_err ? regs_err : sregs_err);
+	}
+	if (ferror(vm->trace.f) | fclose(vm->trace.f))
+		fprintf(stderr, "minivmm: cannot write the trace: %s\n", strerror(errno));
+	vm->trace.f = NULL;
 }
 
 /** minivmm [options] GUEST.bin: parse, create the VM, load the guest, set
@@ -466,6 +559,17 @@ int main(int argc, char **argv)
 	vm.out = stdout;
 	serial_init(&vm.com1, stdout);
 	vm.in_data = opt.in_data;
+	if (opt.trace) {
+		FILE *f = fopen(opt.trace, "w");
+
+		if (!f) {
+			fprintf(stderr, "minivmm: cannot write %s: %s\n", opt.trace,
+				strerror(errno));
+			return VMM_USAGE;
+		}
+		trace_init(&vm.trace, f);
+		vm.com1.trace = &vm.trace;
+	}
 
 	/* No SA_RESTART: the point of the handler is that KVM_RUN gets -EINTR. */
 	sigaction(SIGALRM, &sa, NULL);
@@ -474,12 +578,13 @@ int main(int argc, char **argv)
 
 	ret = create_vm(&vm, &opt);
 	if (ret)
-		return ret;
+		goto out;
 	if (opt.multiboot) {
 		if (vmm_multiboot_load(vm.mem, vm.mem_size, opt.multiboot, opt.cmdline,
 				       opt.module, opt.nr_modules, &mb, err, sizeof(err))) {
 			fprintf(stderr, "minivmm: %s\n", err);
-			return VMM_USAGE;
+			ret = VMM_USAGE;
+			goto out;
 		}
 		if (opt.verbose)
 			fprintf(stderr, "minivmm: multiboot kernel at 0x%llx..0x%llx, entry 0x%x, "
@@ -489,22 +594,26 @@ int main(int argc, char **argv)
 	} else if (vmm_load_flat(vm.mem, vm.mem_size, opt.load_addr, opt.guest,
 				 err, sizeof(err)) < 0) {
 		fprintf(stderr, "minivmm: %s\n", err);
-		return VMM_USAGE;
-	} else if (opt.invalid_state)
+		ret = VMM_USAGE;
+		goto out;
+	} else if (opt.invalid_state) {
 		ret = setup_invalid_state(&vm, opt.load_addr);
-	else
+	} else {
 		ret = setup_real_mode(&vm, opt.load_addr);
+	}
 	if (ret)
-		return ret;
+		goto out;
 	if (opt.timeout)
 		alarm(opt.timeout);
-	ret = run_vcpu(&vm, opt.verbose);
+	ret = run_vcpu(&vm, &opt);
 	print_marks(&vm);
 	/* bad_exit() has dumped them already; KVM errors leave nothing to show. */
 	if (opt.verbose && ret != VMM_BAD_EXIT && ret != VMM_KVM_ERROR) {
 		fprintf(stderr, "minivmm: registers at exit:\n");
 		dump_vcpu(&vm);
 	}
+out:
+	finish_trace(&vm, ret);
 	/* Everything is released by the kernel when the fds close at exit. */
 	return ret;
 }

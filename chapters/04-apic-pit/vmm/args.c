@@ -37,8 +37,13 @@ void vmm_usage(FILE *out)
 		"  --module FILE[,STR]  a multiboot module and its string (default: FILE)\n"
 		"  --timeout SECS  stop the guest after SECS seconds (KVM_RUN sees a signal)\n"
 		"  --in-data BYTES bytes the guest reads with IN from port 0x%x\n"
-		"  --invalid-state start in 64-bit mode with CS.L=1 and CS.D=1, a state\n"
-		"                  KVM_SET_SREGS accepts and VM entry refuses (a test)\n"
+		"  --invalid-state[=retry]\n"
+		"                  start in 64-bit mode with CS.L=1 and CS.D=1, a state\n"
+		"                  KVM_SET_SREGS accepts and VM entry refuses (a test); with\n"
+		"                  =retry, after KVM_EXIT_FAIL_ENTRY set the guest's normal\n"
+		"                  entry state and run it again\n"
+		"  --trace FILE    write every exit, the COM1 output and the final registers\n"
+		"                  to FILE, one event a line, to diff two hypervisors\n"
 		"  -v              print every exit, and the registers at the end\n"
 		"exit status: 0 guest halted, odd = (debug-exit value << 1) | 1,\n"
 		"  2 usage, 4 KVM error, 6 unhandled exit, 8 interrupted\n"
@@ -83,13 +88,14 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		   char *err, size_t errlen)
 {
 	enum { OPT_DEV = 256, OPT_LOAD, OPT_TIMEOUT, OPT_IN_DATA, OPT_INVALID_STATE,
-	       OPT_SLOT, OPT_NO_THP, OPT_MULTIBOOT, OPT_CMDLINE, OPT_MODULE };
+	       OPT_TRACE, OPT_SLOT, OPT_NO_THP, OPT_MULTIBOOT, OPT_CMDLINE, OPT_MODULE };
 	static const struct option longopts[] = {
 		{ "dev",	required_argument, NULL, OPT_DEV },
 		{ "load",	required_argument, NULL, OPT_LOAD },
 		{ "timeout",	required_argument, NULL, OPT_TIMEOUT },
 		{ "in-data",	required_argument, NULL, OPT_IN_DATA },
-		{ "invalid-state", no_argument,	   NULL, OPT_INVALID_STATE },
+		{ "invalid-state", optional_argument, NULL, OPT_INVALID_STATE },
+		{ "trace",	required_argument, NULL, OPT_TRACE },
 		{ "slot",	required_argument, NULL, OPT_SLOT },
 		{ "no-thp",	no_argument,	   NULL, OPT_NO_THP },
 		{ "multiboot",	required_argument, NULL, OPT_MULTIBOOT },
@@ -144,7 +150,21 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 			opt->in_data = optarg;
 			break;
 		case OPT_INVALID_STATE:
-			opt->invalid_state = 1;
+			if (!optarg) {
+				opt->invalid_state = INVALID_STATE_STOP;
+			} else if (!strcmp(optarg, "retry")) {
+				opt->invalid_state = INVALID_STATE_RETRY;
+			} else {
+				snprintf(err, errlen, "bad --invalid-state '%s' (only =retry)", optarg);
+				return -1;
+			}
+			break;
+		case OPT_TRACE:
+			if (!*optarg) {
+				snprintf(err, errlen, "--trace needs a file name");
+				return -1;
+			}
+			opt->trace = optarg;
 			break;
 		case OPT_SLOT:
 			if (opt->nr_slots == VMM_MAX_SLOTS) {

@@ -25,11 +25,14 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/namei.h>
+#include <linux/reboot.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/syscore_ops.h>
 #include <linux/uaccess.h>
+#include <linux/xarray.h>
 
 #include <minikvm/kvm_host.h>
 
@@ -194,29 +197,20 @@ struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
 }
 EXPORT_SYMBOL_GPL(gfn_to_memslot);
 
-
-/** Unpin every pinned page of a slot, marking it dirty (the guest may have
- * written it), and free the page array.  Linux: kvm_release_pfn_dirty(),
- * page by page. */
-static void kvm_unpin_slot(struct kvm_memory_slot *slot)
-{
-	unsigned long i;
-
-	for (i = 0; i < slot->npages; i++) {
-		if (!slot->pages[i])
-			continue;
-		unpin_user_pages_dirty_lock(&slot->pages[i], 1,
-					    !(slot->flags & KVM_MEM_READONLY));
-		atomic_long_dec(&kvm_stat_pages);
-	}
-	kvfree(slot->pages);
-}
+/**
+ * The slot field of KVM_SET_USER_MEMORY_REGION and KVM_GET_DIRTY_LOG is
+ * two numbers: bits 15:0 the slot, bits 31:16 the address space.  x86 KVM
+ * has a second address space for System Management Mode
+ * (KVM_CAP_MULTI_ADDRESS_SPACE); minikvm has no SMM, so only address
+ * space 0 exists.  Linux: KVM_ADDRESS_SPACE_NUM.
+ */
+#define KVM_ADDRESS_SPACE_NUM	1
 
 /** Unmap, unpin and free a slot.  Linux: kvm_free_memslot(). */
 static void kvm_free_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
 {
 	kvm_arch_flush_memslot(kvm, slot);
-	kvm_unpin_slot(slot);
+	kvm_arch_free_memslot(kvm, slot);
 	kvfree(slot->dirty_bitmap);
 	kfree(slot);
 }
@@ -240,7 +234,11 @@ static bool kvm_slot_overlaps(struct kvm *kvm, int id, gfn_t base, unsigned long
 /** Flags a slot may have: KVM_CAP_READONLY_MEM and dirty logging. */
 #define KVM_VALID_MEM_FLAGS	(KVM_MEM_LOG_DIRTY_PAGES | KVM_MEM_READONLY)
 
-/** Bytes of a slot's dirty bitmap: whole longs, as KVM_GET_DIRTY_LOG copies. */
+/** Bytes of a slot's dirty bitmap: whole longs, as KVM_GET_DIRTY_LOG
+ *  copies.  The only allocation in proportion to a slot's size, made only
+ *  for dirty logging: 32 MiB for 1 TiB, at most 256 MiB for the largest
+ *  slot (KVM_MEM_MAX_NR_PAGES), so kvzalloc() never meets its INT_MAX
+ *  limit.  Linux: kvm_dirty_bitmap_bytes(). */
 static unsigned long kvm_dirty_bitmap_bytes(const struct kvm_memory_slot *slot)
 {
 	return ALIGN(slot->npages, BITS_PER_LONG) / 8;
@@ -257,12 +255,17 @@ static int kvm_change_memslot(struct kvm *kvm, struct kvm_memory_slot *slot,
 			      const struct kvm_userspace_memory_region *mem,
 			      gfn_t base_gfn, unsigned long npages)
 {
+	int r;
+
 	if (mem->userspace_addr != slot->userspace_addr || npages != slot->npages ||
 	    ((mem->flags ^ slot->flags) & KVM_MEM_READONLY))
 		return -EINVAL;
 	if (base_gfn != slot->base_gfn) {
 		if (kvm_slot_overlaps(kvm, slot->id, base_gfn, npages))
 			return -EEXIST;
+		r = kvm_arch_prepare_memory_region(kvm, base_gfn, npages);
+		if (r)
+			return r;
 		/* Forget the old addresses; the pages stay pinned and are
 		 * mapped again at the new ones when the guest touches them. */
 		kvm_arch_flush_memslot(kvm, slot);
@@ -286,9 +289,15 @@ static int kvm_change_memslot(struct kvm *kvm, struct kvm_memory_slot *slot,
 /**
  * kvm_set_memory_region - KVM_SET_USER_MEMORY_REGION.
  *
- * The checks, and the error each gives, are KVM's: misaligned or wrapping
- * ranges and unknown flags -EINVAL, overlap -EEXIST; size 0 deletes.
- * Linux: __kvm_set_memory_region().
+ * The checks, their order and the error each gives are KVM's: unknown
+ * flags, misaligned sizes and addresses, a userspace range outside the
+ * user half, an address space or slot number out of range, a guest range
+ * that wraps, and more than KVM_MEM_MAX_NR_PAGES pages: -EINVAL; then
+ * size 0 deletes; a new or moved slot must not overlap another (-EEXIST)
+ * nor end beyond MAXPHYADDR (-EINVAL, kvm_arch_prepare_memory_region()).
+ * Nothing is allocated in proportion to the slot's size (except a dirty
+ * bitmap, when asked for), so a slot of 1 TiB costs a few bytes until
+ * the guest touches it.  Linux: __kvm_set_memory_region().
  */
 static int kvm_set_memory_region(struct kvm *kvm,
 				 const struct kvm_userspace_memory_region *mem)
@@ -296,7 +305,7 @@ static int kvm_set_memory_region(struct kvm *kvm,
 	struct kvm_memory_slot *old, *slot;
 	unsigned long npages = mem->memory_size >> PAGE_SHIFT;
 	gfn_t base_gfn = mem->guest_phys_addr >> PAGE_SHIFT;
-	int id = mem->slot, r;
+	int as_id = mem->slot >> 16, id = (u16)mem->slot, r;
 
 	if (mem->flags & ~KVM_VALID_MEM_FLAGS)
 		return -EINVAL;
@@ -305,11 +314,11 @@ static int kvm_set_memory_region(struct kvm *kvm,
 	    (mem->userspace_addr & (PAGE_SIZE - 1)) ||
 	    !access_ok((void __user *)(unsigned long)mem->userspace_addr, mem->memory_size))
 		return -EINVAL;
-	if (mem->slot >= KVM_USER_MEM_SLOTS)
-		return -EINVAL;
-	if (npages > KVM_MEM_MAX_NR_PAGES)
+	if (as_id >= KVM_ADDRESS_SPACE_NUM || id >= KVM_USER_MEM_SLOTS)
 		return -EINVAL;
 	if (mem->guest_phys_addr + mem->memory_size < mem->guest_phys_addr)
+		return -EINVAL;
+	if (npages > KVM_MEM_MAX_NR_PAGES)
 		return -EINVAL;
 
 	old = kvm->memslots[id];
@@ -324,6 +333,9 @@ static int kvm_set_memory_region(struct kvm *kvm,
 		return kvm_change_memslot(kvm, old, mem, base_gfn, npages);
 	if (kvm_slot_overlaps(kvm, id, base_gfn, npages))
 		return -EEXIST;
+	r = kvm_arch_prepare_memory_region(kvm, base_gfn, npages);
+	if (r)
+		return r;
 
 	slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
 	if (!slot)
@@ -335,14 +347,13 @@ static int kvm_set_memory_region(struct kvm *kvm,
 		.flags = mem->flags,
 		.id = id,
 	};
-	r = -ENOMEM;
-	slot->pages = kvcalloc(npages, sizeof(*slot->pages), GFP_KERNEL_ACCOUNT);
-	if (!slot->pages)
-		goto out_free;
+	xa_init(&slot->pages);
 	if (mem->flags & KVM_MEM_LOG_DIRTY_PAGES) {
 		slot->dirty_bitmap = kvzalloc(kvm_dirty_bitmap_bytes(slot), GFP_KERNEL_ACCOUNT);
-		if (!slot->dirty_bitmap)
-			goto out_free_pages;
+		if (!slot->dirty_bitmap) {
+			kfree(slot);
+			return -ENOMEM;
+		}
 	}
 	r = kvm_arch_commit_memory_region(kvm, slot);
 	if (r) {
@@ -351,12 +362,6 @@ static int kvm_set_memory_region(struct kvm *kvm,
 	}
 	kvm->memslots[id] = slot;
 	return 0;
-
-out_free_pages:
-	kvfree(slot->pages);
-out_free:
-	kfree(slot);
-	return r;
 }
 
 /**
@@ -367,19 +372,22 @@ out_free:
  */
 static int kvm_vm_ioctl_get_dirty_log(struct kvm *kvm, struct kvm_dirty_log *log)
 {
+	int as_id = log->slot >> 16, id = (u16)log->slot;
 	struct kvm_memory_slot *slot;
 	unsigned long *snapshot, n;
 	int r;
 
-	if (log->slot >= KVM_USER_MEM_SLOTS)
+	if (as_id >= KVM_ADDRESS_SPACE_NUM || id >= KVM_USER_MEM_SLOTS)
 		return -EINVAL;
 	mutex_lock(&kvm->slots_lock);
-	slot = kvm->memslots[log->slot];
+	slot = kvm->memslots[id];
 	r = -ENOENT;
 	if (!slot || !slot->dirty_bitmap)
 		goto out;
 	n = kvm_dirty_bitmap_bytes(slot);
 	r = -ENOMEM;
+	/* KVM keeps a second bitmap per slot for this copy; we allocate it
+	 * per call instead, so a slot that logs costs one bitmap, not two. */
 	snapshot = kvmalloc(n, GFP_KERNEL_ACCOUNT);
 	if (!snapshot)
 		goto out;
@@ -537,8 +545,9 @@ static long kvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long 
 	return r;
 }
 
-/** What a vCPU fd does.  Linux: kvm_vcpu_fops. */
-static const struct file_operations kvm_vcpu_fops = {
+/** What a vCPU fd does; the owner is set in kvm_init().
+ *  Linux: kvm_vcpu_fops. */
+static struct file_operations kvm_vcpu_fops = {
 	.release	= kvm_vcpu_release,
 	.unlocked_ioctl	= kvm_vcpu_ioctl,
 	.mmap		= kvm_vcpu_mmap,
@@ -657,6 +666,9 @@ static long kvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 
 		if (copy_from_user(&mem, argp, sizeof(mem)))
 			return -EFAULT;
+		/* Linux: kvm_vm_ioctl_set_memory_region(), before the rest. */
+		if ((u16)mem.slot >= KVM_USER_MEM_SLOTS)
+			return -EINVAL;
 		mutex_lock(&kvm->slots_lock);
 		r = kvm_set_memory_region(kvm, &mem);
 		mutex_unlock(&kvm->slots_lock);
@@ -676,8 +688,9 @@ static long kvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 	}
 }
 
-/** What a VM fd does.  Linux: kvm_vm_fops. */
-static const struct file_operations kvm_vm_fops = {
+/** What a VM fd does; the owner is set in kvm_init().
+ *  Linux: kvm_vm_fops. */
+static struct file_operations kvm_vm_fops = {
 	.release	= kvm_vm_release,
 	.unlocked_ioctl	= kvm_vm_ioctl,
 	.llseek		= noop_llseek,
@@ -777,21 +790,132 @@ static struct miscdevice kvm_dev = {
 /* Bringing the hardware up and down                                        */
 /* ---------------------------------------------------------------------- */
 
+/*
+ * VMX or SVM is on in every online CPU from the vendor module's load to
+ * its unload (KVM turns it on only while a VM exists).  Four paths turn
+ * it off and on: CPU hotplug, module unload, reboot (and kexec, which goes
+ * through the same notifier), and suspend/resume.  Each CPU remembers
+ * whether it is on, so that the paths can cross without turning it on
+ * twice (VMXON would fail) or off twice.
+ */
+
+/** Is VMX/SVM on in this CPU?  Linux: hardware_enabled. */
+static DEFINE_PER_CPU(bool, hardware_enabled);
+
+/**
+ * The machine is going down: VMX/SVM is off everywhere and must stay
+ * off.  Vendor code that finds a VMX/SVM instruction failing may test it
+ * to tell a reboot from a bug, as KVM's kvm_spurious_fault() does.
+ * Linux: kvm_rebooting.
+ */
+bool kvm_rebooting;
+EXPORT_SYMBOL_GPL(kvm_rebooting);
+
+/** Serialises the CPU-hotplug callbacks with kvm_reboot(). */
+static DEFINE_MUTEX(kvm_hardware_lock);
+
+/** Turn VMX/SVM on in this CPU, unless it is on already.
+ *  Linux: hardware_enable_nolock(). */
+static int hardware_enable_nolock(void)
+{
+	int r;
+
+	if (__this_cpu_read(hardware_enabled))
+		return 0;
+	r = kvm_arch_hardware_enable();
+	if (!r)
+		__this_cpu_write(hardware_enabled, true);
+	return r;
+}
+
+/** Turn VMX/SVM off in this CPU, if it is on; the vendor VMCLEARs the
+ *  VMCSs loaded here first.  Runs in an IPI from kvm_reboot().
+ *  Linux: hardware_disable_nolock(). */
+static void hardware_disable_nolock(void *unused)
+{
+	if (!__this_cpu_read(hardware_enabled))
+		return;
+	kvm_arch_hardware_disable();
+	__this_cpu_write(hardware_enabled, false);
+}
+
 /** cpuhp callbacks run on the CPU concerned, for every online CPU at
  * registration and for every CPU that comes online later: enable VMX/SVM
- * there.  Linux: kvm_online_cpu(). */
+ * there (not once the machine is going down).  Linux: kvm_online_cpu(). */
 static int kvm_online_cpu(unsigned int cpu)
 {
-	return kvm_arch_hardware_enable();
+	int r = 0;
+
+	mutex_lock(&kvm_hardware_lock);
+	if (!kvm_rebooting)
+		r = hardware_enable_nolock();
+	mutex_unlock(&kvm_hardware_lock);
+	return r;
 }
 
 /** A CPU goes offline (or we unload): disable VMX/SVM there.
  *  Linux: kvm_offline_cpu(). */
 static int kvm_offline_cpu(unsigned int cpu)
 {
-	kvm_arch_hardware_disable();
+	mutex_lock(&kvm_hardware_lock);
+	hardware_disable_nolock(NULL);
+	mutex_unlock(&kvm_hardware_lock);
 	return 0;
 }
+
+/**
+ * kvm_reboot - the machine reboots, powers off, halts or kexecs into a
+ * new kernel (kernel_kexec() runs the reboot notifiers too): leave VMX/SVM
+ * on every CPU first.  A CPU left in VMX operation blocks INIT, so the
+ * next kernel could not start the other CPUs; VMCSs still active in a CPU
+ * could be written back over memory the next kernel owns; Intel TXT and
+ * some firmware hang on reboot in VMX operation.  The vendor's disable
+ * VMCLEARs every VMCS loaded on the CPU, then VMXOFF; SVM clears
+ * EFER.SVME.  (A crash kexec runs no notifier: that path is the vendor
+ * module's.)  Linux: kvm_reboot().
+ */
+static int kvm_reboot(struct notifier_block *nb, unsigned long code, void *unused)
+{
+	pr_info("minikvm: leaving hardware virtualization\n");
+	mutex_lock(&kvm_hardware_lock);
+	kvm_rebooting = true;
+	on_each_cpu(hardware_disable_nolock, NULL, 1);
+	mutex_unlock(&kvm_hardware_lock);
+	return NOTIFY_OK;
+}
+
+/** Our reboot notifier.  Linux: kvm_reboot_notifier. */
+static struct notifier_block kvm_reboot_notifier = {
+	.notifier_call = kvm_reboot,
+};
+
+/**
+ * kvm_suspend - suspend to RAM or hibernation, last step: the other CPUs
+ * are offline already (their cpuhp callback disabled them); this one, the
+ * boot CPU, runs with interrupts off.  Firmware resumes the CPU with
+ * VMX/SVM off, so we turn it off ourselves and say so in the per-CPU
+ * flag.  Vendors' tasks are frozen outside KVM_RUN, so no VMCS is in use.
+ * Linux: kvm_suspend().
+ */
+static int kvm_suspend(void)
+{
+	hardware_disable_nolock(NULL);
+	return 0;
+}
+
+/** Back from suspend, first step, on the boot CPU: VMX/SVM on again.  The
+ *  other CPUs come back through kvm_online_cpu().  Linux: kvm_resume(). */
+static void kvm_resume(void)
+{
+	if (!kvm_rebooting && hardware_enable_nolock())
+		pr_err("minikvm: cannot enable hardware virtualization after resume\n");
+}
+
+/** Our suspend/resume hooks.  Linux: kvm_syscore_ops. */
+static struct syscore_ops kvm_syscore_ops = {
+	.suspend = kvm_suspend,
+	.resume = kvm_resume,
+};
 
 /** debugfs minikvm/objects: live VMs, vCPUs and pinned or page-table pages. */
 static int objects_show(struct seq_file *m, void *v)
@@ -840,18 +964,37 @@ int kvm_init(unsigned int vcpu_size, struct module *module)
 	if (r < 0)
 		return r;
 	kvm_cpuhp_state = r;
+	register_reboot_notifier(&kvm_reboot_notifier);
+	register_syscore_ops(&kvm_syscore_ops);
 
-	/* The device's owner is the vendor module, as in KVM: an open
-	 * /dev/minikvm pins minikvm-intel/minikvm-amd. */
+	/*
+	 * Every fd we hand out holds a reference on the vendor module, which
+	 * holds minikvm.ko in turn (it uses our symbols): the VFS takes it
+	 * at open (fops_get()) and drops it after ->release() has returned
+	 * (__fput()).  So neither module can go while an fd is open, and the
+	 * release of the last fd of a VM, which destroys it and drops the
+	 * VM's own reference on the vendor (kvm_destroy_vm()), runs with the
+	 * file's reference still held: no code of ours is left to run when
+	 * the last reference goes.  THIS_MODULE (minikvm.ko) would not be
+	 * enough: the vendor's ops must stay too.  Linux: kvm_init(), which
+	 * sets the same three owners.
+	 */
 	kvm_chardev_ops.owner = module;
+	kvm_vm_fops.owner = module;
+	kvm_vcpu_fops.owner = module;
 	kvm_dev.name = devname;
 	r = misc_register(&kvm_dev);
 	if (r) {
 		pr_err("minikvm: cannot register /dev/%s: %d\n", devname, r);
-		cpuhp_remove_state(kvm_cpuhp_state);
-		return r;
+		goto out_unregister;
 	}
 	return 0;
+
+out_unregister:
+	unregister_syscore_ops(&kvm_syscore_ops);
+	unregister_reboot_notifier(&kvm_reboot_notifier);
+	cpuhp_remove_state(kvm_cpuhp_state);
+	return r;
 }
 EXPORT_SYMBOL_GPL(kvm_init);
 
@@ -859,6 +1002,8 @@ EXPORT_SYMBOL_GPL(kvm_init);
 void kvm_exit(void)
 {
 	misc_deregister(&kvm_dev);
+	unregister_syscore_ops(&kvm_syscore_ops);
+	unregister_reboot_notifier(&kvm_reboot_notifier);
 	cpuhp_remove_state(kvm_cpuhp_state);
 }
 EXPORT_SYMBOL_GPL(kvm_exit);

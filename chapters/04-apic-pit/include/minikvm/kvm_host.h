@@ -16,6 +16,7 @@
 #include <linux/preempt.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 #include <asm/desc_defs.h>
 #include <asm/fpu/types.h>
 
@@ -67,7 +68,10 @@ struct kvm_memory_slot {
 	unsigned long userspace_addr;	/**< the VMM's virtual address of base_gfn */
 	u32 flags;		/**< KVM_MEM_* */
 	short id;		/**< the slot number the VMM gave, index in kvm->memslots */
-	struct page **pages;	/**< pinned host pages, one per guest frame */
+	/** The host pages pinned so far, by frame index in the slot: only
+	 *  those the guest touched (chapter 01: all of them), so nothing is
+	 *  allocated per page of the slot up front. */
+	struct xarray pages;
 	unsigned long *dirty_bitmap;	/**< KVM_MEM_LOG_DIRTY_PAGES: one bit per page */
 };
 
@@ -128,6 +132,46 @@ struct kvm_vcpu_arch {
 	} mmio;
 	/** Work left from the last exit to userspace, done by the next KVM_RUN. */
 	int (*complete_userspace_io)(struct kvm_vcpu *vcpu);
+
+	/**
+	 * The guest's debug registers (Intel SDM Vol. 3B, 18.2; AMD APM
+	 * Vol. 2, 13.1.1).  DR7 lives in the VMCS/VMCB (and DR6 too on SVM);
+	 * DR0-DR3 (and DR6 on VMX) are plain CPU registers that no VM entry
+	 * switches.  The guest's first access to any of them exits; we then
+	 * stop intercepting, load its values into the CPU and let it use
+	 * them directly until the next exit, which puts them back here and
+	 * intercepts again.  Linux: vcpu->arch.db[], dr6, switch_db_regs.
+	 * @{ */
+	unsigned long db[4];
+	unsigned long dr6;
+	/** The guest owns the CPU's debug registers until the next exit
+	 *  (Linux: KVM_DEBUGREG_WONT_EXIT in switch_db_regs). */
+	bool switch_db_regs;
+	/** @} */
+
+	/** Protection-key rights (PKRU, Intel SDM Vol. 3A, 4.6.2): the
+	 *  guest's, and the VMM thread's while KVM_RUN runs.  Neither VMX nor
+	 *  SVM switches PKRU, and the FPU swap leaves it alone, so
+	 *  vcpu_enter_guest() does.  Linux: vcpu->arch.pkru, host_pkru. @{ */
+	u32 pkru, host_pkru;
+	/** @} */
+};
+
+/**
+ * MSRs that only matter once the CPU is back in user mode: the SYSCALL
+ * entry points and flags mask (Intel SDM Vol. 3A, 5.8.8).  The kernel never
+ * executes SYSCALL itself, so while a vCPU thread stays in the kernel the
+ * CPU may keep the guest's values; they are put back on the way to
+ * userspace (a user-return notifier).  VMX needs this: a VM exit does not
+ * restore them.  SVM switches them with VMSAVE/VMLOAD instead.
+ * Linux: the "user return MSRs" of arch/x86/kvm/x86.c.
+ */
+enum kvm_uret_msr_slot {
+	KVM_URET_STAR,		/**< MSR_STAR: SYSCALL/SYSRET segments */
+	KVM_URET_LSTAR,		/**< MSR_LSTAR: 64-bit SYSCALL target */
+	KVM_URET_CSTAR,		/**< MSR_CSTAR: compatibility-mode SYSCALL target */
+	KVM_URET_SYSCALL_MASK,	/**< MSR_SYSCALL_MASK: RFLAGS bits SYSCALL clears */
+	KVM_NR_URET_MSRS
 };
 
 /** Distinct exit reasons a vCPU counts; more are only in the total. */
@@ -254,8 +298,26 @@ struct kvm_x86_ops {
 	/** Make the guest take exception @nr (#GP, #UD ...) on the next entry. */
 	void (*queue_exception)(struct kvm_vcpu *vcpu, unsigned int nr,
 				bool has_error_code, u32 error_code);
+
+	/** RDMSR of an MSR the vendor keeps (in the VMCS/VMCB or its vCPU
+	 *  struct); anything else goes to kvm_get_msr_common().  0 on success,
+	 *  1 for #GP.  Linux: kvm_x86_ops.get_msr(). */
+	int (*get_msr)(struct kvm_vcpu *vcpu, u32 msr, u64 *data);
+	/** WRMSR, the same way.  The value has passed the common checks
+	 *  (canonical addresses).  Linux: kvm_x86_ops.set_msr(). */
+	int (*set_msr)(struct kvm_vcpu *vcpu, u32 msr, u64 data);
+	/** The guest used the debug registers directly since the last entry:
+	 *  copy DR0-DR3 (and DR6, DR7) into vcpu->arch and intercept their
+	 *  accesses again.  Linux: kvm_x86_ops.sync_dirty_debug_regs(). */
+	void (*sync_dirty_debug_regs)(struct kvm_vcpu *vcpu);
 };
 
+
+/* arch/x86/kvm/x86.c: MSRs */
+int kvm_get_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 *data);
+int kvm_set_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 data);
+int kvm_set_user_return_msr(unsigned int slot, u64 value);
+void kvm_load_guest_debug_regs(struct kvm_vcpu *vcpu);
 
 /* virt/kvm/kvm_main.c */
 int kvm_init(unsigned int vcpu_size, struct module *module);
@@ -264,6 +326,7 @@ void kvm_make_all_cpus_request(struct kvm *kvm, unsigned int req);
 bool kvm_check_request(unsigned int req, struct kvm_vcpu *vcpu);
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn);
 extern struct dentry *kvm_debugfs_dir;
+extern bool kvm_rebooting;
 extern atomic_long_t kvm_stat_pages;
 
 /* arch/x86/kvm/x86.c */
@@ -290,6 +353,7 @@ int kvm_fast_pio(struct kvm_vcpu *vcpu, int size, unsigned short port, int in);
 int kvm_handle_invalid_op(struct kvm_vcpu *vcpu);
 int kvm_emulate_rdmsr(struct kvm_vcpu *vcpu);
 int kvm_emulate_wrmsr(struct kvm_vcpu *vcpu);
+int kvm_emulate_rdpmc(struct kvm_vcpu *vcpu);
 int kvm_unexpected_exit(struct kvm_vcpu *vcpu, u64 exit_reason);
 void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu);
 void kvm_prepare_fail_entry(struct kvm_vcpu *vcpu, u64 hardware_reason);
@@ -299,10 +363,13 @@ void kvm_arch_create_vm_debugfs(struct kvm *kvm);
 int kvm_emulate_cpuid(struct kvm_vcpu *vcpu);
 int kvm_dev_ioctl_get_cpuid(struct kvm_cpuid2 __user *ucpuid);
 int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *ucpuid);
+struct kvm_cpuid_entry2 *kvm_find_cpuid_entry(struct kvm_vcpu *vcpu, u32 function, u32 index);
 
 /* arch/x86/kvm/mmu.c */
 int kvm_mmu_init_vm(struct kvm *kvm);
 void kvm_mmu_uninit_vm(struct kvm *kvm);
+int kvm_arch_prepare_memory_region(struct kvm *kvm, gfn_t base_gfn, unsigned long npages);
+void kvm_arch_free_memslot(struct kvm *kvm, struct kvm_memory_slot *slot);
 int kvm_arch_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *slot);
 void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot);
 void kvm_mmu_set_tdp_format(const struct kvm_tdp_format *fmt);

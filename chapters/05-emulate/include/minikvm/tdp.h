@@ -60,6 +60,34 @@ struct kvm_tdp_format {
 	.writable_bit = EPT_WRITABLE, \
 }
 
+/** Guest-physical address bits the 4-level tables can translate: 9 per
+ *  level plus the 12 of the page offset. */
+#define TDP_MAX_GPA_BITS	(TDP_LEVELS * 9 + 12)
+
+/**
+ * tdp_max_gfn - the last guest frame a memslot may hold on a host whose
+ * physical addresses have @phys_bits bits (CPUID 0x80000008 EAX[7:0]).
+ * The second-level tables are indexed by guest-physical address, but
+ * their walk, like the host's, treats bits at and above MAXPHYADDR as
+ * reserved; and these 4-level tables stop at 48 bits in any case.  A slot
+ * ending beyond this is refused when it is created or moved.
+ * Linux: kvm_mmu_max_gfn(), which uses the host's MAXPHYADDR too (and has
+ * 5-level tables for hosts with more than 48 bits).
+ */
+static inline u64 tdp_max_gfn(unsigned int phys_bits)
+{
+	if (phys_bits > TDP_MAX_GPA_BITS)
+		phys_bits = TDP_MAX_GPA_BITS;
+	return (1ull << (phys_bits - 12)) - 1;
+}
+
+/** Does the slot [@base_gfn, @base_gfn + @npages) lie at or below @max_gfn?
+ *  (@npages > 0; the caller has refused ranges that wrap.) */
+static inline bool memslot_below(u64 base_gfn, u64 npages, u64 max_gfn)
+{
+	return base_gfn + npages - 1 <= max_gfn;
+}
+
 /** Index of @gpa in a table of @level (4 = the root, 1 = the last). */
 static inline unsigned int tdp_index(u64 gpa, int level)
 {

@@ -16,6 +16,7 @@
  * Prints "ok NAME: ANSWER" or "MISMATCH NAME: got X want Y" for each row;
  * exits 1 on any mismatch, 2 if the setup itself fails.
  */
+#include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -42,6 +43,22 @@
 #define SLOT_FIRST_INVALID	0xffffffffu
 /** A page-aligned address in the kernel's half of x86-64 (the direct map). */
 #define KERNEL_HALF_ADDR	0xffff888000000000ull
+/** The last page of the user half of x86-64 with 4-level paging
+ *  (TASK_SIZE_MAX is 0x7ffffffff000). */
+#define USER_HALF_LAST_PAGE	0x7fffffffe000ull
+/** A user address with 8 TiB of user half above it (no mapping needed:
+ *  KVM looks only at the numbers when a slot is created). */
+#define USER_ADDR_16T		0x100000000000ull
+/** Linux's KVM_MEM_MAX_NR_PAGES (include/linux/kvm_host.h), not in the
+ *  uapi: the largest slot, in 4 KiB pages. */
+#define KVM_MEM_MAX_NR_PAGES	((1ull << 31) - 1)
+/** x86 KVM's KVM_MAX_CPUID_ENTRIES (arch/x86/include/asm/kvm_host.h). */
+#define KVM_MAX_CPUID_ENTRIES	256
+/** 1 TiB: a slot this large must be accepted without a kernel warning. */
+#define SIZE_1T			(1ull << 40)
+/** A slot number nothing else uses, for a slot that is created and
+ *  deleted again within one group of rows. */
+#define SLOT_SCRATCH		5
 
 /** Rows whose answer was not KVM's. */
 static int mismatches;
@@ -155,6 +172,27 @@ static const struct slot_row {
 	  1, 1u << 2, SLOT_GPA, SLOT_SIZE, 0, 0, EINVAL },
 	{ "vm: memslot number KVM_CAP_NR_MEMSLOTS (out of range)",
 	  SLOT_FIRST_INVALID, 0, SLOT_GPA, SLOT_SIZE, 0, 0, EINVAL },
+	/*
+	 * The slot field is two numbers: bits 15:0 the slot, bits 31:16 the
+	 * address space (x86 has two in 6.1, the second for SMM).
+	 * kvm_vm_ioctl_set_memory_region() checks the low 16 bits against
+	 * KVM_USER_MEM_SLOTS, __kvm_set_memory_region() the address space
+	 * against KVM_ADDRESS_SPACE_NUM.
+	 */
+	{ "vm: memslot number 0xffff (bits 15:0 out of range)",
+	  0xffff, 0, SLOT_GPA, SLOT_SIZE, 0, 0, EINVAL },
+	{ "vm: memslot 1 in address space 0x8000 (bit 31 of the slot field)",
+	  0x80000001u, 0, SLOT_GPA, SLOT_SIZE, 0, 0, EINVAL },
+	/* __kvm_set_memory_region(): guest_phys_addr + memory_size wraps. */
+	{ "vm: memslot whose guest range wraps past 2^64",
+	  1, 0, 0xfffffffffffff000ull, 0x2000, 0, 0, EINVAL },
+	/* access_ok() of [userspace_addr, + memory_size): the end counts. */
+	{ "vm: memslot whose userspace range leaves the user half",
+	  1, 0, SLOT_GPA, 0x2000, 0, USER_HALF_LAST_PAGE, EINVAL },
+	/* KVM_MEM_MAX_NR_PAGES + 1 pages = 8 TiB, at a user address with
+	 * room for it: only the page count is wrong. */
+	{ "vm: memslot of KVM_MEM_MAX_NR_PAGES + 1 pages (8 TiB)",
+	  1, 0, 0, (KVM_MEM_MAX_NR_PAGES + 1) * 4096, 0, USER_ADDR_16T, EINVAL },
 	{ "vm: memslot with a userspace address in the kernel half",
 	  1, 0, SLOT_GPA, SLOT_SIZE, 0, KERNEL_HALF_ADDR, EINVAL },
 	/* Size 0 deletes a slot; there is nothing to delete in slot 3. */
@@ -170,6 +208,184 @@ static const struct slot_row {
 /** @var slot_rows
  *  The KVM_SET_USER_MEMORY_REGION rows, run in order. */
 
+/** KVM_SET_USER_MEMORY_REGION on @vm with these fields: 0 or errno. */
+static int set_slot(int vm, uint32_t slot, uint32_t flags, uint64_t gpa,
+		    uint64_t size, const void *uaddr)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = slot, .flags = flags, .guest_phys_addr = gpa,
+		.memory_size = size, .userspace_addr = (uintptr_t)uaddr,
+	};
+
+	return res(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region));
+}
+
+/** KVM_GET_DIRTY_LOG of @slot into @bitmap: 0 or errno. */
+static int get_dirty_log(int vm, uint32_t slot, void *bitmap)
+{
+	struct kvm_dirty_log log = { .slot = slot, .dirty_bitmap = bitmap };
+
+	return res(ioctl(vm, KVM_GET_DIRTY_LOG, &log));
+}
+
+/**
+ * The host's physical-address width, CPUID 0x80000008 EAX[7:0] (AMD APM
+ * Vol. 3, E.4.7; Intel SDM Vol. 2A, CPUID): x86 KVM refuses a memslot
+ * that ends above it (kvm_arch_prepare_memory_region(), kvm_mmu_max_gfn():
+ * with EPT/NPT it is the host's width that counts, not the guest's).
+ */
+static unsigned int host_phys_bits(void)
+{
+	unsigned int eax, ebx, ecx, edx;
+
+	if (!__get_cpuid(0x80000000, &eax, &ebx, &ecx, &edx) || eax < 0x80000008)
+		return 36;	/* the architectural default */
+	__get_cpuid(0x80000008, &eax, &ebx, &ecx, &edx);
+	return eax & 0xff;
+}
+
+/**
+ * The rows of chapter 02 (the MMU): moving a slot, dirty logging, and
+ * slots too large to pin at creation.  A hypervisor without
+ * KVM_CAP_READONLY_MEM (minikvm's chapter 01, which pins and maps every
+ * page of a slot when it is created and has no KVM_GET_DIRTY_LOG) skips
+ * them, saying so; the real KVM always runs them.
+ *
+ * On entry slot 1 is SLOT_GPA, SLOT_SIZE bytes of @buf, no flags, and
+ * slot 2 is SLOT_GPA + 2 * SLOT_SIZE, SLOT_SIZE bytes at @buf + SLOT_SIZE.
+ */
+static void mmu_rows(int dev, int vm, uint8_t *buf, void *bad, int nr_slots,
+		     int as_count, unsigned int phys_bits)
+{
+	uint64_t max_gpa = 1ull << phys_bits;
+	uint64_t moved = SLOT_GPA + 4 * SLOT_SIZE;
+	size_t big_bitmap = SIZE_1T / 4096 / 8;
+	uint64_t bitmap[SLOT_SIZE / 4096 / 64 + 1];
+	void *big, *big_log;
+	int vm2;
+
+	/*
+	 * __kvm_set_memory_region() on an existing slot: the userspace
+	 * address, the size and KVM_MEM_READONLY must stay (checked above);
+	 * a new guest address is KVM_MR_MOVE, checked for overlap like a new
+	 * slot (-EEXIST) and against MAXPHYADDR; only the dirty-logging flag
+	 * may change (KVM_MR_FLAGS_ONLY).
+	 */
+	check("vm: memslot 1 moved onto memslot 2",
+	      set_slot(vm, 1, 0, SLOT_GPA + 2 * SLOT_SIZE + SLOT_SIZE / 2, SLOT_SIZE, buf),
+	      EEXIST);
+	check("vm: memslot 1 moved to end one page beyond MAXPHYADDR",
+	      set_slot(vm, 1, 0, max_gpa - SLOT_SIZE + 4096, SLOT_SIZE, buf), EINVAL);
+	check("vm: memslot 1 moved to a free range",
+	      set_slot(vm, 1, 0, moved, SLOT_SIZE, buf), 0);
+	check("vm: memslot 1 with dirty logging turned on",
+	      set_slot(vm, 1, KVM_MEM_LOG_DIRTY_PAGES, moved, SLOT_SIZE, buf), 0);
+
+	/*
+	 * kvm_vm_ioctl() copies struct kvm_dirty_log in (-EFAULT);
+	 * kvm_get_dirty_log_protect() checks the address space and the slot
+	 * number (-EINVAL), wants a slot that logs (-ENOENT), and copies
+	 * the bitmap out last (-EFAULT).
+	 */
+	check("vm: KVM_GET_DIRTY_LOG from a bad pointer",
+	      res(ioctl(vm, KVM_GET_DIRTY_LOG, bad)), EFAULT);
+	check("vm: KVM_GET_DIRTY_LOG of slot KVM_CAP_NR_MEMSLOTS",
+	      get_dirty_log(vm, nr_slots, bitmap), EINVAL);
+	check("vm: KVM_GET_DIRTY_LOG of slot 1 in address space KVM_CAP_MULTI_ADDRESS_SPACE",
+	      get_dirty_log(vm, (uint32_t)as_count << 16 | 1, bitmap), EINVAL);
+	check("vm: KVM_GET_DIRTY_LOG of a memslot that does not exist",
+	      get_dirty_log(vm, 3, bitmap), ENOENT);
+	check("vm: KVM_GET_DIRTY_LOG of a memslot without dirty logging",
+	      get_dirty_log(vm, 2, bitmap), ENOENT);
+	check("vm: KVM_GET_DIRTY_LOG to a bad bitmap pointer",
+	      get_dirty_log(vm, 1, bad), EFAULT);
+	check("vm: KVM_GET_DIRTY_LOG of memslot 1, every field valid",
+	      get_dirty_log(vm, 1, bitmap), 0);
+	check("vm: memslot 1 with dirty logging turned off",
+	      set_slot(vm, 1, 0, moved, SLOT_SIZE, buf), 0);
+	check("vm: KVM_GET_DIRTY_LOG of memslot 1 once logging is off",
+	      get_dirty_log(vm, 1, bitmap), ENOENT);
+
+	/*
+	 * A 1 TiB slot, in a VM of its own.  The memory behind it is
+	 * reserved, never touched: KVM allocates nothing per page of a slot
+	 * up front (its rmaps wait for shadow paging), so this must succeed
+	 * without a kernel warning, and dirty logging costs one bit per page
+	 * (32 MiB here, kvzalloc()'d).  Where the host's MAXPHYADDR is below
+	 * 40 bits the slot ends beyond it, and KVM says -EINVAL.
+	 */
+	vm2 = ioctl(dev, KVM_CREATE_VM, 0);
+	big = mmap(NULL, SIZE_1T, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	big_log = mmap(NULL, big_bitmap, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm2 < 0 || big == MAP_FAILED || big_log == MAP_FAILED) {
+		printf("MISMATCH vm2: setup for the 1 TiB rows failed: %s\n", strerror(errno));
+		mismatches++;
+		return;
+	}
+	if (SIZE_1T > max_gpa) {
+		check("vm2: memslot of 1 TiB, beyond this host's MAXPHYADDR",
+		      set_slot(vm2, 0, 0, 0, SIZE_1T, big), EINVAL);
+	} else {
+		check("vm2: memslot of 1 TiB", set_slot(vm2, 0, 0, 0, SIZE_1T, big), 0);
+		check("vm2: 1 TiB memslot with dirty logging turned on",
+		      set_slot(vm2, 0, KVM_MEM_LOG_DIRTY_PAGES, 0, SIZE_1T, big), 0);
+		check("vm2: KVM_GET_DIRTY_LOG of the 1 TiB memslot (32 MiB)",
+		      get_dirty_log(vm2, 0, big_log), 0);
+		check("vm2: delete the 1 TiB memslot", set_slot(vm2, 0, 0, 0, 0, big), 0);
+	}
+	close(vm2);
+	munmap(big, SIZE_1T);
+	munmap(big_log, big_bitmap);
+}
+
+/**
+ * KVM_SET_CPUID2 rows.  kvm_arch_vcpu_ioctl() copies the header in
+ * (-EFAULT); kvm_vcpu_ioctl_set_cpuid2() refuses more than
+ * KVM_MAX_CPUID_ENTRIES (-E2BIG) before it copies the entries
+ * (vmemdup_user(): -EFAULT).  The vCPU has not run, so any table is
+ * accepted; the last row leaves it empty again.
+ */
+static void cpuid_rows(int vcpu, void *bad)
+{
+	size_t len = sizeof(struct kvm_cpuid2) +
+		     (KVM_MAX_CPUID_ENTRIES + 1) * sizeof(struct kvm_cpuid_entry2);
+	struct kvm_cpuid2 *cpuid = calloc(1, len), *edge;
+	uint8_t *pages;
+
+	/* A header that ends where a PROT_NONE page begins: its entries
+	 * cannot be read. */
+	pages = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!cpuid || pages == MAP_FAILED || mprotect(pages + 4096, 4096, PROT_NONE)) {
+		printf("MISMATCH vcpu: setup for the KVM_SET_CPUID2 rows failed: %s\n",
+		       strerror(errno));
+		mismatches++;
+		return;
+	}
+	edge = (struct kvm_cpuid2 *)(pages + 4096 - sizeof(*edge));
+	edge->nent = 1;
+
+	check("vcpu: KVM_SET_CPUID2 from a bad pointer",
+	      res(ioctl(vcpu, KVM_SET_CPUID2, bad)), EFAULT);
+	cpuid->nent = KVM_MAX_CPUID_ENTRIES + 1;
+	check("vcpu: KVM_SET_CPUID2 with KVM_MAX_CPUID_ENTRIES + 1 entries",
+	      res(ioctl(vcpu, KVM_SET_CPUID2, cpuid)), E2BIG);
+	cpuid->nent = 0xffffffffu;
+	check("vcpu: KVM_SET_CPUID2 with 0xffffffff entries",
+	      res(ioctl(vcpu, KVM_SET_CPUID2, cpuid)), E2BIG);
+	check("vcpu: KVM_SET_CPUID2 with its entries at a bad pointer",
+	      res(ioctl(vcpu, KVM_SET_CPUID2, edge)), EFAULT);
+	cpuid->nent = KVM_MAX_CPUID_ENTRIES;
+	check("vcpu: KVM_SET_CPUID2 with KVM_MAX_CPUID_ENTRIES entries",
+	      res(ioctl(vcpu, KVM_SET_CPUID2, cpuid)), 0);
+	cpuid->nent = 0;
+	check("vcpu: KVM_SET_CPUID2 with no entries",
+	      res(ioctl(vcpu, KVM_SET_CPUID2, cpuid)), 0);
+	munmap(pages, 2 * 4096);
+	free(cpuid);
+}
+
 /** The setup failed at @what: say so, with errno; returns 2. */
 static int die(const char *what)
 {
@@ -182,7 +398,8 @@ static int die(const char *what)
 int main(int argc, char **argv)
 {
 	struct kvm_userspace_memory_region region;
-	int dev, vm, vcpu, run_size, max_vcpu_id, nr_slots, got;
+	int dev, vm, vcpu, run_size, max_vcpu_id, nr_slots, as_count, ro_mem, got;
+	unsigned int phys_bits = host_phys_bits();
 	uint8_t *buf, *bad, *beyond;
 
 	if (argc != 2) {
@@ -202,7 +419,8 @@ int main(int argc, char **argv)
 	run_size = ioctl(dev, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (run_size <= 0)
 		return die("KVM_GET_VCPU_MMAP_SIZE");
-	buf = mmap(NULL, SLOT_SIZE, PROT_READ | PROT_WRITE,
+	/* Two slots' worth: slot 1 is the first half, slot 2 the second. */
+	buf = mmap(NULL, 2 * SLOT_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	/* A user address that faults: where KVM must copy from or to. */
 	bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -223,6 +441,14 @@ int main(int argc, char **argv)
 		       "both must be positive\n", max_vcpu_id, nr_slots);
 		mismatches++;
 	}
+	/* How many address spaces the slot field's bits 31:16 may name;
+	 * 0 (not advertised) means one. */
+	as_count = ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_MULTI_ADDRESS_SPACE);
+	if (as_count < 1)
+		as_count = 1;
+	ro_mem = ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
+	printf("# host MAXPHYADDR %u bits, %d address space(s), KVM_CAP_READONLY_MEM %d\n",
+	       phys_bits, as_count, ro_mem);
 
 	/*
 	 * The system fd.  kvm_dev_ioctl() answers KVM_GET_API_VERSION,
@@ -285,6 +511,39 @@ int main(int argc, char **argv)
 		check(row->name, res(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region)),
 		      row->want);
 	}
+	check("vm: memslot 1 in address space KVM_CAP_MULTI_ADDRESS_SPACE",
+	      set_slot(vm, (uint32_t)as_count << 16 | 1, 0, SLOT_GPA, SLOT_SIZE, buf), EINVAL);
+	/*
+	 * kvm_arch_prepare_memory_region() (KVM_MR_CREATE): the last frame
+	 * must not lie above the host's MAXPHYADDR (kvm_mmu_max_gfn()).
+	 * (minikvm's 4-level tables stop at 48 bits: on a host with more,
+	 * the "exactly at MAXPHYADDR" row would differ.  The lab's emulated
+	 * CPUs have 40.)
+	 */
+	check("vm: memslot ending one page beyond MAXPHYADDR",
+	      set_slot(vm, SLOT_SCRATCH, 0, (1ull << phys_bits) - 4096, 0x2000, buf), EINVAL);
+	check("vm: memslot ending exactly at MAXPHYADDR",
+	      set_slot(vm, SLOT_SCRATCH, 0, (1ull << phys_bits) - SLOT_SIZE, SLOT_SIZE, buf), 0);
+	check("vm: delete that memslot",
+	      set_slot(vm, SLOT_SCRATCH, 0, (1ull << phys_bits) - SLOT_SIZE, 0, buf), 0);
+	/*
+	 * __kvm_set_memory_region() on the existing slot 1: the same region
+	 * again changes nothing and succeeds; a new size, a new userspace
+	 * address or a new KVM_MEM_READONLY is -EINVAL.
+	 */
+	check("vm: memslot 1 again, unchanged", set_slot(vm, 1, 0, SLOT_GPA, SLOT_SIZE, buf), 0);
+	check("vm: memslot 1 resized", set_slot(vm, 1, 0, SLOT_GPA, 2 * SLOT_SIZE, buf), EINVAL);
+	check("vm: memslot 1 at another userspace address",
+	      set_slot(vm, 1, 0, SLOT_GPA, SLOT_SIZE, buf + 4096), EINVAL);
+	check("vm: memslot 1 made read-only",
+	      set_slot(vm, 1, KVM_MEM_READONLY, SLOT_GPA, SLOT_SIZE, buf), EINVAL);
+	check("vm: memslot 2 next to memslot 1",
+	      set_slot(vm, 2, 0, SLOT_GPA + 2 * SLOT_SIZE, SLOT_SIZE, buf + SLOT_SIZE), 0);
+	if (ro_mem)
+		mmu_rows(dev, vm, buf, bad, nr_slots, as_count, phys_bits);
+	else
+		printf("skip vm: memslot moves, dirty logging and the 1 TiB memslot: "
+		       "no KVM_CAP_READONLY_MEM (no MMU chapter yet)\n");
 
 	/*
 	 * The vCPU fd.  kvm_vcpu_ioctl() refuses an ioctl of another type
@@ -303,6 +562,7 @@ int main(int argc, char **argv)
 	      res(ioctl(vcpu, KVM_SET_REGS, bad)), EFAULT);
 	check("vcpu: KVM_GET_SREGS to a bad pointer",
 	      res(ioctl(vcpu, KVM_GET_SREGS, bad)), EFAULT);
+	cpuid_rows(vcpu, bad);
 
 	/*
 	 * kvm_vcpu_mmap() checks no size or offset: any mapping is accepted.

@@ -16,7 +16,10 @@
  * demand from EPT-violation / NPF exits.  Chapter 02 does that too.
  */
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/xarray.h>
 
 #include <minikvm/kvm_host.h>
 
@@ -27,11 +30,107 @@
 /** The vendor's entry format, set once by kvm_mmu_set_tdp_format(). */
 static struct kvm_tdp_format tdp_format;
 
+/** The host's physical-address width, as the tables see it.
+ *  Linux: shadow_phys_bits. */
+static unsigned int shadow_phys_bits;
+
+/**
+ * kvm_get_shadow_phys_bits - MAXPHYADDR from CPUID 0x80000008 EAX[7:0],
+ * not boot_cpu_data.x86_phys_bits: the kernel lowers the latter when
+ * memory encryption (AMD SME, Intel MKTME) takes address bits for a key
+ * id, but a second-level table entry still has all of them.
+ * Linux: kvm_get_shadow_phys_bits().
+ */
+static unsigned int kvm_get_shadow_phys_bits(void)
+{
+	if (boot_cpu_data.extended_cpuid_level >= 0x80000008)
+		return cpuid_eax(0x80000008) & 0xff;
+	return boot_cpu_data.x86_phys_bits;
+}
+
 /** The vendor module tells the MMU how an entry looks.
  *  Linux: kvm_mmu_set_ept_masks() / kvm_configure_mmu(). */
 void kvm_mmu_set_tdp_format(const struct kvm_tdp_format *fmt)
 {
 	tdp_format = *fmt;
+	shadow_phys_bits = kvm_get_shadow_phys_bits();
+}
+
+/*
+ * ---------------------------------------------------------------------
+ * Pinned pages and RLIMIT_MEMLOCK.
+ *
+ * A pinned page cannot be swapped, migrated or freed: it is locked
+ * memory, so it counts against the VMM's RLIMIT_MEMLOCK, as the pages
+ * VFIO pins for a device's DMA do (drivers/vfio/vfio_iommu_type1.c,
+ * vfio_lock_acct()).  Without that, a guest given a huge slot could make
+ * the host pin all of its RAM.  (KVM pins nothing, so it needs no such
+ * charge: see the note on MMU notifiers further down.)  A process with
+ * CAP_IPC_LOCK, like root in the lab, is not limited.
+ *
+ * Each slot records its pinned pages in an xarray, by frame index, and
+ * only those: a 1 TiB slot costs nothing until the guest touches it.
+ * Every walk over a slot's pages below goes through that xarray, so its
+ * cost follows what is mapped, not the slot's size.
+ * ---------------------------------------------------------------------
+ */
+
+/** Charge @npages pages, about to be pinned, to the VMM's locked memory;
+ *  -ENOMEM beyond RLIMIT_MEMLOCK.  Runs in the VMM (kvm->mm is current's).
+ *  Linux: vfio_lock_acct() -> account_locked_vm(). */
+static int kvm_account_pinned(struct kvm *kvm, unsigned long npages)
+{
+	return account_locked_vm(kvm->mm, npages, true);
+}
+
+/**
+ * Give the charge for @npages unpinned pages back.  The VMM may already
+ * be gone: the last fd of a VM is often closed by the exiting process
+ * after its address space was torn down, and the count went with it.
+ * Linux: vfio_lock_acct(), which also checks with mmget_not_zero().
+ */
+static void kvm_unaccount_pinned(struct kvm *kvm, unsigned long npages)
+{
+	if (!npages || !mmget_not_zero(kvm->mm))
+		return;
+	account_locked_vm(kvm->mm, npages, false);
+	mmput(kvm->mm);
+}
+
+/**
+ * kvm_arch_free_memslot - unpin every page of a slot that is going away,
+ * marking it dirty (the guest may have written it) unless the slot was
+ * read-only, and give the charge back.  The caller has unmapped them
+ * (kvm_arch_flush_memslot()).  Linux: kvm_arch_free_memslot(), which
+ * frees the slot's rmaps; the pages themselves KVM releases as
+ * kvm_release_pfn_dirty() when it unmaps them.
+ */
+void kvm_arch_free_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
+{
+	bool dirty = !(slot->flags & KVM_MEM_READONLY);
+	unsigned long idx, n = 0;
+	struct page *page;
+
+	xa_for_each(&slot->pages, idx, page) {
+		unpin_user_pages_dirty_lock(&page, 1, dirty);
+		n++;
+	}
+	xa_destroy(&slot->pages);
+	atomic_long_sub(n, &kvm_stat_pages);
+	kvm_unaccount_pinned(kvm, n);
+}
+
+/**
+ * kvm_arch_prepare_memory_region - may a slot cover
+ * [@base_gfn, @base_gfn + @npages)?  Not if it ends above what the host's
+ * MAXPHYADDR and the 4-level tables can address (tdp_max_gfn()): -EINVAL,
+ * as the KVM of Linux 6.1 answers (ioctl-errors checks both).  Checked
+ * when a slot is created or moved.  Linux: kvm_arch_prepare_memory_region(), KVM_MR_CREATE and
+ * KVM_MR_MOVE.
+ */
+int kvm_arch_prepare_memory_region(struct kvm *kvm, gfn_t base_gfn, unsigned long npages)
+{
+	return memslot_below(base_gfn, npages, tdp_max_gfn(shadow_phys_bits)) ? 0 : -EINVAL;
 }
 
 /** A zeroed page for one table, counted in kvm_stat_pages.
@@ -129,22 +228,72 @@ void kvm_mmu_uninit_vm(struct kvm *kvm)
 	tdp_free_table(__va(kvm->arch.tdp_root), PT64_LEVELS);
 }
 
+/** Pages pinned at a time by kvm_arch_commit_memory_region(): one page
+ *  of page pointers. */
+#define KVM_PIN_BATCH	(PAGE_SIZE / sizeof(struct page *))
+
 /**
- * kvm_arch_commit_memory_region - map every (already pinned) page of a
- * new slot.  Linux: kvm_arch_commit_memory_region().
+ * kvm_arch_commit_memory_region - pin and map every page of a new slot.
+ * The whole slot is charged to RLIMIT_MEMLOCK first, so that a slot too
+ * large for the limit fails at once (-ENOMEM), before anything is
+ * pinned; then the pages are pinned a batch at a time, each recorded in
+ * slot->pages and mapped.  On failure the caller frees the slot, which
+ * unpins what was recorded (kvm_arch_free_memslot()).
+ * Linux: kvm_arch_commit_memory_region(), which maps nothing: KVM's
+ * tables fill on demand, as chapter 02's will.
  */
 int kvm_arch_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *slot)
 {
-	unsigned long i;
+	unsigned long done = 0, i;
+	struct page **batch;
+	long n;
 	int r;
 
-	for (i = 0; i < slot->npages; i++) {
-		r = kvm_tdp_map(kvm, (slot->base_gfn + i) << PAGE_SHIFT,
-				page_to_pfn(slot->pages[i]), true);
-		if (r)
-			return r;
+	r = kvm_account_pinned(kvm, slot->npages);
+	if (r)
+		return r;
+	batch = (struct page **)__get_free_page(GFP_KERNEL);
+	if (!batch) {
+		r = -ENOMEM;
+		goto out_unaccount;
 	}
-	return 0;
+	while (done < slot->npages) {
+		n = min(slot->npages - done, KVM_PIN_BATCH);
+		n = pin_user_pages_fast(slot->userspace_addr + done * PAGE_SIZE, n,
+					FOLL_WRITE | FOLL_LONGTERM, batch);
+		if (n <= 0) {
+			r = n ? n : -EFAULT;
+			break;
+		}
+		atomic_long_add(n, &kvm_stat_pages);
+		for (i = 0; i < n; i++) {
+			r = xa_err(xa_store(&slot->pages, done + i, batch[i], GFP_KERNEL_ACCOUNT));
+			if (!r)
+				r = kvm_tdp_map(kvm, (slot->base_gfn + done + i) << PAGE_SHIFT,
+						page_to_pfn(batch[i]), true);
+			if (r) {
+				/* Not recorded from here on: unpin them here. */
+				if (xa_load(&slot->pages, done + i) == batch[i])
+					i++;
+				unpin_user_pages(batch + i, n - i);
+				atomic_long_sub(n - i, &kvm_stat_pages);
+				done += i;
+				goto out_free;
+			}
+		}
+		done += n;
+		if (fatal_signal_pending(current)) {
+			r = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+out_free:
+	free_page((unsigned long)batch);
+out_unaccount:
+	/* Keep the charge only for what slot->pages records. */
+	kvm_unaccount_pinned(kvm, slot->npages - done);
+	return r;
 }
 
 /**
@@ -154,9 +303,11 @@ int kvm_arch_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *slot)
  */
 void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
 {
+	struct page *page;
 	unsigned long i;
 
-	for (i = 0; i < slot->npages; i++)
+	/* Only a pinned page can be mapped. */
+	xa_for_each(&slot->pages, i, page)
 		kvm_tdp_unmap(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
 	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
 }

@@ -16,7 +16,10 @@
  * demand from EPT-violation / NPF exits.  Chapter 02 does that too.
  */
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/xarray.h>
 
 #include <minikvm/kvm_host.h>
 #include <linux/uaccess.h>
@@ -29,11 +32,107 @@
 /** The vendor's entry format, set once by kvm_mmu_set_tdp_format(). */
 static struct kvm_tdp_format tdp_format;
 
+/** The host's physical-address width, as the tables see it.
+ *  Linux: shadow_phys_bits. */
+static unsigned int shadow_phys_bits;
+
+/**
+ * kvm_get_shadow_phys_bits - MAXPHYADDR from CPUID 0x80000008 EAX[7:0],
+ * not boot_cpu_data.x86_phys_bits: the kernel lowers the latter when
+ * memory encryption (AMD SME, Intel MKTME) takes address bits for a key
+ * id, but a second-level table entry still has all of them.
+ * Linux: kvm_get_shadow_phys_bits().
+ */
+static unsigned int kvm_get_shadow_phys_bits(void)
+{
+	if (boot_cpu_data.extended_cpuid_level >= 0x80000008)
+		return cpuid_eax(0x80000008) & 0xff;
+	return boot_cpu_data.x86_phys_bits;
+}
+
 /** The vendor module tells the MMU how an entry looks.
  *  Linux: kvm_mmu_set_ept_masks() / kvm_configure_mmu(). */
 void kvm_mmu_set_tdp_format(const struct kvm_tdp_format *fmt)
 {
 	tdp_format = *fmt;
+	shadow_phys_bits = kvm_get_shadow_phys_bits();
+}
+
+/*
+ * ---------------------------------------------------------------------
+ * Pinned pages and RLIMIT_MEMLOCK.
+ *
+ * A pinned page cannot be swapped, migrated or freed: it is locked
+ * memory, so it counts against the VMM's RLIMIT_MEMLOCK, as the pages
+ * VFIO pins for a device's DMA do (drivers/vfio/vfio_iommu_type1.c,
+ * vfio_lock_acct()).  Without that, a guest given a huge slot could make
+ * the host pin all of its RAM.  (KVM pins nothing, so it needs no such
+ * charge: see the note on MMU notifiers further down.)  A process with
+ * CAP_IPC_LOCK, like root in the lab, is not limited.
+ *
+ * Each slot records its pinned pages in an xarray, by frame index, and
+ * only those: a 1 TiB slot costs nothing until the guest touches it.
+ * Every walk over a slot's pages below goes through that xarray, so its
+ * cost follows what is mapped, not the slot's size.
+ * ---------------------------------------------------------------------
+ */
+
+/** Charge @npages pages, about to be pinned, to the VMM's locked memory;
+ *  -ENOMEM beyond RLIMIT_MEMLOCK.  Runs in the VMM (kvm->mm is current's).
+ *  Linux: vfio_lock_acct() -> account_locked_vm(). */
+static int kvm_account_pinned(struct kvm *kvm, unsigned long npages)
+{
+	return account_locked_vm(kvm->mm, npages, true);
+}
+
+/**
+ * Give the charge for @npages unpinned pages back.  The VMM may already
+ * be gone: the last fd of a VM is often closed by the exiting process
+ * after its address space was torn down, and the count went with it.
+ * Linux: vfio_lock_acct(), which also checks with mmget_not_zero().
+ */
+static void kvm_unaccount_pinned(struct kvm *kvm, unsigned long npages)
+{
+	if (!npages || !mmget_not_zero(kvm->mm))
+		return;
+	account_locked_vm(kvm->mm, npages, false);
+	mmput(kvm->mm);
+}
+
+/**
+ * kvm_arch_free_memslot - unpin every page of a slot that is going away,
+ * marking it dirty (the guest may have written it) unless the slot was
+ * read-only, and give the charge back.  The caller has unmapped them
+ * (kvm_arch_flush_memslot()).  Linux: kvm_arch_free_memslot(), which
+ * frees the slot's rmaps; the pages themselves KVM releases as
+ * kvm_release_pfn_dirty() when it unmaps them.
+ */
+void kvm_arch_free_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
+{
+	bool dirty = !(slot->flags & KVM_MEM_READONLY);
+	unsigned long idx, n = 0;
+	struct page *page;
+
+	xa_for_each(&slot->pages, idx, page) {
+		unpin_user_pages_dirty_lock(&page, 1, dirty);
+		n++;
+	}
+	xa_destroy(&slot->pages);
+	atomic_long_sub(n, &kvm_stat_pages);
+	kvm_unaccount_pinned(kvm, n);
+}
+
+/**
+ * kvm_arch_prepare_memory_region - may a slot cover
+ * [@base_gfn, @base_gfn + @npages)?  Not if it ends above what the host's
+ * MAXPHYADDR and the 4-level tables can address (tdp_max_gfn()): -EINVAL,
+ * as the KVM of Linux 6.1 answers (ioctl-errors checks both).  Checked
+ * when a slot is created or moved.  Linux: kvm_arch_prepare_memory_region(), KVM_MR_CREATE and
+ * KVM_MR_MOVE.
+ */
+int kvm_arch_prepare_memory_region(struct kvm *kvm, gfn_t base_gfn, unsigned long npages)
+{
+	return memslot_below(base_gfn, npages, tdp_max_gfn(shadow_phys_bits)) ? 0 : -EINVAL;
 }
 
 /** A zeroed page for one table, counted in kvm_stat_pages.
@@ -148,9 +247,11 @@ int kvm_arch_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *slot)
  */
 void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
 {
+	struct page *page;
 	unsigned long i;
 
-	for (i = 0; i < slot->npages; i++)
+	/* Only a pinned page can be mapped. */
+	xa_for_each(&slot->pages, i, page)
 		kvm_tdp_unmap(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
 	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
 }
@@ -322,29 +423,52 @@ static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
 	return 0;
 }
 
-/** Pin the VMM's page behind guest frame @idx of @slot (writable unless
- *  the slot is read-only), counted in kvm_stat_pages; NULL if the VMM's
- *  memory is gone.  Linux: __gfn_to_pfn_memslot() (which takes a plain
- *  reference instead, see above). */
-static struct page *kvm_pin_gfn(struct kvm_memory_slot *slot, unsigned long idx)
+/**
+ * kvm_pin_gfn - pin the VMM's page behind guest frame @idx of @slot
+ * (writable unless the slot is read-only), charge it to RLIMIT_MEMLOCK,
+ * record it in slot->pages and count it in kvm_stat_pages.  -ENOMEM
+ * beyond the limit (or without memory for the record), -EFAULT if the
+ * VMM's memory is gone.  Linux: __gfn_to_pfn_memslot() (which takes a
+ * plain reference instead, see above).
+ */
+static int kvm_pin_gfn(struct kvm *kvm, struct kvm_memory_slot *slot, unsigned long idx,
+		       struct page **pagep)
 {
 	unsigned int flags = FOLL_LONGTERM;
 	struct page *page;
+	int r;
 
 	if (!(slot->flags & KVM_MEM_READONLY))
 		flags |= FOLL_WRITE;
-	if (pin_user_pages_fast(slot->userspace_addr + idx * PAGE_SIZE, 1, flags, &page) != 1)
-		return NULL;
+	r = kvm_account_pinned(kvm, 1);
+	if (r)
+		return r;
+	if (pin_user_pages_fast(slot->userspace_addr + idx * PAGE_SIZE, 1, flags, &page) != 1) {
+		r = -EFAULT;
+		goto out_unaccount;
+	}
+	r = xa_err(xa_store(&slot->pages, idx, page, GFP_KERNEL_ACCOUNT));
+	if (r)
+		goto out_unpin;
 	atomic_long_inc(&kvm_stat_pages);
-	return page;
+	*pagep = page;
+	return 0;
+
+out_unpin:
+	unpin_user_page(page);
+out_unaccount:
+	kvm_unaccount_pinned(kvm, 1);
+	return r;
 }
 
 /**
  * kvm_mmu_page_fault - an EPT violation or NPF at @gpa; @table_walk says
  * the access was the CPU's walk of the guest's page tables, not the
  * instruction's own operand.  Returns 1 to
- * enter the guest again, 0 to exit to userspace (MMIO), or -EFAULT when
- * the VMM's memory behind a slot is gone (KVM_RUN fails, as in KVM).
+ * enter the guest again, 0 to exit to userspace (MMIO), -EFAULT when
+ * the VMM's memory behind a slot is gone (KVM_RUN fails, as in KVM), or
+ * -ENOMEM when pinning the page would exceed the VMM's RLIMIT_MEMLOCK
+ * (KVM, which pins nothing, has no such failure).
  * Linux: kvm_mmu_page_fault() -> kvm_tdp_page_fault().
  */
 int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
@@ -352,6 +476,7 @@ int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
 {
 	struct kvm *kvm = vcpu->kvm;
 	struct kvm_memory_slot *slot;
+	struct page *page;
 	unsigned long idx;
 	bool writable;
 	int r = 1;
@@ -371,12 +496,12 @@ int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
 		goto out;
 	}
 	idx = (gpa >> PAGE_SHIFT) - slot->base_gfn;
-	if (!slot->pages[idx]) {
-		slot->pages[idx] = kvm_pin_gfn(slot, idx);
-		if (!slot->pages[idx]) {
-			r = -EFAULT;
+	page = xa_load(&slot->pages, idx);
+	if (!page) {
+		r = kvm_pin_gfn(kvm, slot, idx, &page);
+		if (r)
 			goto out;
-		}
+		r = 1;
 	}
 	/*
 	 * Dirty logging maps pages read-only until the guest writes them:
@@ -386,13 +511,22 @@ int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
 		   (!slot->dirty_bitmap || write);
 	if (write && slot->dirty_bitmap)
 		set_bit(idx, slot->dirty_bitmap);
-	if (kvm_tdp_map(kvm, gpa & PAGE_MASK, page_to_pfn(slot->pages[idx]), writable))
+	if (kvm_tdp_map(kvm, gpa & PAGE_MASK, page_to_pfn(page), writable))
 		r = -ENOMEM;
 out:
 	mutex_unlock(&kvm->slots_lock);
 	return r;
 }
 EXPORT_SYMBOL_GPL(kvm_mmu_page_fault);
+
+/** Clear the writable bit of the leaf for @gpa, if it is mapped. */
+static void tdp_write_protect(struct kvm *kvm, gpa_t gpa)
+{
+	u64 *leaf = tdp_leaf(kvm, gpa);
+
+	if (leaf && *leaf)
+		WRITE_ONCE(*leaf, *leaf & ~tdp_format.writable_bit);
+}
 
 /**
  * kvm_mmu_write_protect_pages - make the pages of @slot marked in @which
@@ -403,16 +537,17 @@ EXPORT_SYMBOL_GPL(kvm_mmu_page_fault);
 void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
 				 const unsigned long *which)
 {
+	struct page *page;
 	unsigned long i;
 
-	for (i = 0; i < slot->npages; i++) {
-		u64 *leaf;
-
-		if (which && !test_bit(i, which))
-			continue;
-		leaf = tdp_leaf(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
-		if (leaf && *leaf)
-			WRITE_ONCE(*leaf, *leaf & ~tdp_format.writable_bit);
+	/* Only the pages recorded in slot->pages can be mapped: visit those,
+	 * or the dirty ones, never every frame of a possibly huge slot. */
+	if (which) {
+		for_each_set_bit(i, which, slot->npages)
+			tdp_write_protect(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
+	} else {
+		xa_for_each(&slot->pages, i, page)
+			tdp_write_protect(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
 	}
 	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
 }

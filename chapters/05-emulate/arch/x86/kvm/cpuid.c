@@ -175,7 +175,7 @@ int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *u
 /** The entry of the vCPU's table for @function/@index, or NULL.  The index
  *  counts only for leaves flagged KVM_CPUID_FLAG_SIGNIFCANT_INDEX.
  *  Linux: kvm_find_cpuid_entry_index(). */
-static struct kvm_cpuid_entry2 *kvm_find_cpuid_entry(struct kvm_vcpu *vcpu, u32 function, u32 index)
+struct kvm_cpuid_entry2 *kvm_find_cpuid_entry(struct kvm_vcpu *vcpu, u32 function, u32 index)
 {
 	int i;
 

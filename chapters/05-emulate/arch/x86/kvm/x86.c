@@ -17,9 +17,13 @@
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
+#include <linux/user-return-notifier.h>
+#include <asm/debugreg.h>
 #include <asm/fpu/api.h>
 #include <asm/msr-index.h>
+#include <asm/page.h>
 #include <asm/processor-flags.h>
+#include <asm/special_insns.h>
 
 #include <minikvm/kvm_host.h>
 
@@ -77,17 +81,119 @@ void kvm_x86_vendor_exit(void)
 }
 EXPORT_SYMBOL_GPL(kvm_x86_vendor_exit);
 
+/* ---------------------------------------------------------------------- */
+/* User-return MSRs                                                         */
+/* ---------------------------------------------------------------------- */
+
+/** The MSR behind each slot of enum kvm_uret_msr_slot. */
+static const u32 kvm_uret_msrs_list[KVM_NR_URET_MSRS] = {
+	[KVM_URET_STAR] = MSR_STAR,
+	[KVM_URET_LSTAR] = MSR_LSTAR,
+	[KVM_URET_CSTAR] = MSR_CSTAR,
+	[KVM_URET_SYSCALL_MASK] = MSR_SYSCALL_MASK,
+};
+
+/**
+ * Per CPU: the host's value of each user-return MSR and the value the CPU
+ * holds now.  When they differ, a user-return notifier is registered and
+ * puts the host's back before this CPU next runs user code.
+ * Linux: struct kvm_user_return_msrs.
+ */
+struct kvm_user_return_msrs {
+	struct user_return_notifier urn;	/**< fires on the way to user mode */
+	bool registered;			/**< urn is on this CPU's list */
+	struct {
+		u64 host;	/**< what Linux set at boot (syscall_init()) */
+		u64 curr;	/**< what the CPU holds now */
+	} values[KVM_NR_URET_MSRS];	/**< by enum kvm_uret_msr_slot */
+};
+/** This CPU's user-return MSRs.  Linux: user_return_msrs. */
+static DEFINE_PER_CPU(struct kvm_user_return_msrs, user_return_msrs);
+
+/**
+ * kvm_on_user_return - this CPU is about to run user code (or the module
+ * is leaving it): put the host's values back and unregister.  Runs with
+ * interrupts off from exit_to_user_mode().  Linux: kvm_on_user_return().
+ */
+static void kvm_on_user_return(struct user_return_notifier *urn)
+{
+	struct kvm_user_return_msrs *msrs =
+		container_of(urn, struct kvm_user_return_msrs, urn);
+	unsigned long flags;
+	unsigned int slot;
+
+	local_irq_save(flags);
+	if (msrs->registered) {
+		msrs->registered = false;
+		user_return_notifier_unregister(urn);
+	}
+	for (slot = 0; slot < KVM_NR_URET_MSRS; slot++) {
+		if (msrs->values[slot].curr != msrs->values[slot].host) {
+			wrmsrl(kvm_uret_msrs_list[slot], msrs->values[slot].host);
+			msrs->values[slot].curr = msrs->values[slot].host;
+		}
+	}
+	local_irq_restore(flags);
+}
+
+/**
+ * kvm_set_user_return_msr - make this CPU hold @value in user-return MSR
+ * @slot until the next return to user mode.  Writes only when the value
+ * changes, so entering the same guest again costs nothing.  Returns 1
+ * when the CPU refuses the value (the guest gets #GP).  Call with
+ * preemption off.  Linux: kvm_set_user_return_msr().
+ */
+int kvm_set_user_return_msr(unsigned int slot, u64 value)
+{
+	struct kvm_user_return_msrs *msrs = this_cpu_ptr(&user_return_msrs);
+
+	if (value == msrs->values[slot].curr)
+		return 0;
+	if (wrmsrl_safe(kvm_uret_msrs_list[slot], value))
+		return 1;
+	msrs->values[slot].curr = value;
+	if (!msrs->registered) {
+		msrs->urn.on_user_return = kvm_on_user_return;
+		user_return_notifier_register(&msrs->urn);
+		msrs->registered = true;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kvm_set_user_return_msr);
+
+/** Learn the host's values on this CPU.  Linux: kvm_user_return_msr_cpu_online(). */
+static void kvm_user_return_msr_cpu_online(void)
+{
+	struct kvm_user_return_msrs *msrs = this_cpu_ptr(&user_return_msrs);
+	unsigned int slot;
+	u64 value;
+
+	for (slot = 0; slot < KVM_NR_URET_MSRS; slot++) {
+		rdmsrl_safe(kvm_uret_msrs_list[slot], &value);
+		msrs->values[slot].host = msrs->values[slot].curr = value;
+	}
+}
+
 /** Enable VMX/SVM on this CPU (a cpuhp callback).
  *  Linux: kvm_arch_hardware_enable(). */
 int kvm_arch_hardware_enable(void)
 {
+	kvm_user_return_msr_cpu_online();
 	return kvm_x86_ops.hardware_enable();
 }
 
-/** Disable VMX/SVM on this CPU.  Linux: kvm_arch_hardware_disable(). */
+/**
+ * Disable VMX/SVM on this CPU.  A notifier still registered would call
+ * into this module after it is gone: restore the MSRs now instead.
+ * Linux: kvm_arch_hardware_disable() + drop_user_return_notifiers().
+ */
 void kvm_arch_hardware_disable(void)
 {
+	struct kvm_user_return_msrs *msrs = this_cpu_ptr(&user_return_msrs);
+
 	kvm_x86_ops.hardware_disable();
+	if (msrs->registered)
+		kvm_on_user_return(&msrs->urn);
 }
 
 /**
@@ -164,14 +270,18 @@ out_free_pio:
 }
 
 /**
- * kvm_vcpu_reset_state - the architectural state after power-on (Intel
- * SDM Vol. 3A, Table 10-1): all GPRs 0, RIP 0xfff0, CR0 0x60000010.  EDX
- * would hold the processor signature; zero is good enough for our guests.
- * The vendor resets its VMCS/VMCB from this.  Linux: kvm_vcpu_reset().
+ * kvm_vcpu_reset_state - the architectural state after power-on or INIT
+ * (Intel SDM Vol. 3A, Table 10-1): GPRs 0 but EDX, which holds the
+ * processor signature (CPUID.1:EAX of the vCPU's table; 0x600, family 6,
+ * before the VMM set one, as KVM), RIP 0xfff0, CR0 0x60000010.  The
+ * vendor resets its VMCS/VMCB from this.  Linux: kvm_vcpu_reset().
  */
 void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu)
 {
+	struct kvm_cpuid_entry2 *leaf1 = kvm_find_cpuid_entry(vcpu, 1, 0);
+
 	memset(vcpu->arch.regs, 0, sizeof(vcpu->arch.regs));
+	vcpu->arch.regs[VCPU_REGS_RDX] = leaf1 ? leaf1->eax : 0x600;
 	vcpu->arch.regs[VCPU_REGS_RIP] = 0xfff0;
 	vcpu->arch.cr0 = RESET_CR0;
 	vcpu->arch.cr2 = 0;
@@ -179,6 +289,10 @@ void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu)
 	vcpu->arch.cr4 = 0;
 	vcpu->arch.cr8 = 0;
 	vcpu->arch.efer = 0;
+	memset(vcpu->arch.db, 0, sizeof(vcpu->arch.db));
+	vcpu->arch.dr6 = DR6_RESERVED;	/* 0xffff0ff0 (SDM Vol. 3B, 18.2.3) */
+	vcpu->arch.switch_db_regs = false;
+	vcpu->arch.pkru = 0;
 }
 EXPORT_SYMBOL_GPL(kvm_vcpu_reset_state);
 
@@ -480,11 +594,19 @@ static int complete_fast_pio_in(struct kvm_vcpu *vcpu)
 	return kvm_skip_emulated_instruction(vcpu);
 }
 
+/** OUT finishes on the next KVM_RUN too: only then does RIP move past
+ * the instruction, so a VMM that reads the registers at the exit sees
+ * the OUT itself, as with KVM.  Linux: complete_fast_pio_out(). */
+static int complete_fast_pio_out(struct kvm_vcpu *vcpu)
+{
+	return kvm_skip_emulated_instruction(vcpu);
+}
+
 /**
  * kvm_fast_pio - a non-string IN or OUT of 1, 2 or 4 bytes: no device in
  * the kernel owns a port yet, so it always exits to userspace
- * (KVM_EXIT_IO).  An OUT is complete once the data is in the PIO page,
- * so RIP moves on now; an IN completes on the next KVM_RUN.
+ * (KVM_EXIT_IO).  Both complete on the next KVM_RUN, when the VMM has
+ * served the access: an IN gets its data then, and RIP moves on then.
  * Linux: kvm_fast_pio().
  */
 int kvm_fast_pio(struct kvm_vcpu *vcpu, int size, unsigned short port, int in)
@@ -507,7 +629,7 @@ int kvm_fast_pio(struct kvm_vcpu *vcpu, int size, unsigned short port, int in)
 		return 0;
 	}
 	memcpy(vcpu->arch.pio_data, &rax, size);
-	kvm_skip_emulated_instruction(vcpu);
+	vcpu->arch.complete_userspace_io = complete_fast_pio_out;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(kvm_fast_pio);
@@ -525,10 +647,87 @@ int kvm_handle_invalid_op(struct kvm_vcpu *vcpu)
 EXPORT_SYMBOL_GPL(kvm_handle_invalid_op);
 
 /*
- * MSRs: the only one a chapter-01 guest may touch is EFER, the rest raise
- * #GP as MSRs do that a CPU lacks.  Linux: kvm_get_msr_common() /
+ * MSRs.  A guest may touch EFER and the MSRs a 64-bit kernel sets up at
+ * boot: the SYSCALL and SYSENTER entry points, FS/GS base and
+ * KERNEL_GS_BASE.  The vendor keeps most of them (in the VMCS/VMCB, or
+ * loaded into the CPU around the run); every other MSR raises #GP, as an
+ * MSR does that a CPU lacks.  Linux: kvm_get_msr_common() /
  * kvm_set_msr_common(), which know a few hundred.
  */
+
+/** The guest's address width: 57 bits with 5-level paging, else 48.
+ *  Linux: vcpu_virt_addr_bits(). */
+static u8 vcpu_virt_addr_bits(struct kvm_vcpu *vcpu)
+{
+	return (vcpu->arch.cr4 & X86_CR4_LA57) ? 57 : 48;
+}
+
+/** Not a canonical address for this guest (SDM Vol. 1, 3.3.7.1)?
+ *  Linux: is_noncanonical_address(). */
+static bool is_noncanonical_address(u64 la, struct kvm_vcpu *vcpu)
+{
+	return !__is_canonical_address(la, vcpu_virt_addr_bits(vcpu));
+}
+
+/** RDMSR of an MSR no vendor keeps.  0 on success, 1 for #GP.
+ *  Linux: kvm_get_msr_common(). */
+int kvm_get_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
+{
+	switch (msr) {
+	case MSR_EFER:
+		*data = vcpu->arch.efer;
+		return 0;
+	default:
+		return 1;
+	}
+}
+EXPORT_SYMBOL_GPL(kvm_get_msr_common);
+
+/** WRMSR of an MSR no vendor keeps.  0 on success, 1 for #GP.
+ *  Linux: kvm_set_msr_common(). */
+int kvm_set_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+{
+	switch (msr) {
+	case MSR_EFER:
+		/* Only SCE, LME and NX exist for our guests.  LMA is the CPU's
+		 * to set, when paging turns on: a guest may write back what it
+		 * read (read-modify-write), but its LMA bit is ignored. */
+		if (data & ~(u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
+			return 1;
+		kvm_x86_ops.set_efer(vcpu, (data & ~(u64)EFER_LMA) |
+				     (vcpu->arch.efer & EFER_LMA));
+		return 0;
+	default:
+		return 1;
+	}
+}
+EXPORT_SYMBOL_GPL(kvm_set_msr_common);
+
+/**
+ * kvm_set_msr - the checks every WRMSR gets before the vendor sees it.
+ * An address MSR must hold a canonical address: the guest gets #GP, as
+ * from a CPU, and the host never tries to load such a value itself (its
+ * WRMSR would fault).  SYSENTER_EIP/ESP are truncated to canonical form
+ * instead, as Intel CPUs do.  Linux: __kvm_set_msr().
+ */
+static int kvm_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+{
+	switch (msr) {
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_CSTAR:
+	case MSR_LSTAR:
+		if (is_noncanonical_address(data, vcpu))
+			return 1;
+		break;
+	case MSR_IA32_SYSENTER_EIP:
+	case MSR_IA32_SYSENTER_ESP:
+		data = __canonical_address(data, vcpu_virt_addr_bits(vcpu));
+		break;
+	}
+	return kvm_x86_ops.set_msr(vcpu, msr, data);
+}
 
 /** RDMSR: ECX names the MSR, the value goes to EDX:EAX.  Linux: kvm_emulate_rdmsr(). */
 int kvm_emulate_rdmsr(struct kvm_vcpu *vcpu)
@@ -536,11 +735,7 @@ int kvm_emulate_rdmsr(struct kvm_vcpu *vcpu)
 	u32 msr = kvm_register_read(vcpu, VCPU_REGS_RCX);
 	u64 data;
 
-	switch (msr) {
-	case MSR_EFER:
-		data = vcpu->arch.efer;
-		break;
-	default:
+	if (kvm_x86_ops.get_msr(vcpu, msr, &data)) {
 		kvm_x86_ops.queue_exception(vcpu, GP_VECTOR, true, 0);
 		return 1;
 	}
@@ -557,23 +752,27 @@ int kvm_emulate_wrmsr(struct kvm_vcpu *vcpu)
 	u64 data = (u32)kvm_register_read(vcpu, VCPU_REGS_RAX) |
 		   ((u64)(u32)kvm_register_read(vcpu, VCPU_REGS_RDX) << 32);
 
-	switch (msr) {
-	case MSR_EFER:
-		/* Only LME and NX exist for our guests (SCE too, harmless);
-		 * LMA is the CPU's to set, when paging turns on. */
-		if (data & ~(u64)(EFER_SCE | EFER_LME | EFER_NX)) {
-			kvm_x86_ops.queue_exception(vcpu, GP_VECTOR, true, 0);
-			return 1;
-		}
-		kvm_x86_ops.set_efer(vcpu, data | (vcpu->arch.efer & EFER_LMA));
-		break;
-	default:
+	if (kvm_set_msr(vcpu, msr, data)) {
 		kvm_x86_ops.queue_exception(vcpu, GP_VECTOR, true, 0);
 		return 1;
 	}
 	return kvm_skip_emulated_instruction(vcpu);
 }
 EXPORT_SYMBOL_GPL(kvm_emulate_wrmsr);
+
+/**
+ * kvm_emulate_rdpmc - RDPMC.  Both vendors intercept it: without the
+ * intercept the guest would read the host's performance counters.  We
+ * give the guest no virtual PMU (CPUID leaf 0xA says none), so every
+ * counter index is invalid and the guest gets #GP, as from KVM without a
+ * vPMU.  Linux: kvm_emulate_rdpmc().
+ */
+int kvm_emulate_rdpmc(struct kvm_vcpu *vcpu)
+{
+	kvm_x86_ops.queue_exception(vcpu, GP_VECTOR, true, 0);
+	return 1;
+}
+EXPORT_SYMBOL_GPL(kvm_emulate_rdpmc);
 
 /**
  * kvm_unexpected_exit - an exit this chapter has no handler for: stop the
@@ -734,6 +933,55 @@ void kvm_arch_create_vm_debugfs(struct kvm *kvm)
 /* ---------------------------------------------------------------------- */
 
 /**
+ * kvm_load_guest_debug_regs - the guest owns the debug registers until the
+ * next exit (it touched one, and the vendor stopped intercepting): load
+ * its DR0-DR3.  DR7 goes to 0 first, so that none of the host's
+ * breakpoints fires on the guest's addresses in between; the VM entry
+ * then loads the guest's DR7.  Interrupts are off.
+ * Linux: the switch_db_regs lines of vcpu_enter_guest().
+ */
+void kvm_load_guest_debug_regs(struct kvm_vcpu *vcpu)
+{
+	set_debugreg(0UL, 7);
+	set_debugreg(vcpu->arch.db[0], 0);
+	set_debugreg(vcpu->arch.db[1], 1);
+	set_debugreg(vcpu->arch.db[2], 2);
+	set_debugreg(vcpu->arch.db[3], 3);
+}
+EXPORT_SYMBOL_GPL(kvm_load_guest_debug_regs);
+
+/**
+ * kvm_load_guest_pkru - PKRU is neither switched by VM entry nor by the FPU
+ * swap of KVM_RUN: load the guest's, if it uses protection keys
+ * (CR4.PKE) and it differs.  Linux: kvm_load_guest_xsave_state().
+ */
+static void kvm_load_guest_pkru(struct kvm_vcpu *vcpu)
+{
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE) &&
+	    (vcpu->arch.cr4 & X86_CR4_PKE) &&
+	    vcpu->arch.pkru != vcpu->arch.host_pkru)
+		wrpkru(vcpu->arch.pkru);
+}
+
+/**
+ * kvm_load_host_pkru - after the exit: keep the guest's PKRU and give the
+ * VMM thread its own back, or a guest WRPKRU (or XRSTOR) would decide
+ * which pages the VMM may touch.  Linux: kvm_load_host_xsave_state().
+ */
+static void kvm_load_host_pkru(struct kvm_vcpu *vcpu)
+{
+	u32 pkru;
+
+	if (!cpu_feature_enabled(X86_FEATURE_OSPKE))
+		return;
+	pkru = rdpkru();
+	if (vcpu->arch.cr4 & X86_CR4_PKE)
+		vcpu->arch.pkru = pkru;
+	if (pkru != vcpu->arch.host_pkru)
+		wrpkru(vcpu->arch.host_pkru);
+}
+
+/**
  * One VM entry and exit.  Returns > 0 to go round again, 0 to return to
  * userspace with run->exit_reason set, < 0 for an error.
  * Linux: vcpu_enter_guest().
@@ -759,9 +1007,35 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 		local_irq_enable();
 		return 1;
 	}
+	/*
+	 * The machine is going down and kvm_reboot() has turned VMX/SVM off
+	 * on every CPU, or is about to: its IPI reaches this CPU only once
+	 * interrupts are on again, so a vCPU that passes this check with them
+	 * off still enters and exits before it.  Entering now would fault
+	 * (#UD).  KVM instead catches the fault on VMLAUNCH/VMRUN and ignores
+	 * it while kvm_rebooting is set (kvm_spurious_fault()).
+	 */
+	if (unlikely(READ_ONCE(kvm_rebooting))) {
+		WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
+		local_irq_enable();
+		return -EIO;
+	}
 
 	trace_kvm_entry(vcpu);
+	if (unlikely(vcpu->arch.switch_db_regs))
+		kvm_load_guest_debug_regs(vcpu);
+	kvm_load_guest_pkru(vcpu);
+
 	kvm_x86_ops.vcpu_run(vcpu);
+
+	kvm_load_host_pkru(vcpu);
+	if (unlikely(vcpu->arch.switch_db_regs))
+		kvm_x86_ops.sync_dirty_debug_regs(vcpu);
+	/* A VM exit leaves DR7 at 0x400 (SDM 28.5.1) and the guest may have
+	 * had DR0-DR3: if this CPU has breakpoints of its own (ptrace,
+	 * perf), load them again.  Linux: the same lines in vcpu_enter_guest(). */
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
 	kvm_account_exit(vcpu);
 
 	WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
@@ -805,6 +1079,9 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 	 * Linux: kvm_load_guest_fpu() / kvm_put_guest_fpu().
 	 */
 	fpu_swap_kvm_fpstate(&vcpu->arch.guest_fpu, true);
+	/* The VMM thread's PKRU, which each exit restores (kvm_load_host_pkru()). */
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE))
+		vcpu->arch.host_pkru = rdpkru();
 	for (;;) {
 		if (signal_pending(current)) {
 			run->exit_reason = KVM_EXIT_INTR;

@@ -30,6 +30,7 @@ struct vmcb_control_area {
 #define  INTERCEPT_SMI		BIT(2)	/**< physical SMI */
 #define  INTERCEPT_INIT		BIT(3)	/**< INIT */
 #define  INTERCEPT_CPUID	BIT(18)	/**< CPUID */
+#define  INTERCEPT_RDPMC	BIT(15)	/**< RDPMC */
 #define  INTERCEPT_INVD		BIT(22)	/**< INVD */
 #define  INTERCEPT_HLT		BIT(24)	/**< HLT */
 #define  INTERCEPT_INVLPGA	BIT(26)	/**< INVLPGA */
@@ -62,6 +63,7 @@ struct vmcb_control_area {
 #define  TLB_CONTROL_FLUSH_ALL_ASID	1	/**< every ASID: always supported */
 	u8 reserved_2[3];		/**< +0x05d reserved */
 	u32 int_ctl;			/**< +0x060 virtual interrupt control: V_TPR, V_IRQ, V_INTR_MASKING, ... */
+#define  V_TPR_MASK		0x0f	/**< bits 3:0: the guest's TPR, what it reads and writes as CR8 */
 #define  V_INTR_MASKING_MASK	BIT(24)	/**< host RFLAGS.IF masks physical interrupts */
 	u32 int_vector;			/**< +0x064 V_INTR_VECTOR, for a V_IRQ */
 	u32 int_state;			/**< +0x068 bit 0: the guest is in an interrupt shadow (STI, MOV SS) */
@@ -176,12 +178,15 @@ static_assert(offsetof(struct vmcb, save.g_pat) == 0x668);
 /** #VMEXIT codes, in vmcb_control_area.exit_code.  APM Vol. 2, Appendix C,
  *  Table C-1.  @{ */
 #define SVM_EXIT_READ_CR0	0x000
+#define SVM_EXIT_READ_DR0	0x020	/**< + n: MOV from DRn */
+#define SVM_EXIT_WRITE_DR7	0x037	/**< the last MOV to DRn (0x030 + n) */
 #define SVM_EXIT_EXCP_BASE	0x040	/**< + vector */
 #define SVM_EXIT_INTR		0x060
 #define SVM_EXIT_NMI		0x061
 #define SVM_EXIT_SMI		0x062
 #define SVM_EXIT_INIT		0x063
 #define SVM_EXIT_VINTR		0x064
+#define SVM_EXIT_RDPMC		0x06f
 #define SVM_EXIT_CPUID		0x072
 #define SVM_EXIT_INVD		0x076
 #define SVM_EXIT_HLT		0x078

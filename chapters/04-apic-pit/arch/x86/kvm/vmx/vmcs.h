@@ -193,12 +193,14 @@ enum vmcs_field {
 /** @} */
 
 /** VM-exit controls (SDM 25.7.1, Table 25-13). @{ */
+#define VM_EXIT_SAVE_DEBUG_CONTROLS	BIT(2)	/**< store the guest's DR7 and DEBUGCTL */
 #define VM_EXIT_HOST_ADDR_SPACE_SIZE	BIT(9)	/**< the host is 64-bit */
 #define VM_EXIT_SAVE_IA32_EFER		BIT(20)	/**< store the guest's EFER in GUEST_IA32_EFER */
 #define VM_EXIT_LOAD_IA32_EFER		BIT(21)	/**< load EFER from HOST_IA32_EFER */
 /** @} */
 
 /** VM-entry controls (SDM 25.8.1, Table 25-15). @{ */
+#define VM_ENTRY_LOAD_DEBUG_CONTROLS	BIT(2)	/**< load DR7 and DEBUGCTL from the guest fields */
 #define VM_ENTRY_IA32E_MODE		BIT(9)	/**< guest in IA-32e mode */
 #define VM_ENTRY_LOAD_IA32_EFER		BIT(15)	/**< load EFER from GUEST_IA32_EFER */
 /** @} */
@@ -250,6 +252,7 @@ enum vmcs_field {
 #define EXIT_REASON_CPUID		10
 #define EXIT_REASON_HLT			12
 #define EXIT_REASON_INVD		13
+#define EXIT_REASON_RDPMC		15
 #define EXIT_REASON_VMCALL		18
 #define EXIT_REASON_VMCLEAR		19
 #define EXIT_REASON_VMLAUNCH		20
@@ -261,6 +264,7 @@ enum vmcs_field {
 #define EXIT_REASON_VMOFF		26
 #define EXIT_REASON_VMON		27
 #define EXIT_REASON_CR_ACCESS		28
+#define EXIT_REASON_DR_ACCESS		29
 #define EXIT_REASON_IO_INSTRUCTION	30
 #define EXIT_REASON_MSR_READ		31
 #define EXIT_REASON_MSR_WRITE		32

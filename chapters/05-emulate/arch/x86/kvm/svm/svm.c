@@ -20,8 +20,10 @@
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <asm/debugreg.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
+#include <asm/tlbflush.h>
 
 #include <minikvm/kvm_host.h>
 #include "vmcb.h"
@@ -47,6 +49,7 @@ struct vcpu_svm {
 	struct vmcb *vmcb;		/**< this vCPU's VMCB, one page */
 	u64 vmcb_pa;			/**< its physical address, for VMRUN */
 	u64 asid_generation;		/**< 0 = take a new ASID before the next run */
+	u64 cr4_entered;		/**< save.cr4 as of the last VMRUN, see svm_vcpu_run() */
 	int last_cpu;			/**< CPU of the last run, -1 before the first */
 };
 
@@ -311,6 +314,7 @@ static void init_vmcb(struct vcpu_svm *svm)
 	 * must not do without our help.  SHUTDOWN above all: without that
 	 * intercept a triple fault in the guest shuts down the host CPU. */
 	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
+			     INTERCEPT_RDPMC |	/* the host's counters */
 			     INTERCEPT_CPUID | INTERCEPT_INVD | INTERCEPT_HLT |
 			     INTERCEPT_INVLPGA | INTERCEPT_IOIO_PROT |
 			     INTERCEPT_MSR_PROT | INTERCEPT_TASK_SWITCH |
@@ -319,7 +323,8 @@ static void init_vmcb(struct vcpu_svm *svm)
 			     INTERCEPT_VMLOAD | INTERCEPT_VMSAVE |
 			     INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT |
 			     INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_XSETBV;
-	/* Debug registers DR0-3 are not switched by VMRUN: keep the guest off them. */
+	/* DR0-DR3 are not switched by VMRUN: the guest's first access exits
+	 * (dr_interception()), then it owns them until the next exit. */
 	c->intercept_dr = 0xffffffff;
 	c->iopm_base_pa = page_to_phys(iopm_pages);
 	c->msrpm_base_pa = page_to_phys(msrpm_pages);
@@ -437,6 +442,19 @@ static void svm_vcpu_run(struct kvm_vcpu *vcpu)
 	vmcb->save.rsp = vcpu->arch.regs[VCPU_REGS_RSP];
 	vmcb->save.rip = vcpu->arch.regs[VCPU_REGS_RIP];
 	vmcb->save.cr2 = vcpu->arch.cr2;
+	/*
+	 * A machine check while CR4.MCE is clear shuts the CPU down (APM
+	 * Vol. 2, 9.3): the guest runs with the host's CR4.MCE.  It reads CR4
+	 * without an exit, so it sees that bit (as under KVM, whose
+	 * svm_set_cr4() does the same).  KVM also intercepts CR4 writes;
+	 * without decode assists that needs the instruction emulator, so
+	 * here a guest that clears MCE keeps it clear until its next exit.
+	 */
+	vmcb->save.cr4 |= cr4_read_shadow() & X86_CR4_MCE;
+	svm->cr4_entered = vmcb->save.cr4;
+	/* With V_INTR_MASKING the guest's CR8 is V_TPR (APM 15.21.1). */
+	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~V_TPR_MASK) |
+				(vcpu->arch.cr8 & V_TPR_MASK);
 	pre_svm_run(svm);
 
 	asm volatile("clgi" ::: "memory");
@@ -458,8 +476,13 @@ static void svm_vcpu_run(struct kvm_vcpu *vcpu)
 	/* The guest changes these without exiting (not intercepted). */
 	vcpu->arch.cr0 = vmcb->save.cr0;
 	vcpu->arch.cr3 = vmcb->save.cr3;
-	vcpu->arch.cr4 = vmcb->save.cr4;
+	/* The guest wrote CR4 only if it changed: else keep its value,
+	 * without the MCE bit we added. */
+	if (vmcb->save.cr4 != svm->cr4_entered)
+		vcpu->arch.cr4 = vmcb->save.cr4;
 	vcpu->arch.efer = vmcb->save.efer & ~EFER_SVME;
+	/* MOV to CR8 changed V_TPR without an exit: what KVM_GET_SREGS shows. */
+	vcpu->arch.cr8 = vmcb->control.int_ctl & V_TPR_MASK;
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
 
 	/*
@@ -523,6 +546,84 @@ static void svm_queue_exception(struct kvm_vcpu *vcpu, unsigned int nr,
 	c->event_inj = nr | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID |
 		       (has_error_code ? SVM_EVTINJ_VALID_ERR : 0);
 	c->event_inj_err = error_code;
+}
+
+/**
+ * dr_interception - the guest's first MOV to or from a debug register
+ * since the last exit.  Stop intercepting them and let the instruction run
+ * again on the guest's own values: DR6 and DR7 are in the VMCB, DR0-DR3
+ * are loaded by vcpu_enter_guest().  No decode assists needed (QEMU has
+ * none).  SVM_EXIT_READ_DR0 .. SVM_EXIT_WRITE_DR7.
+ * Linux: dr_interception(), the KVM_DEBUGREG_WONT_EXIT path.
+ */
+static int dr_interception(struct kvm_vcpu *vcpu)
+{
+	to_svm(vcpu)->vmcb->control.intercept_dr = 0;
+	vcpu->arch.switch_db_regs = true;
+	return 1;
+}
+
+/**
+ * svm_sync_dirty_debug_regs - right after an exit, with the guest owning
+ * the debug registers: keep DR0-DR3 (DR6/DR7 are in the VMCB), give the
+ * host a clean DR6, intercept again.  Linux: svm_sync_dirty_debug_regs().
+ */
+static void svm_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)
+{
+	get_debugreg(vcpu->arch.db[0], 0);
+	get_debugreg(vcpu->arch.db[1], 1);
+	get_debugreg(vcpu->arch.db[2], 2);
+	get_debugreg(vcpu->arch.db[3], 3);
+	set_debugreg(DR6_RESERVED, 6);
+	vcpu->arch.switch_db_regs = false;
+	to_svm(vcpu)->vmcb->control.intercept_dr = 0xffffffff;
+}
+
+/**
+ * svm_get_msr - MSRs in the VMCB save area: FS/GS bases, and the ones
+ * VMLOAD/VMSAVE switch (APM 15.5.2), which the CPU holds only while the
+ * guest runs.  Linux: svm_get_msr().
+ */
+static int svm_get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
+{
+	struct vmcb_save_area *s = &to_svm(vcpu)->vmcb->save;
+
+	switch (msr) {
+	case MSR_FS_BASE:		*data = s->fs.base; return 0;
+	case MSR_GS_BASE:		*data = s->gs.base; return 0;
+	case MSR_KERNEL_GS_BASE:	*data = s->kernel_gs_base; return 0;
+	case MSR_STAR:			*data = s->star; return 0;
+	case MSR_LSTAR:			*data = s->lstar; return 0;
+	case MSR_CSTAR:			*data = s->cstar; return 0;
+	case MSR_SYSCALL_MASK:		*data = s->sfmask; return 0;
+	case MSR_IA32_SYSENTER_CS:	*data = s->sysenter_cs; return 0;
+	case MSR_IA32_SYSENTER_ESP:	*data = s->sysenter_esp; return 0;
+	case MSR_IA32_SYSENTER_EIP:	*data = s->sysenter_eip; return 0;
+	default:
+		return kvm_get_msr_common(vcpu, msr, data);
+	}
+}
+
+/** WRMSR of the MSRs svm_get_msr() reads.  Linux: svm_set_msr(). */
+static int svm_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+{
+	struct vmcb_save_area *s = &to_svm(vcpu)->vmcb->save;
+
+	switch (msr) {
+	case MSR_FS_BASE:		s->fs.base = data; return 0;
+	case MSR_GS_BASE:		s->gs.base = data; return 0;
+	case MSR_KERNEL_GS_BASE:	s->kernel_gs_base = data; return 0;
+	case MSR_STAR:			s->star = data; return 0;
+	case MSR_LSTAR:			s->lstar = data; return 0;
+	case MSR_CSTAR:			s->cstar = data; return 0;
+	/* Kept as written, like KVM: VMLOAD loads what it finds. */
+	case MSR_SYSCALL_MASK:		s->sfmask = data; return 0;
+	case MSR_IA32_SYSENTER_CS:	s->sysenter_cs = data; return 0;
+	case MSR_IA32_SYSENTER_ESP:	s->sysenter_esp = data; return 0;
+	case MSR_IA32_SYSENTER_EIP:	s->sysenter_eip = data; return 0;
+	default:
+		return kvm_set_msr_common(vcpu, msr, data);
+	}
 }
 
 /** IN/OUT: EXITINFO1 says port, size, direction (APM 15.10.2); string
@@ -604,6 +705,10 @@ static int svm_handle_exit(struct kvm_vcpu *vcpu)
 	case SVM_EXIT_EXCP_BASE + AC_VECTOR:
 		svm_queue_exception(vcpu, AC_VECTOR, true, 0);
 		return 1;
+	case SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR7:
+		return dr_interception(vcpu);
+	case SVM_EXIT_RDPMC:
+		return kvm_emulate_rdpmc(vcpu);
 	case SVM_EXIT_CPUID:
 		return kvm_emulate_cpuid(vcpu);
 	case SVM_EXIT_HLT:
@@ -696,6 +801,9 @@ static struct kvm_x86_ops svm_x86_ops = {
 	.get_exit_info = svm_get_exit_info,
 	.skip_emulated_instruction = svm_skip_emulated_instruction,
 	.queue_exception = svm_queue_exception,
+	.get_msr = svm_get_msr,
+	.set_msr = svm_set_msr,
+	.sync_dirty_debug_regs = svm_sync_dirty_debug_regs,
 };
 
 /** NPT entries are ordinary x86-64 page-table entries; guest accesses count

@@ -23,6 +23,7 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
@@ -50,6 +51,15 @@ MODULE_DESCRIPTION("minikvm: Intel VMX backend");
  * prints it by field name (minikvm-vmcs).  Nothing in the module reads it
  * back.  KVM has no such thing; it offers dump_vmcs() and tracing.
  */
+/*
+ * Keeping the copy costs a few stores on every VMREAD and VMWRITE, so it
+ * is off unless asked for: `insmod minikvm-intel.ko vmcs_copy=1` (the
+ * benchmark figures in README.md are taken with it off).
+ */
+static bool vmcs_copy;
+module_param(vmcs_copy, bool, 0444);
+MODULE_PARM_DESC(vmcs_copy, "keep a copy of every VMCS field read or written, for GDB's minikvm-vmcs (default off)");
+
 /** Slots of struct vmcs_copy: a field encoding squeezed into 9 bits. */
 #define VMCS_COPY_SLOTS		512
 
@@ -75,9 +85,27 @@ struct vcpu_vmx {
 	unsigned long host_cr3, host_cr4;
 	/** @} */
 	u32 entry_ctls;			/**< VM_ENTRY_CONTROLS, IA-32e bit varies */
+	u32 exec_ctls;			/**< CPU_BASED_VM_EXEC_CONTROL, MOV-DR exiting varies */
 	/** The guest's IA32_KERNEL_GS_BASE (what SWAPGS exchanges with GS):
-	 *  VMX does not switch it, so vmx_vcpu_run() does. */
+	 *  VMX does not switch it, so vmx_prepare_switch_to_guest() does. */
 	u64 guest_kernel_gs_base;
+	/** The guest's SYSCALL MSRs, by enum kvm_uret_msr_slot: loaded into
+	 *  the CPU as user-return MSRs (x86.c) while the guest state is. */
+	u64 guest_uret_msrs[KVM_NR_URET_MSRS];
+	/**
+	 * Host state a VM exit does not restore (SDM 28.5): the VMM thread's
+	 * FS/GS selectors and LDT (the exit loads null ones), its
+	 * KERNEL_GS_BASE.  Saved when the guest's state goes in
+	 * (vmx_prepare_switch_to_guest()), put back when the vCPU is put
+	 * (vmx_prepare_switch_to_host()), not on every exit: the kernel
+	 * itself uses none of them.  Linux: struct vmcs_host_state. @{
+	 */
+	bool guest_state_loaded;
+	u16 host_fs_sel, host_gs_sel, host_ldt_sel;
+	u64 host_kernel_gs_base;
+	/** @} */
+	/** IA32_DEBUGCTL of the host, which every VM exit clears (SDM 28.5.1). */
+	u64 host_debugctlmsr;
 	struct vmcs_copy vmcs_copy;	/**< what GDB shows of the VMCS */
 };
 
@@ -161,9 +189,13 @@ static int vmcs_copy_slot(unsigned long field)
 /** Note a field's value in the current vCPU's vmcs_copy, for GDB. */
 static void vmcs_copy_store(unsigned long field, unsigned long value)
 {
-	struct vmcs_copy *copy = this_cpu_read(current_vmcs_copy);
-	int slot = vmcs_copy_slot(field);
+	struct vmcs_copy *copy;
+	int slot;
 
+	if (likely(!vmcs_copy))
+		return;
+	copy = this_cpu_read(current_vmcs_copy);
+	slot = vmcs_copy_slot(field);
 	if (!copy || slot < 0)
 		return;
 	copy->value[slot] = value;
@@ -291,6 +323,9 @@ static int setup_vmcs_config(struct vmcs_config *c)
 	r = r ?: adjust_vmx_controls("processor-based controls",
 			CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
 			CPU_BASED_MOV_DR_EXITING | CPU_BASED_MWAIT_EXITING |
+			/* Without it a guest reads the host's performance
+			 * counters. */
+			CPU_BASED_RDPMC_EXITING |
 			CPU_BASED_MONITOR_EXITING | CPU_BASED_ACTIVATE_SECONDARY |
 			/* Without a TPR shadow a 64-bit guest's MOV to CR8 would
 			 * write the host's local APIC TPR and could mask the
@@ -303,11 +338,15 @@ static int setup_vmcs_config(struct vmcs_config *c)
 			MSR_IA32_VMX_PROCBASED_CTLS2, &c->cpu_based_2nd);
 	r = r ?: adjust_vmx_controls("VM-exit controls",
 			VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
-			VM_EXIT_LOAD_IA32_EFER, 0,
+			VM_EXIT_LOAD_IA32_EFER |
+			/* The guest's DR7 travels in the VMCS: with the TRUE
+			 * MSRs these are not forced to 1 (SDM A.4, A.5). */
+			VM_EXIT_SAVE_DEBUG_CONTROLS, 0,
 			true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS,
 			&c->vmexit_ctrl);
 	r = r ?: adjust_vmx_controls("VM-entry controls",
-			VM_ENTRY_LOAD_IA32_EFER, VM_ENTRY_IA32E_MODE,
+			VM_ENTRY_LOAD_IA32_EFER | VM_ENTRY_LOAD_DEBUG_CONTROLS,
+			VM_ENTRY_IA32E_MODE,
 			true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS,
 			&c->vmentry_ctrl);
 	if (r)
@@ -509,12 +548,80 @@ static void vmx_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 	vmcs_writel(HOST_IA32_SYSENTER_ESP, sysenter_esp);
 	vmcs_writel(HOST_FS_BASE, native_read_msr(MSR_FS_BASE));
 	vmcs_writel(HOST_GS_BASE, native_read_msr(MSR_GS_BASE));
+	/* Every VM exit clears IA32_DEBUGCTL: remember the host's. */
+	vmx->host_debugctlmsr = get_debugctlmsr();
 }
 
-/** Nothing to do: see vmx_vcpu_load().  Linux: vmx_vcpu_put(). */
+/**
+ * vmx_prepare_switch_to_guest - before the first entry since the vCPU was
+ * loaded: save the host state a VM exit would lose and load the guest's
+ * MSRs that no VM entry loads.  Later entries find it done and pay
+ * nothing.  Interrupts or preemption are off.
+ * Linux: vmx_prepare_switch_to_guest().
+ */
+static void vmx_prepare_switch_to_guest(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	unsigned int slot;
+	u16 fs_sel, gs_sel;
+
+	if (vmx->guest_state_loaded)
+		return;
+	/* SYSCALL's MSRs: the host's come back on the way to user mode. */
+	for (slot = 0; slot < KVM_NR_URET_MSRS; slot++)
+		kvm_set_user_return_msr(slot, vmx->guest_uret_msrs[slot]);
+
+	/* A selector with RPL or TI bits set cannot be a HOST_*_SELECTOR
+	 * (SDM 26.2.3): the exit loads null and we reload it ourselves. */
+	savesegment(fs, fs_sel);
+	savesegment(gs, gs_sel);
+	vmx->host_fs_sel = fs_sel;
+	vmx->host_gs_sel = gs_sel;
+	vmcs_writel(HOST_FS_SELECTOR, (fs_sel & 7) ? 0 : fs_sel);
+	vmcs_writel(HOST_GS_SELECTOR, (gs_sel & 7) ? 0 : gs_sel);
+	asm volatile("sldt %0" : "=g"(vmx->host_ldt_sel));
+
+	vmx->host_kernel_gs_base = native_read_msr(MSR_KERNEL_GS_BASE);
+	wrmsrl(MSR_KERNEL_GS_BASE, vmx->guest_kernel_gs_base);
+	vmx->guest_state_loaded = true;
+}
+
+/**
+ * vmx_prepare_switch_to_host - the vCPU is put (end of KVM_RUN, or its
+ * thread is preempted): give the host back what VM exits took.
+ *   - LDTR: an exit leaves it null (SDM 28.5.2); a VMM with an LDT
+ *     (modify_ldt()) needs it, and GS is reloaded with it;
+ *   - FS/GS selectors the exit could not load (RPL/TI bits set);
+ *   - the TR limit: the exit sets 0x67 (SDM 28.5.2), which cuts off the
+ *     I/O permission bitmap of a process using ioperm(); let Linux
+ *     reload TR when it next needs the limit (invalidate_tss_limit());
+ *   - the GDTR limit: the exit sets 0xffff; reload Linux's GDT;
+ *   - KERNEL_GS_BASE, which SWAPGS on the way to user mode needs.
+ * Linux: vmx_prepare_switch_to_host().
+ */
+static void vmx_prepare_switch_to_host(struct vcpu_vmx *vmx)
+{
+	if (!vmx->guest_state_loaded)
+		return;
+	vmx->guest_kernel_gs_base = native_read_msr(MSR_KERNEL_GS_BASE);
+	if (vmx->host_ldt_sel || (vmx->host_gs_sel & 7)) {
+		asm volatile("lldt %0" :: "rm"(vmx->host_ldt_sel));
+		/* Loading GS resets its base: done before KERNEL_GS_BASE below. */
+		load_gs_index(vmx->host_gs_sel);
+	}
+	if (vmx->host_fs_sel & 7)
+		loadsegment(fs, vmx->host_fs_sel);
+	invalidate_tss_limit();
+	wrmsrl(MSR_KERNEL_GS_BASE, vmx->host_kernel_gs_base);
+	load_fixmap_gdt(raw_smp_processor_id());
+	vmx->guest_state_loaded = false;
+}
+
+/** The VMCS stays active on this CPU, so that coming back is cheap; only
+ *  the host state goes back.  Linux: vmx_vcpu_put(). */
 static void vmx_vcpu_put(struct kvm_vcpu *vcpu)
 {
-	/* The VMCS stays active here, so that coming back is cheap. */
+	vmx_prepare_switch_to_host(to_vmx(vcpu));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -612,10 +719,16 @@ static void vmx_set_gdt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
  * to a bit in the guest/host mask exits (SDM 25.6.6).  With unrestricted
  * guest, CR0.PE and CR0.PG are free (SDM 27.3.1.1).  We also own CR0.PG:
  * turning paging on with EFER.LME set enters long mode, which needs the
- * IA-32e-mode entry control.  Linux: vmx_set_cr0(), vmx_set_cr4().
+ * IA-32e-mode entry control.  And CD/NW: a CPU may not let them be set
+ * in VMX operation (Bochs's CR0_FIXED1 does not), yet the guest must
+ * read back what it wrote (0x60000010 after reset), as KVM, which owns
+ * every CR0 bit but TS, makes sure.  Linux: vmx_set_cr0(), vmx_set_cr4().
  */
-#define CR0_HOST_OWNED	(X86_CR0_NE | X86_CR0_PG)
-#define CR4_HOST_OWNED	(X86_CR4_VMXE)	/**< CR4 bits whose writes exit */
+#define CR0_HOST_OWNED	(X86_CR0_NE | X86_CR0_PG | X86_CR0_CD | X86_CR0_NW)
+/** CR4 bits whose writes exit.  MCE too: the CPU runs the guest with the
+ *  host's CR4.MCE, see vmx_set_cr4(), and the guest reads its own from
+ *  the read shadow. */
+#define CR4_HOST_OWNED	(X86_CR4_VMXE | X86_CR4_MCE)
 
 /** The CR0 the CPU runs the guest with: the guest's, with the bits VMX
  *  fixes to 1 set (except PE and PG, free with unrestricted guest).
@@ -703,9 +816,14 @@ static void vmx_set_cr3(struct kvm_vcpu *vcpu, unsigned long cr3)
  *  with the fixed bits (VMXE).  Linux: vmx_set_cr4(). */
 static void vmx_set_cr4(struct kvm_vcpu *vcpu, unsigned long cr4)
 {
+	/* A machine check while CR4.MCE is clear shuts the CPU down (SDM
+	 * Vol. 3B, 16.10): the host's, not the guest's, decides while the
+	 * guest runs on its CPU.  Linux: the same line in vmx_set_cr4(). */
+	unsigned long hw_cr4 = (cr4_read_shadow() & X86_CR4_MCE) | (cr4 & ~X86_CR4_MCE);
+
 	vcpu->arch.cr4 = cr4;
 	vmcs_writel(CR4_READ_SHADOW, cr4);
-	vmcs_writel(GUEST_CR4, (cr4 | vmcs_config.cr4_fixed0) & vmcs_config.cr4_fixed1);
+	vmcs_writel(GUEST_CR4, (hw_cr4 | vmcs_config.cr4_fixed0) & vmcs_config.cr4_fixed1);
 }
 
 /** The guest's RFLAGS.  Linux: vmx_get_rflags(). */
@@ -754,8 +872,8 @@ static void vmx_set_constant_host_state(void)
 	vmcs_writel(HOST_CR0, read_cr0());
 	vmcs_writel(HOST_CS_SELECTOR, __KERNEL_CS);
 	vmcs_writel(HOST_SS_SELECTOR, __KERNEL_DS);
-	/* Null DS/ES/FS/GS are fine in 64-bit mode; vmx_vcpu_run() puts
-	 * back the selectors the thread had. */
+	/* Null DS/ES are fine in 64-bit mode; vmx_vcpu_run() puts back the
+	 * ones the thread had.  FS/GS: vmx_prepare_switch_to_guest(). */
 	vmcs_writel(HOST_DS_SELECTOR, 0);
 	vmcs_writel(HOST_ES_SELECTOR, 0);
 	vmcs_writel(HOST_FS_SELECTOR, 0);
@@ -789,7 +907,8 @@ static void init_vmcs(struct vcpu_vmx *vmx)
 	struct kvm_vcpu *vcpu = &vmx->vcpu;
 
 	vmcs_writel(PIN_BASED_VM_EXEC_CONTROL, vmcs_config.pin_based);
-	vmcs_writel(CPU_BASED_VM_EXEC_CONTROL, vmcs_config.cpu_based);
+	vmx->exec_ctls = vmcs_config.cpu_based;
+	vmcs_writel(CPU_BASED_VM_EXEC_CONTROL, vmx->exec_ctls);
 	vmcs_writel(SECONDARY_VM_EXEC_CONTROL, vmcs_config.cpu_based_2nd);
 	vmcs_writel(VM_EXIT_CONTROLS, vmcs_config.vmexit_ctrl);
 	vmx->entry_ctls = vmcs_config.vmentry_ctrl;
@@ -901,7 +1020,6 @@ static void vmx_vcpu_run(struct kvm_vcpu *vcpu)
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
 	unsigned long cr3 = __read_cr3(), cr4 = cr4_read_shadow();
 	unsigned short ds, es;
-	u64 host_kernel_gs_base;
 	u32 intr_info;
 
 	/* The host's CR3 and CR4 can change between entries (PCID, ...). */
@@ -920,27 +1038,31 @@ static void vmx_vcpu_run(struct kvm_vcpu *vcpu)
 		native_write_cr2(vcpu->arch.cr2);
 	savesegment(ds, ds);
 	savesegment(es, es);
-	/* SWAPGS in the guest would exchange GS with the host's
-	 * KERNEL_GS_BASE (the VMM's user GS base): give the guest its own.
-	 * KVM does this lazily, on vcpu_put (vmx_prepare_switch_to_host()). */
-	host_kernel_gs_base = native_read_msr(MSR_KERNEL_GS_BASE);
-	wrmsrl(MSR_KERNEL_GS_BASE, vmx->guest_kernel_gs_base);
+	/* KERNEL_GS_BASE, SYSCALL MSRs, FS/GS/LDT: once per vcpu_load. */
+	vmx_prepare_switch_to_guest(vcpu);
+	/* DR6 is no VMCS field: when the guest owns the debug registers its
+	 * DR6 lives in the CPU (kvm_load_guest_debug_regs() did DR0-DR3). */
+	if (unlikely(vcpu->arch.switch_db_regs))
+		set_debugreg(vcpu->arch.dr6, 6);
 
 	vmx->fail = __vmx_vcpu_run(vcpu->arch.regs, vmx->launched);
 
 	vcpu->arch.cr2 = native_read_cr2();
 	loadsegment(ds, ds);
 	loadsegment(es, es);
-	vmx->guest_kernel_gs_base = native_read_msr(MSR_KERNEL_GS_BASE);
-	wrmsrl(MSR_KERNEL_GS_BASE, host_kernel_gs_base);
+	if (vmx->host_debugctlmsr)
+		update_debugctlmsr(vmx->host_debugctlmsr);
 	if (vmx->fail) {
 		vmx->exit_reason = VMX_EXIT_REASONS_FAILED_VMENTRY;
 		return;
 	}
-	vmx->launched = true;
 	vmx->exit_reason = vmcs_read32(VM_EXIT_REASON);
+	/* A VM entry that failed on the guest state (exit reason bit 31,
+	 * SDM 27.8) left the VMCS clear: the next try is a VMLAUNCH again,
+	 * or a VMM that fixes the state could never run the vCPU. */
 	if (vmx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
 		return;
+	vmx->launched = true;
 
 	vcpu->arch.regs[VCPU_REGS_RSP] = vmcs_readl(GUEST_RSP);
 	vcpu->arch.regs[VCPU_REGS_RIP] = vmcs_readl(GUEST_RIP);
@@ -1040,8 +1162,10 @@ static int handle_cr(struct kvm_vcpu *vcpu)
 	if (type != CR_QUAL_TYPE_MOV_TO_CR || (cr != 0 && cr != 4))
 		return kvm_unexpected_exit(vcpu, EXIT_REASON_CR_ACCESS);
 	if (cr == 0) {
-		/* Paging without protection, or long mode without PAE: #GP. */
+		/* Paging without protection, NW without CD, or long mode
+		 * without PAE: #GP (SDM Vol. 2A, MOV to CR0). */
 		if (((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
+		    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) ||
 		    ((val & X86_CR0_PG) && (vcpu->arch.efer & EFER_LME) &&
 		     !(vcpu->arch.cr4 & X86_CR4_PAE))) {
 			vmx_queue_exception(vcpu, 13, true, 0);
@@ -1056,6 +1180,149 @@ static int handle_cr(struct kvm_vcpu *vcpu)
 		vmx_set_cr4(vcpu, val);
 	}
 	return kvm_skip_emulated_instruction(vcpu);
+}
+
+/**
+ * handle_dr - the guest's first MOV to or from a debug register since the
+ * last exit.  Rather than emulate each access, stop intercepting them and
+ * let the instruction run again on the guest's own values, which
+ * vcpu_enter_guest() loads; vmx_sync_dirty_debug_regs() takes them back
+ * after the next exit.  Linux: handle_dr(), the KVM_DEBUGREG_WONT_EXIT path.
+ */
+static int handle_dr(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+
+	vmx->exec_ctls &= ~CPU_BASED_MOV_DR_EXITING;
+	vmcs_writel(CPU_BASED_VM_EXEC_CONTROL, vmx->exec_ctls);
+	vcpu->arch.switch_db_regs = true;
+	return 1;
+}
+
+/**
+ * vmx_sync_dirty_debug_regs - right after an exit, with the guest owning
+ * the debug registers: keep DR0-DR3 and DR6 (DR7 stays in the VMCS,
+ * saved by the exit), give the host a clean DR6 (its #DB handler reads
+ * it), and intercept again.  Linux: vmx_sync_dirty_debug_regs().
+ */
+static void vmx_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+
+	get_debugreg(vcpu->arch.db[0], 0);
+	get_debugreg(vcpu->arch.db[1], 1);
+	get_debugreg(vcpu->arch.db[2], 2);
+	get_debugreg(vcpu->arch.db[3], 3);
+	get_debugreg(vcpu->arch.dr6, 6);
+	set_debugreg(DR6_RESERVED, 6);
+	vcpu->arch.switch_db_regs = false;
+	vmx->exec_ctls |= CPU_BASED_MOV_DR_EXITING;
+	vmcs_writel(CPU_BASED_VM_EXEC_CONTROL, vmx->exec_ctls);
+}
+
+/**
+ * vmx_get_msr - MSRs that live in the VMCS or in struct vcpu_vmx.
+ * Linux: vmx_get_msr().
+ */
+static int vmx_get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+
+	switch (msr) {
+	case MSR_FS_BASE:
+		*data = vmcs_readl(GUEST_FS_BASE);
+		return 0;
+	case MSR_GS_BASE:
+		*data = vmcs_readl(GUEST_GS_BASE);
+		return 0;
+	case MSR_KERNEL_GS_BASE:
+		/* In the CPU while the guest state is loaded. */
+		preempt_disable();
+		if (vmx->guest_state_loaded)
+			vmx->guest_kernel_gs_base = native_read_msr(MSR_KERNEL_GS_BASE);
+		preempt_enable();
+		*data = vmx->guest_kernel_gs_base;
+		return 0;
+	case MSR_STAR:
+		*data = vmx->guest_uret_msrs[KVM_URET_STAR];
+		return 0;
+	case MSR_LSTAR:
+		*data = vmx->guest_uret_msrs[KVM_URET_LSTAR];
+		return 0;
+	case MSR_CSTAR:
+		*data = vmx->guest_uret_msrs[KVM_URET_CSTAR];
+		return 0;
+	case MSR_SYSCALL_MASK:
+		*data = vmx->guest_uret_msrs[KVM_URET_SYSCALL_MASK];
+		return 0;
+	case MSR_IA32_SYSENTER_CS:
+		*data = vmcs_read32(GUEST_SYSENTER_CS);
+		return 0;
+	case MSR_IA32_SYSENTER_ESP:
+		*data = vmcs_readl(GUEST_SYSENTER_ESP);
+		return 0;
+	case MSR_IA32_SYSENTER_EIP:
+		*data = vmcs_readl(GUEST_SYSENTER_EIP);
+		return 0;
+	default:
+		return kvm_get_msr_common(vcpu, msr, data);
+	}
+}
+
+/** Set a SYSCALL MSR: loaded into the CPU at once (the guest state is
+ *  loaded while exits are handled), so a value the CPU refuses is #GP. */
+static int vmx_set_guest_uret_msr(struct vcpu_vmx *vmx, unsigned int slot, u64 data)
+{
+	int r;
+
+	preempt_disable();
+	vmx_prepare_switch_to_guest(&vmx->vcpu);
+	r = kvm_set_user_return_msr(slot, data);
+	preempt_enable();
+	if (!r)
+		vmx->guest_uret_msrs[slot] = data;
+	return r;
+}
+
+/** WRMSR of the MSRs vmx_get_msr() reads.  Linux: vmx_set_msr(). */
+static int vmx_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+
+	switch (msr) {
+	case MSR_FS_BASE:
+		vmcs_writel(GUEST_FS_BASE, data);
+		return 0;
+	case MSR_GS_BASE:
+		vmcs_writel(GUEST_GS_BASE, data);
+		return 0;
+	case MSR_KERNEL_GS_BASE:
+		preempt_disable();
+		if (vmx->guest_state_loaded)
+			wrmsrl(MSR_KERNEL_GS_BASE, data);
+		preempt_enable();
+		vmx->guest_kernel_gs_base = data;
+		return 0;
+	case MSR_STAR:
+		return vmx_set_guest_uret_msr(vmx, KVM_URET_STAR, data);
+	case MSR_LSTAR:
+		return vmx_set_guest_uret_msr(vmx, KVM_URET_LSTAR, data);
+	case MSR_CSTAR:
+		return vmx_set_guest_uret_msr(vmx, KVM_URET_CSTAR, data);
+	case MSR_SYSCALL_MASK:
+		return vmx_set_guest_uret_msr(vmx, KVM_URET_SYSCALL_MASK, data);
+	case MSR_IA32_SYSENTER_CS:
+		vmcs_writel(GUEST_SYSENTER_CS, (u32)data);
+		return 0;
+	case MSR_IA32_SYSENTER_ESP:
+		vmcs_writel(GUEST_SYSENTER_ESP, data);
+		return 0;
+	case MSR_IA32_SYSENTER_EIP:
+		vmcs_writel(GUEST_SYSENTER_EIP, data);
+		return 0;
+	default:
+		return kvm_set_msr_common(vcpu, msr, data);
+	}
 }
 
 /**
@@ -1160,6 +1427,10 @@ static int vmx_handle_exit(struct kvm_vcpu *vcpu)
 		return kvm_emulate_hypercall(vcpu);
 	case EXIT_REASON_CR_ACCESS:
 		return handle_cr(vcpu);
+	case EXIT_REASON_DR_ACCESS:
+		return handle_dr(vcpu);
+	case EXIT_REASON_RDPMC:
+		return kvm_emulate_rdpmc(vcpu);
 	case EXIT_REASON_EPT_VIOLATION:
 		return handle_ept_violation(vcpu);
 	case EXIT_REASON_IO_INSTRUCTION:
@@ -1234,6 +1505,9 @@ static struct kvm_x86_ops vmx_x86_ops = {
 	.get_exit_info = vmx_get_exit_info,
 	.skip_emulated_instruction = vmx_skip_emulated_instruction,
 	.queue_exception = vmx_queue_exception,
+	.get_msr = vmx_get_msr,
+	.set_msr = vmx_set_msr,
+	.sync_dirty_debug_regs = vmx_sync_dirty_debug_regs,
 };
 
 /** EPT entries: read/write/execute at every level, write-back memory type
