@@ -24,7 +24,11 @@ case $ARCH in
 svm)	reason='0xffffffff|0xffffffffffffffff' ;;
 vmx)	reason='0x80000021' ;;
 esac
-vmm --invalid-state "$GUESTS/hello.bin"
+# Not compared by the differential oracle: what a VMM reads back after a
+# failed VMRUN is the emulator's (QEMU TCG leaves junk in the VMCB, which
+# KVM copies out; minikvm keeps the registers it was given, as the VMCB
+# holds on hardware).  The retry run below is compared.
+TRACE_DIR= vmm --invalid-state "$GUESTS/hello.bin"
 expect_status 6 "an unhandled exit"
 expect_err_contains "KVM_EXIT_FAIL_ENTRY"
 grep -qE -- "hardware entry failure reason ($reason) " /tmp/vmm.err ||
