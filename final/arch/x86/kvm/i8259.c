@@ -398,19 +398,10 @@ static u8 chip_poll(struct kvm_pic *s, int i)
 	return 0x80 | irq;
 }
 
-/** Whether @p port is one of the pair's six ports. */
+/** Whether @p port is one of the pair's six: 0x20/0x21, 0xa0/0xa1, 0x4d0/0x4d1. */
 static bool pic_port(u16 port)
 {
-	switch (port) {
-	case PIC_MASTER_CMD:
-	case PIC_MASTER_DATA:
-	case PIC_SLAVE_CMD:
-	case PIC_SLAVE_DATA:
-	case PIC_ELCR_MASTER:
-	case PIC_ELCR_SLAVE:
-		return true;
-	}
-	return false;
+	return (port & ~0x81) == PIC_MASTER_CMD || (port & ~1) == PIC_ELCR_MASTER;
 }
 
 /**
@@ -428,7 +419,7 @@ static bool pic_port(u16 port)
  */
 int i8259_ioport_read(struct kvm_pic *s, u16 port, int len, void *val)
 {
-	struct kvm_pic_state *c = CHIP(s, (port >> 7) & 1);
+	struct kvm_pic_state *c = CHIP(s, (port >> 7) & 1);	/* for 0x20-0xa1 */
 	u8 data;
 
 	if (!pic_port(port))
@@ -441,7 +432,7 @@ int i8259_ioport_read(struct kvm_pic *s, u16 port, int len, void *val)
 		data = CHIP(s, port & 1)->elcr;
 	} else if (c->poll) {
 		c->poll = 0;
-		data = chip_poll(s, (port >> 7) & 1);
+		data = chip_poll(s, port >> 7);
 		i8259_update_irq(s);
 	} else if (port & 1) {
 		data = c->imr;
