@@ -283,6 +283,18 @@ Test(i8259, automatic_eoi_ends_the_interrupt_at_inta)
 	cr_assert_eq(M->priority_add, 0, "no rotation unless asked");
 }
 
+Test(i8259, automatic_eoi_on_both_chips_delivers_slave_requests_back_to_back)
+{
+	pc_init_icw4(0x03, 0x03);
+	pulse(10);
+	pulse(9);
+	cr_assert_eq(inta(), 0x71);
+	cr_assert(pic.output, "the slave still asks: the master's IR2 is latched again");
+	cr_assert_eq(inta(), 0x72);
+	cr_assert_not(pic.output);
+	cr_assert_eq(M->isr | S->isr, 0);
+}
+
 Test(i8259, rotate_in_automatic_eoi_mode_round_robins_equal_devices)
 {
 	pc_init_icw4(0x03, 0x01);
