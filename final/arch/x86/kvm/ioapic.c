@@ -84,7 +84,8 @@ static int ioapic_service(struct kvm_ioapic *s, int pin)
 	ret = s->deliver ? s->deliver(s->opaque, &irq) : -1;
 	/*
 	 * Remote IRR: set when a local APIC accepted the level interrupt.
-	 * Like KVM, any answer but "coalesced" (0) sets it, also -1.
+	 * Like KVM, any answer but "coalesced" (0) sets it, even -1 (no
+	 * vCPU matched): the pin then waits for an EOI, as the guest asked.
 	 */
 	if (ret && irq.trig_mode == IOAPIC_LEVEL_TRIG)
 		e->fields.remote_irr = 1;
@@ -142,6 +143,8 @@ int ioapic_set_irq(struct kvm_ioapic *s, int pin, int level)
  *
  * Clears Remote IRR of every level entry with that vector; a pin whose
  * line is still high (and unmasked) is a new interrupt and fires again.
+ * Edge entries are skipped (Remote IRR means nothing for them; KVM only
+ * asserts that they are not there).
  * Nothing calls this in chapter 03; chapter 04's LAPIC does.
  * Linux: kvm_ioapic_update_eoi(), kvm_ioapic_update_eoi_one().
  */
