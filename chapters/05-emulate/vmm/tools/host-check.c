@@ -358,7 +358,7 @@ int main(int argc, char **argv)
 	note_msrs(ncpus);
 	if (ioperm(IOPERM_PORT, 1, 1))
 		die(3, "ioperm");
-	check_ioperm("before any guest");
+	check_ioperm("before this tool runs a guest");
 	setup_ldt_gs();
 	check_ldt_gs();
 	have_bp = !setup_breakpoint() && breakpoint_fires();

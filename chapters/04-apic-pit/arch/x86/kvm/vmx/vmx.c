@@ -51,10 +51,10 @@ MODULE_DESCRIPTION("minikvm: Intel VMX backend");
  * prints it by field name (minikvm-vmcs).  Nothing in the module reads it
  * back.  KVM has no such thing; it offers dump_vmcs() and tracing.
  */
-/*
- * Keeping the copy costs a few stores on every VMREAD and VMWRITE, so it
- * is off unless asked for: `insmod minikvm-intel.ko vmcs_copy=1` (the
- * benchmark figures in README.md are taken with it off).
+/**
+ * Keep struct vmcs_copy up to date?  It costs a few stores on every VMREAD
+ * and VMWRITE, so it is off unless asked for: `insmod minikvm-intel.ko
+ * vmcs_copy=1` (the benchmark figures in README.md are taken with it off).
  */
 static bool vmcs_copy;
 module_param(vmcs_copy, bool, 0444);
