@@ -130,6 +130,47 @@ static void vcpu_put(struct kvm_vcpu *vcpu)
 	preempt_enable();
 }
 
+/*
+ * Code that uses VMX/SVM instructions on behalf of a vCPU (a vCPU ioctl
+ * between vcpu_load() and vcpu_put(), KVM_RUN included, and the creation
+ * of a vCPU) counts itself here, so that kvm_reboot() can wait for it to
+ * finish before turning VMX/SVM off under it.  KVM needs no such count:
+ * its VMX and SVM instructions carry exception-table entries, and a fault
+ * while kvm_rebooting is set is ignored (kvm_spurious_fault()); ours
+ * would oops instead.
+ */
+
+/** Threads between kvm_hardware_use_begin() and kvm_hardware_use_end(). */
+static atomic_t kvm_hardware_users = ATOMIC_INIT(0);
+/** kvm_reboot() waits here for kvm_hardware_users to reach 0. */
+static DECLARE_WAIT_QUEUE_HEAD(kvm_hardware_users_wq);
+
+/**
+ * kvm_hardware_use_begin - about to use VMX/SVM for a vCPU: count us, or
+ * say no (false) once the machine is going down.  The pairing with
+ * kvm_reboot() is the usual one: we count ourselves, then (after a full
+ * barrier) read kvm_rebooting; it sets kvm_rebooting, then (after a full
+ * barrier) reads the count.  Either we see the reboot and back out, or it
+ * sees us and waits.
+ */
+static bool kvm_hardware_use_begin(void)
+{
+	atomic_inc(&kvm_hardware_users);
+	smp_mb__after_atomic();
+	if (likely(!READ_ONCE(kvm_rebooting)))
+		return true;
+	if (atomic_dec_and_test(&kvm_hardware_users))
+		wake_up(&kvm_hardware_users_wq);
+	return false;
+}
+
+/** Done with VMX/SVM for now; the last one out wakes kvm_reboot(). */
+static void kvm_hardware_use_end(void)
+{
+	if (atomic_dec_and_test(&kvm_hardware_users) && READ_ONCE(kvm_rebooting))
+		wake_up(&kvm_hardware_users_wq);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Requests: work for a vCPU, done before its next VM entry                 */
 /* ---------------------------------------------------------------------- */
@@ -558,12 +599,18 @@ static long kvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long 
 		return -EINVAL;
 	if (mutex_lock_killable(&vcpu->mutex))
 		return -EINTR;
+	/* Going down: VMX/SVM is off, or about to be (kvm_reboot()). */
+	r = -EIO;
+	if (!kvm_hardware_use_begin())
+		goto out_unlock;
 	vcpu_load(vcpu);
 	if (ioctl == KVM_RUN)
 		r = kvm_arch_vcpu_ioctl_run(vcpu);
 	else
 		r = kvm_arch_vcpu_ioctl(filp, ioctl, arg);
 	vcpu_put(vcpu);
+	kvm_hardware_use_end();
+out_unlock:
 	mutex_unlock(&vcpu->mutex);
 	return r;
 }
@@ -618,7 +665,12 @@ static int kvm_vm_ioctl_create_vcpu(struct kvm *kvm, unsigned long id)
 		r = -ENOMEM;
 		goto out_free_vcpu;
 	}
+	/* The vendor loads the new VMCS to fill it in. */
+	r = -EIO;
+	if (!kvm_hardware_use_begin())
+		goto out_free_run;
 	r = kvm_arch_vcpu_create(vcpu);
+	kvm_hardware_use_end();
 	if (r)
 		goto out_free_run;
 
@@ -897,13 +949,26 @@ static int kvm_offline_cpu(unsigned int cpu)
  * some firmware hang on reboot in VMX operation.  The vendor's disable
  * VMCLEARs every VMCS loaded on the CPU, then VMXOFF; SVM clears
  * EFER.SVME.  (A crash kexec runs no notifier: that path is the vendor
- * module's.)  Linux: kvm_reboot().
+ * module's.)
+ *
+ * A VMM may still be running a guest (reboot -f, kexec -e): first every
+ * vCPU is made to leave.  With kvm_rebooting set, a vCPU ioctl starts no
+ * more (kvm_hardware_use_begin()) and KVM_RUN enters no more (x86.c);
+ * an IPI to every CPU forces the guests out (a VM exit); then we wait,
+ * a second at most, for the threads already inside to be done with
+ * VMX/SVM.  Only then is it turned off.  Linux: kvm_reboot(), which
+ * instead lets late VMX/SVM instructions fault (see above).
  */
 static int kvm_reboot(struct notifier_block *nb, unsigned long code, void *unused)
 {
 	pr_info("minikvm: leaving hardware virtualization\n");
 	mutex_lock(&kvm_hardware_lock);
-	kvm_rebooting = true;
+	WRITE_ONCE(kvm_rebooting, true);
+	smp_mb();	/* pairs with kvm_hardware_use_begin() */
+	on_each_cpu(ack_kick, NULL, 1);
+	if (!wait_event_timeout(kvm_hardware_users_wq,
+				!atomic_read(&kvm_hardware_users), HZ))
+		pr_warn("minikvm: vCPUs still running; turning hardware virtualization off anyway\n");
 	on_each_cpu(hardware_disable_nolock, NULL, 1);
 	mutex_unlock(&kvm_hardware_lock);
 	return NOTIFY_OK;
