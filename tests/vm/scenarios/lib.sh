@@ -93,11 +93,16 @@ uptime_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 # vmm_bg NAME ARGS...: start minivmm in the background, its stdout in
 # /tmp/NAME.out and stderr in /tmp/NAME.err; its pid is left in $BG_PID.
 vmm_bg() {
-	local name=$1
+	local name=$1 targs
 	shift
 	check_vmm_args "$@"
-	# shellcheck disable=SC2046 # trace_args is empty or two words
-	"$VMM" --dev "$DEV" $(trace_args) "$@" >"/tmp/$name.out" 2>"/tmp/$name.err" &
+	# The trace arguments first: a command substitution inside the
+	# background command would make the shell fork a subshell for it, and
+	# $! would then be that subshell, not minivmm (tracing looks up the
+	# VM's debugfs directory by minivmm's pid).
+	targs=$(trace_args)
+	# shellcheck disable=SC2086 # targs is empty or two words
+	"$VMM" --dev "$DEV" $targs "$@" >"/tmp/$name.out" 2>"/tmp/$name.err" &
 	BG_PID=$!
 	echo "minivmm $* &: pid $BG_PID"
 }
