@@ -24,7 +24,7 @@
  *	vmm <action>			something minivmm did to the vCPU
  *	end status=S			minivmm's exit status
  *	reg rax=0x...			KVM_GET_REGS: 16 GPRs, rip, rflags
- *	sreg cr0=0x...			KVM_GET_SREGS: cr0, cr3, cr4, efer
+ *	sreg cr0=0x...			KVM_GET_SREGS: cr0, cr3, cr4 (without MCE), efer
  *	seg cs selector=0x.. base=0x..	cs ds es fs gs ss tr ldt
  *	dt gdt base=0x.. limit=0x..	gdt, idt
  *
@@ -46,6 +46,9 @@
 #include <linux/kvm.h>
 
 #include "minivmm.h"
+
+/** CR4.MCE, machine-check enable (Intel SDM Vol. 3A, 2.5). */
+#define TRACE_CR4_MCE	(1ull << 6)
 
 /** Names of the exit reasons in the trace: KVM's, in lower case. */
 static const char *const trace_exit_names[] = {
@@ -315,9 +318,19 @@ void trace_regs(struct trace *t, const struct kvm_regs *r, const struct kvm_sreg
 		fprintf(f, "sreg error errno=%s\n", trace_errno(err, buf, sizeof(buf)));
 		return;
 	}
+	/*
+	 * CR4.MCE (bit 6) is left out.  A hypervisor runs every guest with
+	 * the host's CR4.MCE, since a machine check with it clear shuts the
+	 * CPU down; whether the guest then reads back 1 or its own bit
+	 * depends on how CR4 reads reach it: KVM emulates them on SVM and
+	 * uses the read shadow on VMX, minikvm on SVM (no decode assists)
+	 * lets the guest read the CPU's CR4.  So a guest's read-modify-write
+	 * of CR4 legitimately ends with MCE set on one and clear on another.
+	 */
 	fprintf(f, "sreg cr0=0x%016llx\nsreg cr3=0x%016llx\nsreg cr4=0x%016llx\n"
 		"sreg efer=0x%016llx\n", (unsigned long long)s->cr0,
-		(unsigned long long)s->cr3, (unsigned long long)s->cr4,
+		(unsigned long long)s->cr3,
+		(unsigned long long)(s->cr4 & ~TRACE_CR4_MCE),
 		(unsigned long long)s->efer);
 	trace_seg(f, "cs", &s->cs);
 	trace_seg(f, "ds", &s->ds);

@@ -179,7 +179,9 @@ static_assert(offsetof(struct vmcb, save.g_pat) == 0x668);
  *  Table C-1.  @{ */
 #define SVM_EXIT_READ_CR0	0x000
 #define SVM_EXIT_READ_DR0	0x020	/**< + n: MOV from DRn */
-#define SVM_EXIT_WRITE_DR7	0x037	/**< the last MOV to DRn (0x030 + n) */
+#define SVM_EXIT_READ_DR7	0x027	/**< MOV from DR7 */
+#define SVM_EXIT_WRITE_DR0	0x030	/**< + n: MOV to DRn */
+#define SVM_EXIT_WRITE_DR7	0x037	/**< MOV to DR7, the last of them */
 #define SVM_EXIT_EXCP_BASE	0x040	/**< + vector */
 #define SVM_EXIT_INTR		0x060
 #define SVM_EXIT_NMI		0x061
