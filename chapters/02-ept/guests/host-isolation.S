@@ -168,6 +168,10 @@ main64:
 	mov	%rax, %dr3
 	mov	$GUEST_DR7, %eax
 	mov	%rax, %dr7
+	/* An exit between arming and firing: the hypervisor must load DR0-3
+	 * again on the next entry (the host may have had the CPU's). */
+	xor	%eax, %eax
+	cpuid
 	movl	$1, watch		/* #DB, a trap after the write */
 	mov	db_hits, %rax
 	CHECK64	%rax, 1, "watchpoint hits:"

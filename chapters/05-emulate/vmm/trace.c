@@ -323,9 +323,10 @@ void trace_regs(struct trace *t, const struct kvm_regs *r, const struct kvm_sreg
 	 * the host's CR4.MCE, since a machine check with it clear shuts the
 	 * CPU down; whether the guest then reads back 1 or its own bit
 	 * depends on how CR4 reads reach it: KVM emulates them on SVM and
-	 * uses the read shadow on VMX, minikvm on SVM (no decode assists)
-	 * lets the guest read the CPU's CR4.  So a guest's read-modify-write
-	 * of CR4 legitimately ends with MCE set on one and clear on another.
+	 * uses the read shadow on VMX; minikvm on SVM lets the guest read
+	 * the CPU's CR4 until its emulator (chapter 05) can take CR4 reads,
+	 * a known difference (README).  So a guest's read-modify-write of
+	 * CR4 ends with MCE set on one and clear on the other.
 	 */
 	fprintf(f, "sreg cr0=0x%016llx\nsreg cr3=0x%016llx\nsreg cr4=0x%016llx\n"
 		"sreg efer=0x%016llx\n", (unsigned long long)s->cr0,

@@ -138,6 +138,9 @@ struct kvm_vcpu_arch {
 	 * @{ */
 	unsigned long db[4];
 	unsigned long dr6;
+	/** The guest's DR7 as of the last sync: while it enables a
+	 *  breakpoint, DR0-DR3 are loaded before every entry. */
+	unsigned long dr7;
 	/** The guest owns the CPU's debug registers until the next exit
 	 *  (Linux: KVM_DEBUGREG_WONT_EXIT in switch_db_regs). */
 	bool switch_db_regs;
@@ -150,6 +153,13 @@ struct kvm_vcpu_arch {
 	u32 pkru, host_pkru;
 	/** @} */
 };
+
+/** DR7 bits 7:0, L0/G0 .. L3/G3: a breakpoint is armed (SDM Vol. 3B,
+ *  18.2.4).  Linux: DR7_BP_EN_MASK in arch/x86/kvm/x86.h. */
+#define DR7_BP_EN_MASK		0x000000ff
+/** DR6.BD, bit 13: the #DB came from a debug-register access while
+ *  DR7.GD was set (SDM Vol. 3B, 18.2.3). */
+#define DR6_BD			0x00002000
 
 /**
  * MSRs that only matter once the CPU is back in user mode: the SYSCALL

@@ -293,6 +293,7 @@ void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu)
 	vcpu->arch.efer = 0;
 	memset(vcpu->arch.db, 0, sizeof(vcpu->arch.db));
 	vcpu->arch.dr6 = DR6_RESERVED;	/* 0xffff0ff0 (SDM Vol. 3B, 18.2.3) */
+	vcpu->arch.dr7 = 0x400;		/* bit 10 reads as 1 */
 	vcpu->arch.switch_db_regs = false;
 	vcpu->arch.pkru = 0;
 }
@@ -1024,7 +1025,10 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 	}
 
 	trace_kvm_entry(vcpu);
-	if (unlikely(vcpu->arch.switch_db_regs))
+	/* DR0-DR3 must be the guest's while it owns them, and while its DR7
+	 * (in the VMCS/VMCB) arms a breakpoint: after an exit the CPU may
+	 * hold the host's or another vCPU's.  Linux: KVM_DEBUGREG_BP_ENABLED. */
+	if (unlikely(vcpu->arch.switch_db_regs || (vcpu->arch.dr7 & DR7_BP_EN_MASK)))
 		kvm_load_guest_debug_regs(vcpu);
 	kvm_load_guest_pkru(vcpu);
 

@@ -227,6 +227,8 @@ enum vmcs_field {
 #define INTR_INFO_INTR_TYPE_MASK	(7u << 8)	/**< bits 10:8: event type */
 #define INTR_TYPE_NMI_INTR		(2u << 8)	/**< type 2: NMI */
 #define INTR_TYPE_HARD_EXCEPTION	(3u << 8)	/**< type 3: hardware exception */
+#define INTR_TYPE_PRIV_SW_EXCEPTION	(5u << 8)	/**< type 5: INT1 (ICEBP) */
+#define INTR_TYPE_SOFT_EXCEPTION	(6u << 8)	/**< type 6: INT3, INTO */
 #define INTR_INFO_DELIVER_CODE_MASK	BIT(11)	/**< bit 11: an error code is delivered */
 #define VECTORING_INFO_NMI_UNBLOCK	BIT(12)	/**< bit 12: NMI unblocking by IRET (exits); must be 0 on entry */
 #define INTR_INFO_VALID_MASK		BIT(31)	/**< bit 31: the field is valid */

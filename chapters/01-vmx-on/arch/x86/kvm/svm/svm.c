@@ -42,6 +42,8 @@ MODULE_DESCRIPTION("minikvm: AMD SVM backend");
 /** Vectors we intercept: #AC, which a guest could otherwise use to trap a
  * CPU in an endless microcode loop (CVE-2015-5307), to reflect it back. */
 #define AC_VECTOR	17
+/** #DB, the debug exception (SDM Vol. 3A, 6.15): intercepted, see init. */
+#define DB_VECTOR	1
 
 /** The SVM view of a vCPU.  Linux: struct vcpu_svm. */
 struct vcpu_svm {
@@ -309,7 +311,10 @@ static void init_vmcb(struct vcpu_svm *svm)
 
 	memset(svm->vmcb, 0, PAGE_SIZE);
 
-	c->intercept_exceptions = BIT(AC_VECTOR);
+	/* #DB too: a guest that owns DR7 could otherwise arm a breakpoint on
+	 * its own #DB delivery and keep the CPU in an endless loop of #DBs
+	 * with no window for the host's interrupts (CVE-2015-8104). */
+	c->intercept_exceptions = BIT(AC_VECTOR) | BIT(DB_VECTOR);
 	/* Everything that would let the guest reach the host, or that it
 	 * must not do without our help.  SHUTDOWN above all: without that
 	 * intercept a triple fault in the guest shuts down the host CPU. */
@@ -444,11 +449,12 @@ static void svm_vcpu_run(struct kvm_vcpu *vcpu)
 	vmcb->save.cr2 = vcpu->arch.cr2;
 	/*
 	 * A machine check while CR4.MCE is clear shuts the CPU down (APM
-	 * Vol. 2, 9.3): the guest runs with the host's CR4.MCE.  It reads CR4
-	 * without an exit, so it sees that bit (as under KVM, whose
-	 * svm_set_cr4() does the same).  KVM also intercepts CR4 writes;
-	 * without decode assists that needs the instruction emulator, so
-	 * here a guest that clears MCE keeps it clear until its next exit.
+	 * Vol. 2, 9.3): the guest runs with the host's CR4.MCE, as KVM's
+	 * svm_set_cr4() makes it.  KVM also intercepts CR4 reads and writes,
+	 * so its guests read their own MCE bit and cannot clear the CPU's;
+	 * without decode assists that needs the instruction emulator
+	 * (chapter 05).  Until then a guest here reads the host's bit, and
+	 * one that clears it keeps it clear until its next exit.
 	 */
 	vmcb->save.cr4 |= cr4_read_shadow() & X86_CR4_MCE;
 	svm->cr4_entered = vmcb->save.cr4;
@@ -575,6 +581,7 @@ static void svm_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)
 	get_debugreg(vcpu->arch.db[2], 2);
 	get_debugreg(vcpu->arch.db[3], 3);
 	set_debugreg(DR6_RESERVED, 6);
+	vcpu->arch.dr7 = to_svm(vcpu)->vmcb->save.dr7;
 	vcpu->arch.switch_db_regs = false;
 	to_svm(vcpu)->vmcb->control.intercept_dr = 0xffffffff;
 }
@@ -704,6 +711,12 @@ static int svm_handle_exit(struct kvm_vcpu *vcpu)
 		return 1;	/* the host handled it when interrupts came back on */
 	case SVM_EXIT_EXCP_BASE + AC_VECTOR:
 		svm_queue_exception(vcpu, AC_VECTOR, true, 0);
+		return 1;
+	case SVM_EXIT_EXCP_BASE + DB_VECTOR:
+		/* Give the #DB back to the guest: the CPU has already put its
+		 * status in the VMCB's DR6 (what KVM's db_interception() reads
+		 * as the payload).  Linux: db_interception(). */
+		svm_queue_exception(vcpu, DB_VECTOR, false, 0);
 		return 1;
 	case SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR7:
 		return dr_interception(vcpu);

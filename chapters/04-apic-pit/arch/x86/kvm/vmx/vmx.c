@@ -41,6 +41,8 @@ MODULE_DESCRIPTION("minikvm: Intel VMX backend");
 /** Vectors we intercept: #AC, which a guest could otherwise use to trap a
  * CPU in an endless microcode loop (CVE-2015-5307), to reflect it back. */
 #define AC_VECTOR		17
+/** #DB, the debug exception (SDM Vol. 3A, 6.15): intercepted, see init. */
+#define DB_VECTOR	1
 
 /*
  * A readable copy of the VMCS, for the debugger.  The layout of a VMCS in
@@ -913,7 +915,10 @@ static void init_vmcs(struct vcpu_vmx *vmx)
 	vmcs_writel(VM_EXIT_CONTROLS, vmcs_config.vmexit_ctrl);
 	vmx->entry_ctls = vmcs_config.vmentry_ctrl;
 	vmcs_writel(VM_ENTRY_CONTROLS, vmx->entry_ctls);
-	vmcs_writel(EXCEPTION_BITMAP, BIT(AC_VECTOR));
+	/* #DB too: a guest that owns DR7 could otherwise arm a breakpoint on
+	 * its own #DB delivery and keep the CPU in an endless loop of #DBs
+	 * with no window for the host's interrupts (CVE-2015-8104). */
+	vmcs_writel(EXCEPTION_BITMAP, BIT(AC_VECTOR) | BIT(DB_VECTOR));
 	vmcs_writel(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_writel(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_writel(CR3_TARGET_COUNT, 0);
@@ -1200,6 +1205,29 @@ static int handle_dr(struct kvm_vcpu *vcpu)
 }
 
 /**
+ * handle_db - a #DB in the guest exited (we intercept it, see init_vmcs()):
+ * give it back to the guest.  The exit did not update DR6; the exit
+ * qualification holds what DR6 would have got (SDM 28.2.1, Table 28-1:
+ * B0-B3, BD, BS), so the guest's DR6 gets it now, and its next read of
+ * DR6 (which exits) sees it.  INT1 comes back as the privileged software
+ * exception it was, with its instruction length.
+ * Linux: handle_exception_nmi(), the DB_VECTOR case.
+ */
+static int handle_db(struct kvm_vcpu *vcpu, u32 info)
+{
+	unsigned long q = vmcs_readl(EXIT_QUALIFICATION);
+	u32 type = info & INTR_INFO_INTR_TYPE_MASK;
+
+	vcpu->arch.dr6 = (vcpu->arch.dr6 & ~(unsigned long)DR_TRAP_BITS) |
+			 (q & (DR_TRAP_BITS | DR_STEP | DR6_BD));
+	if (type == INTR_TYPE_PRIV_SW_EXCEPTION || type == INTR_TYPE_SOFT_EXCEPTION)
+		vmcs_writel(VM_ENTRY_INSTRUCTION_LEN, vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	vmcs_writel(VM_ENTRY_INTR_INFO_FIELD,
+		    DB_VECTOR | type | INTR_INFO_VALID_MASK);
+	return 1;
+}
+
+/**
  * vmx_sync_dirty_debug_regs - right after an exit, with the guest owning
  * the debug registers: keep DR0-DR3 and DR6 (DR7 stays in the VMCS,
  * saved by the exit), give the host a clean DR6 (its #DB handler reads
@@ -1215,6 +1243,7 @@ static void vmx_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)
 	get_debugreg(vcpu->arch.db[3], 3);
 	get_debugreg(vcpu->arch.dr6, 6);
 	set_debugreg(DR6_RESERVED, 6);
+	vcpu->arch.dr7 = vmcs_readl(GUEST_DR7);
 	vcpu->arch.switch_db_regs = false;
 	vmx->exec_ctls |= CPU_BASED_MOV_DR_EXITING;
 	vmcs_writel(CPU_BASED_VM_EXEC_CONTROL, vmx->exec_ctls);
@@ -1410,6 +1439,8 @@ static int vmx_handle_exit(struct kvm_vcpu *vcpu)
 					    vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
 			return 1;
 		}
+		if ((info & INTR_INFO_VECTOR_MASK) == DB_VECTOR)
+			return handle_db(vcpu, info);
 		return kvm_unexpected_exit(vcpu, reason);
 	}
 	case EXIT_REASON_EXTERNAL_INTERRUPT:
