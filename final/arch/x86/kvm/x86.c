@@ -710,8 +710,10 @@ EXPORT_SYMBOL_GPL(kvm_set_msr_common);
  * kvm_set_msr - the checks every WRMSR gets before the vendor sees it.
  * An address MSR must hold a canonical address: the guest gets #GP, as
  * from a CPU, and the host never tries to load such a value itself (its
- * WRMSR would fault).  SYSENTER_EIP/ESP are truncated to canonical form
- * instead, as Intel CPUs do.  Linux: __kvm_set_msr().
+ * WRMSR would fault).  SYSENTER_EIP/ESP are made canonical instead
+ * (KVM does the same, so that the VM entry's checks never fail on them;
+ * CPUs differ: Intel raises #GP, AMD ignores the upper half).
+ * Linux: __kvm_set_msr().
  */
 static int kvm_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 {

@@ -96,7 +96,9 @@ struct vcpu_vmx {
 	u64 guest_uret_msrs[KVM_NR_URET_MSRS];
 	/**
 	 * Host state a VM exit does not restore (SDM 28.5): the VMM thread's
-	 * FS/GS selectors and LDT (the exit loads null ones), its
+	 * FS/GS selectors when they have RPL or TI bits (the exit loads
+	 * what HOST_FS/GS_SELECTOR hold, which may not have them), its LDT
+	 * (the exit loads a null LDTR), its
 	 * KERNEL_GS_BASE.  Saved when the guest's state goes in
 	 * (vmx_prepare_switch_to_guest()), put back when the vCPU is put
 	 * (vmx_prepare_switch_to_host()), not on every exit: the kernel
