@@ -1205,8 +1205,9 @@ static int handle_db(struct kvm_vcpu *vcpu, u32 info)
 
 /**
  * vmx_sync_dirty_debug_regs - right after an exit, with the guest owning
- * the debug registers: keep DR0-DR3 and DR6 (DR7 stays in the VMCS,
- * saved by the exit), give the host a clean DR6 (its #DB handler reads
+ * the debug registers: keep DR0-DR3 and DR6, note DR7 (it stays in the
+ * VMCS, saved by the exit; while it arms a breakpoint DR0-DR3 are loaded
+ * before every entry), give the host a clean DR6 (its #DB handler reads
  * it), and intercept again.  Linux: vmx_sync_dirty_debug_regs().
  */
 static void vmx_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)

@@ -571,8 +571,9 @@ static int dr_interception(struct kvm_vcpu *vcpu)
 
 /**
  * svm_sync_dirty_debug_regs - right after an exit, with the guest owning
- * the debug registers: keep DR0-DR3 (DR6/DR7 are in the VMCB), give the
- * host a clean DR6, intercept again.  Linux: svm_sync_dirty_debug_regs().
+ * the debug registers: keep DR0-DR3, note DR7 (DR6/DR7 stay in the VMCB;
+ * while DR7 arms a breakpoint DR0-DR3 are loaded before every entry),
+ * give the host a clean DR6, intercept again.  Linux: svm_sync_dirty_debug_regs().
  */
 static void svm_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)
 {
