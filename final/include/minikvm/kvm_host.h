@@ -21,6 +21,9 @@
 #include <asm/fpu/types.h>
 
 #include <minikvm/tdp.h>
+#ifdef CONFIG_MINIKVM_IRQCHIP
+#include <linux/rcuwait.h>
+#endif
 
 #ifdef CONFIG_MINIKVM_MMU
 #include <minikvm/decode.h>
@@ -41,6 +44,11 @@ typedef u64 gfn_t;
 typedef u64 gpa_t;
 /** A host-physical address. */
 typedef u64 hpa_t;
+
+#ifdef CONFIG_MINIKVM_IRQCHIP
+#include <minikvm/iodev.h>
+#include <minikvm/irq.h>
+#endif
 
 /** General-purpose registers, in hardware encoding order (the ModRM reg
  *  field numbering), then RIP.  Linux: enum kvm_reg. */
@@ -81,6 +89,11 @@ struct kvm_memory_slot {
 
 /** vCPU requests: work for the vCPU to do before its next VM entry. */
 #define KVM_REQ_TLB_FLUSH	0	/**< second-level tables changed */
+#ifdef CONFIG_MINIKVM_IRQCHIP
+/** An interrupt or NMI may be deliverable: look at the event queue and
+ *  the interrupt controllers again.  Linux: KVM_REQ_EVENT. */
+#define KVM_REQ_EVENT		1
+#endif
 
 /** Where a vCPU is: decides whether a request needs a kick (an IPI). */
 enum vcpu_mode { OUTSIDE_GUEST_MODE, IN_GUEST_MODE };
@@ -89,6 +102,13 @@ enum vcpu_mode { OUTSIDE_GUEST_MODE, IN_GUEST_MODE };
 struct kvm_arch {
 	hpa_t tdp_root;		/**< root of the EPT/NPT tables, see mmu.c */
 	unsigned long tss_addr;	/**< KVM_SET_TSS_ADDR, kept for the VMM */
+#ifdef CONFIG_MINIKVM_IRQCHIP
+	/** The in-kernel interrupt controllers (irq.c); NULL until
+	 *  KVM_CREATE_IRQCHIP.  Set once, with smp_store_release(). @{ */
+	struct kvm_vpic *vpic;
+	struct kvm_vioapic *vioapic;
+	/** @} */
+#endif
 };
 
 /** A virtual machine: one VM fd.  Linux: struct kvm. */
@@ -101,6 +121,14 @@ struct kvm {
 	refcount_t users_count;		/**< the VM fd and every vCPU fd */
 	struct mm_struct *mm;		/**< the VMM's address space */
 	struct dentry *debugfs_dentry;	/**< debugfs minikvm/<pid>-<fd>/ */
+#ifdef CONFIG_MINIKVM_IRQCHIP
+	/** The in-kernel I/O bus: devices by port or address (iodev.h).
+	 *  Replaced whole under slots_lock, read under RCU. */
+	struct kvm_io_bus __rcu *buses[KVM_NR_BUSES];
+	struct mutex irq_lock;		/**< routing table changes (irq_comm.c) */
+	/** GSI -> PIC/IOAPIC pins (KVM_SET_GSI_ROUTING), read under RCU. */
+	struct kvm_irq_routing_table __rcu *irq_routing;
+#endif
 	struct kvm_arch arch;		/**< the x86 part */
 };
 
@@ -164,6 +192,46 @@ struct kvm_vcpu_arch {
 	 *  vcpu_enter_guest() does.  Linux: vcpu->arch.pkru, host_pkru. @{ */
 	u32 pkru, host_pkru;
 	/** @} */
+
+#ifdef CONFIG_MINIKVM_IRQCHIP
+	/**
+	 * The event queue: what the next VM entry must deliver.  Exits and
+	 * ioctls only put events here; kvm_inject_pending_event() picks
+	 * one and the vendor's inject_* op writes it into the VMCS/VMCB
+	 * (Intel SDM Vol. 3C, 26.6 "Event injection"; AMD APM Vol. 2, 15.20
+	 * "Event injection").  An event the hardware was still delivering
+	 * when the guest exited comes back here as "injected" (IDT-vectoring
+	 * information, EXITINTINFO) and is injected again.
+	 * "pending": decided, not yet handed to the hardware; "injected":
+	 * handed to the hardware, delivery not known to be complete.
+	 * Linux: vcpu->arch.exception, interrupt, nmi_pending, nmi_injected.
+	 * @{ */
+	struct kvm_queued_exception {
+		bool pending;		/**< raised by an exit handler */
+		bool injected;		/**< being delivered (re-injection) */
+		bool has_error_code;	/**< pushes an error code */
+		u8 vector;		/**< 0-31 */
+		u32 error_code;		/**< when has_error_code */
+	} exception;
+	struct kvm_queued_interrupt {
+		bool injected;		/**< an external interrupt being delivered */
+		bool soft;		/**< INTn (SVM re-injection only) */
+		u8 nr;			/**< its vector */
+	} interrupt;
+	unsigned int nmi_pending;	/**< NMIs not yet injected (at most 2 kept) */
+	bool nmi_injected;		/**< an NMI being delivered */
+	/** The userspace irqchip's interrupt (KVM_INTERRUPT), until the
+	 *  guest can take it.  Linux: kvm_queued_interrupt with
+	 *  pic_in_kernel() false, vcpu->arch.interrupt.injected. */
+	bool user_irq_pending;
+	u8 user_irq;			/**< its vector */
+	/** Vectors sent by the IOAPIC, not yet taken (no local APIC IRR in
+	 *  chapter 03: chapter 04 replaces this with the LAPIC's IRR). */
+	unsigned long pending_vectors[BITS_TO_LONGS(256)];
+	/** KVM_MP_STATE_RUNNABLE or KVM_MP_STATE_HALTED (HLT in the kernel). */
+	u32 mp_state;
+	/** @} */
+#endif
 };
 
 /** DR7 bits 7:0, L0/G0 .. L3/G3: a breakpoint is armed (SDM Vol. 3B,
@@ -214,6 +282,12 @@ struct kvm_vcpu {
 	u64 stat_exits;			/**< VM exits, for debugfs */
 	/** VM exits by exit reason, for debugfs <pid>-<fd>/exits. */
 	struct kvm_exit_stat stat_exit_reasons[KVM_EXIT_STAT_SLOTS];
+#ifdef CONFIG_MINIKVM_IRQCHIP
+	/** A halted vCPU sleeps here; kvm_vcpu_kick() wakes it.
+	 *  Linux: vcpu->wait. */
+	struct rcuwait wait;
+	u64 stat_halt_wakeup;		/**< wake-ups from a halt, for debugfs */
+#endif
 	struct kvm_vcpu_arch arch;	/**< the x86 part */
 };
 
@@ -340,6 +414,13 @@ int kvm_init(unsigned int vcpu_size, struct module *module);
 void kvm_exit(void);
 void kvm_make_all_cpus_request(struct kvm *kvm, unsigned int req);
 bool kvm_check_request(unsigned int req, struct kvm_vcpu *vcpu);
+#ifdef CONFIG_MINIKVM_IRQCHIP
+void kvm_make_request(unsigned int req, struct kvm_vcpu *vcpu);
+void kvm_vcpu_kick(struct kvm_vcpu *vcpu);
+bool kvm_vcpu_wake_up(struct kvm_vcpu *vcpu);
+void kvm_vcpu_halt(struct kvm_vcpu *vcpu);
+struct kvm_vcpu *kvm_get_vcpu_by_id(struct kvm *kvm, int id);
+#endif
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn);
 extern struct dentry *kvm_debugfs_dir;
 extern bool kvm_rebooting;
