@@ -149,6 +149,23 @@ Test(i8259, icw1_clears_mask_priority_and_edge_requests_but_keeps_level_requests
 	cr_assert_eq(M->irr, 0x30);
 }
 
+/* KVM's ICW1 also ends the in-service level of each edge request it
+ * drops; the datasheet leaves ISR alone. */
+Test(i8259, icw1_ends_in_service_levels_whose_edge_request_it_drops_as_in_kvm)
+{
+	out8(0x4d0, 0x40);			/* IRQ 6 level */
+	line(6, 1);
+	cr_assert_eq(inta(), 0x0e);
+	pulse(3);
+	cr_assert_eq(inta(), 0x0b, "IR3 nests above IS6");
+	pulse(3);				/* a new edge while IS3 is set */
+	cr_assert_eq(M->isr, 0x48);
+	cr_assert_eq(M->irr, 0x48);
+	out8(0x20, 0x11);
+	cr_assert_eq(M->irr, 0x40, "the edge request goes, the level one stays");
+	cr_assert_eq(M->isr, 0x40, "IS3 went with its edge request, IS6 stays");
+}
+
 Test(i8259, lower_irq_number_wins_at_reset_priorities)
 {
 	pulse(5);
@@ -318,62 +335,83 @@ Test(i8259, rotate_in_automatic_eoi_mode_round_robins_equal_devices)
 	cr_assert_eq(M->priority_add, 5);
 }
 
-Test(i8259, special_mask_mode_lets_lower_levels_in_while_a_level_is_masked)
+/* KVM keeps the special mask bit but does not act on it (the datasheet
+ * would let IR5 in below the masked IS3, and skip IS3 at the EOI). */
+Test(i8259, special_mask_mode_is_kept_but_changes_no_priority_as_in_kvm)
 {
 	pulse(3);
 	cr_assert_eq(inta(), 0x0b);
 	out8(0x21, 0x08);			/* the handler masks its own level */
 	pulse(5);
-	cr_assert_not(pic.output, "fully nested: IS3 still blocks IR5");
+	cr_assert_not(pic.output, "fully nested: IS3 blocks IR5");
 	out8(0x20, SMM_ON);
 	cr_assert_eq(M->special_mask, 1);
-	cr_assert(pic.output);
-	cr_assert_eq(inta(), 0x0d);
-	cr_assert_eq(M->isr, 0x28);
-	/* A non-specific EOI passes over the masked IS3. */
-	out8(0x20, EOI);
-	cr_assert_eq(M->isr, 0x08);
-	out8(0x20, SMM_OFF);
-	cr_assert_eq(M->special_mask, 0);
-	pulse(6);
-	cr_assert_not(pic.output);
+	cr_assert_not(pic.output, "KVM: IS3 still blocks IR5 in special mask mode");
+	/* A non-specific EOI ends the highest level in service, masked or not. */
 	out8(0x20, EOI);
 	cr_assert_eq(M->isr, 0);
 	cr_assert(pic.output);
+	cr_assert_eq(inta(), 0x0d);
+	out8(0x20, SMM_OFF);
+	cr_assert_eq(M->special_mask, 0);
 }
 
-Test(i8259, poll_returns_the_request_and_acknowledges_it)
+/* KVM's poll: the bare level (not 0x80 | level), 7 when idle (not 0), and
+ * the request leaves IRR without entering ISR (the datasheet's poll is an
+ * INTA). */
+Test(i8259, poll_returns_the_bare_level_and_takes_the_request_as_in_kvm)
 {
 	pulse(6);
 	pulse(4);
 	out8(0x20, POLL);
-	cr_assert_eq(in8(0x20), 0x84);
-	cr_assert_eq(M->isr, 0x10);
+	cr_assert_eq(in8(0x20), 0x04);
+	cr_assert_eq(M->isr, 0);
 	cr_assert_eq(M->irr, 0x40);
 	cr_assert_eq(M->poll, 0);
+	cr_assert(pic.output, "IR6 still asks");
 	cr_assert_eq(in8(0x20), 0x40, "one read per poll command: IRR again");
 	out8(0x20, POLL);
-	cr_assert_eq(in8(0x21), 0x00, "IR6 is held off by IS4");
+	cr_assert_eq(in8(0x21), 0x06, "the poll read works at either port");
+	cr_assert_eq(M->irr | M->isr, 0);
+	cr_assert_not(pic.output);
+	out8(0x20, POLL);
+	cr_assert_eq(in8(0x20), 0x07, "nothing to poll");
+}
+
+Test(i8259, poll_skips_requests_held_off_by_a_level_in_service)
+{
+	pulse(4);
+	cr_assert_eq(inta(), 0x0c);
+	pulse(6);
+	out8(0x20, POLL);
+	cr_assert_eq(in8(0x20), 0x07, "IR6 is held off by IS4");
+	cr_assert_eq(M->irr, 0x40);
 	out8(0x20, EOI);
 	out8(0x20, POLL);
-	cr_assert_eq(in8(0x21), 0x86, "the poll read works at either port");
-	out8(0x20, EOI);
-	out8(0x20, POLL);
-	cr_assert_eq(in8(0x20), 0x00);
+	cr_assert_eq(in8(0x20), 0x06);
 }
 
 Test(i8259, polling_the_cascade_finds_the_slave_request)
 {
 	pulse(11);
 	out8(0x20, POLL);
-	cr_assert_eq(in8(0x20), 0x82);
+	cr_assert_eq(in8(0x20), 0x02);
 	out8(0xa0, POLL);
-	cr_assert_eq(in8(0xa0), 0x83);
-	cr_assert_eq(S->isr, 0x08);
-	out8(0xa0, EOI);
-	out8(0x20, EOI);
+	cr_assert_eq(in8(0xa0), 0x03);
 	cr_assert_eq(M->isr | S->isr | M->irr | S->irr, 0);
 	cr_assert_not(pic.output);
+}
+
+Test(i8259, level_request_polled_away_comes_back_with_the_next_assertion)
+{
+	out8(0x4d0, 0x20);			/* IRQ 5 level */
+	line(5, 1);
+	out8(0x20, POLL);
+	cr_assert_eq(in8(0x20), 0x05);
+	cr_assert_eq(M->irr, 0, "KVM clears a level request too");
+	cr_assert_not(pic.output);
+	cr_assert_eq(line(5, 1), 1);
+	cr_assert(pic.output);
 }
 
 Test(i8259, irq_8_to_15_cascade_through_irq_2)
@@ -425,12 +463,24 @@ Test(i8259, special_fully_nested_mode_lets_a_higher_slave_request_nest)
 	cr_assert_eq(inta(), 0x74);
 	pulse(13);
 	cr_assert_not(pic.output, "lower slave level: held off by the slave's IS4");
-	pulse(5);
-	cr_assert_not(pic.output, "lower master level: held off by IS2");
 	pulse(9);
 	cr_assert(pic.output, "higher slave level: through IR2 again");
 	cr_assert_eq(inta(), 0x71);
 	cr_assert_eq(S->isr, 0x12);
+	cr_assert_eq(M->isr, 0x04);
+}
+
+/* KVM leaves IS2 out of the master's priorities altogether in SFNM; the
+ * datasheet would still hold IR3-IR7 off while IS2 is set. */
+Test(i8259, special_fully_nested_mode_ignores_is2_for_master_levels_as_in_kvm)
+{
+	pc_init_icw4(0x11, 0x01);
+	pulse(12);
+	cr_assert_eq(inta(), 0x74);
+	pulse(5);
+	cr_assert(pic.output, "KVM: IS2 does not hold IR5 off in SFNM");
+	cr_assert_eq(inta(), 0x0d);
+	cr_assert_eq(M->isr, 0x24);
 }
 
 Test(i8259, without_special_fully_nested_mode_the_slave_cannot_nest)
