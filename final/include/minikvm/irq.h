@@ -19,9 +19,24 @@
 #define MINIKVM_IRQ_H
 
 #include <linux/types.h>
+#include <linux/kvm.h>		/* KVM_IOAPIC_NUM_PINS, KVM_IRQCHIP_* */
 
 struct kvm;
 struct kvm_vcpu;
+
+/** The interrupt controllers a routing entry can name: KVM_IRQCHIP_PIC_MASTER,
+ *  KVM_IRQCHIP_PIC_SLAVE, KVM_IRQCHIP_IOAPIC.  Linux: KVM_NR_IRQCHIPS. */
+#define KVM_NR_IRQCHIPS		3
+/** Pins on the largest of them, the IOAPIC.  Linux: KVM_IRQCHIP_NUM_PINS. */
+#define KVM_IRQCHIP_NUM_PINS	KVM_IOAPIC_NUM_PINS
+/** GSIs are below this, and a KVM_SET_GSI_ROUTING table has at most this
+ *  many entries: Linux's KVM_MAX_IRQ_ROUTES, so the same tables fail. */
+#define KVM_MAX_IRQ_ROUTES	4096
+/** Who drives a line: KVM ORs the levels of several sources (userspace,
+ *  the PIT, irqfd resamplers) per pin.  Chapter 03 has one, userspace's,
+ *  so a pin's level is simply the last level set.
+ *  Linux: KVM_USERSPACE_IRQ_SOURCE_ID. */
+#define KVM_USERSPACE_IRQ_SOURCE_ID	0
 
 /* arch/x86/kvm/irq.c */
 /** Does the VM have its interrupt controllers in the kernel
@@ -41,6 +56,31 @@ long kvm_vm_ioctl_irqchip(struct kvm *kvm, unsigned int ioctl, void __user *argp
  *  its vCPUs).  Linux: kvm_pic_destroy(), kvm_ioapic_destroy(),
  *  kvm_free_irq_routing(). */
 void kvm_irqchip_destroy(struct kvm *kvm);
+/** Drive input @pin (0-15) of the PIC pair to @level: the routing table's
+ *  way into the PIC.  Returns the line status (1, 0 coalesced, -1 masked).
+ *  Linux: kvm_set_pic_irq() -> kvm_pic_set_irq(). */
+int kvm_pic_set_irq(struct kvm *kvm, int pin, int level);
+/** Drive IOAPIC input @pin (0-23) to @level; the status as kvm_set_irq().
+ *  Linux: kvm_set_ioapic_irq() -> kvm_ioapic_set_irq(). */
+int kvm_ioapic_set_irq(struct kvm *kvm, int pin, int level, bool line_status);
+
+/* virt/kvm/irq_comm.c */
+/** Raise (@level 1) or lower GSI @gsi, on every pin the routing table
+ *  maps it to.  Returns -1 if no pin took it (masked, or no route), 0 if
+ *  it merged with one already pending (coalesced), else how many
+ *  deliveries it made.  Linux: kvm_set_irq(). */
+int kvm_set_irq(struct kvm *kvm, int irq_source_id, u32 gsi, int level,
+		bool line_status);
+/** Replace the routing table with @nr entries (validated as KVM does).
+ *  Linux: kvm_set_irq_routing(). */
+int kvm_set_irq_routing(struct kvm *kvm, const struct kvm_irq_routing_entry *ue,
+			unsigned int nr, unsigned int flags);
+/** KVM's routing at KVM_CREATE_IRQCHIP.  Linux: kvm_setup_default_irq_routing(). */
+int kvm_setup_default_irq_routing(struct kvm *kvm);
+/** KVM_SET_GSI_ROUTING.  Linux: that case of kvm_vm_ioctl(). */
+int kvm_vm_ioctl_set_gsi_routing(struct kvm *kvm, void __user *argp);
+/** Free the routing table of a dying VM.  Linux: kvm_free_irq_routing(). */
+void kvm_free_irq_routing(struct kvm *kvm);
 
 /* arch/x86/kvm/x86.c */
 /** Make @vcpu take an NMI (KVM_NMI, an IOAPIC NMI message).

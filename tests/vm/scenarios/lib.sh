@@ -69,7 +69,13 @@ expect_status() {
 }
 
 expect_out() {
-	[ "$OUT" = "$1" ] || fail "guest printed '$(echo "$OUT" | head -c 80)', expected '$1'"
+	local d
+	[ "$OUT" = "$1" ] && return 0
+	# The first line that differs, for the one-line reason.
+	d=$(printf '%s\n' "$1" | awk -v out="$OUT" 'BEGIN { n = split(out, o, "\n") }
+		{ if (NR > n || o[NR] != $0) { printf "line %d: got \"%s\", expected \"%s\"", NR, (NR > n ? "(end)" : o[NR]), $0; f = 1; exit } }
+		END { if (!f && n > NR) printf "line %d: got \"%s\", expected the end", NR + 1, o[NR + 1] }')
+	fail "guest printed '$(echo "$OUT" | head -c 80)', expected '$(echo "$1" | head -c 80)'; $d"
 }
 
 expect_err_contains() {
@@ -116,4 +122,13 @@ wait_for_out() {
 		[ $i -le $n ] || fail "the guest of '$1' did not print '$2' in ${3:-10} s: $(cat "/tmp/$1.err")"
 		sleep 0.1
 	done
+}
+
+# no_irqchip: "--irqchip none" when this tree's minivmm has the option
+# (chapter 03 on, where its default puts the irqchip in the kernel and a
+# HLT with IF=0 sleeps there for ever); nothing before.  For scenarios
+# that need HLT to exit to userspace.
+no_irqchip() {
+	"$VMM" --help 2>&1 | grep -q -- '--irqchip' && echo "--irqchip none"
+	return 0
 }
