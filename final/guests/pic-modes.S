@@ -5,13 +5,18 @@
  *   - automatic EOI (ICW4.AEOI): the INTA itself ends the interrupt, ISR
  *     is clear inside the handler, and a second request needs no EOI;
  *   - special mask mode (OCW3.SMM): inside IRQ 5's handler a lower
- *     priority IRQ 6 is held off by ISR bit 5, until the handler masks
- *     IRQ 5 in special mask mode, which lets IRQ 6 in;
- *   - poll (OCW3.P): with IF=0 the read after a poll command gives 0x80
- *     | the highest request and takes it out of IRR; with nothing pending
- *     it gives 0x07.  (KVM, and minikvm after it, leave ISR clear after
- *     the poll, where the datasheet's poll acts as an INTA: the guest
- *     prints what it reads.)
+ *     priority IRQ 6 is held off by ISR bit 5.  On the 8259A, masking
+ *     IRQ 5 in special mask mode would let IRQ 6 in; KVM keeps the SMM
+ *     bit (KVM_GET_IRQCHIP shows it) but does not apply it to priorities
+ *     (Linux: pic_get_irq() looks at ISR alone), and minikvm follows
+ *     KVM: IRQ 6 waits for the EOI of IRQ 5 either way;
+ *   - poll (OCW3.P): with IF=0 the read after a poll command gives the
+ *     highest request's level and takes it out of IRR; with nothing
+ *     pending it gives 0x07.  The datasheet's poll word also sets bit 7
+ *     when there is a request, and its poll is an INTA that sets ISR;
+ *     KVM's gives the bare level and leaves ISR clear (Linux:
+ *     pic_poll_read()), and minikvm follows KVM: the guest prints what
+ *     it reads;
  *   - priority rotation: set priority (OCW2 0xc0 | L makes IR L the
  *     lowest) and rotate on non-specific EOI (0xa0: the level just ended
  *     becomes the lowest);
@@ -70,7 +75,7 @@ main32:
 	nop
 	cli
 	CHECK32	smm_without, 0, "smm: irq 6 inside irq 5, fully nested:"
-	CHECK32	smm_with, 1, "smm: irq 6 inside irq 5, special mask:"
+	CHECK32	smm_with, 0, "smm: irq 6 inside irq 5, special mask (KVM ignores it):"
 	CHECK32	COUNT(V(6)), 1, "smm: irq 6 deliveries:"
 	mov	$OCW3_READ_ISR, %al
 	call	pic_reg32
@@ -78,13 +83,14 @@ main32:
 	CHECK32	%eax, 0, "smm: isr at the end:"
 
 	/* Poll. */
+	call	hook_all32		/* IRQ 5 and 6 recorded again */
 	PIC_INIT
 	OUTB	PIC_M_DATA, 0xef	/* IRQ 4 */
 	IRQ_PULSE 4
 	OUTB	PIC_M_CMD, OCW3_POLL
 	in	$PIC_M_CMD, %al
 	movzbl	%al, %eax
-	CHECK32	%eax, 0x84, "poll with IRQ 4 pending:"
+	CHECK32	%eax, 0x04, "poll with IRQ 4 pending:"
 	mov	$OCW3_READ_IRR, %al
 	call	pic_reg32
 	movzbl	%al, %eax
