@@ -60,8 +60,8 @@ enum kvm_bus {
 /** The most devices one bus holds (Linux: NR_IOBUS_DEVS, 1000). */
 #define NR_IOBUS_DEVS	64
 
-/* virt/kvm/kvm_main.c.  Registering and unregistering take
- * kvm->slots_lock; reading and writing take none (RCU). */
+/* virt/kvm/kvm_main.c.  The caller of register and unregister holds
+ * kvm->slots_lock; reading and writing take no lock (RCU). */
 int kvm_io_bus_register_dev(struct kvm *kvm, enum kvm_bus bus_idx, gpa_t addr,
 			    int len, struct kvm_io_device *dev);
 void kvm_io_bus_unregister_dev(struct kvm *kvm, enum kvm_bus bus_idx,

@@ -93,6 +93,9 @@ struct kvm_memory_slot {
 /** An interrupt or NMI may be deliverable: look at the event queue and
  *  the interrupt controllers again.  Linux: KVM_REQ_EVENT. */
 #define KVM_REQ_EVENT		1
+/** A fault while delivering a double fault: shut the guest down
+ *  (KVM_EXIT_SHUTDOWN).  Linux: KVM_REQ_TRIPLE_FAULT. */
+#define KVM_REQ_TRIPLE_FAULT	2
 #endif
 
 /** Where a vCPU is: decides whether a request needs a kick (an IPI). */
@@ -220,11 +223,9 @@ struct kvm_vcpu_arch {
 	} interrupt;
 	unsigned int nmi_pending;	/**< NMIs not yet injected (at most 2 kept) */
 	bool nmi_injected;		/**< an NMI being delivered */
-	/** The userspace irqchip's interrupt (KVM_INTERRUPT), until the
-	 *  guest can take it.  Linux: kvm_queued_interrupt with
-	 *  pic_in_kernel() false, vcpu->arch.interrupt.injected. */
-	bool user_irq_pending;
-	u8 user_irq;			/**< its vector */
+	/** NMIs raised (KVM_NMI, IOAPIC) since the last entry; folded into
+	 *  nmi_pending by the vCPU itself.  Linux: vcpu->arch.nmi_queued. */
+	atomic_t nmi_queued;
 	/** Vectors sent by the IOAPIC, not yet taken (no local APIC IRR in
 	 *  chapter 03: chapter 04 replaces this with the LAPIC's IRR). */
 	unsigned long pending_vectors[BITS_TO_LONGS(256)];
@@ -385,9 +386,44 @@ struct kvm_x86_ops {
 	void (*get_exit_info)(struct kvm_vcpu *vcpu, u32 *reason, u64 *info1, u64 *info2);
 	/** Move RIP past the instruction that caused the exit. */
 	int (*skip_emulated_instruction)(struct kvm_vcpu *vcpu);
+#ifdef CONFIG_MINIKVM_IRQCHIP
+	/**
+	 * Event injection (Intel SDM Vol. 3C, 26.6; AMD APM Vol. 2, 15.20).
+	 * Only kvm_inject_pending_event() calls the inject_* ops: each writes
+	 * one event of vcpu->arch's queue into the VMCS/VMCB for the next
+	 * entry.  Linux: inject_exception, inject_irq, inject_nmi.
+	 * @{ */
+	void (*inject_exception)(struct kvm_vcpu *vcpu);	/**< vcpu->arch.exception */
+	void (*inject_irq)(struct kvm_vcpu *vcpu);		/**< vcpu->arch.interrupt */
+	void (*inject_nmi)(struct kvm_vcpu *vcpu);
+	/** @} */
+	/** Could the guest take an external interrupt now: RFLAGS.IF set,
+	 *  no STI / MOV SS shadow (and GIF set on SVM)?  Linux: interrupt_allowed. */
+	bool (*interrupt_allowed)(struct kvm_vcpu *vcpu);
+	/** Could it take an NMI: not blocked by a previous one until its
+	 *  IRET, no shadow?  Linux: nmi_allowed. */
+	bool (*nmi_allowed)(struct kvm_vcpu *vcpu);
+	/** Exit as soon as the guest can take an interrupt (VMX
+	 *  interrupt-window exiting; SVM V_IRQ + VINTR intercept).
+	 *  Linux: enable_irq_window. */
+	void (*enable_irq_window)(struct kvm_vcpu *vcpu);
+	/** Exit as soon as NMIs are unblocked.  Linux: enable_nmi_window. */
+	void (*enable_nmi_window)(struct kvm_vcpu *vcpu);
+	/** The STI / MOV SS shadow as KVM_X86_SHADOW_INT_* bits, and back
+	 *  (KVM_GET/SET_VCPU_EVENTS).  Linux: get/set_interrupt_shadow. @{ */
+	u32 (*get_interrupt_shadow)(struct kvm_vcpu *vcpu);
+	void (*set_interrupt_shadow)(struct kvm_vcpu *vcpu, u32 mask);
+	/** @} */
+	/** Are NMIs blocked (one is being handled)?  And set it.
+	 *  Linux: get_nmi_mask / set_nmi_mask. @{ */
+	bool (*get_nmi_mask)(struct kvm_vcpu *vcpu);
+	void (*set_nmi_mask)(struct kvm_vcpu *vcpu, bool masked);
+	/** @} */
+#else
 	/** Make the guest take exception @nr (#GP, #UD ...) on the next entry. */
 	void (*queue_exception)(struct kvm_vcpu *vcpu, unsigned int nr,
 				bool has_error_code, u32 error_code);
+#endif
 
 	/** RDMSR of an MSR the vendor keeps (in the VMCS/VMCB or its vCPU
 	 *  struct); anything else goes to kvm_get_msr_common().  0 on success,
@@ -418,7 +454,8 @@ bool kvm_check_request(unsigned int req, struct kvm_vcpu *vcpu);
 void kvm_make_request(unsigned int req, struct kvm_vcpu *vcpu);
 void kvm_vcpu_kick(struct kvm_vcpu *vcpu);
 bool kvm_vcpu_wake_up(struct kvm_vcpu *vcpu);
-void kvm_vcpu_halt(struct kvm_vcpu *vcpu);
+void kvm_vcpu_block(struct kvm_vcpu *vcpu);
+bool kvm_arch_vcpu_runnable(struct kvm_vcpu *vcpu);
 struct kvm_vcpu *kvm_get_vcpu_by_id(struct kvm *kvm, int id);
 #endif
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn);
@@ -451,6 +488,8 @@ int kvm_handle_invalid_op(struct kvm_vcpu *vcpu);
 int kvm_emulate_rdmsr(struct kvm_vcpu *vcpu);
 int kvm_emulate_wrmsr(struct kvm_vcpu *vcpu);
 int kvm_emulate_rdpmc(struct kvm_vcpu *vcpu);
+void kvm_queue_exception(struct kvm_vcpu *vcpu, unsigned int nr);
+void kvm_queue_exception_e(struct kvm_vcpu *vcpu, unsigned int nr, u32 error_code);
 int kvm_unexpected_exit(struct kvm_vcpu *vcpu, u64 exit_reason);
 void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu);
 void kvm_prepare_fail_entry(struct kvm_vcpu *vcpu, u64 hardware_reason);
