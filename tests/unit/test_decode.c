@@ -37,6 +37,10 @@ static const struct decode_case cases[] = {
 	{ "mov qword [rax], -1 (imm32 sx)", 8, { 0x48, 0xc7, 0x00, 0xff, 0xff, 0xff, 0xff }, 7, 7, 8, -1, 8, true, false, ~0ull },
 	{ "mov eax, [rip+0x100]",         8, { 0x8b, 0x05, 0x00, 0x01, 0, 0 },     6, 6, 4, 0, 4, false, false, 0 },
 	{ "mov fs:[rax], ecx (segment)",  8, { 0x64, 0x89, 0x08 },                 3, 3, 4, 1, 4, true, false, 0 },
+	{ "mov eax, [moffs32]",           4, { 0xa1, 0x10, 0x00, 0xc0, 0xfe },    5, 5, 4, 0, 4, false, false, 0 },
+	{ "mov [moffs16], al (16-bit)",   2, { 0xa2, 0x34, 0x12 },                 3, 3, 1, 0, 1, true, false, 0 },
+	{ "mov rax, [moffs64] (REX.W)",   8, { 0x48, 0xa1, 0x10, 0, 0xc0, 0xfe, 0, 0, 0, 0 }, 10, 10, 8, 0, 8, false, false, 0 },
+	{ "mov [moffs32], ax (66 67, 64-bit)", 8, { 0x66, 0x67, 0xa3, 0x00, 0x00, 0xc0, 0xfe }, 7, 7, 2, 0, 2, true, false, 0 },
 };
 
 Test(decode, mov_forms_give_length_size_direction_and_operand)
@@ -66,6 +70,7 @@ Test(decode, anything_else_is_refused_not_guessed)
 		{ "rep prefix",             4, { 0xf3, 0x89, 0x08 }, 3 },
 		{ "truncated disp32",       4, { 0x8b, 0x05, 0x00 }, 3 },
 		{ "truncated imm",          4, { 0xc7, 0x00, 0x78 }, 3 },
+		{ "truncated moffs32",      4, { 0xa1, 0x10, 0x00 }, 3 },
 		{ "0f without movzx",       4, { 0x0f, 0xbe, 0x00 }, 3 },
 		{ "empty",                  4, { 0 }, 0 },
 	};
