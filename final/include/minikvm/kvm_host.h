@@ -201,7 +201,7 @@ struct kvm_vcpu_arch {
 	 * The event queue: what the next VM entry must deliver.  Exits and
 	 * ioctls only put events here; kvm_inject_pending_event() picks
 	 * one and the vendor's inject_* op writes it into the VMCS/VMCB
-	 * (Intel SDM Vol. 3C, 26.6 "Event injection"; AMD APM Vol. 2, 15.20
+	 * (Intel SDM Vol. 3C, 27.6 "Event Injection"; AMD APM Vol. 2, 15.20
 	 * "Event injection").  An event the hardware was still delivering
 	 * when the guest exited comes back here as "injected" (IDT-vectoring
 	 * information, EXITINTINFO) and is injected again.
@@ -388,7 +388,7 @@ struct kvm_x86_ops {
 	int (*skip_emulated_instruction)(struct kvm_vcpu *vcpu);
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	/**
-	 * Event injection (Intel SDM Vol. 3C, 26.6; AMD APM Vol. 2, 15.20).
+	 * Event injection (Intel SDM Vol. 3C, 27.6; AMD APM Vol. 2, 15.20).
 	 * Only kvm_inject_pending_event() calls the inject_* ops: each writes
 	 * one event of vcpu->arch's queue into the VMCS/VMCB for the next
 	 * entry.  Linux: inject_exception, inject_irq, inject_nmi.

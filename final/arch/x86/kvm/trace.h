@@ -38,6 +38,16 @@
 
 #ifndef MINIKVM_TRACE_NAMES
 #define MINIKVM_TRACE_NAMES
+#ifdef CONFIG_MINIKVM_IRQCHIP
+/** The exits of chapter 03's windows: interrupt and NMI. @{ */
+#define MINIKVM_SVM_IRQCHIP_EXITS	SVM_EXIT_NAME(IRET),
+#define MINIKVM_VMX_IRQCHIP_EXITS					\
+	VMX_EXIT_NAME(INTERRUPT_WINDOW), VMX_EXIT_NAME(NMI_WINDOW),
+/** @} */
+#else
+#define MINIKVM_SVM_IRQCHIP_EXITS
+#define MINIKVM_VMX_IRQCHIP_EXITS
+#endif
 /** One { code, "NAME" } pair of an SVM exit-code table. */
 #define SVM_EXIT_NAME(x)	{ SVM_EXIT_##x, #x }
 /** The SVM exit codes of vmcb.h, by name (APM Vol. 2, Table C-1). */
@@ -55,6 +65,7 @@
 	SVM_EXIT_NAME(STGI), SVM_EXIT_NAME(CLGI), SVM_EXIT_NAME(SKINIT),\
 	SVM_EXIT_NAME(RDTSCP), SVM_EXIT_NAME(MONITOR),			\
 	SVM_EXIT_NAME(MWAIT), SVM_EXIT_NAME(XSETBV), SVM_EXIT_NAME(NPF),\
+	MINIKVM_SVM_IRQCHIP_EXITS					\
 	SVM_EXIT_NAME(ERR)
 
 /** One { reason, "NAME" } pair of a VMX exit-reason table. */
@@ -74,6 +85,7 @@
 	VMX_EXIT_NAME(INVALID_STATE), VMX_EXIT_NAME(MWAIT_INSTRUCTION),	\
 	VMX_EXIT_NAME(MONITOR_INSTRUCTION), VMX_EXIT_NAME(EPT_VIOLATION),\
 	VMX_EXIT_NAME(EPT_MISCONFIG), VMX_EXIT_NAME(INVEPT),		\
+	MINIKVM_VMX_IRQCHIP_EXITS					\
 	VMX_EXIT_NAME(INVVPID), VMX_EXIT_NAME(XSETBV)
 
 /** The basic exit reason of a VMX exit reason: bits 15:0 (SDM 28.2.1). */

@@ -941,9 +941,10 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 		if (copy_from_user(&mp, argp, sizeof(mp)))
 			return -EFAULT;
 		/* Without a local APIC there is no INIT/SIPI: a vCPU runs
-		 * or halts.  Linux: kvm_arch_vcpu_ioctl_set_mpstate(). */
+		 * or halts, and only an in-kernel irqchip can wake a halted
+		 * one.  Linux: kvm_arch_vcpu_ioctl_set_mpstate(). */
 		if (mp.mp_state != KVM_MP_STATE_RUNNABLE &&
-		    mp.mp_state != KVM_MP_STATE_HALTED)
+		    (mp.mp_state != KVM_MP_STATE_HALTED || !irqchip_in_kernel(vcpu->kvm)))
 			return -EINVAL;
 		vcpu->arch.mp_state = mp.mp_state;
 		kvm_make_request(KVM_REQ_EVENT, vcpu);

@@ -1244,14 +1244,14 @@ static void vmx_inject_irq(struct kvm_vcpu *vcpu)
 }
 
 /** An NMI goes in; with virtual NMIs the entry sets "blocking by NMI"
- *  and the guest's IRET clears it (SDM 26.6.1.2).  Linux: vmx_inject_nmi(). */
+ *  and the guest's IRET clears it (SDM 27.6.1.2).  Linux: vmx_inject_nmi(). */
 static void vmx_inject_nmi(struct kvm_vcpu *vcpu)
 {
 	vmcs_writel(VM_ENTRY_INTR_INFO_FIELD,
 		    NMI_VECTOR | INTR_TYPE_NMI_INTR | INTR_INFO_VALID_MASK);
 }
 
-/** RFLAGS.IF set and no STI / MOV SS shadow (SDM 26.3.1.5 refuses an
+/** RFLAGS.IF set and no STI / MOV SS shadow (SDM 27.3.1.5 refuses an
  *  external interrupt otherwise).  Linux: vmx_interrupt_allowed(). */
 static bool vmx_interrupt_allowed(struct kvm_vcpu *vcpu)
 {
@@ -1311,7 +1311,7 @@ static u32 vmx_get_interrupt_shadow(struct kvm_vcpu *vcpu)
 }
 
 /** Set the shadow; at most one of the two kinds (an entry with both
- *  fails, SDM 26.3.1.5).  Linux: vmx_set_interrupt_shadow(). */
+ *  fails, SDM 27.3.1.5).  Linux: vmx_set_interrupt_shadow(). */
 static void vmx_set_interrupt_shadow(struct kvm_vcpu *vcpu, u32 mask)
 {
 	u32 state = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
