@@ -52,27 +52,19 @@ void vmm_usage(FILE *out)
 		"                  kernel), user = minivmm's own 8259 pair, injecting with\n"
 		"                  KVM_INTERRUPT and the interrupt window, none = no\n"
 		"                  controller (lines go nowhere, HLT exits to minivmm)\n"
-		"  --tick HZ       pulse GSI 0 HZ times a second from a timer thread (1..%d),\n"
+		"  --tick HZ       pulse GSI 0 HZ times a second from a timer thread (1..10000),\n"
 		"                  standing in for the PIT\n"
 #endif
 		"exit status: 0 guest halted, odd = (debug-exit value << 1) | 1,\n"
 		"  2 usage, 4 KVM error, 6 unhandled exit, 8 interrupted\n"
 		"devices: COM1 at port 0x%x, debug exit 0x%x, time marks 0x%x, control 0x%x/0x%x\n"
-		"  (minivmm.h), test device at 0x%llx (MMIO); other MMIO reads give all ones\n"
+		"  (minivmm.h), test device at 0x%llx (MMIO); other MMIO reads give all ones\n",
+		DEFAULT_DEV, TEST_DATA_PORT, COM1_BASE, DEBUG_EXIT_PORT, MARK_PORT,
+		CTL_PORT, CTL_ARG_PORT, TESTDEV_BASE);
 #ifdef CONFIG_MINIKVM_IRQCHIP
-		"  interrupt lines: OUT gsi to 0x%x raise, 0x%x lower, 0x%x pulse; COM1 on IRQ %d\n"
+	fprintf(out, "  interrupt lines: OUT gsi to 0x%x raise, 0x%x lower, 0x%x pulse; "
+		"COM1 on IRQ %d\n", IRQ_RAISE_PORT, IRQ_LOWER_PORT, IRQ_PULSE_PORT, COM1_IRQ);
 #endif
-		,
-		DEFAULT_DEV, TEST_DATA_PORT,
-#ifdef CONFIG_MINIKVM_IRQCHIP
-		TICK_MAX_HZ,
-#endif
-		COM1_BASE, DEBUG_EXIT_PORT, MARK_PORT,
-		CTL_PORT, CTL_ARG_PORT, TESTDEV_BASE
-#ifdef CONFIG_MINIKVM_IRQCHIP
-		, IRQ_RAISE_PORT, IRQ_LOWER_PORT, IRQ_PULSE_PORT, COM1_IRQ
-#endif
-		);
 }
 
 /**
@@ -111,7 +103,10 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 {
 	enum { OPT_DEV = 256, OPT_LOAD, OPT_TIMEOUT, OPT_IN_DATA, OPT_INVALID_STATE,
 	       OPT_TRACE, OPT_SLOT, OPT_NO_THP, OPT_MULTIBOOT, OPT_CMDLINE, OPT_MODULE,
-	       OPT_IRQCHIP, OPT_TICK };
+#ifdef CONFIG_MINIKVM_IRQCHIP
+	       OPT_IRQCHIP, OPT_TICK,
+#endif
+	};
 	static const struct option longopts[] = {
 		{ "dev",	required_argument, NULL, OPT_DEV },
 		{ "load",	required_argument, NULL, OPT_LOAD },

@@ -63,8 +63,8 @@ int irq_stop_requested(void)
 {
 	return stop_signal != 0;
 }
-#endif
 
+#endif
 /** Names of the KVM_EXIT_* reasons, for messages. */
 static const char *const exit_names[] = {
 #define N(x) [KVM_EXIT_##x] = "KVM_EXIT_" #x

@@ -232,8 +232,8 @@ enum vmm_irqchip {
 	IRQCHIP_NONE,		/**< none: lines go nowhere, HLT exits to userspace */
 };
 #define TICK_MAX_HZ	10000	/**< the fastest --tick */
-#endif
 
+#endif
 /** What the command line asked for. */
 struct vmm_options {
 	const char *dev;	/**< hypervisor device, /dev/minikvm by default */
@@ -399,8 +399,8 @@ int vm_set_slot(struct vm *vm, unsigned int i, int present, uint64_t gpa);
 int64_t vm_dirty_log(struct vm *vm, unsigned int i);
 int vm_slot_of(const struct vm *vm, uint64_t gpa);
 int control_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t *data);
-
 #ifdef CONFIG_MINIKVM_IRQCHIP
+
 /* irq.c: the interrupt controllers and the lines into them. */
 int irq_create_chip(struct vm *vm);
 int irq_start(struct vm *vm, const struct vmm_options *opt);
@@ -414,6 +414,7 @@ int irq_stop_requested(void);
 const char *irqchip_name(int mode);
 /* irqctl.c: chapter 03's control commands. */
 int32_t irq_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg);
+
 #endif
 
 #endif

@@ -68,8 +68,8 @@ void serial_init(struct serial *s, FILE *out)
 {
 	*s = (struct serial) { .out = out };
 }
-
 #ifdef CONFIG_MINIKVM_IRQCHIP
+
 /** A byte is waiting in RBR. */
 static int rx_ready(const struct serial *s)
 {

@@ -33,7 +33,9 @@
  * and lowers ISA lines for kvm-unit-tests.
  */
 #endif
+#ifdef CONFIG_MINIKVM_IRQCHIP
 #include <errno.h>
+#endif
 #include <string.h>
 
 #include "minivmm.h"
@@ -98,8 +100,8 @@ int testdev_mmio(struct testdev *d, uint64_t addr, int is_write,
 		memcpy((uint8_t *)&d->scratch + byte, data, len);
 	return 0;
 }
-
 #ifdef CONFIG_MINIKVM_IRQCHIP
+
 /**
  * Change the line of @gsi as @op says, through d->set_irq.  Returns 0,
  * or -EINVAL for a GSI beyond IRQ_MAX_GSI (nothing happens).
