@@ -5,12 +5,13 @@
  *
  * Register map: National Semiconductor PC16550D datasheet, table 2.
  * The transmitter is always empty (we write each byte out at once), so LSR
- * always reports THRE|TEMT and a guest polling it never waits.  Nothing is
- * ever received, and no interrupt is ever raised.
+ * always reports THRE|TEMT and a guest polling it never waits.
  *
  * QEMU counterpart: hw/char/serial.c.
  */
 #include "minivmm.h"
+
+/* Nothing is ever received, and no interrupt is ever raised. */
 
 #define UART_RBR_THR	0	/**< receive buffer (read) / transmit holding (write) */
 #define UART_IER	1	/**< interrupt enable */

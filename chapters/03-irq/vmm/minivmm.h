@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <pthread.h>
 
 /**
  * Process exit statuses.  A guest leaving through the debug-exit port
@@ -37,6 +38,16 @@ enum vmm_status {
 #define NR_MARKS	8	/**< marks 0 .. 7 */
 #define CTL_PORT	0xf7	/**< control: OUT byte = command, IN dword = result */
 #define CTL_ARG_PORT	0xf9	/**< control: OUT dword = the next argument */
+/**
+ * The test device's interrupt registers as ports, for guests that cannot
+ * reach TESTDEV_BASE (real mode): OUT byte = a GSI (0..IRQ_MAX_GSI) to
+ * raise, lower or pulse (raise then lower: one edge) its line, exactly as
+ * the MMIO registers TESTDEV_IRQ_RAISE/LOWER/PULSE do.  IN reads 0.
+ */
+#define IRQ_RAISE_PORT	0xfa	/**< OUT gsi: line high (stays high) */
+#define IRQ_LOWER_PORT	0xfb	/**< OUT gsi: line low */
+#define IRQ_PULSE_PORT	0xfc	/**< OUT gsi: line high, then low */
+#define IRQ_MAX_GSI	23	/**< KVM's default routing: 0-15 PIC + IOAPIC, 16-23 IOAPIC */
 
 /**
  * The control port: how a guest asks minivmm to change its VM while the
@@ -73,6 +84,32 @@ enum ctl_command {
 	 *  the slot) hold vmm_pattern(@seed) for the slot's current address;
 	 *  result: the number of 32-bit words that differ. */
 	CTL_SLOT_CHECK	= 5,
+	/*
+	 * Chapter 03's commands (irqctl.c).  Numbered apart from the slot
+	 * commands, which all take a slot number first.
+	 */
+	/** (gsi, delay_ms): from another minivmm thread, after delay_ms,
+	 *  pulse the line of @gsi; that thread first prints how much CPU time
+	 *  the vCPU thread used meanwhile ("minivmm: during the N ms before
+	 *  the raise, the vCPU thread used M us of CPU (P %)"), which is the
+	 *  cost of a halt when the guest executed HLT.  Result 0 at once. */
+	CTL_IRQ_LATER	= 0x10,
+	/** (): KVM_NMI on the vCPU; result 0 or -errno. */
+	CTL_NMI		= 0x11,
+	/** (): KVM_GET_IRQCHIP (both PICs, the IOAPIC) and KVM_GET_VCPU_EVENTS
+	 *  into minivmm's memory, printed; then KVM_SET_IRQCHIP with a
+	 *  clobbered state (PIC: IMR 0xff, IRR/ISR 0, vector base 0x70;
+	 *  IOAPIC: every pin masked).  Kernel irqchip only (-ENXIO). */
+	CTL_IRQCHIP_SAVE = 0x12,
+	/** (): KVM_SET_IRQCHIP and KVM_SET_VCPU_EVENTS with what
+	 *  CTL_IRQCHIP_SAVE saved.  -ENOENT if nothing is saved. */
+	CTL_IRQCHIP_RESTORE = 0x13,
+	/** (gsi, toggles): start a thread that sets the line of @gsi high and
+	 *  low alternately, @toggles line changes in all (even: it ends low). */
+	CTL_IRQ_STORM	= 0x14,
+	/** (): wait for CTL_IRQ_STORM's thread; result: the number of failed
+	 *  line changes (0). */
+	CTL_IRQ_STORM_WAIT = 0x15,
 };
 #define CTL_MAX_ARGS	4	/**< arguments a command can take */
 
@@ -88,16 +125,38 @@ enum ctl_command {
 #define  TESTDEV_ID_VALUE	0x747365746d766b6dull	/**< "mkvmtest" in memory order */
 #define TESTDEV_SCRATCH	0x08	/**< reads back what was written */
 #define TESTDEV_COUNTER	0x10	/**< read-only: a read counts one more, from 1 */
-#define TESTDEV_END	0x18	/**< first offset that is no register */
+/*
+ * Interrupt lines (chapter 03): a write of a GSI (0..IRQ_MAX_GSI) to
+ * one of these changes that line, through the VM's interrupt controller
+ * (minivmm --irqchip): KVM_IRQ_LINE for the in-kernel one, minivmm's own
+ * 8259 pair for --irqchip user; nothing with --irqchip none.  Reads give
+ * 0; a GSI out of range is ignored.  IRQ_RAISE_PORT.. do the same.
+ */
+#define TESTDEV_IRQ_RAISE 0x18	/**< write gsi: line high (level: stays high) */
+#define TESTDEV_IRQ_LOWER 0x20	/**< write gsi: line low */
+#define TESTDEV_IRQ_PULSE 0x28	/**< write gsi: high then low, one edge */
+#define TESTDEV_END	0x30	/**< first offset that is no register */
+
+/** What the test device's interrupt registers and ports do. */
+enum testdev_irq_op {
+	TESTDEV_OP_LOWER = 0,	/**< line low */
+	TESTDEV_OP_RAISE = 1,	/**< line high */
+	TESTDEV_OP_PULSE = 2,	/**< high, then low */
+};
 
 /** The test device's state. */
 struct testdev {
 	uint64_t scratch;	/**< TESTDEV_SCRATCH */
 	uint64_t counter;	/**< TESTDEV_COUNTER: reads so far */
+	/** Changes a line: (opaque, gsi, level); NULL: the lines go nowhere. */
+	void (*set_irq)(void *opaque, unsigned int gsi, int level);
+	void *opaque;		/**< handed to set_irq */
 };
 
 int testdev_mmio(struct testdev *d, uint64_t addr, int is_write,
 		 uint8_t *data, unsigned int len);
+int testdev_irq(struct testdev *d, enum testdev_irq_op op, uint64_t gsi);
+int testdev_pio(struct testdev *d, uint16_t port, int is_write, uint8_t *data);
 
 /** Extra memory slots (--slot) are KVM slots 1..VMM_MAX_SLOTS; 0 is RAM. */
 #define VMM_MAX_SLOTS	8	/**< the most --slot options */
@@ -151,6 +210,14 @@ enum vmm_invalid_state {
 				 *   the normal entry state and KVM_RUN again */
 };
 
+/** --irqchip: who models the interrupt controllers (irq.c). */
+enum vmm_irqchip {
+	IRQCHIP_KERNEL = 0,	/**< KVM_CREATE_IRQCHIP; lines are KVM_IRQ_LINE */
+	IRQCHIP_USER,		/**< minivmm's 8259 pair; KVM_INTERRUPT + the window */
+	IRQCHIP_NONE,		/**< none: lines go nowhere, HLT exits to userspace */
+};
+#define TICK_MAX_HZ	10000	/**< the fastest --tick */
+
 /** What the command line asked for. */
 struct vmm_options {
 	const char *dev;	/**< hypervisor device, /dev/minikvm by default */
@@ -169,6 +236,8 @@ struct vmm_options {
 	const char *cmdline;	/**< its command line ("" by default) */
 	struct vmm_module module[VMM_MAX_MODULES];	/**< its modules, in order */
 	unsigned int nr_modules;	/**< how many */
+	int irqchip;		/**< enum vmm_irqchip, --irqchip */
+	unsigned int tick_hz;	/**< --tick: pulses of GSI 0 a second, 0 = none */
 };
 
 int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
@@ -239,12 +308,20 @@ void trace_end(struct trace *t, int status);
 void trace_regs(struct trace *t, const struct kvm_regs *r, const struct kvm_sregs *s,
 		int err);
 
-/** The 8250 UART model: transmitter only, always ready. */
+/** The 8250 UART model: a transmitter that is always ready, a receiver
+ *  fed by --in-data, and its interrupt (IRQ 4 on a PC). */
 struct serial {
 	FILE *out;		/**< where the guest's bytes go */
 	struct trace *trace;	/**< also told every byte sent, when not NULL */
 	uint8_t lcr;		/**< line control register (for DLAB) */
-	uint8_t ier;		/**< interrupt enable (kept, never raised) */
+	uint8_t ier;		/**< interrupt enable */
+	uint8_t mcr;		/**< modem control (kept) */
+	int thr_ipending;	/**< a THR-empty interrupt waits for IIR or THR */
+	int irq_level;		/**< what the UART drives on its line now */
+	const char **rx;	/**< bytes received: *rx, to its NUL; NULL: none */
+	/** Drives the UART's interrupt line (opaque, level); may be NULL. */
+	void (*set_irq)(void *opaque, int level);
+	void *opaque;		/**< handed to set_irq */
 	uint8_t scr;		/**< scratch register, guests probe with it */
 	/** Divisor latch, low and high byte (LCR.DLAB = 1). @{ */
 	uint8_t dll, dlm;
@@ -253,6 +330,7 @@ struct serial {
 
 void serial_init(struct serial *s, FILE *out);
 int serial_io(struct serial *s, uint16_t port, int is_write, uint8_t *data);
+#define COM1_IRQ	4	/**< COM1's ISA interrupt line */
 
 /** One VM with one vCPU: all the state the run loop and the devices need. */
 struct vm {
@@ -274,6 +352,16 @@ struct vm {
 	uint32_t ctl_arg[CTL_MAX_ARGS];	/**< control-port arguments so far */
 	unsigned int ctl_nargs;	/**< how many */
 	int32_t ctl_result;	/**< the last command's result */
+	int irqchip;		/**< enum vmm_irqchip */
+	pthread_t vcpu_thread;	/**< the thread that runs KVM_RUN */
+	pthread_mutex_t irq_lock;	/**< the userspace PIC and the fields below */
+	pthread_cond_t irq_cond;	/**< the PIC's output rose (a halted vCPU waits) */
+	struct kvm_pic *upic;	/**< --irqchip user: minivmm's 8259 pair */
+	struct irq_saved *saved;	/**< CTL_IRQCHIP_SAVE's state, or NULL */
+	pthread_t storm_thread;	/**< CTL_IRQ_STORM's thread ... */
+	int storm_running;	/**< ... while this is 1 */
+	unsigned long storm_errors;	/**< its failed KVM_IRQ_LINE calls */
+	int tick_fd;		/**< --tick's timerfd */
 };
 
 int vm_create_memory(struct vm *vm, const struct vmm_options *opt);
@@ -281,5 +369,19 @@ int vm_set_slot(struct vm *vm, unsigned int i, int present, uint64_t gpa);
 int64_t vm_dirty_log(struct vm *vm, unsigned int i);
 int vm_slot_of(const struct vm *vm, uint64_t gpa);
 int control_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t *data);
+
+/* irq.c: the interrupt controllers and the lines into them. */
+int irq_create_chip(struct vm *vm);
+int irq_start(struct vm *vm, const struct vmm_options *opt);
+void vm_set_irq(struct vm *vm, unsigned int gsi, int level);
+void irq_set_line(void *opaque, unsigned int gsi, int level);
+int irq_pre_run(struct vm *vm);
+int irq_pio(struct vm *vm, uint16_t port, int is_write, int size, uint8_t *data);
+int irq_halted(struct vm *vm);
+int irq_kicked(void);
+int irq_stop_requested(void);
+const char *irqchip_name(int mode);
+/* irqctl.c: chapter 03's control commands. */
+int32_t irq_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg);
 
 #endif

@@ -22,6 +22,16 @@
  *
  * QEMU counterpart: a MemoryRegionOps read/write pair, e.g. hw/misc/pc-testdev.c.
  */
+/*
+ * Chapter 03 adds three write-only registers that change an interrupt
+ * line: IRQ_RAISE, IRQ_LOWER and IRQ_PULSE take a GSI (minivmm.h).  A
+ * raised line stays high, which a level-triggered input sees as one
+ * request until it is lowered; a pulse is one edge.  The same three are
+ * ports (IRQ_RAISE_PORT ..), for real-mode guests, which cannot address
+ * TESTDEV_BASE.  QEMU's pc-testdev has the like: its "irq" port raises
+ * and lowers ISA lines for kvm-unit-tests.
+ */
+#include <errno.h>
 #include <string.h>
 
 #include "minivmm.h"
@@ -57,6 +67,21 @@ int testdev_mmio(struct testdev *d, uint64_t addr, int is_write,
 	case TESTDEV_COUNTER:
 		value = is_write ? d->counter : ++d->counter;
 		break;
+	case TESTDEV_IRQ_RAISE:
+	case TESTDEV_IRQ_LOWER:
+	case TESTDEV_IRQ_PULSE:
+		value = 0;
+		if (is_write) {
+			uint64_t gsi = 0;
+
+			/* The GSI is the value written, of whatever width. */
+			memcpy((uint8_t *)&gsi + byte, data, len);
+			testdev_irq(d, reg == TESTDEV_IRQ_RAISE ? TESTDEV_OP_RAISE :
+				    reg == TESTDEV_IRQ_LOWER ? TESTDEV_OP_LOWER :
+				    TESTDEV_OP_PULSE, gsi);
+			return 0;
+		}
+		break;
 	default:
 		return -1;
 	}
@@ -67,5 +92,53 @@ int testdev_mmio(struct testdev *d, uint64_t addr, int is_write,
 	/* ID and COUNTER ignore writes, as read-only registers do. */
 	if (reg == TESTDEV_SCRATCH)
 		memcpy((uint8_t *)&d->scratch + byte, data, len);
+	return 0;
+}
+
+/**
+ * Change the line of @gsi as @op says, through d->set_irq.  Returns 0,
+ * or -EINVAL for a GSI beyond IRQ_MAX_GSI (nothing happens).
+ */
+int testdev_irq(struct testdev *d, enum testdev_irq_op op, uint64_t gsi)
+{
+	if (gsi > IRQ_MAX_GSI)
+		return -EINVAL;
+	if (!d->set_irq)
+		return 0;
+	switch (op) {
+	case TESTDEV_OP_RAISE:
+		d->set_irq(d->opaque, (unsigned int)gsi, 1);
+		break;
+	case TESTDEV_OP_LOWER:
+		d->set_irq(d->opaque, (unsigned int)gsi, 0);
+		break;
+	case TESTDEV_OP_PULSE:
+		d->set_irq(d->opaque, (unsigned int)gsi, 1);
+		d->set_irq(d->opaque, (unsigned int)gsi, 0);
+		break;
+	}
+	return 0;
+}
+
+/**
+ * A one-byte-or-wider access to one of the interrupt ports
+ * (IRQ_RAISE_PORT ..): a write changes the line of the GSI in its low
+ * byte; a read gives 0.  Returns 0 when the port is the device's, -1
+ * when not.
+ */
+int testdev_pio(struct testdev *d, uint16_t port, int is_write, uint8_t *data)
+{
+	static const enum testdev_irq_op ops[] = {
+		[IRQ_RAISE_PORT - IRQ_RAISE_PORT] = TESTDEV_OP_RAISE,
+		[IRQ_LOWER_PORT - IRQ_RAISE_PORT] = TESTDEV_OP_LOWER,
+		[IRQ_PULSE_PORT - IRQ_RAISE_PORT] = TESTDEV_OP_PULSE,
+	};
+
+	if (port < IRQ_RAISE_PORT || port > IRQ_PULSE_PORT)
+		return -1;
+	if (is_write)
+		testdev_irq(d, ops[port - IRQ_RAISE_PORT], data[0]);
+	else
+		data[0] = 0;
 	return 0;
 }

@@ -31,6 +31,75 @@
 /** @} */
 
 /**
+ * Chapter 03: minivmm's interrupt lines and interrupt commands
+ * (final/vmm/minivmm.h).  OUT a GSI (byte) to a port: that line goes
+ * high (and stays high), low, or high then low (one edge), through the
+ * interrupt controller minivmm --irqchip chose.  The test device at
+ * TESTDEV_BASE has the same three as MMIO registers (write the GSI).
+ * @{
+ */
+#define IRQ_RAISE_PORT		0xfa
+#define IRQ_LOWER_PORT		0xfb
+#define IRQ_PULSE_PORT		0xfc
+#define TESTDEV_IRQ_RAISE	0x18
+#define TESTDEV_IRQ_LOWER	0x20
+#define TESTDEV_IRQ_PULSE	0x28
+#define CTL_IRQ_LATER		0x10	/**< (gsi, delay_ms): pulse it from another thread */
+#define CTL_NMI			0x11	/**< (): KVM_NMI */
+#define CTL_IRQCHIP_SAVE	0x12	/**< (): save irqchip + vCPU events, clobber the irqchip */
+#define CTL_IRQCHIP_RESTORE	0x13	/**< (): restore them */
+#define CTL_IRQ_STORM		0x14	/**< (gsi, toggles): line changes from a thread */
+#define CTL_IRQ_STORM_WAIT	0x15	/**< (): wait for it -> failed changes */
+/** @} */
+
+/** The 8259 pair (8259A datasheet; PC/AT ports) and the ELCR (PIIX4 3.1). @{ */
+#define PIC_M_CMD		0x20
+#define PIC_M_DATA		0x21
+#define PIC_S_CMD		0xa0
+#define PIC_S_DATA		0xa1
+#define PIC_ELCR_M		0x4d0
+#define PIC_ELCR_S		0x4d1
+#define OCW2_EOI		0x20	/**< non-specific EOI */
+#define OCW2_SEOI		0x60	/**< specific EOI, | level */
+#define OCW2_SET_PRIO		0xc0	/**< set priority: | the level to be lowest */
+#define OCW2_ROT_EOI		0xa0	/**< rotate on non-specific EOI */
+#define OCW3_READ_IRR		0x0a
+#define OCW3_READ_ISR		0x0b
+#define OCW3_POLL		0x0c
+#define OCW3_SMM_ON		0x68	/**< special mask mode on */
+#define OCW3_SMM_OFF		0x48	/**< special mask mode off */
+#define ICW4_8086		0x01
+#define ICW4_AEOI		0x03	/**< 8086 mode, automatic EOI */
+#define PIC_M_BASE		0x20	/**< the guests' vectors: IRQ n -> 0x20 + n */
+#define PIC_S_BASE		0x28
+/** @} */
+
+/** The IOAPIC (82093AA datasheet) and the local APIC page (SDM Vol. 3A, 11.4.1). @{ */
+#define IOAPIC_BASE		0xfec00000
+#define IOAPIC_IOWIN		0x10
+#define IOAPIC_REDTBL(n)	(0x10 + 2 * (n))	/**< low dword; +1 the high one */
+#define IOAPIC_MASKED		0x10000
+#define LAPIC_BASE		0xfee00000
+#define LAPIC_VERSION		0x30
+#define LAPIC_EOI		0xb0
+#define LAPIC_SVR		0xf0
+/** @} */
+
+/**
+ * The interrupt library of the chapter-03 guests (idt32.S, idt64.S): an
+ * IDT at IDT_AREA whose every vector counts in irq_count[vector] (32-bit
+ * words at IRQ_COUNTS) and then calls irq_hook[vector] (IRQ_HOOKS, 32-bit
+ * addresses) if it is not 0.  An exception without a hook ends the guest.
+ * @{
+ */
+#define IDT_AREA		0x50000	/**< 256 gates, 8 or 16 bytes each */
+#define IRQ_COUNTS		0x52000
+#define IRQ_HOOKS		0x52400
+#define IRQ_LAST		0x52800	/**< the last vector taken */
+#define IRQ_SCRATCH		0x52804	/**< words the hooks note things in */
+/** @} */
+
+/**
  * The test pattern (minivmm.h, vmm_pattern()): the 32-bit word at
  * guest-physical address A holds A ^ seed.  Read-only slots start out
  * holding it for RO_FILL_SEED.

@@ -57,6 +57,12 @@ static void on_signal(int sig)
 		signal_run->immediate_exit = 1;
 }
 
+/** A signal asked minivmm to stop (for the userspace irqchip's HLT wait). */
+int irq_stop_requested(void)
+{
+	return stop_signal != 0;
+}
+
 /** Names of the KVM_EXIT_* reasons, for messages. */
 static const char *const exit_names[] = {
 #define N(x) [KVM_EXIT_##x] = "KVM_EXIT_" #x
@@ -167,6 +173,12 @@ static int port_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t
 	if (size == 1 && serial_io(&vm->com1, port, is_write, data) == 0)
 		return -1;
 	if (control_io(vm, port, is_write, size, data) == 0)
+		return -1;
+	if (irq_pio(vm, port, is_write, size, data) == 0)
+		return -1;
+	if (!is_write)
+		memset(data, 0, size);
+	if (testdev_pio(&vm->testdev, port, is_write, data) == 0)
 		return -1;
 
 	if (port == DEBUG_EXIT_PORT && is_write) {
@@ -293,8 +305,13 @@ static int handle_exit(struct vm *vm)
 		handle_mmio(vm);
 		return -1;
 	case KVM_EXIT_HLT:
+		if (irq_halted(vm) < 0)
+			return -1;
 		fprintf(stderr, "minivmm: guest halted\n");
 		return VMM_HALTED;
+	case KVM_EXIT_IRQ_WINDOW_OPEN:
+		/* --irqchip user asked for it: irq_pre_run() injects now. */
+		return -1;
 	case KVM_EXIT_INTR:
 		/* A signal arrived between two entries: same as -EINTR. */
 		fprintf(stderr, "minivmm: KVM_RUN interrupted by signal %d\n",
@@ -321,8 +338,15 @@ static int run_vcpu(struct vm *vm, const struct vmm_options *opt)
 				(int)stop_signal);
 			return VMM_INTERRUPTED;
 		}
+		ret = irq_pre_run(vm);
+		if (ret)
+			return ret;
 		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
 			err = errno;
+			/* A kick from a line raised by another thread: not traced,
+			 * its timing is not the guest's doing. */
+			if (err == EINTR && !stop_signal && irq_kicked())
+				continue;
 			trace_run_error(&vm->trace, err);
 			errno = err;
 			if (errno == EINTR || errno == EAGAIN) {
@@ -482,6 +506,10 @@ static int create_vm(struct vm *vm, const struct vmm_options *opt)
 	ret = vm_create_memory(vm, opt);
 	if (ret)
 		return ret;
+	vm->irqchip = opt->irqchip;
+	ret = irq_create_chip(vm);
+	if (ret)
+		return ret;
 
 	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
 	if (vm->vcpu_fd < 0)
@@ -497,6 +525,9 @@ static int create_vm(struct vm *vm, const struct vmm_options *opt)
 	signal_run = vm->run;
 	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &reset_sregs))
 		return kvm_error("KVM_GET_SREGS");
+	ret = irq_start(vm, opt);
+	if (ret)
+		return ret;
 	return setup_cpuid(vm);
 }
 

@@ -45,12 +45,22 @@ void vmm_usage(FILE *out)
 		"  --trace FILE    write every exit, the COM1 output and the final registers\n"
 		"                  to FILE, one event a line, to diff two hypervisors\n"
 		"  -v              print every exit, and the registers at the end\n"
+		"  --irqchip kernel|user|none\n"
+		"                  the interrupt controllers (default kernel): kernel =\n"
+		"                  KVM_CREATE_IRQCHIP (PIC pair, IOAPIC; HLT sleeps in the\n"
+		"                  kernel), user = minivmm's own 8259 pair, injecting with\n"
+		"                  KVM_INTERRUPT and the interrupt window, none = no\n"
+		"                  controller (lines go nowhere, HLT exits to minivmm)\n"
+		"  --tick HZ       pulse GSI 0 HZ times a second from a timer thread (1..10000),\n"
+		"                  standing in for the PIT\n"
 		"exit status: 0 guest halted, odd = (debug-exit value << 1) | 1,\n"
 		"  2 usage, 4 KVM error, 6 unhandled exit, 8 interrupted\n"
 		"devices: COM1 at port 0x%x, debug exit 0x%x, time marks 0x%x, control 0x%x/0x%x\n"
 		"  (minivmm.h), test device at 0x%llx (MMIO); other MMIO reads give all ones\n",
 		DEFAULT_DEV, TEST_DATA_PORT, COM1_BASE, DEBUG_EXIT_PORT, MARK_PORT,
 		CTL_PORT, CTL_ARG_PORT, TESTDEV_BASE);
+	fprintf(out, "  interrupt lines: OUT gsi to 0x%x raise, 0x%x lower, 0x%x pulse; "
+		"COM1 on IRQ %d\n", IRQ_RAISE_PORT, IRQ_LOWER_PORT, IRQ_PULSE_PORT, COM1_IRQ);
 }
 
 /**
@@ -88,7 +98,9 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		   char *err, size_t errlen)
 {
 	enum { OPT_DEV = 256, OPT_LOAD, OPT_TIMEOUT, OPT_IN_DATA, OPT_INVALID_STATE,
-	       OPT_TRACE, OPT_SLOT, OPT_NO_THP, OPT_MULTIBOOT, OPT_CMDLINE, OPT_MODULE };
+	       OPT_TRACE, OPT_SLOT, OPT_NO_THP, OPT_MULTIBOOT, OPT_CMDLINE, OPT_MODULE,
+	       OPT_IRQCHIP, OPT_TICK,
+	};
 	static const struct option longopts[] = {
 		{ "dev",	required_argument, NULL, OPT_DEV },
 		{ "load",	required_argument, NULL, OPT_LOAD },
@@ -101,6 +113,8 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		{ "multiboot",	required_argument, NULL, OPT_MULTIBOOT },
 		{ "cmdline",	required_argument, NULL, OPT_CMDLINE },
 		{ "module",	required_argument, NULL, OPT_MODULE },
+		{ "irqchip",	required_argument, NULL, OPT_IRQCHIP },
+		{ "tick",	required_argument, NULL, OPT_TICK },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -206,6 +220,25 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 			opt->nr_modules++;
 			break;
 		}
+		case OPT_IRQCHIP:
+			if (!strcmp(optarg, "kernel")) {
+				opt->irqchip = IRQCHIP_KERNEL;
+			} else if (!strcmp(optarg, "user")) {
+				opt->irqchip = IRQCHIP_USER;
+			} else if (!strcmp(optarg, "none")) {
+				opt->irqchip = IRQCHIP_NONE;
+			} else {
+				snprintf(err, errlen, "bad --irqchip '%s' (kernel, user or none)", optarg);
+				return -1;
+			}
+			break;
+		case OPT_TICK:
+			if (vmm_parse_size(optarg, &v) || v == 0 || v > TICK_MAX_HZ) {
+				snprintf(err, errlen, "bad --tick '%s' (1..%d Hz)", optarg, TICK_MAX_HZ);
+				return -1;
+			}
+			opt->tick_hz = (unsigned int)v;
+			break;
 		case 'v':
 			opt->verbose = 1;
 			break;

@@ -5,21 +5,49 @@
  *
  * Register map: National Semiconductor PC16550D datasheet, table 2.
  * The transmitter is always empty (we write each byte out at once), so LSR
- * always reports THRE|TEMT and a guest polling it never waits.  Nothing is
- * ever received, and no interrupt is ever raised.
+ * always reports THRE|TEMT and a guest polling it never waits.
  *
  * QEMU counterpart: hw/char/serial.c.
  */
 #include "minivmm.h"
 
+/*
+ * The receiver is fed by --in-data (the bytes TEST_DATA_PORT also
+ * serves: one cursor for both), and the UART drives its interrupt line
+ * (IRQ 4 on a PC) as the datasheet's section "Interrupt Identification
+ * Register" says: the line is high while an enabled source is active,
+ * and IIR names the one of highest priority:
+ *
+ *   receiver line status (IIR 0x06)  never here: no errors, no breaks
+ *   received data available (0x04)   LSR.DR and IER.ERBFI; reading RBR
+ *                                    until it is empty clears it
+ *   THR empty (0x02)                 IER.ETBEI, set when THR empties
+ *                                    (at once here: each byte leaves as
+ *                                    it is written) and when ETBEI is
+ *                                    enabled with THR empty; reading IIR
+ *                                    while it is the source, or writing
+ *                                    THR, clears it
+ *   modem status (0x00)              never here
+ *
+ * A write to THR therefore takes the line low and, the byte sent, high
+ * again: one edge per byte, what an interrupt-driven transmitter waits
+ * for.  MCR.OUT2, which gates the UART's interrupt to the ISA bus on a
+ * real PC, is kept but not used, as QEMU's model does.
+ */
+
 #define UART_RBR_THR	0	/**< receive buffer (read) / transmit holding (write) */
 #define UART_IER	1	/**< interrupt enable */
+#define  UART_IER_ERBFI		0x01	/**< received data available */
+#define  UART_IER_ETBEI		0x02	/**< transmitter holding register empty */
 #define UART_IIR_FCR	2	/**< interrupt identification (read) / FIFO control (write) */
 #define  UART_IIR_NO_INT	0x01	/**< no interrupt pending */
+#define  UART_IIR_RDI		0x04	/**< received data available */
+#define  UART_IIR_THRI		0x02	/**< THR empty */
 #define UART_LCR	3	/**< line control */
 #define  UART_LCR_DLAB		0x80	/**< registers 0 and 1 are the divisor latch */
 #define UART_MCR	4	/**< modem control */
 #define UART_LSR	5	/**< line status */
+#define  UART_LSR_DR		0x01	/**< data ready: RBR holds a byte */
 #define  UART_LSR_THRE		0x20	/**< transmit holding register empty */
 #define  UART_LSR_TEMT		0x40	/**< transmitter empty */
 #define UART_MSR	6	/**< modem status */
@@ -29,6 +57,34 @@
 void serial_init(struct serial *s, FILE *out)
 {
 	*s = (struct serial) { .out = out };
+}
+
+/** A byte is waiting in RBR. */
+static int rx_ready(const struct serial *s)
+{
+	return s->rx && *s->rx && **s->rx;
+}
+
+/** The IIR value: the active enabled source of highest priority. */
+static uint8_t serial_iir(const struct serial *s)
+{
+	if ((s->ier & UART_IER_ERBFI) && rx_ready(s))
+		return UART_IIR_RDI;
+	if ((s->ier & UART_IER_ETBEI) && s->thr_ipending)
+		return UART_IIR_THRI;
+	return UART_IIR_NO_INT;
+}
+
+/** Drive the interrupt line as IIR says (QEMU: serial_update_irq()). */
+static void serial_update_irq(struct serial *s)
+{
+	int level = serial_iir(s) != UART_IIR_NO_INT;
+
+	if (level == s->irq_level)
+		return;
+	s->irq_level = level;
+	if (s->set_irq)
+		s->set_irq(s->opaque, level);
 }
 
 /**
@@ -47,23 +103,33 @@ int serial_io(struct serial *s, uint16_t port, int is_write, uint8_t *data)
 		if (dlab) {
 			if (is_write) s->dll = *data; else *data = s->dll;
 		} else if (is_write) {
+			s->thr_ipending = 0;
+			serial_update_irq(s);
 			fputc(*data, s->out);
 			fflush(s->out);
 			trace_com1(s->trace, *data);
+			s->thr_ipending = 1;	/* sent: THR is empty again */
 		} else {
-			*data = 0;	/* nothing ever received */
+			*data = rx_ready(s) ? (uint8_t)*(*s->rx)++ : 0;
 		}
 		break;
 	case UART_IER:
 		if (dlab) {
 			if (is_write) s->dlm = *data; else *data = s->dlm;
 		} else {
+			/* Enabling ETBEI with THR empty is a THR-empty event. */
+			if (is_write && (*data & ~s->ier & UART_IER_ETBEI))
+				s->thr_ipending = 1;
 			if (is_write) s->ier = *data & 0x0f; else *data = s->ier;
 		}
 		break;
 	case UART_IIR_FCR:
-		if (!is_write)
-			*data = UART_IIR_NO_INT;
+		if (!is_write) {
+			*data = serial_iir(s);
+			/* Reading IIR is what acknowledges a THR-empty interrupt. */
+			if (*data == UART_IIR_THRI)
+				s->thr_ipending = 0;
+		}
 		break;
 	case UART_LCR:
 		if (is_write) s->lcr = *data; else *data = s->lcr;
@@ -71,14 +137,20 @@ int serial_io(struct serial *s, uint16_t port, int is_write, uint8_t *data)
 	case UART_LSR:
 		if (!is_write)
 			*data = UART_LSR_THRE | UART_LSR_TEMT;
+		if (!is_write && rx_ready(s))
+			*data |= UART_LSR_DR;
 		break;
 	case UART_SCR:
 		if (is_write) s->scr = *data; else *data = s->scr;
+		break;
+	case UART_MCR:
+		if (is_write) s->mcr = *data & 0x1f; else *data = s->mcr;
 		break;
 	default:	/* MCR, MSR: accepted and read as zero */
 		if (!is_write)
 			*data = 0;
 		break;
 	}
+	serial_update_irq(s);
 	return 0;
 }

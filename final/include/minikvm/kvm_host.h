@@ -23,6 +23,7 @@
 #include <minikvm/tdp.h>
 #ifdef CONFIG_MINIKVM_IRQCHIP
 #include <linux/rcuwait.h>
+#include <asm/irq_vectors.h>	/* NMI_VECTOR */
 #endif
 
 #ifdef CONFIG_MINIKVM_MMU
@@ -437,7 +438,6 @@ struct kvm_x86_ops {
 	 *  accesses again.  Linux: kvm_x86_ops.sync_dirty_debug_regs(). */
 	void (*sync_dirty_debug_regs)(struct kvm_vcpu *vcpu);
 };
-
 
 /* arch/x86/kvm/x86.c: MSRs */
 int kvm_get_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 *data);

@@ -22,7 +22,6 @@
 
 #include <minikvm/tdp.h>
 
-
 /** Limits.  KVM_MAX_VCPU_IDS is x86 KVM's, so that the same vCPU ids are
  *  refused with the same error; the others are ours (KVM allows more). */
 #define KVM_MAX_VCPUS		8	/**< vCPUs per VM (KVM_CAP_MAX_VCPUS) */
@@ -152,6 +151,7 @@ struct kvm_vcpu_arch {
 	 *  vcpu_enter_guest() does.  Linux: vcpu->arch.pkru, host_pkru. @{ */
 	u32 pkru, host_pkru;
 	/** @} */
+
 };
 
 /** DR7 bits 7:0, L0/G0 .. L3/G3: a breakpoint is armed (SDM Vol. 3B,
@@ -316,7 +316,6 @@ struct kvm_x86_ops {
 	void (*sync_dirty_debug_regs)(struct kvm_vcpu *vcpu);
 };
 
-
 /* arch/x86/kvm/x86.c: MSRs */
 int kvm_get_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 *data);
 int kvm_set_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 data);
@@ -358,6 +357,8 @@ int kvm_handle_invalid_op(struct kvm_vcpu *vcpu);
 int kvm_emulate_rdmsr(struct kvm_vcpu *vcpu);
 int kvm_emulate_wrmsr(struct kvm_vcpu *vcpu);
 int kvm_emulate_rdpmc(struct kvm_vcpu *vcpu);
+void kvm_queue_exception(struct kvm_vcpu *vcpu, unsigned int nr);
+void kvm_queue_exception_e(struct kvm_vcpu *vcpu, unsigned int nr, u32 error_code);
 int kvm_unexpected_exit(struct kvm_vcpu *vcpu, u64 exit_reason);
 void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu);
 void kvm_prepare_fail_entry(struct kvm_vcpu *vcpu, u64 hardware_reason);

@@ -21,6 +21,8 @@
 #include <asm/fpu/types.h>
 
 #include <minikvm/tdp.h>
+#include <linux/rcuwait.h>
+#include <asm/irq_vectors.h>	/* NMI_VECTOR */
 
 #include <minikvm/decode.h>
 
@@ -39,6 +41,9 @@ typedef u64 gfn_t;
 typedef u64 gpa_t;
 /** A host-physical address. */
 typedef u64 hpa_t;
+
+#include <minikvm/iodev.h>
+#include <minikvm/irq.h>
 
 /** General-purpose registers, in hardware encoding order (the ModRM reg
  *  field numbering), then RIP.  Linux: enum kvm_reg. */
@@ -77,6 +82,12 @@ struct kvm_memory_slot {
 
 /** vCPU requests: work for the vCPU to do before its next VM entry. */
 #define KVM_REQ_TLB_FLUSH	0	/**< second-level tables changed */
+/** An interrupt or NMI may be deliverable: look at the event queue and
+ *  the interrupt controllers again.  Linux: KVM_REQ_EVENT. */
+#define KVM_REQ_EVENT		1
+/** A fault while delivering a double fault: shut the guest down
+ *  (KVM_EXIT_SHUTDOWN).  Linux: KVM_REQ_TRIPLE_FAULT. */
+#define KVM_REQ_TRIPLE_FAULT	2
 
 /** Where a vCPU is: decides whether a request needs a kick (an IPI). */
 enum vcpu_mode { OUTSIDE_GUEST_MODE, IN_GUEST_MODE };
@@ -85,6 +96,11 @@ enum vcpu_mode { OUTSIDE_GUEST_MODE, IN_GUEST_MODE };
 struct kvm_arch {
 	hpa_t tdp_root;		/**< root of the EPT/NPT tables, see mmu.c */
 	unsigned long tss_addr;	/**< KVM_SET_TSS_ADDR, kept for the VMM */
+	/** The in-kernel interrupt controllers (irq.c); NULL until
+	 *  KVM_CREATE_IRQCHIP.  Set once, with smp_store_release(). @{ */
+	struct kvm_vpic *vpic;
+	struct kvm_vioapic *vioapic;
+	/** @} */
 };
 
 /** A virtual machine: one VM fd.  Linux: struct kvm. */
@@ -97,6 +113,12 @@ struct kvm {
 	refcount_t users_count;		/**< the VM fd and every vCPU fd */
 	struct mm_struct *mm;		/**< the VMM's address space */
 	struct dentry *debugfs_dentry;	/**< debugfs minikvm/<pid>-<fd>/ */
+	/** The in-kernel I/O bus: devices by port or address (iodev.h).
+	 *  Replaced whole under slots_lock, read under RCU. */
+	struct kvm_io_bus __rcu *buses[KVM_NR_BUSES];
+	struct mutex irq_lock;		/**< routing table changes (irq_comm.c) */
+	/** GSI -> PIC/IOAPIC pins (KVM_SET_GSI_ROUTING), read under RCU. */
+	struct kvm_irq_routing_table __rcu *irq_routing;
 	struct kvm_arch arch;		/**< the x86 part */
 };
 
@@ -158,6 +180,42 @@ struct kvm_vcpu_arch {
 	 *  vcpu_enter_guest() does.  Linux: vcpu->arch.pkru, host_pkru. @{ */
 	u32 pkru, host_pkru;
 	/** @} */
+
+	/**
+	 * The event queue: what the next VM entry must deliver.  Exits and
+	 * ioctls only put events here; kvm_inject_pending_event() picks
+	 * one and the vendor's inject_* op writes it into the VMCS/VMCB
+	 * (Intel SDM Vol. 3C, 27.6 "Event Injection"; AMD APM Vol. 2, 15.20
+	 * "Event injection").  An event the hardware was still delivering
+	 * when the guest exited comes back here as "injected" (IDT-vectoring
+	 * information, EXITINTINFO) and is injected again.
+	 * "pending": decided, not yet handed to the hardware; "injected":
+	 * handed to the hardware, delivery not known to be complete.
+	 * Linux: vcpu->arch.exception, interrupt, nmi_pending, nmi_injected.
+	 * @{ */
+	struct kvm_queued_exception {
+		bool pending;		/**< raised by an exit handler */
+		bool injected;		/**< being delivered (re-injection) */
+		bool has_error_code;	/**< pushes an error code */
+		u8 vector;		/**< 0-31 */
+		u32 error_code;		/**< when has_error_code */
+	} exception;
+	struct kvm_queued_interrupt {
+		bool injected;		/**< an external interrupt being delivered */
+		bool soft;		/**< INTn (SVM re-injection only) */
+		u8 nr;			/**< its vector */
+	} interrupt;
+	unsigned int nmi_pending;	/**< NMIs not yet injected (at most 2 kept) */
+	bool nmi_injected;		/**< an NMI being delivered */
+	/** NMIs raised (KVM_NMI, IOAPIC) since the last entry; folded into
+	 *  nmi_pending by the vCPU itself.  Linux: vcpu->arch.nmi_queued. */
+	atomic_t nmi_queued;
+	/** Vectors sent by the IOAPIC, not yet taken (no local APIC IRR in
+	 *  chapter 03: chapter 04 replaces this with the LAPIC's IRR). */
+	unsigned long pending_vectors[BITS_TO_LONGS(256)];
+	/** KVM_MP_STATE_RUNNABLE or KVM_MP_STATE_HALTED (HLT in the kernel). */
+	u32 mp_state;
+	/** @} */
 };
 
 /** DR7 bits 7:0, L0/G0 .. L3/G3: a breakpoint is armed (SDM Vol. 3B,
@@ -208,6 +266,10 @@ struct kvm_vcpu {
 	u64 stat_exits;			/**< VM exits, for debugfs */
 	/** VM exits by exit reason, for debugfs <pid>-<fd>/exits. */
 	struct kvm_exit_stat stat_exit_reasons[KVM_EXIT_STAT_SLOTS];
+	/** A halted vCPU sleeps here; kvm_vcpu_kick() wakes it.
+	 *  Linux: vcpu->wait. */
+	struct rcuwait wait;
+	u64 stat_halt_wakeup;		/**< wake-ups from a halt, for debugfs */
 	struct kvm_vcpu_arch arch;	/**< the x86 part */
 };
 
@@ -305,9 +367,38 @@ struct kvm_x86_ops {
 	void (*get_exit_info)(struct kvm_vcpu *vcpu, u32 *reason, u64 *info1, u64 *info2);
 	/** Move RIP past the instruction that caused the exit. */
 	int (*skip_emulated_instruction)(struct kvm_vcpu *vcpu);
-	/** Make the guest take exception @nr (#GP, #UD ...) on the next entry. */
-	void (*queue_exception)(struct kvm_vcpu *vcpu, unsigned int nr,
-				bool has_error_code, u32 error_code);
+	/**
+	 * Event injection (Intel SDM Vol. 3C, 27.6; AMD APM Vol. 2, 15.20).
+	 * Only kvm_inject_pending_event() calls the inject_* ops: each writes
+	 * one event of vcpu->arch's queue into the VMCS/VMCB for the next
+	 * entry.  Linux: inject_exception, inject_irq, inject_nmi.
+	 * @{ */
+	void (*inject_exception)(struct kvm_vcpu *vcpu);	/**< vcpu->arch.exception */
+	void (*inject_irq)(struct kvm_vcpu *vcpu);		/**< vcpu->arch.interrupt */
+	void (*inject_nmi)(struct kvm_vcpu *vcpu);
+	/** @} */
+	/** Could the guest take an external interrupt now: RFLAGS.IF set,
+	 *  no STI / MOV SS shadow (and GIF set on SVM)?  Linux: interrupt_allowed. */
+	bool (*interrupt_allowed)(struct kvm_vcpu *vcpu);
+	/** Could it take an NMI: not blocked by a previous one until its
+	 *  IRET, no shadow?  Linux: nmi_allowed. */
+	bool (*nmi_allowed)(struct kvm_vcpu *vcpu);
+	/** Exit as soon as the guest can take an interrupt (VMX
+	 *  interrupt-window exiting; SVM V_IRQ + VINTR intercept).
+	 *  Linux: enable_irq_window. */
+	void (*enable_irq_window)(struct kvm_vcpu *vcpu);
+	/** Exit as soon as NMIs are unblocked.  Linux: enable_nmi_window. */
+	void (*enable_nmi_window)(struct kvm_vcpu *vcpu);
+	/** The STI / MOV SS shadow as KVM_X86_SHADOW_INT_* bits, and back
+	 *  (KVM_GET/SET_VCPU_EVENTS).  Linux: get/set_interrupt_shadow. @{ */
+	u32 (*get_interrupt_shadow)(struct kvm_vcpu *vcpu);
+	void (*set_interrupt_shadow)(struct kvm_vcpu *vcpu, u32 mask);
+	/** @} */
+	/** Are NMIs blocked (one is being handled)?  And set it.
+	 *  Linux: get_nmi_mask / set_nmi_mask. @{ */
+	bool (*get_nmi_mask)(struct kvm_vcpu *vcpu);
+	void (*set_nmi_mask)(struct kvm_vcpu *vcpu, bool masked);
+	/** @} */
 
 	/** RDMSR of an MSR the vendor keeps (in the VMCS/VMCB or its vCPU
 	 *  struct); anything else goes to kvm_get_msr_common().  0 on success,
@@ -322,7 +413,6 @@ struct kvm_x86_ops {
 	void (*sync_dirty_debug_regs)(struct kvm_vcpu *vcpu);
 };
 
-
 /* arch/x86/kvm/x86.c: MSRs */
 int kvm_get_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 *data);
 int kvm_set_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 data);
@@ -334,6 +424,12 @@ int kvm_init(unsigned int vcpu_size, struct module *module);
 void kvm_exit(void);
 void kvm_make_all_cpus_request(struct kvm *kvm, unsigned int req);
 bool kvm_check_request(unsigned int req, struct kvm_vcpu *vcpu);
+void kvm_make_request(unsigned int req, struct kvm_vcpu *vcpu);
+void kvm_vcpu_kick(struct kvm_vcpu *vcpu);
+bool kvm_vcpu_wake_up(struct kvm_vcpu *vcpu);
+void kvm_vcpu_block(struct kvm_vcpu *vcpu);
+bool kvm_arch_vcpu_runnable(struct kvm_vcpu *vcpu);
+struct kvm_vcpu *kvm_get_vcpu_by_id(struct kvm *kvm, int id);
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn);
 extern struct dentry *kvm_debugfs_dir;
 extern bool kvm_rebooting;
@@ -364,6 +460,8 @@ int kvm_handle_invalid_op(struct kvm_vcpu *vcpu);
 int kvm_emulate_rdmsr(struct kvm_vcpu *vcpu);
 int kvm_emulate_wrmsr(struct kvm_vcpu *vcpu);
 int kvm_emulate_rdpmc(struct kvm_vcpu *vcpu);
+void kvm_queue_exception(struct kvm_vcpu *vcpu, unsigned int nr);
+void kvm_queue_exception_e(struct kvm_vcpu *vcpu, unsigned int nr, u32 error_code);
 int kvm_unexpected_exit(struct kvm_vcpu *vcpu, u64 exit_reason);
 void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu);
 void kvm_prepare_fail_entry(struct kvm_vcpu *vcpu, u64 hardware_reason);

@@ -386,6 +386,229 @@ static void cpuid_rows(int vcpu, void *bad)
 	free(cpuid);
 }
 
+/** Linux's KVM_MAX_IRQ_ROUTES (include/linux/kvm_host.h), not in the
+ *  uapi: the most entries, and the GSI bound, of KVM_SET_GSI_ROUTING. */
+#define KVM_MAX_IRQ_ROUTES	4096
+/** A chip id beyond KVM_IRQCHIP_IOAPIC (x86 has three chips). */
+#define IRQCHIP_BAD_ID		3
+
+/** A routing table of @p nr entries, for KVM_SET_GSI_ROUTING. */
+struct routing {
+	struct kvm_irq_routing hdr;	/**< nr and flags */
+	struct kvm_irq_routing_entry e[];	/**< the entries */
+};
+
+/** KVM_SET_GSI_ROUTING of @p nr entries @p e, with @p flags: 0 or errno. */
+static int set_routing(int vm, const struct kvm_irq_routing_entry *e, uint32_t nr,
+		       uint32_t flags)
+{
+	struct routing *rt = calloc(1, sizeof(*rt) + nr * sizeof(rt->e[0]));
+	int r;
+
+	if (!rt)
+		return ENOMEM;
+	rt->hdr.nr = nr;
+	rt->hdr.flags = flags;
+	if (nr)
+		memcpy(rt->e, e, nr * sizeof(rt->e[0]));
+	r = res(ioctl(vm, KVM_SET_GSI_ROUTING, rt));
+	free(rt);
+	return r;
+}
+
+/** An irqchip routing entry: GSI @p gsi drives input @p pin of @p chip. */
+static struct kvm_irq_routing_entry route(uint32_t gsi, uint32_t chip, uint32_t pin)
+{
+	return (struct kvm_irq_routing_entry) {
+		.gsi = gsi, .type = KVM_IRQ_ROUTING_IRQCHIP,
+		.u.irqchip = { .irqchip = chip, .pin = pin },
+	};
+}
+
+/** KVM_GET_IRQCHIP or KVM_SET_IRQCHIP of chip @p id through @p chip: 0 or errno. */
+static int irqchip(int vm, unsigned long req, struct kvm_irqchip *chip, uint32_t id)
+{
+	chip->chip_id = id;
+	return res(ioctl(vm, req, chip));
+}
+
+/**
+ * One KVM_IRQ_LINE_STATUS row: GSI @p gsi to @p level, and the status KVM
+ * reports for it.  The status is the sum over the pins the GSI is routed
+ * to of each pin's answer (1 taken, 0 coalesced with a request still
+ * pending), leaving out the pins that ignored it (-1: masked); -1 if all
+ * did, or if nothing is routed there (virt/kvm/irqchip.c kvm_set_irq(),
+ * i8259.c pic_set_irq1(), ioapic.c ioapic_set_irq()).
+ */
+static void check_line_status(const char *name, int vm, uint32_t gsi, uint32_t level, int want)
+{
+	struct kvm_irq_level ev = { .irq = gsi, .level = level };
+
+	if (ioctl(vm, KVM_IRQ_LINE_STATUS, &ev) < 0) {
+		printf("MISMATCH %s: %s, want status %d\n", name, strerror(errno), want);
+		mismatches++;
+	} else if (ev.status != want) {
+		printf("MISMATCH %s: got status %d want status %d\n", name, ev.status, want);
+		mismatches++;
+	} else {
+		printf("ok %s: status %d\n", name, ev.status);
+	}
+}
+
+/**
+ * The irqchip rows, on @p vm (which has vCPU 0 and no irqchip) and on a VM
+ * of their own.  x86.c kvm_arch_vm_ioctl() decides KVM_CREATE_IRQCHIP
+ * (kvm->lock: -EEXIST if there is one, -EINVAL once vCPUs exist) and
+ * KVM_GET/SET_IRQCHIP (memdup_user() first: -EFAULT, then -ENXIO without
+ * an irqchip, -EINVAL for a chip id other than 0-2, copy_to_user() last);
+ * kvm_main.c kvm_vm_ioctl() decides KVM_IRQ_LINE(_STATUS) (copy in, -ENXIO
+ * without an irqchip, status copied out last) and KVM_SET_GSI_ROUTING
+ * (header copied in; -EINVAL without an irqchip, with more than
+ * KVM_MAX_IRQ_ROUTES entries or any flag; entries copied in; then
+ * virt/kvm/irqchip.c kvm_set_irq_routing() and x86's
+ * kvm_set_routing_entry() refuse each bad entry with -EINVAL).
+ */
+static void irqchip_rows(int dev, int vm, void *bad)
+{
+	struct kvm_irq_routing_entry e[3], *many;
+	struct kvm_irq_level line = { .irq = 4, .level = 1 };
+	struct kvm_irq_routing hdr = { 0 };
+	struct kvm_irqchip chip;
+	struct routing *edge;
+	uint8_t *pages, *ro;
+	int vm3;
+
+	/* A routing header that ends where a PROT_NONE page begins, and a
+	 * page the kernel may read but not write. */
+	pages = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	many = calloc(KVM_MAX_IRQ_ROUTES, sizeof(*many));
+	vm3 = ioctl(dev, KVM_CREATE_VM, 0);
+	if (pages == MAP_FAILED || !many || vm3 < 0 ||
+	    mprotect(pages + 4096, 4096, PROT_NONE) || mprotect(pages + 2 * 4096, 4096, PROT_READ)) {
+		printf("MISMATCH vm3: setup for the irqchip rows failed: %s\n", strerror(errno));
+		mismatches++;
+		return;
+	}
+	edge = (struct routing *)(pages + 4096 - sizeof(edge->hdr));
+	edge->hdr.nr = 1;
+	ro = pages + 2 * 4096;
+	memset(&chip, 0, sizeof(chip));
+
+	/* No irqchip yet, and vCPU 0 exists. */
+	check("vm: KVM_IRQ_LINE without an irqchip", res(ioctl(vm, KVM_IRQ_LINE, &line)), ENXIO);
+	check("vm: KVM_IRQ_LINE_STATUS without an irqchip",
+	      res(ioctl(vm, KVM_IRQ_LINE_STATUS, &line)), ENXIO);
+	check("vm: KVM_IRQ_LINE from a bad pointer", res(ioctl(vm, KVM_IRQ_LINE, bad)), EFAULT);
+	check("vm: KVM_GET_IRQCHIP without an irqchip",
+	      irqchip(vm, KVM_GET_IRQCHIP, &chip, KVM_IRQCHIP_PIC_MASTER), ENXIO);
+	check("vm: KVM_SET_IRQCHIP without an irqchip",
+	      irqchip(vm, KVM_SET_IRQCHIP, &chip, KVM_IRQCHIP_PIC_MASTER), ENXIO);
+	check("vm: KVM_GET_IRQCHIP from a bad pointer (no irqchip)",
+	      res(ioctl(vm, KVM_GET_IRQCHIP, bad)), EFAULT);
+	e[0] = route(4, KVM_IRQCHIP_IOAPIC, 4);
+	check("vm: KVM_SET_GSI_ROUTING without an irqchip", set_routing(vm, e, 1, 0), EINVAL);
+	check("vm: KVM_SET_GSI_ROUTING from a bad pointer",
+	      res(ioctl(vm, KVM_SET_GSI_ROUTING, bad)), EFAULT);
+	check("vm: KVM_CREATE_IRQCHIP after KVM_CREATE_VCPU",
+	      res(ioctl(vm, KVM_CREATE_IRQCHIP, 0)), EINVAL);
+
+	/* vm3: no vCPU, so the irqchip can be made. */
+	check("vm3: KVM_CREATE_IRQCHIP", res(ioctl(vm3, KVM_CREATE_IRQCHIP, 0)), 0);
+	check("vm3: KVM_CREATE_IRQCHIP again", res(ioctl(vm3, KVM_CREATE_IRQCHIP, 0)), EEXIST);
+	check("vm3: KVM_GET_IRQCHIP of chip 3", irqchip(vm3, KVM_GET_IRQCHIP, &chip, IRQCHIP_BAD_ID),
+	      EINVAL);
+	check("vm3: KVM_SET_IRQCHIP of chip 3", irqchip(vm3, KVM_SET_IRQCHIP, &chip, IRQCHIP_BAD_ID),
+	      EINVAL);
+	check("vm3: KVM_GET_IRQCHIP from a bad pointer", res(ioctl(vm3, KVM_GET_IRQCHIP, bad)),
+	      EFAULT);
+	check("vm3: KVM_SET_IRQCHIP from a bad pointer", res(ioctl(vm3, KVM_SET_IRQCHIP, bad)),
+	      EFAULT);
+	check("vm3: KVM_GET_IRQCHIP to a read-only page", res(ioctl(vm3, KVM_GET_IRQCHIP, ro)),
+	      EFAULT);
+	check("vm3: KVM_GET_IRQCHIP of the master PIC",
+	      irqchip(vm3, KVM_GET_IRQCHIP, &chip, KVM_IRQCHIP_PIC_MASTER), 0);
+	check("vm3: KVM_SET_IRQCHIP of the master PIC, as read",
+	      irqchip(vm3, KVM_SET_IRQCHIP, &chip, KVM_IRQCHIP_PIC_MASTER), 0);
+	check("vm3: KVM_GET_IRQCHIP of the IOAPIC",
+	      irqchip(vm3, KVM_GET_IRQCHIP, &chip, KVM_IRQCHIP_IOAPIC), 0);
+	check("vm3: KVM_SET_IRQCHIP of the IOAPIC, as read",
+	      irqchip(vm3, KVM_SET_IRQCHIP, &chip, KVM_IRQCHIP_IOAPIC), 0);
+
+	/*
+	 * Line statuses under KVM's default routing: GSI 4 is IOAPIC pin 4
+	 * (masked at reset) and master PIC input 4 (unmasked, edge); no vCPU
+	 * ever acknowledges anything here.
+	 */
+	check_line_status("vm3: raise GSI 4 (PIC takes it, IOAPIC masked)", vm3, 4, 1, 1);
+	check_line_status("vm3: raise GSI 4 again (no new edge)", vm3, 4, 1, 1);
+	check_line_status("vm3: lower GSI 4 (both pins)", vm3, 4, 0, 2);
+	check_line_status("vm3: raise GSI 4 with its PIC request still pending", vm3, 4, 1, 0);
+	check_line_status("vm3: lower GSI 4 once more", vm3, 4, 0, 2);
+	check_line_status("vm3: raise GSI 16 (IOAPIC only, masked)", vm3, 16, 1, -1);
+	check_line_status("vm3: lower GSI 16", vm3, 16, 0, 1);
+	check_line_status("vm3: raise GSI 24 (routed nowhere)", vm3, 24, 1, -1);
+	check_line_status("vm3: raise GSI 0xffffffff", vm3, 0xffffffffu, 1, -1);
+	line.irq = 4;
+	line.level = 0;
+	check("vm3: KVM_IRQ_LINE", res(ioctl(vm3, KVM_IRQ_LINE, &line)), 0);
+	check("vm3: KVM_IRQ_LINE_STATUS from a bad pointer",
+	      res(ioctl(vm3, KVM_IRQ_LINE_STATUS, bad)), EFAULT);
+	/* The page reads as GSI 0, level 0: the line is lowered, and only
+	 * then does copying the status out fail. */
+	check("vm3: KVM_IRQ_LINE_STATUS with its answer to a read-only page",
+	      res(ioctl(vm3, KVM_IRQ_LINE_STATUS, ro)), EFAULT);
+
+	/* KVM_SET_GSI_ROUTING: the header, then each entry. */
+	e[0] = route(4, KVM_IRQCHIP_IOAPIC, 4);
+	check("vm3: KVM_SET_GSI_ROUTING from a bad pointer",
+	      res(ioctl(vm3, KVM_SET_GSI_ROUTING, bad)), EFAULT);
+	/* Refused on the header alone: the entries are never read. */
+	hdr.nr = KVM_MAX_IRQ_ROUTES + 1;
+	check("vm3: KVM_SET_GSI_ROUTING with KVM_MAX_IRQ_ROUTES + 1 entries",
+	      res(ioctl(vm3, KVM_SET_GSI_ROUTING, &hdr)), EINVAL);
+	check("vm3: KVM_SET_GSI_ROUTING with flags 1", set_routing(vm3, e, 1, 1), EINVAL);
+	check("vm3: KVM_SET_GSI_ROUTING with its entries at a bad pointer",
+	      res(ioctl(vm3, KVM_SET_GSI_ROUTING, &edge->hdr)), EFAULT);
+	e[0] = route(KVM_MAX_IRQ_ROUTES, KVM_IRQCHIP_IOAPIC, 4);
+	check("vm3: routing entry for GSI KVM_MAX_IRQ_ROUTES", set_routing(vm3, e, 1, 0), EINVAL);
+	e[0] = route(4, KVM_IRQCHIP_IOAPIC, 4);
+	e[0].flags = 1;
+	check("vm3: routing entry with flags 1", set_routing(vm3, e, 1, 0), EINVAL);
+	e[0] = route(4, KVM_IRQCHIP_IOAPIC, 4);
+	e[0].type = 0;
+	check("vm3: routing entry of type 0", set_routing(vm3, e, 1, 0), EINVAL);
+	e[0].type = KVM_IRQ_ROUTING_S390_ADAPTER;
+	check("vm3: routing entry of type S390_ADAPTER (not on x86)", set_routing(vm3, e, 1, 0),
+	      EINVAL);
+	e[0] = route(4, KVM_IRQCHIP_PIC_MASTER, 8);
+	check("vm3: routing entry to master PIC pin 8", set_routing(vm3, e, 1, 0), EINVAL);
+	e[0] = route(4, KVM_IRQCHIP_PIC_SLAVE, 8);
+	check("vm3: routing entry to slave PIC pin 8", set_routing(vm3, e, 1, 0), EINVAL);
+	e[0] = route(4, KVM_IRQCHIP_IOAPIC, KVM_IOAPIC_NUM_PINS);
+	check("vm3: routing entry to IOAPIC pin 24", set_routing(vm3, e, 1, 0), EINVAL);
+	e[0] = route(4, IRQCHIP_BAD_ID, 0);
+	check("vm3: routing entry to chip 3", set_routing(vm3, e, 1, 0), EINVAL);
+	e[0] = route(5, KVM_IRQCHIP_IOAPIC, 5);
+	e[1] = route(5, KVM_IRQCHIP_IOAPIC, 6);
+	check("vm3: two routing entries of GSI 5 to the IOAPIC", set_routing(vm3, e, 2, 0), EINVAL);
+	e[1] = route(5, KVM_IRQCHIP_PIC_MASTER, 5);
+	e[2] = route(5, KVM_IRQCHIP_PIC_SLAVE, 5);
+	check("vm3: GSI 5 to the IOAPIC and both PICs", set_routing(vm3, e, 3, 0), 0);
+	check_line_status("vm3: raise GSI 4, now routed nowhere", vm3, 4, 1, -1);
+	check_line_status("vm3: raise GSI 5 (two PICs, IOAPIC masked)", vm3, 5, 1, 2);
+	for (uint32_t i = 0; i < KVM_MAX_IRQ_ROUTES; i++)
+		many[i] = route(i, KVM_IRQCHIP_IOAPIC, i % KVM_IOAPIC_NUM_PINS);
+	check("vm3: KVM_SET_GSI_ROUTING with KVM_MAX_IRQ_ROUTES entries",
+	      set_routing(vm3, many, KVM_MAX_IRQ_ROUTES, 0), 0);
+	check_line_status("vm3: raise GSI 4095 (IOAPIC pin 15, masked)", vm3, 4095, 1, -1);
+	check("vm3: KVM_SET_GSI_ROUTING with no entries", set_routing(vm3, e, 0, 0), 0);
+	check_line_status("vm3: raise GSI 5 with no routes", vm3, 5, 1, -1);
+
+	close(vm3);
+	free(many);
+	munmap(pages, 3 * 4096);
+}
+
 /** The setup failed at @what: say so, with errno; returns 2. */
 static int die(const char *what)
 {
@@ -563,6 +786,7 @@ int main(int argc, char **argv)
 	check("vcpu: KVM_GET_SREGS to a bad pointer",
 	      res(ioctl(vcpu, KVM_GET_SREGS, bad)), EFAULT);
 	cpuid_rows(vcpu, bad);
+	irqchip_rows(dev, vm, bad);
 
 	/*
 	 * kvm_vcpu_mmap() checks no size or offset: any mapping is accepted.

@@ -219,6 +219,231 @@ bool kvm_check_request(unsigned int req, struct kvm_vcpu *vcpu)
 }
 EXPORT_SYMBOL_GPL(kvm_check_request);
 
+/** Post @req to @vcpu; the caller kicks it if it must act soon.
+ *  The barrier orders whatever the request is about (an IRR bit, a queued
+ *  NMI) before the bit.  Linux: kvm_make_request(). */
+void kvm_make_request(unsigned int req, struct kvm_vcpu *vcpu)
+{
+	smp_wmb();
+	set_bit(req, &vcpu->requests);
+}
+EXPORT_SYMBOL_GPL(kvm_make_request);
+
+/** Wake @vcpu if it sleeps in kvm_vcpu_block(); true if it did.
+ *  Linux: kvm_vcpu_wake_up(). */
+bool kvm_vcpu_wake_up(struct kvm_vcpu *vcpu)
+{
+	if (!rcuwait_wake_up(&vcpu->wait))
+		return false;
+	vcpu->stat_halt_wakeup++;
+	return true;
+}
+EXPORT_SYMBOL_GPL(kvm_vcpu_wake_up);
+
+/**
+ * kvm_vcpu_kick - make @vcpu look at its requests soon: wake it if it
+ * sleeps in HLT, or, if it is running guest code on another CPU, send
+ * that CPU an IPI.  Any interrupt forces a VM exit (we run guests with
+ * external-interrupt exiting), after which vcpu_enter_guest() sees the
+ * request before it enters again.  The reschedule IPI is the cheapest
+ * interrupt there is; its handler has nothing to do.  A vCPU that is
+ * neither asleep nor in the guest checks its requests before entering
+ * (the mode/requests pairing of kvm_make_all_cpus_request()).
+ * Linux: kvm_vcpu_kick().
+ */
+void kvm_vcpu_kick(struct kvm_vcpu *vcpu)
+{
+	int me, cpu;
+
+	if (kvm_vcpu_wake_up(vcpu))
+		return;
+	me = get_cpu();
+	cpu = READ_ONCE(vcpu->cpu);
+	smp_mb();	/* the request (set by the caller) before the mode */
+	if (cpu != me && cpu >= 0 && READ_ONCE(vcpu->mode) == IN_GUEST_MODE)
+		smp_send_reschedule(cpu);
+	put_cpu();
+}
+EXPORT_SYMBOL_GPL(kvm_vcpu_kick);
+
+/**
+ * kvm_vcpu_block - the vCPU halted: sleep until it can run
+ * (kvm_arch_vcpu_runnable()) or a signal is pending.  A request alone
+ * does not end the sleep: KVM_REQ_EVENT for an interrupt the guest
+ * cannot take yet (RFLAGS.IF = 0) must not wake it, or it would spin.  While
+ * the thread sleeps, the scheduler's preempt notifier puts the vCPU away
+ * (kvm_sched_out()), and brings it back when it wakes up.  There is no
+ * halt polling: a wake-up costs a real context switch, and a halted
+ * vCPU costs no CPU time at all.
+ * Linux: kvm_vcpu_block() (kvm_vcpu_halt() adds the polling).
+ */
+void kvm_vcpu_block(struct kvm_vcpu *vcpu)
+{
+	struct rcuwait *wait = &vcpu->wait;
+
+	prepare_to_rcuwait(wait);
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kvm_arch_vcpu_runnable(vcpu) || signal_pending(current))
+			break;
+		schedule();
+	}
+	finish_rcuwait(wait);
+}
+EXPORT_SYMBOL_GPL(kvm_vcpu_block);
+
+/** The vCPU with id @id (KVM_CREATE_VCPU's argument), or NULL.
+ *  Linux: kvm_get_vcpu_by_id(). */
+struct kvm_vcpu *kvm_get_vcpu_by_id(struct kvm *kvm, int id)
+{
+	int i, n = READ_ONCE(kvm->created_vcpus);
+
+	smp_rmb();	/* the count before the pointers */
+	for (i = 0; i < n; i++)
+		if (kvm->vcpus[i]->vcpu_id == id)
+			return kvm->vcpus[i];
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(kvm_get_vcpu_by_id);
+
+/* ---------------------------------------------------------------------- */
+/* The in-kernel I/O bus (include/minikvm/iodev.h)                          */
+/* ---------------------------------------------------------------------- */
+
+/** One device's range on a bus.  Linux: struct kvm_io_range. */
+struct kvm_io_range {
+	gpa_t addr;			/**< first port or address */
+	int len;			/**< how many */
+	struct kvm_io_device *dev;	/**< who answers */
+};
+
+/**
+ * A bus: an array of ranges, never changed in place.  Registering a
+ * device builds a new array and publishes it (RCU), so the vCPUs that
+ * look devices up on every exit take no lock at all.
+ * Linux: struct kvm_io_bus (read under kvm->srcu there).
+ */
+struct kvm_io_bus {
+	struct rcu_head rcu;		/**< the old array is freed after a grace period */
+	int dev_count;			/**< entries in range[] */
+	struct kvm_io_range range[];	/**< in registration order */
+};
+
+/**
+ * kvm_io_bus_register_dev - @dev answers [@addr, @addr + @len) on @bus_idx
+ * from now on.  The caller holds kvm->slots_lock, as every change of the
+ * VM's address map.  Linux: kvm_io_bus_register_dev().
+ */
+int kvm_io_bus_register_dev(struct kvm *kvm, enum kvm_bus bus_idx, gpa_t addr,
+			    int len, struct kvm_io_device *dev)
+{
+	struct kvm_io_bus *old, *bus;
+	int n;
+
+	lockdep_assert_held(&kvm->slots_lock);
+	old = rcu_dereference_protected(kvm->buses[bus_idx], lockdep_is_held(&kvm->slots_lock));
+	n = old ? old->dev_count : 0;
+	if (n >= NR_IOBUS_DEVS)
+		return -ENOSPC;
+	bus = kzalloc(struct_size(bus, range, n + 1), GFP_KERNEL_ACCOUNT);
+	if (!bus)
+		return -ENOMEM;
+	if (old)
+		memcpy(bus->range, old->range, n * sizeof(bus->range[0]));
+	bus->range[n] = (struct kvm_io_range) { .addr = addr, .len = len, .dev = dev };
+	bus->dev_count = n + 1;
+	rcu_assign_pointer(kvm->buses[bus_idx], bus);
+	if (old)
+		kfree_rcu(old, rcu);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kvm_io_bus_register_dev);
+
+/**
+ * kvm_io_bus_unregister_dev - take every range of @dev off @bus_idx.
+ * When this returns no vCPU can still be inside one of @dev's ops, so the
+ * caller may free it.  kvm->slots_lock is held.
+ * Linux: kvm_io_bus_unregister_dev().
+ */
+void kvm_io_bus_unregister_dev(struct kvm *kvm, enum kvm_bus bus_idx,
+			       struct kvm_io_device *dev)
+{
+	struct kvm_io_bus *old, *bus;
+	int i, j = 0;
+
+	lockdep_assert_held(&kvm->slots_lock);
+	old = rcu_dereference_protected(kvm->buses[bus_idx], lockdep_is_held(&kvm->slots_lock));
+	if (!old)
+		return;
+	/* At worst the same size; if this fails we still must not keep a
+	 * pointer to @dev: publish an empty bus rather than fail. */
+	bus = kzalloc(struct_size(bus, range, old->dev_count), GFP_KERNEL_ACCOUNT | __GFP_NOFAIL);
+	for (i = 0; i < old->dev_count; i++)
+		if (old->range[i].dev != dev)
+			bus->range[j++] = old->range[i];
+	bus->dev_count = j;
+	rcu_assign_pointer(kvm->buses[bus_idx], bus);
+	synchronize_rcu();	/* no reader still sees @dev */
+	kfree(old);
+}
+EXPORT_SYMBOL_GPL(kvm_io_bus_unregister_dev);
+
+/** Free the buses of a VM being destroyed (its devices are gone). */
+static void kvm_io_bus_destroy(struct kvm *kvm)
+{
+	int i;
+
+	for (i = 0; i < KVM_NR_BUSES; i++)
+		kfree(rcu_dereference_protected(kvm->buses[i], 1));
+}
+
+/**
+ * kvm_io_bus_access - offer an access to the devices whose range holds
+ * all of it, in registration order, until one takes it.  0 when one did,
+ * -EOPNOTSUPP when none (then the access goes to userspace).
+ * Linux: __kvm_io_bus_read() / __kvm_io_bus_write().
+ */
+static int kvm_io_bus_access(struct kvm_vcpu *vcpu, enum kvm_bus bus_idx, gpa_t addr,
+			     int len, void *val, bool write)
+{
+	struct kvm_io_bus *bus;
+	int i, r = -EOPNOTSUPP;
+
+	rcu_read_lock();
+	bus = rcu_dereference(vcpu->kvm->buses[bus_idx]);
+	for (i = 0; bus && i < bus->dev_count; i++) {
+		struct kvm_io_range *range = &bus->range[i];
+		struct kvm_io_device *dev = range->dev;
+
+		if (addr < range->addr || addr + len > range->addr + range->len)
+			continue;
+		r = write ? dev->ops->write(vcpu, dev, addr, len, val)
+			  : dev->ops->read(vcpu, dev, addr, len, val);
+		if (!r)
+			break;
+	}
+	rcu_read_unlock();
+	return r ? -EOPNOTSUPP : 0;
+}
+
+/** A guest read of @len bytes at port or address @addr: 0 and @val
+ *  filled if a kernel device answered.  Linux: kvm_io_bus_read(). */
+int kvm_io_bus_read(struct kvm_vcpu *vcpu, enum kvm_bus bus_idx, gpa_t addr,
+		    int len, void *val)
+{
+	return kvm_io_bus_access(vcpu, bus_idx, addr, len, val, false);
+}
+EXPORT_SYMBOL_GPL(kvm_io_bus_read);
+
+/** A guest write of @len bytes from @val: 0 if a kernel device took it.
+ *  Linux: kvm_io_bus_write(). */
+int kvm_io_bus_write(struct kvm_vcpu *vcpu, enum kvm_bus bus_idx, gpa_t addr,
+		     int len, const void *val)
+{
+	return kvm_io_bus_access(vcpu, bus_idx, addr, len, (void *)val, true);
+}
+EXPORT_SYMBOL_GPL(kvm_io_bus_write);
+
 /* ---------------------------------------------------------------------- */
 /* Memslots                                                                 */
 /* ---------------------------------------------------------------------- */
@@ -492,6 +717,7 @@ static void kvm_destroy_vm(struct kvm *kvm)
 		if (kvm->memslots[i])
 			kvm_free_memslot(kvm, kvm->memslots[i]);
 	kvm_arch_destroy_vm(kvm);
+	kvm_io_bus_destroy(kvm);
 	kfree(kvm);
 	mmdrop(mm);
 	atomic_long_dec(&kvm_stat_vms);
@@ -637,6 +863,7 @@ static int kvm_vm_ioctl_create_vcpu(struct kvm *kvm, unsigned long id)
 	vcpu->cpu = -1;
 	mutex_init(&vcpu->mutex);
 	preempt_notifier_init(&vcpu->preempt_notifier, &kvm_preempt_ops);
+	rcuwait_init(&vcpu->wait);
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vcpu->run) {
 		r = -ENOMEM;
@@ -769,6 +996,7 @@ static int kvm_dev_ioctl_create_vm(unsigned long type)
 	}
 	mutex_init(&kvm->lock);
 	mutex_init(&kvm->slots_lock);
+	mutex_init(&kvm->irq_lock);
 	refcount_set(&kvm->users_count, 1);
 	kvm->mm = current->mm;
 	mmgrab(kvm->mm);

@@ -464,14 +464,24 @@ static int complete_mmio_read(struct kvm_vcpu *vcpu)
 	return mmio_finish_read(vcpu, vcpu->run->mmio.data);
 }
 
+#ifdef CONFIG_MINIKVM_IRQCHIP
 /**
  * kvm_mmio_exit - the guest touched @gpa, which no memslot backs (or
  * wrote to a read-only one): decode the instruction and hand the access
- * to a device in the kernel (chapter 03 on: the IOAPIC) or to userspace
- * as KVM_EXIT_MMIO.  A write is complete once its data is
+ * to a device on the kernel's I/O bus (the IOAPIC) or, if none takes it,
+ * to userspace as KVM_EXIT_MMIO.  A write is complete once its data is in
+ * kvm_run; a read completes on the next KVM_RUN.
+ * Linux: emulator_read_write() -> vcpu_mmio_write/read() -> the exit.
+ */
+#else
+/**
+ * kvm_mmio_exit - the guest touched @gpa, which no memslot backs (or
+ * wrote to a read-only one): decode the instruction and hand the access
+ * to userspace as KVM_EXIT_MMIO.  A write is complete once its data is
  * in kvm_run; a read completes on the next KVM_RUN.
  * Linux: emulator_read_write() -> vcpu_mmio_write/read() -> the exit.
  */
+#endif
 static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
 {
 	struct x86_mmio_insn *d = &vcpu->arch.mmio.insn;

@@ -38,7 +38,7 @@ EXPORT_SYMBOL_GPL(kvm_x86_ops);
 /** x86 exception vectors (Intel SDM Vol. 3A, 6.3.1, Table 6-1). @{ */
 #define UD_VECTOR	6	/**< #UD, invalid opcode */
 #define GP_VECTOR	13	/**< #GP, general protection */
-/** @} The others (DE_VECTOR, PF_VECTOR, ...) come from <asm/kvm.h>. */
+/** @} */
 
 /** The state of a vCPU at power-on (Intel SDM Vol. 3A, 10.1.1, Table 10-1). @{ */
 #define RESET_CR0	(X86_CR0_ET | X86_CR0_CD | X86_CR0_NW)	/**< 0x60000010 */
@@ -969,6 +969,7 @@ int kvm_skip_emulated_instruction(struct kvm_vcpu *vcpu)
 }
 EXPORT_SYMBOL_GPL(kvm_skip_emulated_instruction);
 
+#ifdef CONFIG_MINIKVM_IRQCHIP
 /**
  * kvm_emulate_halt - HLT.  With the interrupt controllers in the kernel,
  * the interrupt that ends the halt comes from the kernel too: the vCPU
@@ -978,6 +979,14 @@ EXPORT_SYMBOL_GPL(kvm_skip_emulated_instruction);
  * wakes it (Intel SDM Vol. 2A, HLT).
  * Linux: kvm_emulate_halt() -> __kvm_emulate_halt().
  */
+#else
+/**
+ * kvm_emulate_halt - HLT.  With no interrupt controller in the kernel yet
+ * there is nothing that could wake the vCPU, so userspace gets the exit,
+ * as with KVM when the VMM has no in-kernel irqchip.
+ * Linux: kvm_emulate_halt() -> __kvm_emulate_halt().
+ */
+#endif
 int kvm_emulate_halt(struct kvm_vcpu *vcpu)
 {
 	kvm_skip_emulated_instruction(vcpu);
@@ -1043,14 +1052,24 @@ static int complete_fast_pio_out(struct kvm_vcpu *vcpu)
 	return kvm_skip_emulated_instruction(vcpu);
 }
 
+#ifdef CONFIG_MINIKVM_IRQCHIP
 /**
- * kvm_fast_pio - a non-string IN or OUT of 1, 2 or 4 bytes.  A device in
- * the kernel may own the port (from chapter 03 on: the PIC, on the I/O
- * bus); everything else exits to userspace (KVM_EXIT_IO).  Those complete
- * on the next KVM_RUN, when the VMM has served the access: an IN gets its
- * data then, and RIP moves on then.
+ * kvm_fast_pio - a non-string IN or OUT of 1, 2 or 4 bytes.  A device on
+ * the kernel's I/O bus (the PIC) serves it on the spot; anything else
+ * exits to userspace (KVM_EXIT_IO).  Those complete on the next KVM_RUN,
+ * when the VMM has served the access: an IN gets its data then, and RIP
+ * moves on then.
  * Linux: kvm_fast_pio().
  */
+#else
+/**
+ * kvm_fast_pio - a non-string IN or OUT of 1, 2 or 4 bytes: no device in
+ * the kernel owns a port yet, so it always exits to userspace
+ * (KVM_EXIT_IO).  Both complete on the next KVM_RUN, when the VMM has
+ * served the access: an IN gets its data then, and RIP moves on then.
+ * Linux: kvm_fast_pio().
+ */
+#endif
 int kvm_fast_pio(struct kvm_vcpu *vcpu, int size, unsigned short port, int in)
 {
 	struct kvm_run *run = vcpu->run;

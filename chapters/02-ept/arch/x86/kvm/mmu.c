@@ -370,18 +370,25 @@ static int mmio_emulation_failure(struct kvm_vcpu *vcpu, gpa_t gpa, const u8 *in
 	return 0;
 }
 
-/** A read finishes on the next KVM_RUN, once the VMM has put the data in
- * run->mmio.data.  Linux: complete_emulated_mmio(). */
-static int complete_mmio_read(struct kvm_vcpu *vcpu)
+/** The data of an MMIO read arrived: into the register, and past the
+ * instruction. */
+static int mmio_finish_read(struct kvm_vcpu *vcpu, const void *val)
 {
 	struct x86_mmio_insn *d = &vcpu->arch.mmio.insn;
 	u64 data = 0;
 
-	memcpy(&data, vcpu->run->mmio.data, d->size);
+	memcpy(&data, val, d->size);
 	kvm_register_write(vcpu, d->reg,
 			   x86_mmio_merge_load(kvm_register_read(vcpu, d->reg), data, d));
 	kvm_rip_advance(vcpu, d->len);
 	return 1;
+}
+
+/** A read finishes on the next KVM_RUN, once the VMM has put the data in
+ * run->mmio.data.  Linux: complete_emulated_mmio(). */
+static int complete_mmio_read(struct kvm_vcpu *vcpu)
+{
+	return mmio_finish_read(vcpu, vcpu->run->mmio.data);
 }
 
 /**
@@ -403,6 +410,14 @@ static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
 	    x86_decode_mmio(insn, len, mode_bytes, d))
 		return mmio_emulation_failure(vcpu, gpa, insn, len);
 
+	if (d->is_write) {
+		if (d->reg < 0)
+			data = d->imm;
+		else if (d->high_byte)
+			data = kvm_register_read(vcpu, d->reg) >> 8;
+		else
+			data = kvm_register_read(vcpu, d->reg);
+	}
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.phys_addr = gpa;
 	run->mmio.len = d->size;
@@ -412,12 +427,6 @@ static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
 		vcpu->arch.complete_userspace_io = complete_mmio_read;
 		return 0;
 	}
-	if (d->reg < 0)
-		data = d->imm;
-	else if (d->high_byte)
-		data = kvm_register_read(vcpu, d->reg) >> 8;
-	else
-		data = kvm_register_read(vcpu, d->reg);
 	memcpy(run->mmio.data, &data, d->size);
 	kvm_rip_advance(vcpu, d->len);
 	return 0;

@@ -635,6 +635,22 @@ int kvm_fast_pio(struct kvm_vcpu *vcpu, int size, unsigned short port, int in)
 }
 EXPORT_SYMBOL_GPL(kvm_fast_pio);
 
+/** Make the guest take exception @nr, which pushes no error code, on the
+ *  next entry.  Linux: kvm_queue_exception(). */
+void kvm_queue_exception(struct kvm_vcpu *vcpu, unsigned int nr)
+{
+	kvm_x86_ops.queue_exception(vcpu, nr, false, 0);
+}
+EXPORT_SYMBOL_GPL(kvm_queue_exception);
+
+/** Make the guest take exception @nr with @error_code on the next entry.
+ *  Linux: kvm_queue_exception_e(). */
+void kvm_queue_exception_e(struct kvm_vcpu *vcpu, unsigned int nr, u32 error_code)
+{
+	kvm_x86_ops.queue_exception(vcpu, nr, true, error_code);
+}
+EXPORT_SYMBOL_GPL(kvm_queue_exception_e);
+
 /**
  * kvm_handle_invalid_op - an instruction the guest may not use here
  * (VMX/SVM instructions, ...): #UD, as the CPUID we show says they do not
@@ -642,7 +658,7 @@ EXPORT_SYMBOL_GPL(kvm_fast_pio);
  */
 int kvm_handle_invalid_op(struct kvm_vcpu *vcpu)
 {
-	kvm_x86_ops.queue_exception(vcpu, UD_VECTOR, false, 0);
+	kvm_queue_exception(vcpu, UD_VECTOR);
 	return 1;
 }
 EXPORT_SYMBOL_GPL(kvm_handle_invalid_op);
@@ -739,7 +755,7 @@ int kvm_emulate_rdmsr(struct kvm_vcpu *vcpu)
 	u64 data;
 
 	if (kvm_x86_ops.get_msr(vcpu, msr, &data)) {
-		kvm_x86_ops.queue_exception(vcpu, GP_VECTOR, true, 0);
+		kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 		return 1;
 	}
 	kvm_register_write(vcpu, VCPU_REGS_RAX, (u32)data);
@@ -756,7 +772,7 @@ int kvm_emulate_wrmsr(struct kvm_vcpu *vcpu)
 		   ((u64)(u32)kvm_register_read(vcpu, VCPU_REGS_RDX) << 32);
 
 	if (kvm_set_msr(vcpu, msr, data)) {
-		kvm_x86_ops.queue_exception(vcpu, GP_VECTOR, true, 0);
+		kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 		return 1;
 	}
 	return kvm_skip_emulated_instruction(vcpu);
@@ -772,7 +788,7 @@ EXPORT_SYMBOL_GPL(kvm_emulate_wrmsr);
  */
 int kvm_emulate_rdpmc(struct kvm_vcpu *vcpu)
 {
-	kvm_x86_ops.queue_exception(vcpu, GP_VECTOR, true, 0);
+	kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 	return 1;
 }
 EXPORT_SYMBOL_GPL(kvm_emulate_rdpmc);

@@ -370,25 +370,33 @@ static int mmio_emulation_failure(struct kvm_vcpu *vcpu, gpa_t gpa, const u8 *in
 	return 0;
 }
 
-/** A read finishes on the next KVM_RUN, once the VMM has put the data in
- * run->mmio.data.  Linux: complete_emulated_mmio(). */
-static int complete_mmio_read(struct kvm_vcpu *vcpu)
+/** The data of an MMIO read arrived: into the register, and past the
+ * instruction. */
+static int mmio_finish_read(struct kvm_vcpu *vcpu, const void *val)
 {
 	struct x86_mmio_insn *d = &vcpu->arch.mmio.insn;
 	u64 data = 0;
 
-	memcpy(&data, vcpu->run->mmio.data, d->size);
+	memcpy(&data, val, d->size);
 	kvm_register_write(vcpu, d->reg,
 			   x86_mmio_merge_load(kvm_register_read(vcpu, d->reg), data, d));
 	kvm_rip_advance(vcpu, d->len);
 	return 1;
 }
 
+/** A read finishes on the next KVM_RUN, once the VMM has put the data in
+ * run->mmio.data.  Linux: complete_emulated_mmio(). */
+static int complete_mmio_read(struct kvm_vcpu *vcpu)
+{
+	return mmio_finish_read(vcpu, vcpu->run->mmio.data);
+}
+
 /**
  * kvm_mmio_exit - the guest touched @gpa, which no memslot backs (or
  * wrote to a read-only one): decode the instruction and hand the access
- * to userspace as KVM_EXIT_MMIO.  A write is complete once its data is
- * in kvm_run; a read completes on the next KVM_RUN.
+ * to a device on the kernel's I/O bus (the IOAPIC) or, if none takes it,
+ * to userspace as KVM_EXIT_MMIO.  A write is complete once its data is in
+ * kvm_run; a read completes on the next KVM_RUN.
  * Linux: emulator_read_write() -> vcpu_mmio_write/read() -> the exit.
  */
 static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
@@ -403,6 +411,24 @@ static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
 	    x86_decode_mmio(insn, len, mode_bytes, d))
 		return mmio_emulation_failure(vcpu, gpa, insn, len);
 
+	if (d->is_write) {
+		if (d->reg < 0)
+			data = d->imm;
+		else if (d->high_byte)
+			data = kvm_register_read(vcpu, d->reg) >> 8;
+		else
+			data = kvm_register_read(vcpu, d->reg);
+	}
+	/* A device in the kernel (the IOAPIC) answers before userspace. */
+	if (d->is_write && !kvm_io_bus_write(vcpu, KVM_MMIO_BUS, gpa, d->size, &data)) {
+		kvm_rip_advance(vcpu, d->len);
+		return 1;
+	}
+	if (!d->is_write) {
+		data = 0;
+		if (!kvm_io_bus_read(vcpu, KVM_MMIO_BUS, gpa, d->size, &data))
+			return mmio_finish_read(vcpu, &data);
+	}
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.phys_addr = gpa;
 	run->mmio.len = d->size;
@@ -412,12 +438,6 @@ static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
 		vcpu->arch.complete_userspace_io = complete_mmio_read;
 		return 0;
 	}
-	if (d->reg < 0)
-		data = d->imm;
-	else if (d->high_byte)
-		data = kvm_register_read(vcpu, d->reg) >> 8;
-	else
-		data = kvm_register_read(vcpu, d->reg);
 	memcpy(run->mmio.data, &data, d->size);
 	kvm_rip_advance(vcpu, d->len);
 	return 0;

@@ -214,6 +214,12 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 		return KVM_USER_MEM_SLOTS;
 	case KVM_CAP_READONLY_MEM:
 		return 1;
+	case KVM_CAP_IRQCHIP:
+	case KVM_CAP_IRQ_ROUTING:
+	case KVM_CAP_IRQ_INJECT_STATUS:
+	case KVM_CAP_VCPU_EVENTS:
+	case KVM_CAP_MP_STATE:
+		return 1;
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:
 		return KVM_MAX_VCPUS;
@@ -239,6 +245,7 @@ int kvm_arch_init_vm(struct kvm *kvm, unsigned long type)
  *  Linux: kvm_arch_destroy_vm(). */
 void kvm_arch_destroy_vm(struct kvm *kvm)
 {
+	kvm_irqchip_destroy(kvm);
 	kvm_mmu_uninit_vm(kvm);
 }
 
@@ -294,6 +301,14 @@ void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu)
 	vcpu->arch.dr7 = 0x400;		/* bit 10 reads as 1 */
 	vcpu->arch.switch_db_regs = false;
 	vcpu->arch.pkru = 0;
+	/* No event survives a reset (Linux: kvm_vcpu_reset()). */
+	memset(&vcpu->arch.exception, 0, sizeof(vcpu->arch.exception));
+	memset(&vcpu->arch.interrupt, 0, sizeof(vcpu->arch.interrupt));
+	vcpu->arch.nmi_pending = 0;
+	vcpu->arch.nmi_injected = false;
+	atomic_set(&vcpu->arch.nmi_queued, 0);
+	bitmap_zero(vcpu->arch.pending_vectors, 256);
+	vcpu->arch.mp_state = KVM_MP_STATE_RUNNABLE;
 }
 EXPORT_SYMBOL_GPL(kvm_vcpu_reset_state);
 
@@ -450,6 +465,362 @@ static int set_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Events: exceptions, NMIs and interrupts for the guest                    */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * Exit handlers, ioctls and devices never write the VMCS/VMCB injection
+ * fields: they put the event into the vCPU's queue (vcpu->arch.exception,
+ * nmi_pending, interrupt) and set KVM_REQ_EVENT.  Just before the next
+ * entry kvm_inject_pending_event() picks the one event the hardware gets,
+ * in the CPU's own priority order (Intel SDM Vol. 3A, 6.9, Table 6-2):
+ * first an event whose delivery an exit cut short, then exceptions, NMIs,
+ * external interrupts.
+ */
+
+/** Exception classes for double faults (Intel SDM Vol. 3A, 6.15,
+ *  "Interrupt 8", Table 6-4).  Linux: exception_class(). */
+enum exception_class { EXCPT_BENIGN, EXCPT_CONTRIBUTORY, EXCPT_PF };
+
+/** The class of exception @vector.  Linux: exception_class(). */
+static enum exception_class exception_class(unsigned int vector)
+{
+	switch (vector) {
+	case PF_VECTOR:
+		return EXCPT_PF;
+	case DE_VECTOR: case TS_VECTOR: case NP_VECTOR: case SS_VECTOR: case GP_VECTOR:
+		return EXCPT_CONTRIBUTORY;
+	default:
+		return EXCPT_BENIGN;
+	}
+}
+
+/**
+ * kvm_multiple_exception - queue exception @nr.  When another one is
+ * already queued or being delivered, the two combine as the CPU combines
+ * them (SDM Vol. 3A, Table 6-5): contributory on contributory, or
+ * anything but benign on a #PF, is a double fault; anything on a double
+ * fault shuts the guest down (a triple fault); otherwise the new one
+ * replaces the old, which the guest's instruction raises again when it
+ * runs again.  Linux: kvm_multiple_exception().
+ */
+static void kvm_multiple_exception(struct kvm_vcpu *vcpu, unsigned int nr,
+				   bool has_error, u32 error_code)
+{
+	struct kvm_queued_exception *ex = &vcpu->arch.exception;
+	enum exception_class prev;
+
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	if (ex->pending || ex->injected) {
+		prev = exception_class(ex->vector);
+		if (ex->vector == DF_VECTOR) {
+			kvm_make_request(KVM_REQ_TRIPLE_FAULT, vcpu);
+			return;
+		}
+		if ((prev == EXCPT_CONTRIBUTORY && exception_class(nr) == EXCPT_CONTRIBUTORY) ||
+		    (prev == EXCPT_PF && exception_class(nr) != EXCPT_BENIGN)) {
+			nr = DF_VECTOR;
+			has_error = true;
+			error_code = 0;
+		}
+	}
+	ex->pending = true;
+	ex->injected = false;
+	ex->vector = nr;
+	ex->has_error_code = has_error;
+	ex->error_code = error_code;
+}
+
+/** Queue exception @nr, which pushes no error code (#UD, #DB, ...).
+ *  Linux: kvm_queue_exception(). */
+void kvm_queue_exception(struct kvm_vcpu *vcpu, unsigned int nr)
+{
+	kvm_multiple_exception(vcpu, nr, false, 0);
+}
+EXPORT_SYMBOL_GPL(kvm_queue_exception);
+
+/** Queue exception @nr with @error_code (#GP, #AC, ...).
+ *  Linux: kvm_queue_exception_e(). */
+void kvm_queue_exception_e(struct kvm_vcpu *vcpu, unsigned int nr, u32 error_code)
+{
+	kvm_multiple_exception(vcpu, nr, true, error_code);
+}
+EXPORT_SYMBOL_GPL(kvm_queue_exception_e);
+
+/**
+ * kvm_inject_nmi - an NMI for @vcpu, from any thread (KVM_NMI, an IOAPIC
+ * message): counted in nmi_queued, which the vCPU folds into its queue
+ * before the next entry (process_nmi()), and the vCPU is kicked so that
+ * it gets there soon.  Linux: kvm_inject_nmi().
+ */
+void kvm_inject_nmi(struct kvm_vcpu *vcpu)
+{
+	atomic_inc(&vcpu->arch.nmi_queued);
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	kvm_vcpu_kick(vcpu);
+}
+EXPORT_SYMBOL_GPL(kvm_inject_nmi);
+
+/**
+ * process_nmi - fold the NMIs raised since the last entry into the queue.
+ * A CPU holds at most one NMI back while it handles another (the NMI
+ * input is an edge, latched once; SDM Vol. 3A, 6.7.1): so at most two
+ * are kept, one to inject now and one for after the IRET, and only one
+ * while an NMI is already being handled.  More are lost, as on hardware.
+ * Linux: process_nmi().
+ */
+static void process_nmi(struct kvm_vcpu *vcpu)
+{
+	unsigned int limit = 2;
+
+	if (kvm_x86_ops.get_nmi_mask(vcpu) || vcpu->arch.nmi_injected)
+		limit = 1;
+	vcpu->arch.nmi_pending += atomic_xchg(&vcpu->arch.nmi_queued, 0);
+	vcpu->arch.nmi_pending = min(vcpu->arch.nmi_pending, limit);
+}
+
+/**
+ * kvm_vcpu_ioctl_interrupt - KVM_INTERRUPT: the VMM's own interrupt
+ * controller (QEMU with kernel-irqchip=off) hands over vector @irq.  The
+ * VMM asked only because kvm_run said ready_for_interrupt_injection, so
+ * the interrupt goes straight in as "injected": the next entry delivers
+ * it.  With the PIC in the kernel the vector would bypass it: -ENXIO.
+ * Linux: kvm_vcpu_ioctl_interrupt().
+ */
+static int kvm_vcpu_ioctl_interrupt(struct kvm_vcpu *vcpu, struct kvm_interrupt *irq)
+{
+	if (irq->irq >= 256)		/* KVM_NR_INTERRUPTS */
+		return -EINVAL;
+	if (irqchip_in_kernel(vcpu->kvm))
+		return -ENXIO;
+	vcpu->arch.interrupt.injected = true;
+	vcpu->arch.interrupt.soft = false;
+	vcpu->arch.interrupt.nr = irq->irq;
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	return 0;
+}
+
+/** Is an event being delivered (an exit cut it short)?  Then nothing new
+ *  may go in before it.  Linux: kvm_event_needs_reinjection(). */
+static bool kvm_event_needs_reinjection(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.exception.injected || vcpu->arch.interrupt.injected ||
+	       vcpu->arch.nmi_injected;
+}
+
+/** An external interrupt waits: in the in-kernel PIC/IOAPIC, or handed
+ *  over by the VMM (KVM_INTERRUPT).  Linux: kvm_cpu_has_injectable_intr(). */
+static bool kvm_cpu_has_injectable_intr(struct kvm_vcpu *vcpu)
+{
+	return irqchip_in_kernel(vcpu->kvm) && kvm_cpu_has_interrupt(vcpu);
+}
+
+/**
+ * kvm_inject_pending_event - the one function that decides what the next
+ * entry delivers, and the only caller of the vendor's inject_* ops.
+ * Interrupts are off, so nothing changes under us but the PIC/IOAPIC
+ * lines, which take their own locks.  What cannot go in now, because the
+ * guest blocks it (RFLAGS.IF = 0, an STI / MOV SS shadow, an NMI handler
+ * still running), opens a window: the vendor arranges an exit as soon as
+ * the guest can take it, and we come back here.
+ * Linux: kvm_check_and_inject_events() (inject_pending_event() in 6.1).
+ */
+static void kvm_inject_pending_event(struct kvm_vcpu *vcpu, bool req_int_win)
+{
+	struct kvm_queued_exception *ex = &vcpu->arch.exception;
+
+	process_nmi(vcpu);
+
+	/* 1. An event an exit interrupted goes in again, first and alone. */
+	if (ex->injected) {
+		kvm_x86_ops.inject_exception(vcpu);
+	} else if (vcpu->arch.nmi_injected) {
+		kvm_x86_ops.inject_nmi(vcpu);
+	} else if (vcpu->arch.interrupt.injected) {
+		kvm_x86_ops.inject_irq(vcpu);
+	/* 2. Otherwise the new event of highest priority. */
+	} else if (ex->pending) {
+		ex->pending = false;
+		ex->injected = true;
+		/* Real mode pushes no error code (SDM Vol. 3A, 20.1.4). */
+		if (!(vcpu->arch.cr0 & X86_CR0_PE))
+			ex->has_error_code = false;
+		kvm_x86_ops.inject_exception(vcpu);
+	} else if (vcpu->arch.nmi_pending && kvm_x86_ops.nmi_allowed(vcpu)) {
+		--vcpu->arch.nmi_pending;
+		vcpu->arch.nmi_injected = true;
+		kvm_x86_ops.inject_nmi(vcpu);
+	} else if (kvm_cpu_has_injectable_intr(vcpu) && kvm_x86_ops.interrupt_allowed(vcpu)) {
+		/* The INTA cycle: the PIC moves the IRQ from IRR to ISR. */
+		int irq = kvm_cpu_get_interrupt(vcpu);
+
+		if (irq >= 0) {
+			vcpu->arch.interrupt.injected = true;
+			vcpu->arch.interrupt.soft = false;
+			vcpu->arch.interrupt.nr = irq;
+			kvm_x86_ops.inject_irq(vcpu);
+		}
+	}
+
+	/* 3. What still waits gets a window. */
+	if (vcpu->arch.nmi_pending)
+		kvm_x86_ops.enable_nmi_window(vcpu);
+	if (kvm_cpu_has_injectable_intr(vcpu) || req_int_win)
+		kvm_x86_ops.enable_irq_window(vcpu);
+}
+
+/** The VMM's irqchip wants to know when the guest can take an interrupt
+ *  (kvm_run.request_interrupt_window).  Linux: dm_request_for_irq_injection(). */
+static bool dm_request_for_irq_injection(struct kvm_vcpu *vcpu)
+{
+	return vcpu->run->request_interrupt_window && !irqchip_in_kernel(vcpu->kvm);
+}
+
+/** Could KVM_INTERRUPT go in right now: the guest takes interrupts and
+ *  nothing is queued or being delivered.
+ *  Linux: kvm_vcpu_ready_for_interrupt_injection(). */
+static bool kvm_vcpu_ready_for_interrupt_injection(struct kvm_vcpu *vcpu)
+{
+	return kvm_x86_ops.interrupt_allowed(vcpu) && !kvm_event_needs_reinjection(vcpu) &&
+	       !vcpu->arch.exception.pending;
+}
+
+/**
+ * post_kvm_run_save - what every return from KVM_RUN tells the VMM about
+ * interrupts (struct kvm_run): the guest's RFLAGS.IF, CR8, the APIC base
+ * (none in chapter 03: 0), and whether KVM_INTERRUPT could go in now
+ * (always "yes" with the PIC in the kernel, which the VMM then does not
+ * drive).  Linux: post_kvm_run_save().
+ */
+static void post_kvm_run_save(struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->if_flag = !!(kvm_x86_ops.get_rflags(vcpu) & X86_EFLAGS_IF);
+	run->cr8 = vcpu->arch.cr8;
+	run->apic_base = 0;
+	run->ready_for_interrupt_injection = irqchip_in_kernel(vcpu->kvm) ||
+		kvm_vcpu_ready_for_interrupt_injection(vcpu);
+}
+
+/**
+ * kvm_vcpu_has_events - would a halted vCPU wake: an exception to
+ * deliver, an NMI it can take, an interrupt it can take (HLT with
+ * RFLAGS.IF = 0 sleeps through interrupts, as on hardware).
+ * Linux: kvm_vcpu_has_events().
+ */
+static bool kvm_vcpu_has_events(struct kvm_vcpu *vcpu)
+{
+	if (vcpu->arch.exception.pending)
+		return true;
+	if ((atomic_read(&vcpu->arch.nmi_queued) || vcpu->arch.nmi_pending) &&
+	    kvm_x86_ops.nmi_allowed(vcpu))
+		return true;
+	return kvm_cpu_has_injectable_intr(vcpu) && kvm_x86_ops.interrupt_allowed(vcpu);
+}
+
+/** May the vCPU run, or must it keep sleeping in kvm_vcpu_block()?
+ *  Linux: kvm_arch_vcpu_runnable(). */
+bool kvm_arch_vcpu_runnable(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.mp_state == KVM_MP_STATE_RUNNABLE || kvm_vcpu_has_events(vcpu);
+}
+
+/**
+ * vcpu_block - the vCPU executed HLT: sleep until it has something to do
+ * (kvm_vcpu_kick() wakes us) or a signal is pending.  Returns 1, to go
+ * round the run loop again, which checks for signals.
+ * Linux: vcpu_block().
+ */
+static int vcpu_block(struct kvm_vcpu *vcpu)
+{
+	kvm_vcpu_block(vcpu);
+	if (kvm_arch_vcpu_runnable(vcpu))
+		vcpu->arch.mp_state = KVM_MP_STATE_RUNNABLE;
+	return 1;
+}
+
+/**
+ * KVM_GET_VCPU_EVENTS: the event queue as KVM's struct kvm_vcpu_events,
+ * so that a VMM can save it (migration, snapshots).  Without
+ * KVM_CAP_EXCEPTION_PAYLOAD a pending exception is reported as injected,
+ * as KVM does for compatibility.  Linux: kvm_vcpu_ioctl_x86_get_vcpu_events().
+ */
+static void kvm_vcpu_ioctl_x86_get_vcpu_events(struct kvm_vcpu *vcpu,
+					       struct kvm_vcpu_events *events)
+{
+	struct kvm_queued_exception *ex = &vcpu->arch.exception;
+
+	process_nmi(vcpu);
+	memset(events, 0, sizeof(*events));
+	events->exception.injected = ex->injected || ex->pending;
+	events->exception.nr = ex->vector;
+	events->exception.has_error_code = ex->has_error_code;
+	events->exception.error_code = ex->error_code;
+	events->interrupt.injected = vcpu->arch.interrupt.injected && !vcpu->arch.interrupt.soft;
+	events->interrupt.nr = vcpu->arch.interrupt.nr;
+	events->interrupt.shadow = kvm_x86_ops.get_interrupt_shadow(vcpu);
+	events->nmi.injected = vcpu->arch.nmi_injected;
+	events->nmi.pending = vcpu->arch.nmi_pending != 0;
+	events->nmi.masked = kvm_x86_ops.get_nmi_mask(vcpu);
+	events->flags = KVM_VCPUEVENT_VALID_NMI_PENDING | KVM_VCPUEVENT_VALID_SHADOW |
+			KVM_VCPUEVENT_VALID_SMM;
+}
+
+/**
+ * KVM_SET_VCPU_EVENTS: put a saved event queue back.  The checks are
+ * KVM's: unknown flags, an exception vector above 31 or the NMI vector,
+ * and a payload (KVM_CAP_EXCEPTION_PAYLOAD is not offered) are -EINVAL;
+ * so is entering SMM, which minikvm does not emulate.
+ * Linux: kvm_vcpu_ioctl_x86_set_vcpu_events().
+ */
+static int kvm_vcpu_ioctl_x86_set_vcpu_events(struct kvm_vcpu *vcpu,
+					      struct kvm_vcpu_events *events)
+{
+	struct kvm_queued_exception *ex = &vcpu->arch.exception;
+
+	if (events->flags & ~(KVM_VCPUEVENT_VALID_NMI_PENDING | KVM_VCPUEVENT_VALID_SIPI_VECTOR |
+			      KVM_VCPUEVENT_VALID_SHADOW | KVM_VCPUEVENT_VALID_SMM |
+			      KVM_VCPUEVENT_VALID_PAYLOAD | KVM_VCPUEVENT_VALID_TRIPLE_FAULT))
+		return -EINVAL;
+	if (events->flags & (KVM_VCPUEVENT_VALID_PAYLOAD | KVM_VCPUEVENT_VALID_TRIPLE_FAULT))
+		return -EINVAL;
+	if (events->exception.injected &&
+	    (events->exception.nr > 31 || events->exception.nr == NMI_VECTOR))
+		return -EINVAL;
+	if ((events->flags & KVM_VCPUEVENT_VALID_SMM) && (events->smi.smm || events->smi.pending))
+		return -EINVAL;
+
+	process_nmi(vcpu);
+	ex->injected = events->exception.injected;
+	ex->pending = false;
+	ex->vector = events->exception.nr;
+	ex->has_error_code = events->exception.has_error_code;
+	ex->error_code = events->exception.error_code;
+	vcpu->arch.interrupt.injected = events->interrupt.injected;
+	vcpu->arch.interrupt.nr = events->interrupt.nr;
+	vcpu->arch.interrupt.soft = events->interrupt.soft;
+	if (events->flags & KVM_VCPUEVENT_VALID_SHADOW)
+		kvm_x86_ops.set_interrupt_shadow(vcpu, events->interrupt.shadow);
+	vcpu->arch.nmi_injected = events->nmi.injected;
+	if (events->flags & KVM_VCPUEVENT_VALID_NMI_PENDING)
+		vcpu->arch.nmi_pending = events->nmi.pending;
+	kvm_x86_ops.set_nmi_mask(vcpu, events->nmi.masked);
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	return 0;
+}
+
+/** Devices in the kernel (the PIC's ports, ...) answer a port access
+ *  before userspace sees it; 0 when one did.  Linux: kernel_pio(). */
+static int kernel_pio(struct kvm_vcpu *vcpu, int size, unsigned short port, int in,
+		      void *data)
+{
+	if (in)
+		return kvm_io_bus_read(vcpu, KVM_PIO_BUS, port, size, data);
+	return kvm_io_bus_write(vcpu, KVM_PIO_BUS, port, size, data);
+}
+
+/* ---------------------------------------------------------------------- */
 /* ioctls                                                                   */
 /* ---------------------------------------------------------------------- */
 
@@ -480,7 +851,8 @@ long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 		kvm->arch.tss_addr = arg;
 		return 0;
 	default:
-		return -ENOTTY;
+		/* KVM_CREATE_IRQCHIP, KVM_IRQ_LINE, ...: irq.c. */
+		return kvm_vm_ioctl_irqchip(kvm, ioctl, (void __user *)arg);
 	}
 }
 
@@ -520,6 +892,49 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 	}
 	case KVM_SET_CPUID2:
 		return kvm_vcpu_ioctl_set_cpuid2(vcpu, argp);
+	case KVM_INTERRUPT: {
+		struct kvm_interrupt irq;
+
+		if (copy_from_user(&irq, argp, sizeof(irq)))
+			return -EFAULT;
+		return kvm_vcpu_ioctl_interrupt(vcpu, &irq);
+	}
+	case KVM_NMI:
+		kvm_inject_nmi(vcpu);
+		return 0;
+	case KVM_GET_VCPU_EVENTS: {
+		struct kvm_vcpu_events events;
+
+		kvm_vcpu_ioctl_x86_get_vcpu_events(vcpu, &events);
+		return copy_to_user(argp, &events, sizeof(events)) ? -EFAULT : 0;
+	}
+	case KVM_SET_VCPU_EVENTS: {
+		struct kvm_vcpu_events events;
+
+		if (copy_from_user(&events, argp, sizeof(events)))
+			return -EFAULT;
+		return kvm_vcpu_ioctl_x86_set_vcpu_events(vcpu, &events);
+	}
+	case KVM_GET_MP_STATE: {
+		struct kvm_mp_state mp = { .mp_state = vcpu->arch.mp_state };
+
+		return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
+	}
+	case KVM_SET_MP_STATE: {
+		struct kvm_mp_state mp;
+
+		if (copy_from_user(&mp, argp, sizeof(mp)))
+			return -EFAULT;
+		/* Without a local APIC there is no INIT/SIPI: a vCPU runs
+		 * or halts, and only an in-kernel irqchip can wake a halted
+		 * one.  Linux: kvm_arch_vcpu_ioctl_set_mpstate(). */
+		if (mp.mp_state != KVM_MP_STATE_RUNNABLE &&
+		    (mp.mp_state != KVM_MP_STATE_HALTED || !irqchip_in_kernel(vcpu->kvm)))
+			return -EINVAL;
+		vcpu->arch.mp_state = mp.mp_state;
+		kvm_make_request(KVM_REQ_EVENT, vcpu);
+		return 0;
+	}
 	default:
 		return -EINVAL;
 	}
@@ -539,14 +954,21 @@ int kvm_skip_emulated_instruction(struct kvm_vcpu *vcpu)
 EXPORT_SYMBOL_GPL(kvm_skip_emulated_instruction);
 
 /**
- * kvm_emulate_halt - HLT.  With no interrupt controller in the kernel yet
- * there is nothing that could wake the vCPU, so userspace gets the exit,
- * as with KVM when the VMM has no in-kernel irqchip.
+ * kvm_emulate_halt - HLT.  With the interrupt controllers in the kernel,
+ * the interrupt that ends the halt comes from the kernel too: the vCPU
+ * sleeps there (vcpu_block()) instead of exiting.  Without them only
+ * userspace could wake it, so userspace gets the exit (KVM_EXIT_HLT).
+ * Either way RIP is past the HLT, as the CPU leaves it when an interrupt
+ * wakes it (Intel SDM Vol. 2A, HLT).
  * Linux: kvm_emulate_halt() -> __kvm_emulate_halt().
  */
 int kvm_emulate_halt(struct kvm_vcpu *vcpu)
 {
 	kvm_skip_emulated_instruction(vcpu);
+	if (irqchip_in_kernel(vcpu->kvm)) {
+		vcpu->arch.mp_state = KVM_MP_STATE_HALTED;
+		return 1;
+	}
 	vcpu->run->exit_reason = KVM_EXIT_HLT;
 	return 0;
 }
@@ -604,10 +1026,11 @@ static int complete_fast_pio_out(struct kvm_vcpu *vcpu)
 }
 
 /**
- * kvm_fast_pio - a non-string IN or OUT of 1, 2 or 4 bytes: no device in
- * the kernel owns a port yet, so it always exits to userspace
- * (KVM_EXIT_IO).  Both complete on the next KVM_RUN, when the VMM has
- * served the access: an IN gets its data then, and RIP moves on then.
+ * kvm_fast_pio - a non-string IN or OUT of 1, 2 or 4 bytes.  A device on
+ * the kernel's I/O bus (the PIC) serves it on the spot; anything else
+ * exits to userspace (KVM_EXIT_IO).  Those complete on the next KVM_RUN,
+ * when the VMM has served the access: an IN gets its data then, and RIP
+ * moves on then.
  * Linux: kvm_fast_pio().
  */
 int kvm_fast_pio(struct kvm_vcpu *vcpu, int size, unsigned short port, int in)
@@ -615,6 +1038,17 @@ int kvm_fast_pio(struct kvm_vcpu *vcpu, int size, unsigned short port, int in)
 	struct kvm_run *run = vcpu->run;
 	unsigned long rax = kvm_register_read(vcpu, VCPU_REGS_RAX);
 
+	if (in) {
+		u32 val = 0;
+
+		if (!kernel_pio(vcpu, size, port, 1, &val)) {
+			memcpy(vcpu->arch.pio_data, &val, size);
+			vcpu->arch.pio.size = size;
+			return complete_fast_pio_in(vcpu);
+		}
+	} else if (!kernel_pio(vcpu, size, port, 0, &rax)) {
+		return kvm_skip_emulated_instruction(vcpu);
+	}
 	vcpu->arch.pio = (struct kvm_pio_request) {
 		.port = port, .in = in, .size = size, .count = 1,
 	};
@@ -642,7 +1076,7 @@ EXPORT_SYMBOL_GPL(kvm_fast_pio);
  */
 int kvm_handle_invalid_op(struct kvm_vcpu *vcpu)
 {
-	kvm_x86_ops.queue_exception(vcpu, UD_VECTOR, false, 0);
+	kvm_queue_exception(vcpu, UD_VECTOR);
 	return 1;
 }
 EXPORT_SYMBOL_GPL(kvm_handle_invalid_op);
@@ -739,7 +1173,7 @@ int kvm_emulate_rdmsr(struct kvm_vcpu *vcpu)
 	u64 data;
 
 	if (kvm_x86_ops.get_msr(vcpu, msr, &data)) {
-		kvm_x86_ops.queue_exception(vcpu, GP_VECTOR, true, 0);
+		kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 		return 1;
 	}
 	kvm_register_write(vcpu, VCPU_REGS_RAX, (u32)data);
@@ -756,7 +1190,7 @@ int kvm_emulate_wrmsr(struct kvm_vcpu *vcpu)
 		   ((u64)(u32)kvm_register_read(vcpu, VCPU_REGS_RDX) << 32);
 
 	if (kvm_set_msr(vcpu, msr, data)) {
-		kvm_x86_ops.queue_exception(vcpu, GP_VECTOR, true, 0);
+		kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 		return 1;
 	}
 	return kvm_skip_emulated_instruction(vcpu);
@@ -772,7 +1206,7 @@ EXPORT_SYMBOL_GPL(kvm_emulate_wrmsr);
  */
 int kvm_emulate_rdpmc(struct kvm_vcpu *vcpu)
 {
-	kvm_x86_ops.queue_exception(vcpu, GP_VECTOR, true, 0);
+	kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 	return 1;
 }
 EXPORT_SYMBOL_GPL(kvm_emulate_rdpmc);
@@ -991,8 +1425,16 @@ static void kvm_load_host_pkru(struct kvm_vcpu *vcpu)
  */
 static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 {
+	bool req_int_win = dm_request_for_irq_injection(vcpu);
+	bool req_event;
+
+	if (kvm_check_request(KVM_REQ_TRIPLE_FAULT, vcpu)) {
+		vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
+		return 0;
+	}
 	if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
 		kvm_x86_ops.flush_tlb(vcpu);
+	req_event = kvm_check_request(KVM_REQ_EVENT, vcpu) || req_int_win;
 
 	local_irq_disable();
 
@@ -1008,6 +1450,8 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 	if (READ_ONCE(vcpu->requests) || need_resched() || signal_pending(current)) {
 		WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
 		local_irq_enable();
+		if (req_event)	/* not looked at yet: next time round */
+			kvm_make_request(KVM_REQ_EVENT, vcpu);
 		return 1;
 	}
 	/*
@@ -1024,6 +1468,11 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 		return -EIO;
 	}
 
+	/* Past the last point of return: what goes into the VMCS/VMCB now
+	 * is delivered by this entry.  An interrupt raised from here on sets
+	 * KVM_REQ_EVENT and kicks us out of the guest again. */
+	if (req_event)
+		kvm_inject_pending_event(vcpu, req_int_win);
 	trace_kvm_entry(vcpu);
 	/* DR0-DR3 must be the guest's while it owns them, and while its DR7
 	 * (in the VMCS/VMCB) arms a breakpoint: after an exit the CPU may
@@ -1094,11 +1543,22 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 			r = -EINTR;
 			break;
 		}
-		r = vcpu_enter_guest(vcpu);
+		if (vcpu->arch.mp_state == KVM_MP_STATE_RUNNABLE)
+			r = vcpu_enter_guest(vcpu);
+		else
+			r = vcpu_block(vcpu);
 		if (r <= 0)
 			break;
+		/* The VMM's irqchip asked when it can inject: now. */
+		if (dm_request_for_irq_injection(vcpu) &&
+		    kvm_vcpu_ready_for_interrupt_injection(vcpu)) {
+			run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
+			r = 0;
+			break;
+		}
 		cond_resched();
 	}
 	fpu_swap_kvm_fpstate(&vcpu->arch.guest_fpu, false);
+	post_kvm_run_save(vcpu);
 	return r;
 }

@@ -26,8 +26,11 @@
  * Simplifying assumptions, as in KVM: always cascaded (ICW1.SNGL and the
  * slave address in ICW3 are ignored), always 8086 mode, always edge
  * triggered unless the ELCR says level (ICW1.LTIM is ignored, as PIIX
- * does).  Linux: arch/x86/kvm/i8259.c, where each function here has its
- * counterpart named.
+ * does).  Where KVM departs from the datasheet in a way a guest can see
+ * (the poll byte, special mask mode, special fully nested mode, what ICW1
+ * clears), this model does what KVM does, and the place says so: the lab
+ * runs every guest on the real KVM too and compares.  Linux:
+ * arch/x86/kvm/i8259.c, where each function here has its counterpart named.
  */
 #include <minikvm/i8259.h>
 
@@ -97,15 +100,27 @@ static int highest(const struct kvm_pic_state *c, u8 bits)
 }
 
 /**
- * The in-service bits that block requests.  In special mask mode a masked
- * level neither takes requests nor blocks lower ones: a handler that masks
- * its own level and turns special mask mode on lets lower-priority
- * interrupts in while it runs, which fully nested mode forbids ("Special
- * Mask Mode").  Linux ignores special mask mode here; QEMU does this.
+ * The in-service bits that hold requests off, as KVM counts them.
+ *
+ * Special fully nested mode ("The Special Fully Nested Mode") is for a
+ * master whose IR2 is a slave: the slave resolves priorities among its own
+ * inputs, so while a slave interrupt is in service the master must still
+ * let a higher request of that slave through its IR2.  KVM (and QEMU)
+ * simply leave IS2 out of the master's count in this mode, which also lets
+ * lower master levels (IR3-IR7) in; the datasheet would hold those off.
+ *
+ * Special mask mode ("Special Mask Mode") is kept in the register but
+ * changes nothing here, as in KVM: the datasheet lets a handler that masks
+ * its own level accept lower levels meanwhile (a masked in-service level
+ * stops blocking).  The lab compares guests with the real KVM, so its
+ * behaviour wins where a guest could see the difference.
+ * Linux: the ISR part of pic_get_irq().
  */
-static u8 blocking_isr(const struct kvm_pic_state *c)
+static u8 blocking_isr(const struct kvm_pic_state *c, int i)
 {
-	return c->special_mask ? c->isr & ~c->imr : c->isr;
+	if (i == KVM_IRQCHIP_PIC_MASTER && c->special_fully_nested_mode)
+		return c->isr & ~BIT8(CASCADE_IRQ);
+	return c->isr;
 }
 
 /**
@@ -117,47 +132,13 @@ static int chip_pending(const struct kvm_pic *s, int i)
 {
 	const struct kvm_pic_state *c = CHIP(s, i);
 	int req = highest(c, c->irr & ~c->imr);
-	int cur = highest(c, blocking_isr(c));
+	int cur = highest(c, blocking_isr(c, i));
 
 	if (req < 0)
 		return -1;
 	if (cur < 0 || prio(c, req) < prio(c, cur))
 		return req;
-	/*
-	 * Special fully nested mode ("The Special Fully Nested Mode"): while a
-	 * slave interrupt is in service on the master's IR2, a higher-priority
-	 * request on the same slave must still get through; the slave resolved
-	 * its priority already.  So IR2 in service does not hold off IR2.
-	 */
-	if (i == KVM_IRQCHIP_PIC_MASTER && c->special_fully_nested_mode &&
-	    req == CASCADE_IRQ && cur == CASCADE_IRQ)
-		return req;
 	return -1;
-}
-
-/**
- * i8259_update_irq - recompute the cascade and the INT output.
- * @s: the pair
- *
- * Call after anything that may change which interrupt is pending; the
- * model does so itself after every operation, and i8259_set_state() too.
- * A slave with an interrupt to give latches a request on the master's IR2
- * each time, as a fresh edge on that input would: the master's copy is
- * consumed by its INTA even when the slave still has more to give (e.g.
- * in automatic EOI mode).  Linux: pic_update_irq(), kvm_pic_update_irq().
- */
-void i8259_update_irq(struct kvm_pic *s)
-{
-	bool out;
-
-	if (chip_pending(s, KVM_IRQCHIP_PIC_SLAVE) >= 0)
-		CHIP(s, KVM_IRQCHIP_PIC_MASTER)->irr |= BIT8(CASCADE_IRQ);
-	out = chip_pending(s, KVM_IRQCHIP_PIC_MASTER) >= 0;
-	if (out != s->output) {
-		s->output = out;
-		if (s->output_changed)
-			s->output_changed(s->opaque, out);
-	}
 }
 
 /**
@@ -188,6 +169,41 @@ static int chip_set_irq(struct kvm_pic_state *c, int irq, int level)
 		c->last_irr &= ~bit;
 	}
 	return (c->imr & bit) ? -1 : ret;
+}
+
+/**
+ * i8259_update_irq - recompute the cascade and the INT output.
+ * @s: the pair
+ *
+ * Call after anything that may change which interrupt is pending; the
+ * model does so itself after every operation, and i8259_set_state() too.
+ * A slave with an interrupt to give pulses the master's IR2 each time, as
+ * a fresh edge on that input: the master's request is consumed by its
+ * INTA even when the slave still has more to give (e.g. in automatic EOI
+ * mode).  KVM recomputes only after some operations (not after ICW1-4,
+ * OCW3 or an ELCR write, nor after a master poll that finds IR2), which
+ * can leave its INT output stale until the next one; here every operation
+ * recomputes, as the hardware's INT pin follows its registers.  A guest
+ * would see the difference only by taking an interrupt in between, with
+ * IF set in the middle of an initialisation sequence.
+ * Linux: pic_update_irq(), kvm_pic_update_irq().
+ */
+void i8259_update_irq(struct kvm_pic *s)
+{
+	bool out;
+
+	/* A pulse on IR2, as KVM gives it: an edge only if the master's
+	 * edge detector for IR2 was low (and nothing if ELCR made IR2 level). */
+	if (chip_pending(s, KVM_IRQCHIP_PIC_SLAVE) >= 0) {
+		chip_set_irq(CHIP(s, KVM_IRQCHIP_PIC_MASTER), CASCADE_IRQ, 1);
+		chip_set_irq(CHIP(s, KVM_IRQCHIP_PIC_MASTER), CASCADE_IRQ, 0);
+	}
+	out = chip_pending(s, KVM_IRQCHIP_PIC_MASTER) >= 0;
+	if (out != s->output) {
+		s->output = out;
+		if (s->output_changed)
+			s->output_changed(s->opaque, out);
+	}
 }
 
 /**
@@ -274,10 +290,10 @@ int i8259_read_irq(struct kvm_pic *s)
  * An OCW2 (command port, D4=D3=0): end an interrupt and/or change the
  * priorities ("Operation Command Words", "End of Interrupt").  A
  * non-specific EOI ends the highest-priority level in service, which in
- * fully nested mode is the handler now running; in special mask mode,
- * masked levels are passed over.  A specific EOI names the level, for the
- * modes where the highest is not the right one.  Linux: part of
- * pic_ioport_write().
+ * fully nested mode is the handler now running.  (The datasheet passes
+ * over masked levels in special mask mode; KVM does not, nor do we.)  A
+ * specific EOI names the level, for the modes where the highest is not
+ * the right one.  Linux: part of pic_ioport_write().
  */
 static void chip_write_ocw2(struct kvm_pic_state *c, u8 val)
 {
@@ -291,7 +307,7 @@ static void chip_write_ocw2(struct kvm_pic_state *c, u8 val)
 		break;
 	case OCW2_EOI:
 	case OCW2_ROTATE_EOI:
-		irq = highest(c, blocking_isr(c));
+		irq = highest(c, c->isr);
 		if (irq < 0)
 			break;
 		c->isr &= ~BIT8(irq);
@@ -320,13 +336,18 @@ static void chip_write_ocw2(struct kvm_pic_state *c, u8 val)
  * line already high must fall and rise again), clears the IMR and special
  * mask mode, makes IR7 the lowest priority, selects IRR for reads and, if
  * no ICW4 will follow, clears what ICW4 sets.  Level requests stay in IRR,
- * as in KVM: their lines are still high.  Linux: pic_ioport_write(),
+ * as in KVM: their lines are still high.  One thing the datasheet does
+ * not do: KVM ends the in-service level of every edge request it drops
+ * (its ack notifiers must hear of them), so ISR loses those bits too.
+ * (KVM does that only when some vCPU takes the PIC's interrupts, i.e.
+ * whenever the VM has its boot vCPU.)  Linux: pic_ioport_write(),
  * kvm_pic_reset().
  */
 static void chip_write_cmd(struct kvm_pic_state *c, u8 val)
 {
 	if (val & ICW1_INIT) {
 		c->init4 = val & ICW1_IC4;
+		c->isr &= ~(c->irr & ~c->elcr);
 		c->last_irr = 0;
 		c->irr &= c->elcr;
 		c->imr = 0;
@@ -379,23 +400,31 @@ static void chip_write_data(struct kvm_pic_state *c, u8 val)
 }
 
 /**
- * The poll command's read ("The Poll Command"): the read acts as the
- * INTA, for software that runs with interrupts off and asks the chip
- * instead.  Returns 0x80 | level of the request now acknowledged, or 0.
- * Polling the slave consumes the request it had made on the master's IR2,
- * as in KVM.  Linux: pic_poll_read(), which differs: it returns the bare
- * level (7 when idle) and leaves the ISR bit clear.
+ * The poll command's read ("The Poll Command"): software that runs with
+ * interrupts off asks the chip which input wants service.  Returns what
+ * KVM returns, which is not the datasheet's byte: the bare level of the
+ * highest request (the datasheet: 0x80 | level), or 7 when there is none
+ * (the datasheet: 0x00).  KVM also takes the request away without putting
+ * it in service: the IRR bit is cleared (a level line's too) and the ISR
+ * bit stays clear, where the datasheet's poll is an INTA that sets ISR
+ * and so wants an EOI.  Polling the slave also takes back the cascade
+ * request it had made on the master's IR2, IS2 included.
+ * Linux: pic_poll_read().
  */
 static u8 chip_poll(struct kvm_pic *s, int i)
 {
+	struct kvm_pic_state *c = CHIP(s, i);
 	int irq = chip_pending(s, i);
 
 	if (irq < 0)
-		return 0;
-	chip_intack(CHIP(s, i), irq);
-	if (i == KVM_IRQCHIP_PIC_SLAVE)
+		return SPURIOUS_IRQ;
+	if (i == KVM_IRQCHIP_PIC_SLAVE) {
+		CHIP(s, KVM_IRQCHIP_PIC_MASTER)->isr &= ~BIT8(CASCADE_IRQ);
 		CHIP(s, KVM_IRQCHIP_PIC_MASTER)->irr &= ~BIT8(CASCADE_IRQ);
-	return 0x80 | irq;
+	}
+	c->irr &= ~BIT8(irq);
+	c->isr &= ~BIT8(irq);
+	return irq;
 }
 
 /** Whether @p port is one of the pair's six: 0x20/0x21, 0xa0/0xa1, 0x4d0/0x4d1. */

@@ -78,6 +78,27 @@ static u64 read_imm(const u8 *p, int bytes)
 }
 
 /**
+ * decode_moffs - MOV between AL/AX/EAX/RAX and a memory offset that the
+ * instruction carries in place of a ModRM byte (opcodes A0-A3, SDM Vol.
+ * 2B, MOV: "moffs").  The offset is as wide as the address size: 2, 4,
+ * or 8 bytes in 64-bit mode (4 with an address-size prefix); @avail bytes
+ * follow the opcode, which was byte @i - 1 of the instruction.  The
+ * address itself does not matter: the exit says where the access went.
+ */
+static int decode_moffs(u8 op, int avail, int i, int op_bytes,
+			int addr_bytes, struct x86_mmio_insn *out)
+{
+	if (avail < addr_bytes)
+		return -EINVAL;
+	out->size = (op & 1) ? op_bytes : 1;
+	out->dst_size = out->size;
+	out->is_write = op & 2;
+	out->reg = 0;				/* AL / AX / EAX / RAX */
+	out->len = i + addr_bytes;
+	return 0;
+}
+
+/**
  * x86_decode_mmio - decode the MOV at @insn, behind an MMIO exit.
  * @insn: the instruction bytes, fetched from guest memory at CS:RIP
  * @avail: how many of them could be read
@@ -132,6 +153,9 @@ int x86_decode_mmio(const u8 *insn, int avail, int mode_bytes, struct x86_mmio_i
 		case 0x8b: out->size = op_bytes; out->is_write = false; break;
 		case 0xc6: out->size = 1; out->is_write = true; break;
 		case 0xc7: out->size = op_bytes; out->is_write = true; break;
+		case 0xa0: case 0xa1: case 0xa2: case 0xa3:
+			return decode_moffs(op, avail - i, i, op_bytes,
+					    addr_bytes, out);
 		default:
 			return -EINVAL;
 		}

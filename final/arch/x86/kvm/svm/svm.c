@@ -20,7 +20,6 @@
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
-#include <asm/irq_vectors.h>		/* NMI_VECTOR */
 #include <asm/debugreg.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>

@@ -24,7 +24,6 @@
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <asm/debugreg.h>
-#include <asm/irq_vectors.h>		/* NMI_VECTOR */
 #include <asm/desc.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
@@ -320,6 +319,7 @@ static int adjust_vmx_controls(const char *name, u32 min, u32 opt, u32 msr, u32 
 /** Read and check the VMX capability MSRs.  Linux: setup_vmcs_config(). */
 static int setup_vmcs_config(struct vmcs_config *c)
 {
+	u32 pin_min = PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING;
 	u64 basic;
 	bool true_ctls;
 	int r;
@@ -335,14 +335,12 @@ static int setup_vmcs_config(struct vmcs_config *c)
 	/* Bit 55: the TRUE_* MSRs exist and let default-1 controls be 0. */
 	true_ctls = basic & BIT_ULL(55);
 
-	r = adjust_vmx_controls("pin-based controls",
-			PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING |
 #ifdef CONFIG_MINIKVM_IRQCHIP
-			/* So that the CPU, not we, knows when the guest's
-			 * NMI handler has finished (its IRET). */
-			PIN_BASED_VIRTUAL_NMIS |
+	/* Virtual NMIs, so that the CPU, not we, knows when the guest's NMI
+	 * handler has finished (its IRET). */
+	pin_min |= PIN_BASED_VIRTUAL_NMIS;
 #endif
-			0, 0,
+	r = adjust_vmx_controls("pin-based controls", pin_min, 0,
 			true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
 			&c->pin_based);
 	r = r ?: adjust_vmx_controls("processor-based controls",

@@ -305,6 +305,7 @@ static int adjust_vmx_controls(const char *name, u32 min, u32 opt, u32 msr, u32 
 /** Read and check the VMX capability MSRs.  Linux: setup_vmcs_config(). */
 static int setup_vmcs_config(struct vmcs_config *c)
 {
+	u32 pin_min = PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING;
 	u64 basic;
 	bool true_ctls;
 	int r;
@@ -320,8 +321,7 @@ static int setup_vmcs_config(struct vmcs_config *c)
 	/* Bit 55: the TRUE_* MSRs exist and let default-1 controls be 0. */
 	true_ctls = basic & BIT_ULL(55);
 
-	r = adjust_vmx_controls("pin-based controls",
-			PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING, 0,
+	r = adjust_vmx_controls("pin-based controls", pin_min, 0,
 			true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
 			&c->pin_based);
 	r = r ?: adjust_vmx_controls("processor-based controls",
@@ -764,7 +764,6 @@ static void vmx_set_efer(struct kvm_vcpu *vcpu, u64 efer)
 	vmx_update_ia32e(to_vmx(vcpu));
 }
 
-
 /** The guest's CR0: its own value in the read shadow, the hardware's
  *  with the fixed bits; turning paging on or off with EFER.LME set
  *  enters or leaves long mode.  Linux: vmx_set_cr0(). */
@@ -1149,13 +1148,13 @@ static int handle_cr(struct kvm_vcpu *vcpu)
 		    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) ||
 		    ((val & X86_CR0_PG) && (vcpu->arch.efer & EFER_LME) &&
 		     !(vcpu->arch.cr4 & X86_CR4_PAE))) {
-			vmx_queue_exception(vcpu, 13, true, 0);
+			kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 			return 1;
 		}
 		vmx_set_cr0(vcpu, val);
 	} else {
 		if (val & X86_CR4_VMXE) {	/* no nested VMX for our guests */
-			vmx_queue_exception(vcpu, 13, true, 0);
+			kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 			return 1;
 		}
 		vmx_set_cr4(vcpu, val);
@@ -1331,7 +1330,6 @@ static int vmx_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 	}
 }
 
-
 /** One line of dump_vmcs(): a guest segment register, by name. */
 static void dump_seg(const char *name, int seg)
 {
@@ -1395,8 +1393,8 @@ static int vmx_handle_exit(struct kvm_vcpu *vcpu)
 		if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
 			return 1;	/* handled in vmx_vcpu_run() */
 		if ((info & INTR_INFO_VECTOR_MASK) == AC_VECTOR) {
-			vmx_queue_exception(vcpu, AC_VECTOR, true,
-					    vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
+			kvm_queue_exception_e(vcpu, AC_VECTOR,
+					      vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
 			return 1;
 		}
 		if ((info & INTR_INFO_VECTOR_MASK) == DB_VECTOR)

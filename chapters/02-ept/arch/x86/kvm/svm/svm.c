@@ -711,13 +711,13 @@ static int svm_handle_exit(struct kvm_vcpu *vcpu)
 	case SVM_EXIT_SMI:
 		return 1;	/* the host handled it when interrupts came back on */
 	case SVM_EXIT_EXCP_BASE + AC_VECTOR:
-		svm_queue_exception(vcpu, AC_VECTOR, true, 0);
+		kvm_queue_exception_e(vcpu, AC_VECTOR, 0);
 		return 1;
 	case SVM_EXIT_EXCP_BASE + DB_VECTOR:
 		/* Give the #DB back to the guest: the CPU has already put its
 		 * status in the VMCB's DR6 (what KVM's db_interception() reads
 		 * as the payload).  Linux: db_interception(). */
-		svm_queue_exception(vcpu, DB_VECTOR, false, 0);
+		kvm_queue_exception(vcpu, DB_VECTOR);
 		return 1;
 	case SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR7:
 		return dr_interception(vcpu);

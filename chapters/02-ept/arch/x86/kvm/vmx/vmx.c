@@ -305,6 +305,7 @@ static int adjust_vmx_controls(const char *name, u32 min, u32 opt, u32 msr, u32 
 /** Read and check the VMX capability MSRs.  Linux: setup_vmcs_config(). */
 static int setup_vmcs_config(struct vmcs_config *c)
 {
+	u32 pin_min = PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING;
 	u64 basic;
 	bool true_ctls;
 	int r;
@@ -320,8 +321,7 @@ static int setup_vmcs_config(struct vmcs_config *c)
 	/* Bit 55: the TRUE_* MSRs exist and let default-1 controls be 0. */
 	true_ctls = basic & BIT_ULL(55);
 
-	r = adjust_vmx_controls("pin-based controls",
-			PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING, 0,
+	r = adjust_vmx_controls("pin-based controls", pin_min, 0,
 			true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
 			&c->pin_based);
 	r = r ?: adjust_vmx_controls("processor-based controls",
@@ -1175,13 +1175,13 @@ static int handle_cr(struct kvm_vcpu *vcpu)
 		    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) ||
 		    ((val & X86_CR0_PG) && (vcpu->arch.efer & EFER_LME) &&
 		     !(vcpu->arch.cr4 & X86_CR4_PAE))) {
-			vmx_queue_exception(vcpu, 13, true, 0);
+			kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 			return 1;
 		}
 		vmx_set_cr0(vcpu, val);
 	} else {
 		if (val & X86_CR4_VMXE) {	/* no nested VMX for our guests */
-			vmx_queue_exception(vcpu, 13, true, 0);
+			kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 			return 1;
 		}
 		vmx_set_cr4(vcpu, val);
@@ -1438,8 +1438,8 @@ static int vmx_handle_exit(struct kvm_vcpu *vcpu)
 		if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
 			return 1;	/* handled in vmx_vcpu_run() */
 		if ((info & INTR_INFO_VECTOR_MASK) == AC_VECTOR) {
-			vmx_queue_exception(vcpu, AC_VECTOR, true,
-					    vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
+			kvm_queue_exception_e(vcpu, AC_VECTOR,
+					      vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
 			return 1;
 		}
 		if ((info & INTR_INFO_VECTOR_MASK) == DB_VECTOR)

@@ -53,6 +53,20 @@ struct vcpu_svm {
 	u64 asid_generation;		/**< 0 = take a new ASID before the next run */
 	u64 cr4_entered;		/**< save.cr4 as of the last VMRUN, see svm_vcpu_run() */
 	int last_cpu;			/**< CPU of the last run, -1 before the first */
+	/**
+	 * NMI blocking.  SVM has no virtual NMIs on the CPUs we target:
+	 * the CPU blocks NMIs after one we inject until the guest's IRET,
+	 * but does not tell us when that was.  So we intercept IRET, and
+	 * once RIP has moved past it NMIs are unblocked; to get an exit
+	 * right after it we single-step it (RFLAGS.TF, the #DB intercept).
+	 * Linux: HF_NMI_MASK, svm->awaiting_iret_completion, nmi_singlestep.
+	 * @{ */
+	bool nmi_masked;		/**< an NMI handler runs */
+	bool awaiting_iret_completion;	/**< its IRET exited; it has not run yet */
+	u64 nmi_iret_rip;		/**< where that IRET is */
+	bool nmi_singlestep;		/**< we set TF to exit after one instruction */
+	unsigned long nmi_singlestep_guest_rflags; /**< TF and RF as the guest had them */
+	/** @} */
 };
 
 /** Per-CPU SVM state.  Linux: struct svm_cpu_data. */
@@ -433,6 +447,57 @@ static void pre_svm_run(struct vcpu_svm *svm)
 }
 
 /**
+ * svm_complete_interrupts - after an exit: what became of the event the
+ * VMRUN injected?  If this exit happened during its delivery (an NPF on
+ * the IDT or the stack), EXITINTINFO holds it (APM 15.7.2) and it goes
+ * back into the queue as "injected", to go in again.  INT n, INT3 and
+ * INTO are not queued: RIP still points at the instruction, which raises
+ * them again.  Also: once RIP has moved past the IRET we intercepted,
+ * the NMI handler is over.  Linux: svm_complete_interrupts().
+ */
+static void svm_complete_interrupts(struct vcpu_svm *svm)
+{
+	struct kvm_vcpu *vcpu = &svm->vcpu;
+	struct vmcb_control_area *c = &svm->vmcb->control;
+	u32 info = c->exit_int_info;
+	u32 vector = info & SVM_EVTINJ_VEC_MASK;
+
+	c->event_inj = 0;
+	if (svm->awaiting_iret_completion && kvm_rip_read(vcpu) != svm->nmi_iret_rip) {
+		svm->nmi_masked = false;
+		svm->awaiting_iret_completion = false;
+		kvm_make_request(KVM_REQ_EVENT, vcpu);
+	}
+	vcpu->arch.exception.injected = false;
+	vcpu->arch.nmi_injected = false;
+	vcpu->arch.interrupt.injected = false;
+	if (!(info & SVM_EVTINJ_VALID))
+		return;
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	switch (info & SVM_EVTINJ_TYPE_MASK) {
+	case SVM_EVTINJ_TYPE_NMI:
+		vcpu->arch.nmi_injected = true;
+		break;
+	case SVM_EVTINJ_TYPE_EXEPT:
+		/* INT3 and INTO are reported as exceptions: re-execute them. */
+		if (vector == BP_VECTOR || vector == OF_VECTOR)
+			break;
+		vcpu->arch.exception.injected = true;
+		vcpu->arch.exception.vector = vector;
+		vcpu->arch.exception.has_error_code = info & SVM_EVTINJ_VALID_ERR;
+		vcpu->arch.exception.error_code = c->exit_int_info_err;
+		break;
+	case SVM_EVTINJ_TYPE_INTR:
+		vcpu->arch.interrupt.injected = true;
+		vcpu->arch.interrupt.soft = false;
+		vcpu->arch.interrupt.nr = vector;
+		break;
+	default:	/* INT n: see above */
+		break;
+	}
+}
+
+/**
  * svm_vcpu_run - one VMRUN.  Interrupts are off (vcpu_enter_guest());
  * CLGI also holds off NMIs and SMIs until we are back in host state.
  * Linux: svm_vcpu_run().
@@ -491,16 +556,7 @@ static void svm_vcpu_run(struct kvm_vcpu *vcpu)
 	vcpu->arch.cr8 = vmcb->control.int_ctl & V_TPR_MASK;
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
 
-	/*
-	 * An event (an exception we injected, say) whose delivery was cut
-	 * short by this exit must be delivered again on the next VMRUN
-	 * (APM 15.7.2, EXITINTINFO).  Linux: svm_complete_interrupts().
-	 */
-	vmcb->control.event_inj = 0;
-	if (vmcb->control.exit_int_info & SVM_EVTINJ_VALID) {
-		vmcb->control.event_inj = vmcb->control.exit_int_info;
-		vmcb->control.event_inj_err = vmcb->control.exit_int_info_err;
-	}
+	svm_complete_interrupts(svm);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -542,16 +598,186 @@ static int svm_skip_emulated_instruction(struct kvm_vcpu *vcpu)
 	return 1;
 }
 
-/** Inject an exception with the next VMRUN (APM 15.20, EVENTINJ).
+/*
+ * Event injection (APM Vol. 2, 15.20): EVENTINJ says what VMRUN delivers
+ * through the guest's IDT before the guest's first instruction.  Only
+ * kvm_inject_pending_event() calls these.
+ */
+
+/** The queued exception goes in with the next VMRUN.
  *  Linux: svm_inject_exception(). */
-static void svm_queue_exception(struct kvm_vcpu *vcpu, unsigned int nr,
-				bool has_error_code, u32 error_code)
+static void svm_inject_exception(struct kvm_vcpu *vcpu)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+	struct kvm_queued_exception *ex = &vcpu->arch.exception;
+
+	c->event_inj = ex->vector | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID |
+		       (ex->has_error_code ? SVM_EVTINJ_VALID_ERR : 0);
+	c->event_inj_err = ex->error_code;
+}
+
+/** The queued external interrupt goes in.  Linux: svm_inject_irq(). */
+static void svm_inject_irq(struct kvm_vcpu *vcpu)
+{
+	to_svm(vcpu)->vmcb->control.event_inj =
+		vcpu->arch.interrupt.nr | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
+}
+
+/** An NMI goes in.  The CPU blocks further NMIs until the guest's IRET;
+ *  we intercept that IRET to learn when.  Linux: svm_inject_nmi(). */
+static void svm_inject_nmi(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+
+	svm->vmcb->control.event_inj = NMI_VECTOR | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID;
+	svm->nmi_masked = true;
+	svm->vmcb->control.intercept_misc1 |= INTERCEPT_IRET;
+}
+
+/** RFLAGS.IF set and no interrupt shadow (GIF is always set while our
+ *  guests run: they cannot execute CLGI).  Linux: svm_interrupt_allowed(). */
+static bool svm_interrupt_allowed(struct kvm_vcpu *vcpu)
+{
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+
+	return (vmcb->save.rflags & X86_EFLAGS_IF) &&
+	       !(vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK);
+}
+
+/** No NMI handler running and no shadow.  Linux: svm_nmi_allowed(). */
+static bool svm_nmi_allowed(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+
+	return !svm->nmi_masked &&
+	       !(svm->vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK);
+}
+
+/**
+ * svm_enable_irq_window - SVM has no interrupt-window exit as such: we
+ * post a virtual interrupt (V_IRQ, highest priority so that V_TPR never
+ * holds it back) and intercept VINTR, the moment the guest would take it
+ * (APM 15.21.4).  It is never delivered: it exits, svm_vintr() drops it,
+ * and the real interrupt goes in through EVENTINJ.
+ * Linux: svm_enable_irq_window() -> svm_set_vintr().
+ */
+static void svm_enable_irq_window(struct kvm_vcpu *vcpu)
 {
 	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
 
-	c->event_inj = nr | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID |
-		       (has_error_code ? SVM_EVTINJ_VALID_ERR : 0);
-	c->event_inj_err = error_code;
+	c->int_vector = 0;
+	c->int_ctl = (c->int_ctl & ~V_INTR_PRIO_MASK) | V_IRQ_MASK |
+		     (0xf << V_INTR_PRIO_SHIFT);
+	c->intercept_misc1 |= INTERCEPT_VINTR;
+}
+
+/**
+ * svm_enable_nmi_window - an NMI waits for the running NMI handler.  If
+ * its IRET has not been reached, the IRET intercept will tell us.  If it
+ * has (or something else holds the NMI back: a shadow), single-step one
+ * instruction: the #DB exit after it is our window.
+ * Linux: svm_enable_nmi_window().
+ */
+static void svm_enable_nmi_window(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+
+	if (svm->nmi_masked && !svm->awaiting_iret_completion)
+		return;		/* the IRET will exit */
+	if (svm->nmi_singlestep)
+		return;
+	svm->nmi_singlestep_guest_rflags = svm->vmcb->save.rflags;
+	svm->nmi_singlestep = true;
+	svm->vmcb->save.rflags |= X86_EFLAGS_TF | X86_EFLAGS_RF;
+}
+
+/** The shadow, in KVM's bits: SVM does not say which kind it is.
+ *  Linux: svm_get_interrupt_shadow(). */
+static u32 svm_get_interrupt_shadow(struct kvm_vcpu *vcpu)
+{
+	if (to_svm(vcpu)->vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK)
+		return KVM_X86_SHADOW_INT_STI | KVM_X86_SHADOW_INT_MOV_SS;
+	return 0;
+}
+
+/** Set or clear the shadow.  Linux: svm_set_interrupt_shadow(). */
+static void svm_set_interrupt_shadow(struct kvm_vcpu *vcpu, u32 mask)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+
+	if (mask)
+		c->int_state |= SVM_INTERRUPT_SHADOW_MASK;
+	else
+		c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+}
+
+/** Is an NMI handler running?  Linux: svm_get_nmi_mask(). */
+static bool svm_get_nmi_mask(struct kvm_vcpu *vcpu)
+{
+	return to_svm(vcpu)->nmi_masked;
+}
+
+/** Block NMIs (and watch for the IRET) or unblock them.
+ *  Linux: svm_set_nmi_mask(). */
+static void svm_set_nmi_mask(struct kvm_vcpu *vcpu, bool masked)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+
+	svm->nmi_masked = masked;
+	svm->awaiting_iret_completion = false;
+	if (masked)
+		svm->vmcb->control.intercept_misc1 |= INTERCEPT_IRET;
+	else
+		svm->vmcb->control.intercept_misc1 &= ~INTERCEPT_IRET;
+}
+
+/** SVM_EXIT_VINTR: the interrupt window is open.  Drop the V_IRQ and
+ *  let kvm_inject_pending_event() look again.  Linux: interrupt_window_interception(). */
+static int svm_vintr(struct kvm_vcpu *vcpu)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+
+	c->int_ctl &= ~(V_IRQ_MASK | V_INTR_PRIO_MASK);
+	c->intercept_misc1 &= ~INTERCEPT_VINTR;
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	return 1;
+}
+
+/** SVM_EXIT_IRET: the NMI handler is about to return.  The IRET runs
+ *  when we enter again; svm_complete_interrupts() notices RIP has moved.
+ *  Linux: iret_interception(). */
+static int svm_iret(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+
+	svm->vmcb->control.intercept_misc1 &= ~INTERCEPT_IRET;
+	svm->awaiting_iret_completion = true;
+	svm->nmi_iret_rip = kvm_rip_read(vcpu);
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	return 1;
+}
+
+/**
+ * svm_db - the #DB intercept.  Our own single step (an NMI window) ends
+ * here: give the guest back its TF and RF, and look at the NMI again.
+ * Any other #DB is the guest's: give it back; the CPU has already put its
+ * status in the VMCB's DR6.  Linux: db_interception().
+ */
+static int svm_db(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+
+	if (!svm->nmi_singlestep) {
+		kvm_queue_exception(vcpu, DB_VECTOR);
+		return 1;
+	}
+	svm->nmi_singlestep = false;
+	if (!(svm->nmi_singlestep_guest_rflags & X86_EFLAGS_TF))
+		svm->vmcb->save.rflags &= ~X86_EFLAGS_TF;
+	if (!(svm->nmi_singlestep_guest_rflags & X86_EFLAGS_RF))
+		svm->vmcb->save.rflags &= ~X86_EFLAGS_RF;
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	return 1;
 }
 
 /**
@@ -711,14 +937,14 @@ static int svm_handle_exit(struct kvm_vcpu *vcpu)
 	case SVM_EXIT_SMI:
 		return 1;	/* the host handled it when interrupts came back on */
 	case SVM_EXIT_EXCP_BASE + AC_VECTOR:
-		svm_queue_exception(vcpu, AC_VECTOR, true, 0);
+		kvm_queue_exception_e(vcpu, AC_VECTOR, 0);
 		return 1;
 	case SVM_EXIT_EXCP_BASE + DB_VECTOR:
-		/* Give the #DB back to the guest: the CPU has already put its
-		 * status in the VMCB's DR6 (what KVM's db_interception() reads
-		 * as the payload).  Linux: db_interception(). */
-		svm_queue_exception(vcpu, DB_VECTOR, false, 0);
-		return 1;
+		return svm_db(vcpu);
+	case SVM_EXIT_VINTR:
+		return svm_vintr(vcpu);
+	case SVM_EXIT_IRET:
+		return svm_iret(vcpu);
 	case SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR7:
 		return dr_interception(vcpu);
 	case SVM_EXIT_RDPMC:
@@ -754,6 +980,9 @@ static int svm_handle_exit(struct kvm_vcpu *vcpu)
 		 * Linux: shutdown_interception() -> kvm_vcpu_reset(). */
 		kvm_vcpu_reset_state(vcpu);
 		init_vmcb(svm);
+		svm->nmi_masked = false;
+		svm->awaiting_iret_completion = false;
+		svm->nmi_singlestep = false;
 		vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
 		return 0;
 	case SVM_EXIT_VMRUN:
@@ -814,7 +1043,17 @@ static struct kvm_x86_ops svm_x86_ops = {
 	.handle_exit = svm_handle_exit,
 	.get_exit_info = svm_get_exit_info,
 	.skip_emulated_instruction = svm_skip_emulated_instruction,
-	.queue_exception = svm_queue_exception,
+	.inject_exception = svm_inject_exception,
+	.inject_irq = svm_inject_irq,
+	.inject_nmi = svm_inject_nmi,
+	.interrupt_allowed = svm_interrupt_allowed,
+	.nmi_allowed = svm_nmi_allowed,
+	.enable_irq_window = svm_enable_irq_window,
+	.enable_nmi_window = svm_enable_nmi_window,
+	.get_interrupt_shadow = svm_get_interrupt_shadow,
+	.set_interrupt_shadow = svm_set_interrupt_shadow,
+	.get_nmi_mask = svm_get_nmi_mask,
+	.set_nmi_mask = svm_set_nmi_mask,
 	.get_msr = svm_get_msr,
 	.set_msr = svm_set_msr,
 	.sync_dirty_debug_regs = svm_sync_dirty_debug_regs,

@@ -242,6 +242,18 @@ fail:
 	vmwrite_error(field, value);
 }
 
+/** Set bits of a VMCS field.  Linux: vmcs_set_bits(). */
+static void vmcs_set_bits(unsigned long field, u32 mask)
+{
+	vmcs_writel(field, vmcs_read32(field) | mask);
+}
+
+/** Clear bits of a VMCS field.  Linux: vmcs_clear_bits(). */
+static void vmcs_clear_bits(unsigned long field, u32 mask)
+{
+	vmcs_writel(field, vmcs_read32(field) & ~mask);
+}
+
 /** VMCLEAR: write the VMCS's cached state back to memory and make it
  *  inactive ("clear"), so it may be loaded on any CPU (SDM 25.11.3).
  *  Linux: vmcs_clear(). */
@@ -305,6 +317,7 @@ static int adjust_vmx_controls(const char *name, u32 min, u32 opt, u32 msr, u32 
 /** Read and check the VMX capability MSRs.  Linux: setup_vmcs_config(). */
 static int setup_vmcs_config(struct vmcs_config *c)
 {
+	u32 pin_min = PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING;
 	u64 basic;
 	bool true_ctls;
 	int r;
@@ -320,8 +333,10 @@ static int setup_vmcs_config(struct vmcs_config *c)
 	/* Bit 55: the TRUE_* MSRs exist and let default-1 controls be 0. */
 	true_ctls = basic & BIT_ULL(55);
 
-	r = adjust_vmx_controls("pin-based controls",
-			PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING, 0,
+	/* Virtual NMIs, so that the CPU, not we, knows when the guest's NMI
+	 * handler has finished (its IRET). */
+	pin_min |= PIN_BASED_VIRTUAL_NMIS;
+	r = adjust_vmx_controls("pin-based controls", pin_min, 0,
 			true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
 			&c->pin_based);
 	r = r ?: adjust_vmx_controls("processor-based controls",
@@ -1003,19 +1018,75 @@ static void vmx_vcpu_free(struct kvm_vcpu *vcpu)
 /* ---------------------------------------------------------------------- */
 
 /**
- * An event whose delivery this exit interrupted (IDT-vectoring information,
- * SDM 28.2.4) must be delivered again on the next entry.
- * Linux: vmx_complete_interrupts().
+ * vmx_complete_interrupts - after an exit: what became of the event the
+ * entry injected?  The exit clears VM_ENTRY_INTR_INFO_FIELD's valid bit
+ * (SDM 28.2.4), so an event is delivered once the guest ran; but if this
+ * exit happened during its delivery (an EPT violation on the IDT, the
+ * stack, the handler), the IDT-vectoring information field holds it, and
+ * it goes back into the queue as "injected", to go in again.
+ * INT n, INT3, INTO and INT1 are not queued: RIP still points at the
+ * instruction, which raises them again when it runs again.
+ * Linux: vmx_complete_interrupts() -> __vmx_complete_interrupts().
  */
 static void vmx_complete_interrupts(struct vcpu_vmx *vmx)
 {
+	struct kvm_vcpu *vcpu = &vmx->vcpu;
 	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
+	u32 vector = info & INTR_INFO_VECTOR_MASK;
 
+	vcpu->arch.exception.injected = false;
+	vcpu->arch.nmi_injected = false;
+	vcpu->arch.interrupt.injected = false;
 	if (!(info & INTR_INFO_VALID_MASK))
 		return;
-	vmcs_writel(VM_ENTRY_INTR_INFO_FIELD, info & ~VECTORING_INFO_NMI_UNBLOCK);
-	if (info & INTR_INFO_DELIVER_CODE_MASK)
-		vmcs_writel(VM_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read32(IDT_VECTORING_ERROR_CODE));
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	switch (info & INTR_INFO_INTR_TYPE_MASK) {
+	case INTR_TYPE_NMI_INTR:
+		vcpu->arch.nmi_injected = true;
+		/* The NMI was not delivered: it does not block NMIs yet
+		 * (SDM 28.2.4; an entry with NMI blocking would not inject). */
+		vmcs_clear_bits(GUEST_INTERRUPTIBILITY_INFO, GUEST_INTR_STATE_NMI);
+		break;
+	case INTR_TYPE_HARD_EXCEPTION:
+		vcpu->arch.exception.injected = true;
+		vcpu->arch.exception.vector = vector;
+		vcpu->arch.exception.has_error_code = info & INTR_INFO_DELIVER_CODE_MASK;
+		if (vcpu->arch.exception.has_error_code)
+			vcpu->arch.exception.error_code = vmcs_read32(IDT_VECTORING_ERROR_CODE);
+		break;
+	case INTR_TYPE_EXT_INTR:
+		vcpu->arch.interrupt.injected = true;
+		vcpu->arch.interrupt.soft = false;
+		vcpu->arch.interrupt.nr = vector;
+		break;
+	default:	/* software interrupts and exceptions: see above */
+		break;
+	}
+}
+
+/**
+ * vmx_recover_nmi_blocking - an IRET that ends an NMI handler unblocks
+ * NMIs; if that IRET itself caused the exit (a fault while it ran, e.g.
+ * an EPT violation on the stack it pops), it will run again, so NMIs must
+ * stay blocked until then: the exit says so with bit 12 of the exit
+ * qualification or interruption information (SDM 28.2.3).
+ * Linux: vmx_recover_nmi_blocking().
+ */
+static void vmx_recover_nmi_blocking(struct vcpu_vmx *vmx)
+{
+	u32 basic = vmx->exit_reason & 0xffff;
+	bool unblocked;
+
+	if (vmcs_read32(IDT_VECTORING_INFO_FIELD) & INTR_INFO_VALID_MASK)
+		return;
+	if (basic == EXIT_REASON_EXCEPTION_NMI)
+		unblocked = vmcs_read32(VM_EXIT_INTR_INFO) & VECTORING_INFO_NMI_UNBLOCK;
+	else if (basic == EXIT_REASON_EPT_VIOLATION)
+		unblocked = vmcs_readl(EXIT_QUALIFICATION) & VECTORING_INFO_NMI_UNBLOCK;
+	else
+		return;
+	if (unblocked)
+		vmcs_set_bits(GUEST_INTERRUPTIBILITY_INFO, GUEST_INTR_STATE_NMI);
 }
 
 /**
@@ -1087,6 +1158,7 @@ static void vmx_vcpu_run(struct kvm_vcpu *vcpu)
 		if ((intr_info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
 			asm volatile("int $2");
 	}
+	vmx_recover_nmi_blocking(vmx);
 	vmx_complete_interrupts(vmx);
 }
 
@@ -1110,17 +1182,138 @@ static int vmx_skip_emulated_instruction(struct kvm_vcpu *vcpu)
 	return 1;
 }
 
-/** Inject an exception on the next entry (SDM 27.6).  Linux: vmx_inject_exception(). */
-static void vmx_queue_exception(struct kvm_vcpu *vcpu, unsigned int nr,
-				bool has_error_code, u32 error_code)
-{
-	u32 info = nr | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK;
+/*
+ * Event injection (SDM 27.6): the VM-entry interruption-information field
+ * says what to deliver (vector, type, error code, valid), and the entry
+ * delivers it through the guest's IDT as the CPU would have.  Only
+ * kvm_inject_pending_event() calls these.
+ */
 
-	if (has_error_code) {
+/** The queued exception goes in with the next entry.
+ *  Linux: vmx_inject_exception(). */
+static void vmx_inject_exception(struct kvm_vcpu *vcpu)
+{
+	struct kvm_queued_exception *ex = &vcpu->arch.exception;
+	u32 info = ex->vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK;
+
+	if (ex->has_error_code) {
 		info |= INTR_INFO_DELIVER_CODE_MASK;
-		vmcs_writel(VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
+		vmcs_writel(VM_ENTRY_EXCEPTION_ERROR_CODE, ex->error_code);
 	}
 	vmcs_writel(VM_ENTRY_INTR_INFO_FIELD, info);
+}
+
+/** The queued external interrupt goes in.  Linux: vmx_inject_irq(). */
+static void vmx_inject_irq(struct kvm_vcpu *vcpu)
+{
+	vmcs_writel(VM_ENTRY_INTR_INFO_FIELD,
+		    vcpu->arch.interrupt.nr | INTR_TYPE_EXT_INTR | INTR_INFO_VALID_MASK);
+}
+
+/** An NMI goes in; with virtual NMIs the entry sets "blocking by NMI"
+ *  and the guest's IRET clears it (SDM 27.6.1.2).  Linux: vmx_inject_nmi(). */
+static void vmx_inject_nmi(struct kvm_vcpu *vcpu)
+{
+	vmcs_writel(VM_ENTRY_INTR_INFO_FIELD,
+		    NMI_VECTOR | INTR_TYPE_NMI_INTR | INTR_INFO_VALID_MASK);
+}
+
+/** RFLAGS.IF set and no STI / MOV SS shadow (SDM 27.3.1.5 refuses an
+ *  external interrupt otherwise).  Linux: vmx_interrupt_allowed(). */
+static bool vmx_interrupt_allowed(struct kvm_vcpu *vcpu)
+{
+	return (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF) &&
+	       !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+		 (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+}
+
+/** No NMI handler running (blocking by NMI) and no shadow.
+ *  Linux: vmx_nmi_allowed(). */
+static bool vmx_nmi_allowed(struct kvm_vcpu *vcpu)
+{
+	return !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+		 (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS | GUEST_INTR_STATE_NMI));
+}
+
+/** Turn a processor-based control on for this vCPU. */
+static void vmx_exec_ctls_setbit(struct vcpu_vmx *vmx, u32 bit)
+{
+	vmx->exec_ctls |= bit;
+	vmcs_writel(CPU_BASED_VM_EXEC_CONTROL, vmx->exec_ctls);
+}
+
+/** Turn a processor-based control off for this vCPU. */
+static void vmx_exec_ctls_clearbit(struct vcpu_vmx *vmx, u32 bit)
+{
+	vmx->exec_ctls &= ~bit;
+	vmcs_writel(CPU_BASED_VM_EXEC_CONTROL, vmx->exec_ctls);
+}
+
+/** Interrupt-window exiting: an exit before the first instruction at
+ *  which RFLAGS.IF = 1 and no shadow blocks (SDM 26.7.5).
+ *  Linux: vmx_enable_irq_window(). */
+static void vmx_enable_irq_window(struct kvm_vcpu *vcpu)
+{
+	vmx_exec_ctls_setbit(to_vmx(vcpu), CPU_BASED_INTR_WINDOW_EXITING);
+}
+
+/** NMI-window exiting: an exit once no NMI handler blocks NMIs
+ *  (SDM 26.7.6).  Linux: vmx_enable_nmi_window(). */
+static void vmx_enable_nmi_window(struct kvm_vcpu *vcpu)
+{
+	vmx_exec_ctls_setbit(to_vmx(vcpu), CPU_BASED_NMI_WINDOW_EXITING);
+}
+
+/** The shadow, in KVM's bits.  Linux: vmx_get_interrupt_shadow(). */
+static u32 vmx_get_interrupt_shadow(struct kvm_vcpu *vcpu)
+{
+	u32 state = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+	u32 mask = 0;
+
+	if (state & GUEST_INTR_STATE_STI)
+		mask |= KVM_X86_SHADOW_INT_STI;
+	if (state & GUEST_INTR_STATE_MOV_SS)
+		mask |= KVM_X86_SHADOW_INT_MOV_SS;
+	return mask;
+}
+
+/** Set the shadow; at most one of the two kinds (an entry with both
+ *  fails, SDM 27.3.1.5).  Linux: vmx_set_interrupt_shadow(). */
+static void vmx_set_interrupt_shadow(struct kvm_vcpu *vcpu, u32 mask)
+{
+	u32 state = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+		    ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
+
+	if (mask & KVM_X86_SHADOW_INT_MOV_SS)
+		state |= GUEST_INTR_STATE_MOV_SS;
+	else if (mask & KVM_X86_SHADOW_INT_STI)
+		state |= GUEST_INTR_STATE_STI;
+	vmcs_writel(GUEST_INTERRUPTIBILITY_INFO, state);
+}
+
+/** Is an NMI handler running?  Linux: vmx_get_nmi_mask(). */
+static bool vmx_get_nmi_mask(struct kvm_vcpu *vcpu)
+{
+	return vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & GUEST_INTR_STATE_NMI;
+}
+
+/** Block or unblock NMIs.  Linux: vmx_set_nmi_mask(). */
+static void vmx_set_nmi_mask(struct kvm_vcpu *vcpu, bool masked)
+{
+	if (masked)
+		vmcs_set_bits(GUEST_INTERRUPTIBILITY_INFO, GUEST_INTR_STATE_NMI);
+	else
+		vmcs_clear_bits(GUEST_INTERRUPTIBILITY_INFO, GUEST_INTR_STATE_NMI);
+}
+
+/** The window we asked for is open: stop asking, and let
+ *  kvm_inject_pending_event() look again.
+ *  Linux: handle_interrupt_window() / handle_nmi_window(). */
+static int handle_window(struct kvm_vcpu *vcpu, u32 control)
+{
+	vmx_exec_ctls_clearbit(to_vmx(vcpu), control);
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	return 1;
 }
 
 /** IN/OUT: the qualification says port, size, direction (SDM Table 28-5).
@@ -1175,13 +1368,13 @@ static int handle_cr(struct kvm_vcpu *vcpu)
 		    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) ||
 		    ((val & X86_CR0_PG) && (vcpu->arch.efer & EFER_LME) &&
 		     !(vcpu->arch.cr4 & X86_CR4_PAE))) {
-			vmx_queue_exception(vcpu, 13, true, 0);
+			kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 			return 1;
 		}
 		vmx_set_cr0(vcpu, val);
 	} else {
 		if (val & X86_CR4_VMXE) {	/* no nested VMX for our guests */
-			vmx_queue_exception(vcpu, 13, true, 0);
+			kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 			return 1;
 		}
 		vmx_set_cr4(vcpu, val);
@@ -1222,10 +1415,11 @@ static int handle_db(struct kvm_vcpu *vcpu, u32 info)
 
 	vcpu->arch.dr6 = (vcpu->arch.dr6 & ~(unsigned long)DR_TRAP_BITS) |
 			 (q & (DR_TRAP_BITS | DR_STEP | DR6_BD));
-	if (type == INTR_TYPE_PRIV_SW_EXCEPTION || type == INTR_TYPE_SOFT_EXCEPTION)
-		vmcs_writel(VM_ENTRY_INSTRUCTION_LEN, vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
-	vmcs_writel(VM_ENTRY_INTR_INFO_FIELD,
-		    DB_VECTOR | type | INTR_INFO_VALID_MASK);
+	/* INT1 traps: step over it and deliver a plain #DB, which pushes the
+	 * same return address (Linux does the same). */
+	if (type == INTR_TYPE_PRIV_SW_EXCEPTION)
+		kvm_skip_emulated_instruction(vcpu);
+	kvm_queue_exception(vcpu, DB_VECTOR);
 	return 1;
 }
 
@@ -1438,8 +1632,8 @@ static int vmx_handle_exit(struct kvm_vcpu *vcpu)
 		if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
 			return 1;	/* handled in vmx_vcpu_run() */
 		if ((info & INTR_INFO_VECTOR_MASK) == AC_VECTOR) {
-			vmx_queue_exception(vcpu, AC_VECTOR, true,
-					    vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
+			kvm_queue_exception_e(vcpu, AC_VECTOR,
+					      vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
 			return 1;
 		}
 		if ((info & INTR_INFO_VECTOR_MASK) == DB_VECTOR)
@@ -1451,6 +1645,10 @@ static int vmx_handle_exit(struct kvm_vcpu *vcpu)
 	case EXIT_REASON_TRIPLE_FAULT:
 		vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
 		return 0;
+	case EXIT_REASON_INTERRUPT_WINDOW:
+		return handle_window(vcpu, CPU_BASED_INTR_WINDOW_EXITING);
+	case EXIT_REASON_NMI_WINDOW:
+		return handle_window(vcpu, CPU_BASED_NMI_WINDOW_EXITING);
 	case EXIT_REASON_CPUID:
 		return kvm_emulate_cpuid(vcpu);
 	case EXIT_REASON_HLT:
@@ -1538,7 +1736,17 @@ static struct kvm_x86_ops vmx_x86_ops = {
 	.handle_exit = vmx_handle_exit,
 	.get_exit_info = vmx_get_exit_info,
 	.skip_emulated_instruction = vmx_skip_emulated_instruction,
-	.queue_exception = vmx_queue_exception,
+	.inject_exception = vmx_inject_exception,
+	.inject_irq = vmx_inject_irq,
+	.inject_nmi = vmx_inject_nmi,
+	.interrupt_allowed = vmx_interrupt_allowed,
+	.nmi_allowed = vmx_nmi_allowed,
+	.enable_irq_window = vmx_enable_irq_window,
+	.enable_nmi_window = vmx_enable_nmi_window,
+	.get_interrupt_shadow = vmx_get_interrupt_shadow,
+	.set_interrupt_shadow = vmx_set_interrupt_shadow,
+	.get_nmi_mask = vmx_get_nmi_mask,
+	.set_nmi_mask = vmx_set_nmi_mask,
 	.get_msr = vmx_get_msr,
 	.set_msr = vmx_set_msr,
 	.sync_dirty_debug_regs = vmx_sync_dirty_debug_regs,

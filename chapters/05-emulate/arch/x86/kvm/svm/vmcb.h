@@ -29,6 +29,8 @@ struct vmcb_control_area {
 #define  INTERCEPT_NMI		BIT(1)	/**< physical NMI */
 #define  INTERCEPT_SMI		BIT(2)	/**< physical SMI */
 #define  INTERCEPT_INIT		BIT(3)	/**< INIT */
+#define  INTERCEPT_VINTR	BIT(4)	/**< the guest would take our V_IRQ: an interrupt window */
+#define  INTERCEPT_IRET		BIT(20)	/**< IRET: the end of an NMI handler */
 #define  INTERCEPT_CPUID	BIT(18)	/**< CPUID */
 #define  INTERCEPT_RDPMC	BIT(15)	/**< RDPMC */
 #define  INTERCEPT_INVD		BIT(22)	/**< INVD */
@@ -64,9 +66,13 @@ struct vmcb_control_area {
 	u8 reserved_2[3];		/**< +0x05d reserved */
 	u32 int_ctl;			/**< +0x060 virtual interrupt control: V_TPR, V_IRQ, V_INTR_MASKING, ... */
 #define  V_TPR_MASK		0x0f	/**< bits 3:0: the guest's TPR, what it reads and writes as CR8 */
+#define  V_IRQ_MASK		BIT(8)	/**< a virtual interrupt is pending */
+#define  V_INTR_PRIO_SHIFT	16	/**< bits 19:16: its priority, against V_TPR */
+#define  V_INTR_PRIO_MASK	(0xf << V_INTR_PRIO_SHIFT)
 #define  V_INTR_MASKING_MASK	BIT(24)	/**< host RFLAGS.IF masks physical interrupts */
 	u32 int_vector;			/**< +0x064 V_INTR_VECTOR, for a V_IRQ */
 	u32 int_state;			/**< +0x068 bit 0: the guest is in an interrupt shadow (STI, MOV SS) */
+#define  SVM_INTERRUPT_SHADOW_MASK	BIT(0)
 	u8 reserved_3[4];		/**< +0x06c reserved */
 	u64 exit_code;			/**< +0x070 EXITCODE: SVM_EXIT_* below */
 	u64 exit_info_1;		/**< +0x078 EXITINFO1: depends on the exit code */
@@ -79,6 +85,10 @@ struct vmcb_control_area {
 	u64 ghcb_gpa;			/**< +0x0a0 SEV-ES GHCB: unused */
 	u32 event_inj;			/**< +0x0a8 EVENTINJ: event to inject at VMRUN (15.20) */
 #define  SVM_EVTINJ_VEC_MASK		0xff	/**< bits 7:0: the vector */
+#define  SVM_EVTINJ_TYPE_MASK		(7 << 8)	/**< bits 10:8: the type; EXITINTINFO has the same layout */
+#define  SVM_EVTINJ_TYPE_INTR		(0 << 8)	/**< type 0: an external interrupt */
+#define  SVM_EVTINJ_TYPE_NMI		(2 << 8)	/**< type 2: NMI */
+#define  SVM_EVTINJ_TYPE_SOFT		(4 << 8)	/**< type 4: INT n */
 #define  SVM_EVTINJ_TYPE_EXEPT		(3 << 8)	/**< bits 10:8 = 3: an exception */
 #define  SVM_EVTINJ_VALID_ERR		BIT(11)	/**< push the error code in event_inj_err */
 #define  SVM_EVTINJ_VALID		BIT(31)	/**< inject it */
@@ -189,6 +199,7 @@ static_assert(offsetof(struct vmcb, save.g_pat) == 0x668);
 #define SVM_EXIT_INIT		0x063
 #define SVM_EXIT_VINTR		0x064
 #define SVM_EXIT_RDPMC		0x06f
+#define SVM_EXIT_IRET		0x074
 #define SVM_EXIT_CPUID		0x072
 #define SVM_EXIT_INVD		0x076
 #define SVM_EXIT_HLT		0x078

@@ -169,9 +169,13 @@ enum vmcs_field {
 /** Pin-based VM-execution controls (SDM 25.6.1, Table 25-5). @{ */
 #define PIN_BASED_EXT_INTR_MASK		BIT(0)	/**< host interrupts exit */
 #define PIN_BASED_NMI_EXITING		BIT(3)	/**< host NMIs exit */
+/** Virtual NMIs: the CPU tracks "blocking by NMI" for NMIs we inject,
+ *  until the guest's IRET (SDM 26.3). */
+#define PIN_BASED_VIRTUAL_NMIS		BIT(5)
 /** @} */
 
 /** Primary processor-based controls (SDM 25.6.2, Table 25-6). @{ */
+#define CPU_BASED_INTR_WINDOW_EXITING	BIT(2)	/**< exit once the guest can take an interrupt */
 #define CPU_BASED_HLT_EXITING		BIT(7)	/**< HLT exits */
 #define CPU_BASED_INVLPG_EXITING	BIT(9)	/**< INVLPG exits */
 #define CPU_BASED_MWAIT_EXITING		BIT(10)	/**< MWAIT exits */
@@ -180,6 +184,7 @@ enum vmcs_field {
 #define CPU_BASED_CR3_STORE_EXITING	BIT(16)	/**< MOV from CR3 exits */
 #define CPU_BASED_CR8_LOAD_EXITING	BIT(19)	/**< MOV to CR8 exits */
 #define CPU_BASED_CR8_STORE_EXITING	BIT(20)	/**< MOV from CR8 exits */
+#define CPU_BASED_NMI_WINDOW_EXITING	BIT(22)	/**< exit once NMIs are unblocked */
 #define CPU_BASED_MOV_DR_EXITING	BIT(23)	/**< MOV to/from a debug register exits */
 #define CPU_BASED_UNCOND_IO_EXITING	BIT(24)	/**< every IN/OUT exits (no I/O bitmaps) */
 #define CPU_BASED_USE_MSR_BITMAPS	BIT(28)	/**< off: every RDMSR/WRMSR exits */
@@ -225,6 +230,8 @@ enum vmcs_field {
 /** Interruption information (SDM 25.8.3 and 25.9.2, Tables 25-16, 25-19). @{ */
 #define INTR_INFO_VECTOR_MASK		0xff	/**< bits 7:0: vector */
 #define INTR_INFO_INTR_TYPE_MASK	(7u << 8)	/**< bits 10:8: event type */
+#define INTR_TYPE_EXT_INTR		(0u << 8)	/**< type 0: external interrupt */
+#define INTR_TYPE_SOFT_INTR		(4u << 8)	/**< type 4: INT n */
 #define INTR_TYPE_NMI_INTR		(2u << 8)	/**< type 2: NMI */
 #define INTR_TYPE_HARD_EXCEPTION	(3u << 8)	/**< type 3: hardware exception */
 #define INTR_TYPE_PRIV_SW_EXCEPTION	(5u << 8)	/**< type 5: INT1 (ICEBP) */
@@ -232,6 +239,12 @@ enum vmcs_field {
 #define INTR_INFO_DELIVER_CODE_MASK	BIT(11)	/**< bit 11: an error code is delivered */
 #define VECTORING_INFO_NMI_UNBLOCK	BIT(12)	/**< bit 12: NMI unblocking by IRET (exits); must be 0 on entry */
 #define INTR_INFO_VALID_MASK		BIT(31)	/**< bit 31: the field is valid */
+/** @} */
+
+/** Guest interruptibility state (SDM 25.4.2, Table 25-3). @{ */
+#define GUEST_INTR_STATE_STI		BIT(0)	/**< blocking by STI: the instruction after STI */
+#define GUEST_INTR_STATE_MOV_SS		BIT(1)	/**< blocking by MOV SS / POP SS */
+#define GUEST_INTR_STATE_NMI		BIT(3)	/**< blocking by NMI: one is being handled */
 /** @} */
 
 /** Segment access rights (SDM 25.4.1, Table 25-2). @{ */
@@ -251,6 +264,8 @@ enum vmcs_field {
 #define EXIT_REASON_EXCEPTION_NMI	0
 #define EXIT_REASON_EXTERNAL_INTERRUPT	1
 #define EXIT_REASON_TRIPLE_FAULT	2
+#define EXIT_REASON_INTERRUPT_WINDOW	7
+#define EXIT_REASON_NMI_WINDOW		8
 #define EXIT_REASON_CPUID		10
 #define EXIT_REASON_HLT			12
 #define EXIT_REASON_INVD		13
