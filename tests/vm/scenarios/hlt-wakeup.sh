@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # hlt-wakeup: with the irqchip in the kernel, a guest's STI; HLT sleeps in
-# the kernel instead of exiting to userspace (final/guests/hlt-wakeup.S).
+# the kernel instead of exiting to userspace (final/guests/hlt-wakeup.S, a
+# long-mode guest: the interrupt comes through its 64-bit IDT, idt64.S).
 # Another minivmm thread raises IRQ 3 one second later (CTL_IRQ_LATER);
 # KVM_IRQ_LINE wakes the vCPU and the interrupt arrives.  That thread
 # prints the CPU time the vCPU thread used during the second (its

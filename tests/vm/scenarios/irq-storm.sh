@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # irq-storm: hostile.  A minivmm thread changes GSI 5 a million times
 # (KVM_IRQ_LINE back to back) while the guest spins with IF=0
-# (final/guests/irq-storm.S).  The host must stay responsive (a 1 s sleep
-# here returns on time), must not grow (MemAvailable and Slab before and
-# after, within 8 MiB), and the guest must then receive the latched edge
-# exactly once after STI.
+# (final/guests/irq-storm.S, in long mode with idt64.S's 64-bit IDT).  The
+# host must stay responsive (a 1 s sleep here returns on time), must not
+# grow (MemAvailable and Slab before and after, within 8 MiB), and the
+# guest must then receive the latched edge exactly once after STI.
 # since: 03-irq
 . /lab/scenarios/lib.sh
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
