@@ -16,26 +16,6 @@
 #define V5	(PIC_M_BASE + 5)
 #define TOGGLES	1000000
 
-/* CHECKL64 src, value, "name": CHECK32 for 64-bit code: print "name" and
- * the 32-bit src in 8 hex digits as CHECK32 does (so the lines do not
- * depend on the mode), and " WRONG" with a failure mark in %r15 (exit64)
- * if it is not value. */
-.macro CHECKL64 src, value, name
-	PUTS64	"\name "
-	push	%rax
-	push	%rcx
-	mov	\src, %eax
-	mov	$8, %ecx
-	call	putx64n
-	cmp	$\value, %eax
-	je	.Lok\@
-	PUTS64	" WRONG"
-	or	$1, %r15
-.Lok\@:	PUTS64	"\n"
-	pop	%rcx
-	pop	%rax
-.endm
-
 	.code16
 	.text
 	.globl	_start
