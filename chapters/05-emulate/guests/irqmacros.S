@@ -62,6 +62,26 @@
 	movl	$\routine, IRQ_HOOKS + 4 * (\vector)
 .endm
 
+/* CHECKL64 src, value, "name": CHECK32 for 64-bit code: print "name" and
+ * the 32-bit src in 8 hex digits as CHECK32 does (so the lines do not
+ * depend on the mode), and " WRONG" with a failure mark in %r15 (exit64)
+ * if it is not value. */
+.macro CHECKL64 src, value, name
+	PUTS64	"\name "
+	push	%rax
+	push	%rcx
+	mov	\src, %eax
+	mov	$8, %ecx
+	call	putx64n
+	cmp	$\value, %eax
+	je	.Lok\@
+	PUTS64	" WRONG"
+	or	$1, %r15
+.Lok\@:	PUTS64	"\n"
+	pop	%rcx
+	pop	%rax
+.endm
+
 /* SHOWD32 "text", src: print "text" and src (a 32-bit operand) in decimal, newline. */
 .macro SHOWD32 s, src
 	push	%eax

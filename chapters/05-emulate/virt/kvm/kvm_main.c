@@ -212,10 +212,18 @@ void kvm_make_all_cpus_request(struct kvm *kvm, unsigned int req)
 }
 EXPORT_SYMBOL_GPL(kvm_make_all_cpus_request);
 
-/** Test and clear a request.  Linux: kvm_check_request(). */
+/** Test and clear a request.  A plain read first: the locked
+ *  test-and-clear is paid only when the request is there, which on most
+ *  entries it is not.  Linux: kvm_check_request(). */
 bool kvm_check_request(unsigned int req, struct kvm_vcpu *vcpu)
 {
-	return test_and_clear_bit(req, &vcpu->requests);
+	if (!test_bit(req, &vcpu->requests))
+		return false;
+	clear_bit(req, &vcpu->requests);
+	/* The request before the work it asks for (pairs with the
+	 * smp_wmb() of whoever posted it). */
+	smp_mb__after_atomic();
+	return true;
 }
 EXPORT_SYMBOL_GPL(kvm_check_request);
 

@@ -1426,15 +1426,18 @@ static void kvm_load_host_pkru(struct kvm_vcpu *vcpu)
 static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 {
 	bool req_int_win = dm_request_for_irq_injection(vcpu);
-	bool req_event;
+	bool req_event = req_int_win;
 
-	if (kvm_check_request(KVM_REQ_TRIPLE_FAULT, vcpu)) {
-		vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
-		return 0;
+	if (READ_ONCE(vcpu->requests)) {	/* most entries have none */
+		if (kvm_check_request(KVM_REQ_TRIPLE_FAULT, vcpu)) {
+			vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
+			return 0;
+		}
+		if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
+			kvm_x86_ops.flush_tlb(vcpu);
+		if (kvm_check_request(KVM_REQ_EVENT, vcpu))
+			req_event = true;
 	}
-	if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
-		kvm_x86_ops.flush_tlb(vcpu);
-	req_event = kvm_check_request(KVM_REQ_EVENT, vcpu) || req_int_win;
 
 	local_irq_disable();
 

@@ -1018,6 +1018,30 @@ static void vmx_vcpu_free(struct kvm_vcpu *vcpu)
 /* ---------------------------------------------------------------------- */
 
 /**
+ * vmx_recover_nmi_blocking - an IRET that ends an NMI handler unblocks
+ * NMIs; if that IRET itself caused the exit (a fault while it ran, e.g.
+ * an EPT violation on the stack it pops), it will run again, so NMIs must
+ * stay blocked until then: the exit says so with bit 12 of the exit
+ * qualification or interruption information (SDM 28.2.3).
+ * Linux: vmx_recover_nmi_blocking().
+ */
+static void vmx_recover_nmi_blocking(struct vcpu_vmx *vmx, u32 idt_vectoring_info)
+{
+	u32 basic = vmx->exit_reason & 0xffff;
+	bool unblocked;
+
+	if (idt_vectoring_info & INTR_INFO_VALID_MASK)
+		return;
+	if (basic == EXIT_REASON_EXCEPTION_NMI)
+		unblocked = vmcs_read32(VM_EXIT_INTR_INFO) & VECTORING_INFO_NMI_UNBLOCK;
+	else if (basic == EXIT_REASON_EPT_VIOLATION)
+		unblocked = vmcs_readl(EXIT_QUALIFICATION) & VECTORING_INFO_NMI_UNBLOCK;
+	else
+		return;
+	if (unblocked)
+		vmcs_set_bits(GUEST_INTERRUPTIBILITY_INFO, GUEST_INTR_STATE_NMI);
+}
+/**
  * vmx_complete_interrupts - after an exit: what became of the event the
  * entry injected?  The exit clears VM_ENTRY_INTR_INFO_FIELD's valid bit
  * (SDM 28.2.4), so an event is delivered once the guest ran; but if this
@@ -1034,6 +1058,7 @@ static void vmx_complete_interrupts(struct vcpu_vmx *vmx)
 	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
 	u32 vector = info & INTR_INFO_VECTOR_MASK;
 
+	vmx_recover_nmi_blocking(vmx, info);
 	vcpu->arch.exception.injected = false;
 	vcpu->arch.nmi_injected = false;
 	vcpu->arch.interrupt.injected = false;
@@ -1062,31 +1087,6 @@ static void vmx_complete_interrupts(struct vcpu_vmx *vmx)
 	default:	/* software interrupts and exceptions: see above */
 		break;
 	}
-}
-
-/**
- * vmx_recover_nmi_blocking - an IRET that ends an NMI handler unblocks
- * NMIs; if that IRET itself caused the exit (a fault while it ran, e.g.
- * an EPT violation on the stack it pops), it will run again, so NMIs must
- * stay blocked until then: the exit says so with bit 12 of the exit
- * qualification or interruption information (SDM 28.2.3).
- * Linux: vmx_recover_nmi_blocking().
- */
-static void vmx_recover_nmi_blocking(struct vcpu_vmx *vmx)
-{
-	u32 basic = vmx->exit_reason & 0xffff;
-	bool unblocked;
-
-	if (vmcs_read32(IDT_VECTORING_INFO_FIELD) & INTR_INFO_VALID_MASK)
-		return;
-	if (basic == EXIT_REASON_EXCEPTION_NMI)
-		unblocked = vmcs_read32(VM_EXIT_INTR_INFO) & VECTORING_INFO_NMI_UNBLOCK;
-	else if (basic == EXIT_REASON_EPT_VIOLATION)
-		unblocked = vmcs_readl(EXIT_QUALIFICATION) & VECTORING_INFO_NMI_UNBLOCK;
-	else
-		return;
-	if (unblocked)
-		vmcs_set_bits(GUEST_INTERRUPTIBILITY_INFO, GUEST_INTR_STATE_NMI);
 }
 
 /**
@@ -1158,7 +1158,6 @@ static void vmx_vcpu_run(struct kvm_vcpu *vcpu)
 		if ((intr_info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
 			asm volatile("int $2");
 	}
-	vmx_recover_nmi_blocking(vmx);
 	vmx_complete_interrupts(vmx);
 }
 
