@@ -29,9 +29,9 @@ struct irq_saved {
 
 /** CTL_IRQ_LATER's thread: what it does and to whom. */
 struct later {
-	struct vm *vm;
-	unsigned int gsi;
-	unsigned int delay_ms;
+	struct vm *vm;		/**< whose line */
+	unsigned int gsi;	/**< the line to pulse */
+	unsigned int delay_ms;	/**< after how long */
 };
 
 /** Nanoseconds on @clock. */
@@ -88,9 +88,9 @@ static void *later_thread(void *arg)
 
 /** CTL_IRQ_STORM's thread: @toggles changes of one line, high first. */
 struct storm {
-	struct vm *vm;
-	unsigned int gsi;
-	uint32_t toggles;
+	struct vm *vm;		/**< whose line */
+	unsigned int gsi;	/**< the line to toggle */
+	uint32_t toggles;	/**< how many level changes */
 };
 
 /** The storm itself: the cheapest way in, KVM_IRQ_LINE, back to back. */

@@ -28,7 +28,7 @@
  *  none    no controller: lines go nowhere; HLT exits to userspace, as
  *          in chapters 01 and 02.
  */
-#define _GNU_SOURCE
+#define _GNU_SOURCE	/**< pthread_sigmask(), tgkill() and friends */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>

@@ -193,6 +193,7 @@ struct kvm_vcpu_arch {
 	 * handed to the hardware, delivery not known to be complete.
 	 * Linux: vcpu->arch.exception, interrupt, nmi_pending, nmi_injected.
 	 * @{ */
+	/** An exception to deliver.  Linux: struct kvm_queued_exception. */
 	struct kvm_queued_exception {
 		bool pending;		/**< raised by an exit handler */
 		bool injected;		/**< being delivered (re-injection) */
@@ -200,6 +201,7 @@ struct kvm_vcpu_arch {
 		u8 vector;		/**< 0-31 */
 		u32 error_code;		/**< when has_error_code */
 	} exception;
+	/** An external interrupt being delivered.  Linux: struct kvm_queued_interrupt. */
 	struct kvm_queued_interrupt {
 		bool injected;		/**< an external interrupt being delivered */
 		bool soft;		/**< INTn (SVM re-injection only) */

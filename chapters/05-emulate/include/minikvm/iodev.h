@@ -32,15 +32,17 @@ struct kvm_io_device;
  * not sleep.  Linux: struct kvm_io_device_ops.
  */
 struct kvm_io_device_ops {
+	/** A guest read of @len bytes at @addr: fill @val. */
 	int (*read)(struct kvm_vcpu *vcpu, struct kvm_io_device *this,
 		    gpa_t addr, int len, void *val);
+	/** A guest write of @len bytes from @val at @addr. */
 	int (*write)(struct kvm_vcpu *vcpu, struct kvm_io_device *this,
 		     gpa_t addr, int len, const void *val);
 };
 
 /** Embedded in a device's own struct; container_of() gets the device. */
 struct kvm_io_device {
-	const struct kvm_io_device_ops *ops;
+	const struct kvm_io_device_ops *ops;	/**< what the device does */
 };
 
 /** Set the ops of a device before registering it.  Linux: kvm_iodevice_init(). */

@@ -68,11 +68,11 @@ struct vmcb_control_area {
 #define  V_TPR_MASK		0x0f	/**< bits 3:0: the guest's TPR, what it reads and writes as CR8 */
 #define  V_IRQ_MASK		BIT(8)	/**< a virtual interrupt is pending */
 #define  V_INTR_PRIO_SHIFT	16	/**< bits 19:16: its priority, against V_TPR */
-#define  V_INTR_PRIO_MASK	(0xf << V_INTR_PRIO_SHIFT)
+#define  V_INTR_PRIO_MASK	(0xf << V_INTR_PRIO_SHIFT)	/**< the priority field */
 #define  V_INTR_MASKING_MASK	BIT(24)	/**< host RFLAGS.IF masks physical interrupts */
 	u32 int_vector;			/**< +0x064 V_INTR_VECTOR, for a V_IRQ */
 	u32 int_state;			/**< +0x068 bit 0: the guest is in an interrupt shadow (STI, MOV SS) */
-#define  SVM_INTERRUPT_SHADOW_MASK	BIT(0)
+#define  SVM_INTERRUPT_SHADOW_MASK	BIT(0)	/**< int_state bit 0: the shadow */
 	u8 reserved_3[4];		/**< +0x06c reserved */
 	u64 exit_code;			/**< +0x070 EXITCODE: SVM_EXIT_* below */
 	u64 exit_info_1;		/**< +0x078 EXITINFO1: depends on the exit code */
