@@ -609,6 +609,55 @@ static void irqchip_rows(int dev, int vm, void *bad)
 	munmap(pages, 3 * 4096);
 }
 
+/**
+ * The vCPU's interrupt ioctls, on @p vcpu of a VM without an irqchip.
+ * x86.c: KVM_INTERRUPT (copy in, a vector below KVM_NR_INTERRUPTS = 256),
+ * KVM_GET/SET_VCPU_EVENTS (copy in first; unknown flags, a payload
+ * without KVM_CAP_EXCEPTION_PAYLOAD, an exception vector above 31 or the
+ * NMI vector are -EINVAL), KVM_GET/SET_MP_STATE (without an in-kernel
+ * local APIC only "runnable" is accepted), as kvm_arch_vcpu_ioctl() does.
+ */
+static void event_rows(int vcpu, void *bad)
+{
+	struct kvm_interrupt irq = { .irq = 256 };
+	struct kvm_vcpu_events ev;
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_HALTED };
+
+	check("vcpu: KVM_INTERRUPT of vector 256", res(ioctl(vcpu, KVM_INTERRUPT, &irq)), EINVAL);
+	check("vcpu: KVM_INTERRUPT from a bad pointer", res(ioctl(vcpu, KVM_INTERRUPT, bad)), EFAULT);
+	check("vcpu: KVM_GET_VCPU_EVENTS to a bad pointer",
+	      res(ioctl(vcpu, KVM_GET_VCPU_EVENTS, bad)), EFAULT);
+	check("vcpu: KVM_SET_VCPU_EVENTS from a bad pointer",
+	      res(ioctl(vcpu, KVM_SET_VCPU_EVENTS, bad)), EFAULT);
+	memset(&ev, 0, sizeof(ev));
+	check("vcpu: KVM_GET_VCPU_EVENTS", res(ioctl(vcpu, KVM_GET_VCPU_EVENTS, &ev)), 0);
+	check("vcpu: KVM_SET_VCPU_EVENTS, as read", res(ioctl(vcpu, KVM_SET_VCPU_EVENTS, &ev)), 0);
+	ev.flags = 0x80000000u;
+	check("vcpu: KVM_SET_VCPU_EVENTS with an unknown flag",
+	      res(ioctl(vcpu, KVM_SET_VCPU_EVENTS, &ev)), EINVAL);
+	ev.flags = KVM_VCPUEVENT_VALID_PAYLOAD;
+	check("vcpu: KVM_SET_VCPU_EVENTS with a payload (no KVM_CAP_EXCEPTION_PAYLOAD)",
+	      res(ioctl(vcpu, KVM_SET_VCPU_EVENTS, &ev)), EINVAL);
+	ev.flags = 0;
+	ev.exception.injected = 1;
+	ev.exception.nr = 32;
+	check("vcpu: KVM_SET_VCPU_EVENTS with exception vector 32",
+	      res(ioctl(vcpu, KVM_SET_VCPU_EVENTS, &ev)), EINVAL);
+	ev.exception.nr = 2;
+	check("vcpu: KVM_SET_VCPU_EVENTS with the NMI vector as an exception",
+	      res(ioctl(vcpu, KVM_SET_VCPU_EVENTS, &ev)), EINVAL);
+	ev.exception.injected = 0;
+	ev.exception.nr = 0;
+	check("vcpu: KVM_SET_VCPU_EVENTS with nothing queued",
+	      res(ioctl(vcpu, KVM_SET_VCPU_EVENTS, &ev)), 0);
+	check("vcpu: KVM_GET_MP_STATE to a bad pointer",
+	      res(ioctl(vcpu, KVM_GET_MP_STATE, bad)), EFAULT);
+	check("vcpu: KVM_SET_MP_STATE halted, no irqchip",
+	      res(ioctl(vcpu, KVM_SET_MP_STATE, &mp)), EINVAL);
+	mp.mp_state = KVM_MP_STATE_RUNNABLE;
+	check("vcpu: KVM_SET_MP_STATE runnable", res(ioctl(vcpu, KVM_SET_MP_STATE, &mp)), 0);
+}
+
 /** The setup failed at @what: say so, with errno; returns 2. */
 static int die(const char *what)
 {
@@ -787,6 +836,7 @@ int main(int argc, char **argv)
 	      res(ioctl(vcpu, KVM_GET_SREGS, bad)), EFAULT);
 	cpuid_rows(vcpu, bad);
 	irqchip_rows(dev, vm, bad);
+	event_rows(vcpu, bad);
 
 	/*
 	 * kvm_vcpu_mmap() checks no size or offset: any mapping is accepted.
