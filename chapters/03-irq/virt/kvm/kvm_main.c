@@ -266,10 +266,14 @@ void kvm_vcpu_kick(struct kvm_vcpu *vcpu)
 	if (kvm_vcpu_wake_up(vcpu))
 		return;
 	me = get_cpu();
-	cpu = READ_ONCE(vcpu->cpu);
 	smp_mb();	/* the request (set by the caller) before the mode */
-	if (cpu != me && cpu >= 0 && READ_ONCE(vcpu->mode) == IN_GUEST_MODE)
-		smp_send_reschedule(cpu);
+	/* The mode first, then where: a vCPU in guest mode stays on its CPU
+	 * (it runs with interrupts off from the mode switch to the entry). */
+	if (READ_ONCE(vcpu->mode) == IN_GUEST_MODE) {
+		cpu = READ_ONCE(vcpu->cpu);
+		if (cpu != me && cpu >= 0)
+			smp_send_reschedule(cpu);
+	}
 	put_cpu();
 }
 EXPORT_SYMBOL_GPL(kvm_vcpu_kick);

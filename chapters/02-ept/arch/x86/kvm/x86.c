@@ -1085,13 +1085,14 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 		vcpu->arch.complete_userspace_io = NULL;
 		r = cui(vcpu);
 		if (r <= 0)
-			return r;
+			goto out;
 	}
 	/* The VMM's way to get out without a signal race: it sets this flag
 	 * in its signal handler (KVM_CAP_IMMEDIATE_EXIT). */
 	if (READ_ONCE(run->immediate_exit)) {
 		run->exit_reason = KVM_EXIT_INTR;
-		return -EINTR;
+		r = -EINTR;
+		goto out;
 	}
 
 	/*
@@ -1116,5 +1117,6 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 		cond_resched();
 	}
 	fpu_swap_kvm_fpstate(&vcpu->arch.guest_fpu, false);
+out:
 	return r;
 }

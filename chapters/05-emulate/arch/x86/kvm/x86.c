@@ -215,11 +215,15 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_READONLY_MEM:
 		return 1;
 	case KVM_CAP_IRQCHIP:
-	case KVM_CAP_IRQ_ROUTING:
 	case KVM_CAP_IRQ_INJECT_STATUS:
 	case KVM_CAP_VCPU_EVENTS:
 	case KVM_CAP_MP_STATE:
+	case KVM_CAP_USER_NMI:
 		return 1;
+	case KVM_CAP_IRQ_ROUTING:
+		/* The number of GSIs a routing table may use: QEMU sizes its
+		 * table by it. */
+		return KVM_MAX_IRQ_ROUTES;
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:
 		return KVM_MAX_VCPUS;
@@ -309,6 +313,8 @@ void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu)
 	atomic_set(&vcpu->arch.nmi_queued, 0);
 	bitmap_zero(vcpu->arch.pending_vectors, 256);
 	vcpu->arch.mp_state = KVM_MP_STATE_RUNNABLE;
+	/* A line may already be high: look at the controllers first thing. */
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
 }
 EXPORT_SYMBOL_GPL(kvm_vcpu_reset_state);
 
@@ -375,6 +381,8 @@ static void set_regs(struct kvm_vcpu *vcpu, const struct kvm_regs *r)
 	g[VCPU_REGS_RIP] = r->rip;
 	/* Bit 1 of RFLAGS is always 1 (Intel SDM Vol. 1, 3.4.3). */
 	kvm_x86_ops.set_rflags(vcpu, r->rflags | X86_EFLAGS_FIXED);
+	/* RFLAGS.IF may have changed what the guest can take now. */
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
 }
 
 /** KVM_GET_SREGS.  Linux: __get_sregs(). */
@@ -461,6 +469,8 @@ static int set_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
 	kvm_x86_ops.set_segment(vcpu, &s->ss, VCPU_SREG_SS);
 	kvm_x86_ops.set_segment(vcpu, &s->tr, VCPU_SREG_TR);
 	kvm_x86_ops.set_segment(vcpu, &s->ldt, VCPU_SREG_LDTR);
+	/* The mode (real or protected) decides how an event is delivered. */
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
 	return 0;
 }
 
@@ -615,15 +625,43 @@ static bool kvm_cpu_has_injectable_intr(struct kvm_vcpu *vcpu)
 	return irqchip_in_kernel(vcpu->kvm) && kvm_cpu_has_interrupt(vcpu);
 }
 
+/** The queued exception goes in.  Real mode pushes no error code (SDM
+ *  Vol. 3A, 20.1.4), and an entry that asked for one would fail, also for
+ *  an exception put back by KVM_SET_VCPU_EVENTS.
+ *  Linux: kvm_inject_exception(). */
+static void kvm_inject_exception(struct kvm_vcpu *vcpu)
+{
+	if (!(vcpu->arch.cr0 & X86_CR0_PE))
+		vcpu->arch.exception.has_error_code = false;
+	kvm_x86_ops.inject_exception(vcpu);
+}
+
+/**
+ * kvm_request_immediate_exit - leave the guest right after this entry has
+ * delivered what it injects, and look at the queue again: an IPI to our
+ * own CPU, pending while interrupts are off, forces the exit.  For an NMI
+ * that must wait for the event injected now: SVM's NMI window single-steps
+ * the guest, which must not begin with another event's delivery.
+ * Linux: kvm_x86_ops.request_immediate_exit() (smp_send_reschedule()).
+ */
+static void kvm_request_immediate_exit(struct kvm_vcpu *vcpu)
+{
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	smp_send_reschedule(smp_processor_id());
+}
+
 /**
  * kvm_inject_pending_event - the one function that decides what the next
  * entry delivers, and the only caller of the vendor's inject_* ops.
- * Interrupts are off, so nothing changes under us but the PIC/IOAPIC
- * lines, which take their own locks.  What cannot go in now, because the
+ * Interrupts are off; other threads can still raise PIC/IOAPIC lines
+ * (under the chips' locks), set IOAPIC vectors in pending_vectors and
+ * queue NMIs (nmi_queued): whatever they add after we looked posts
+ * KVM_REQ_EVENT and kicks us, and the next entry looks again.  What cannot go in now, because the
  * guest blocks it (RFLAGS.IF = 0, an STI / MOV SS shadow, an NMI handler
  * still running), opens a window: the vendor arranges an exit as soon as
  * the guest can take it, and we come back here.
- * Linux: kvm_check_and_inject_events() (inject_pending_event() in 6.1).
+ * Linux: kvm_check_and_inject_events() (called inject_pending_event()
+ * before the exception-handling rework of 2022).
  */
 static void kvm_inject_pending_event(struct kvm_vcpu *vcpu, bool req_int_win)
 {
@@ -633,7 +671,7 @@ static void kvm_inject_pending_event(struct kvm_vcpu *vcpu, bool req_int_win)
 
 	/* 1. An event an exit interrupted goes in again, first and alone. */
 	if (ex->injected) {
-		kvm_x86_ops.inject_exception(vcpu);
+		kvm_inject_exception(vcpu);
 	} else if (vcpu->arch.nmi_injected) {
 		kvm_x86_ops.inject_nmi(vcpu);
 	} else if (vcpu->arch.interrupt.injected) {
@@ -642,10 +680,7 @@ static void kvm_inject_pending_event(struct kvm_vcpu *vcpu, bool req_int_win)
 	} else if (ex->pending) {
 		ex->pending = false;
 		ex->injected = true;
-		/* Real mode pushes no error code (SDM Vol. 3A, 20.1.4). */
-		if (!(vcpu->arch.cr0 & X86_CR0_PE))
-			ex->has_error_code = false;
-		kvm_x86_ops.inject_exception(vcpu);
+		kvm_inject_exception(vcpu);
 	} else if (vcpu->arch.nmi_pending && kvm_x86_ops.nmi_allowed(vcpu)) {
 		--vcpu->arch.nmi_pending;
 		vcpu->arch.nmi_injected = true;
@@ -662,9 +697,14 @@ static void kvm_inject_pending_event(struct kvm_vcpu *vcpu, bool req_int_win)
 		}
 	}
 
-	/* 3. What still waits gets a window. */
-	if (vcpu->arch.nmi_pending)
-		kvm_x86_ops.enable_nmi_window(vcpu);
+	/* 3. What still waits gets a window; an NMI behind an event that
+	 *    goes in now gets an exit right after it instead. */
+	if (vcpu->arch.nmi_pending) {
+		if (kvm_event_needs_reinjection(vcpu))
+			kvm_request_immediate_exit(vcpu);
+		else
+			kvm_x86_ops.enable_nmi_window(vcpu);
+	}
 	if (kvm_cpu_has_injectable_intr(vcpu) || req_int_win)
 		kvm_x86_ops.enable_irq_window(vcpu);
 }
@@ -711,7 +751,7 @@ static void post_kvm_run_save(struct kvm_vcpu *vcpu)
  */
 static bool kvm_vcpu_has_events(struct kvm_vcpu *vcpu)
 {
-	if (vcpu->arch.exception.pending)
+	if (vcpu->arch.exception.pending || vcpu->arch.exception.injected)
 		return true;
 	if ((atomic_read(&vcpu->arch.nmi_queued) || vcpu->arch.nmi_pending) &&
 	    kvm_x86_ops.nmi_allowed(vcpu))
@@ -1515,19 +1555,29 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 	int r;
 
+	/* Without a controller in the kernel the VMM's irqchip owns the
+	 * task priority: kvm_run.cr8 is its say.  Linux: kvm_set_cr8(). */
+	if (!irqchip_in_kernel(vcpu->kvm)) {
+		if (run->cr8 & ~0xfull) {
+			r = -EINVAL;
+			goto out;
+		}
+		vcpu->arch.cr8 = run->cr8;
+	}
 	if (vcpu->arch.complete_userspace_io) {
 		int (*cui)(struct kvm_vcpu *) = vcpu->arch.complete_userspace_io;
 
 		vcpu->arch.complete_userspace_io = NULL;
 		r = cui(vcpu);
 		if (r <= 0)
-			return r;
+			goto out;
 	}
 	/* The VMM's way to get out without a signal race: it sets this flag
 	 * in its signal handler (KVM_CAP_IMMEDIATE_EXIT). */
 	if (READ_ONCE(run->immediate_exit)) {
 		run->exit_reason = KVM_EXIT_INTR;
-		return -EINTR;
+		r = -EINTR;
+		goto out;
 	}
 
 	/*
@@ -1562,6 +1612,7 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 		cond_resched();
 	}
 	fpu_swap_kvm_fpstate(&vcpu->arch.guest_fpu, false);
+out:
 	post_kvm_run_save(vcpu);
 	return r;
 }

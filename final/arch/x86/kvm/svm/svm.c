@@ -67,6 +67,7 @@ struct vcpu_svm {
 	u64 nmi_iret_rip;		/**< where that IRET is */
 	bool nmi_singlestep;		/**< we set TF to exit after one instruction */
 	unsigned long nmi_singlestep_guest_rflags; /**< TF and RF as the guest had them */
+	u64 nmi_singlestep_guest_dr6;	/**< its DR6, which our step's #DB changes */
 	/** @} */
 #endif
 };
@@ -293,12 +294,30 @@ static void svm_set_efer(struct kvm_vcpu *vcpu, u64 efer)
 /** The guest's RFLAGS.  Linux: svm_get_rflags(). */
 static unsigned long svm_get_rflags(struct kvm_vcpu *vcpu)
 {
-	return to_svm(vcpu)->vmcb->save.rflags;
+	struct vcpu_svm *svm = to_svm(vcpu);
+	unsigned long rflags = svm->vmcb->save.rflags;
+
+#ifdef CONFIG_MINIKVM_IRQCHIP
+	/* While we single-step for an NMI window, TF and RF are ours
+	 * (svm_enable_nmi_window()): show the guest's own. */
+	if (svm->nmi_singlestep) {
+		if (!(svm->nmi_singlestep_guest_rflags & X86_EFLAGS_TF))
+			rflags &= ~X86_EFLAGS_TF;
+		if (!(svm->nmi_singlestep_guest_rflags & X86_EFLAGS_RF))
+			rflags &= ~X86_EFLAGS_RF;
+	}
+#endif
+	return rflags;
 }
 
 /** Set the guest's RFLAGS.  Linux: svm_set_rflags(). */
 static void svm_set_rflags(struct kvm_vcpu *vcpu, unsigned long rflags)
 {
+#ifdef CONFIG_MINIKVM_IRQCHIP
+	/* Our NMI-window single step goes on (svm_get_rflags()). */
+	if (to_svm(vcpu)->nmi_singlestep)
+		rflags |= X86_EFLAGS_TF | X86_EFLAGS_RF;
+#endif
 	to_svm(vcpu)->vmcb->save.rflags = rflags;
 }
 
@@ -705,6 +724,7 @@ static void svm_enable_nmi_window(struct kvm_vcpu *vcpu)
 	if (svm->nmi_singlestep)
 		return;
 	svm->nmi_singlestep_guest_rflags = svm->vmcb->save.rflags;
+	svm->nmi_singlestep_guest_dr6 = svm->vmcb->save.dr6;
 	svm->nmi_singlestep = true;
 	svm->vmcb->save.rflags |= X86_EFLAGS_TF | X86_EFLAGS_RF;
 }
@@ -790,6 +810,8 @@ static int svm_db(struct kvm_vcpu *vcpu)
 		return 1;
 	}
 	svm->nmi_singlestep = false;
+	/* Our step set DR6.BS in the guest's DR6, which lives in the VMCB. */
+	svm->vmcb->save.dr6 = svm->nmi_singlestep_guest_dr6;
 	if (!(svm->nmi_singlestep_guest_rflags & X86_EFLAGS_TF))
 		svm->vmcb->save.rflags &= ~X86_EFLAGS_TF;
 	if (!(svm->nmi_singlestep_guest_rflags & X86_EFLAGS_RF))

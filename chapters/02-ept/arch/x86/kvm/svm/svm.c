@@ -277,7 +277,10 @@ static void svm_set_efer(struct kvm_vcpu *vcpu, u64 efer)
 /** The guest's RFLAGS.  Linux: svm_get_rflags(). */
 static unsigned long svm_get_rflags(struct kvm_vcpu *vcpu)
 {
-	return to_svm(vcpu)->vmcb->save.rflags;
+	struct vcpu_svm *svm = to_svm(vcpu);
+	unsigned long rflags = svm->vmcb->save.rflags;
+
+	return rflags;
 }
 
 /** Set the guest's RFLAGS.  Linux: svm_set_rflags(). */

@@ -1032,8 +1032,13 @@ static void vmx_recover_nmi_blocking(struct vcpu_vmx *vmx, u32 idt_vectoring_inf
 
 	if (idt_vectoring_info & INTR_INFO_VALID_MASK)
 		return;
-	if (basic == EXIT_REASON_EXCEPTION_NMI)
-		unblocked = vmcs_read32(VM_EXIT_INTR_INFO) & VECTORING_INFO_NMI_UNBLOCK;
+	if (basic == EXIT_REASON_EXCEPTION_NMI) {
+		u32 intr_info = vmcs_read32(VM_EXIT_INTR_INFO);
+
+		/* Bit 12 means nothing for a double fault (SDM 28.2.3). */
+		unblocked = (intr_info & VECTORING_INFO_NMI_UNBLOCK) &&
+			    (intr_info & INTR_INFO_VECTOR_MASK) != DF_VECTOR;
+	}
 	else if (basic == EXIT_REASON_EPT_VIOLATION)
 		unblocked = vmcs_readl(EXIT_QUALIFICATION) & VECTORING_INFO_NMI_UNBLOCK;
 	else
@@ -1041,10 +1046,11 @@ static void vmx_recover_nmi_blocking(struct vcpu_vmx *vmx, u32 idt_vectoring_inf
 	if (unblocked)
 		vmcs_set_bits(GUEST_INTERRUPTIBILITY_INFO, GUEST_INTR_STATE_NMI);
 }
+
 /**
  * vmx_complete_interrupts - after an exit: what became of the event the
- * entry injected?  The exit clears VM_ENTRY_INTR_INFO_FIELD's valid bit
- * (SDM 28.2.4), so an event is delivered once the guest ran; but if this
+ * entry injected?  Every exit clears VM_ENTRY_INTR_INFO_FIELD's valid bit
+ * (SDM 28.2), so an event is delivered once the guest ran; but if this
  * exit happened during its delivery (an EPT violation on the IDT, the
  * stack, the handler), the IDT-vectoring information field holds it, and
  * it goes back into the queue as "injected", to go in again.
@@ -1068,8 +1074,9 @@ static void vmx_complete_interrupts(struct vcpu_vmx *vmx)
 	switch (info & INTR_INFO_INTR_TYPE_MASK) {
 	case INTR_TYPE_NMI_INTR:
 		vcpu->arch.nmi_injected = true;
-		/* The NMI was not delivered: it does not block NMIs yet
-		 * (SDM 28.2.4; an entry with NMI blocking would not inject). */
+		/* The NMI was not delivered, so it does not block NMIs yet; and
+		 * an entry that injects an NMI while NMIs are blocked fails its
+		 * checks (SDM 27.3.1.5). */
 		vmcs_clear_bits(GUEST_INTERRUPTIBILITY_INFO, GUEST_INTR_STATE_NMI);
 		break;
 	case INTR_TYPE_HARD_EXCEPTION:
@@ -1260,6 +1267,15 @@ static void vmx_enable_irq_window(struct kvm_vcpu *vcpu)
  *  (SDM 26.7.6).  Linux: vmx_enable_nmi_window(). */
 static void vmx_enable_nmi_window(struct kvm_vcpu *vcpu)
 {
+	/* Some CPUs take the NMI-window exit even in an STI shadow (SDM
+	 * 26.7.6), where vmx_nmi_allowed() says no: that would exit again
+	 * and again at the same instruction.  The interrupt window opens
+	 * after the shadow on every CPU, so wait for that one.
+	 * Linux: the same test in vmx_enable_nmi_window(). */
+	if (vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & GUEST_INTR_STATE_STI) {
+		vmx_enable_irq_window(vcpu);
+		return;
+	}
 	vmx_exec_ctls_setbit(to_vmx(vcpu), CPU_BASED_NMI_WINDOW_EXITING);
 }
 
