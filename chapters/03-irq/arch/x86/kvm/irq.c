@@ -591,11 +591,14 @@ out_unlock:
 }
 
 /**
- * Copy the state of chip @p chip->chip_id out of the kernel: a PIC (its
- * struct kvm_pic_state) or the IOAPIC.  -EINVAL for another id.
- * Linux: kvm_vm_ioctl_get_irqchip().
+ * kvm_irqchip_state - copy the state of chip @p chip->chip_id out of the
+ * kernel (@p set false) or load it (@p set true): a PIC (its struct
+ * kvm_pic_state) or the IOAPIC, under that chip's lock.  A loaded state
+ * is taken as it is (KVM checks no field), and whatever is pending in it
+ * is delivered now.  -EINVAL for another id.
+ * Linux: kvm_vm_ioctl_get_irqchip() / kvm_vm_ioctl_set_irqchip().
  */
-static int kvm_get_irqchip(struct kvm *kvm, struct kvm_irqchip *chip)
+static int kvm_irqchip_state(struct kvm *kvm, struct kvm_irqchip *chip, bool set)
 {
 	struct kvm_vioapic *vioapic = kvm->arch.vioapic;
 	struct kvm_vpic *vpic = kvm->arch.vpic;
@@ -605,41 +608,18 @@ static int kvm_get_irqchip(struct kvm *kvm, struct kvm_irqchip *chip)
 	case KVM_IRQCHIP_PIC_MASTER:
 	case KVM_IRQCHIP_PIC_SLAVE:
 		pic_lock(vpic);
-		r = i8259_get_state(&vpic->pic, chip->chip_id, &chip->chip.pic);
+		if (set)
+			r = i8259_set_state(&vpic->pic, chip->chip_id, &chip->chip.pic);
+		else
+			r = i8259_get_state(&vpic->pic, chip->chip_id, &chip->chip.pic);
 		pic_unlock(vpic);
 		break;
 	case KVM_IRQCHIP_IOAPIC:
 		spin_lock(&vioapic->lock);
-		ioapic_get_state(&vioapic->ioapic, &chip->chip.ioapic);
-		spin_unlock(&vioapic->lock);
-		break;
-	default:
-		r = -EINVAL;
-	}
-	return r;
-}
-
-/**
- * Load the state of chip @p chip->chip_id, taken as it is (KVM checks no
- * field).  Whatever is pending in it is delivered now.  -EINVAL for
- * another id.  Linux: kvm_vm_ioctl_set_irqchip().
- */
-static int kvm_set_irqchip(struct kvm *kvm, const struct kvm_irqchip *chip)
-{
-	struct kvm_vioapic *vioapic = kvm->arch.vioapic;
-	struct kvm_vpic *vpic = kvm->arch.vpic;
-	int r = 0;
-
-	switch (chip->chip_id) {
-	case KVM_IRQCHIP_PIC_MASTER:
-	case KVM_IRQCHIP_PIC_SLAVE:
-		pic_lock(vpic);
-		r = i8259_set_state(&vpic->pic, chip->chip_id, &chip->chip.pic);
-		pic_unlock(vpic);
-		break;
-	case KVM_IRQCHIP_IOAPIC:
-		spin_lock(&vioapic->lock);
-		ioapic_set_state(&vioapic->ioapic, &chip->chip.ioapic);
+		if (set)
+			ioapic_set_state(&vioapic->ioapic, &chip->chip.ioapic);
+		else
+			ioapic_get_state(&vioapic->ioapic, &chip->chip.ioapic);
 		spin_unlock(&vioapic->lock);
 		break;
 	default:
@@ -665,12 +645,8 @@ static int kvm_vm_ioctl_irqchip_state(struct kvm *kvm, void __user *argp, bool s
 	r = -ENXIO;
 	if (!irqchip_in_kernel(kvm))
 		goto out;
-	if (set) {
-		r = kvm_set_irqchip(kvm, chip);
-		goto out;
-	}
-	r = kvm_get_irqchip(kvm, chip);
-	if (!r && copy_to_user(argp, chip, sizeof(*chip)))
+	r = kvm_irqchip_state(kvm, chip, set);
+	if (!r && !set && copy_to_user(argp, chip, sizeof(*chip)))
 		r = -EFAULT;
 out:
 	kfree(chip);
