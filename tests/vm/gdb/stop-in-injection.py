@@ -22,59 +22,15 @@ the first that fails prints "gdb-check: FAIL ..." and GDB exits 1.
      master's ISR is clear.
 """
 
-import threading
-import time
+import os
+import sys
 
 import gdb
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from gdbcheck import continue_to, fail, run, say, value  # noqa: E402
+
 VECTOR = 0x23			# PIC_M_BASE (0x20) + IRQ 3, final/guests/guest.h
-WAIT = 30			# seconds a breakpoint may take to be hit
-
-
-def say(msg):
-    print("gdb-check: " + msg, flush=True)
-
-
-def fail(msg):
-    say("FAIL " + msg)
-    gdb.execute("quit 1")
-
-
-def run(cmd):
-    """A GDB command's output, echoed for the log."""
-    out = gdb.execute(cmd, to_string=True)
-    for line in out.rstrip("\n").splitlines():
-        print("    " + line)
-    return out
-
-
-def value(expr):
-    return int(gdb.parse_and_eval(expr))
-
-
-def resume(cmd):
-    """continue or finish; stop the machine if it is not back in WAIT s."""
-    running = [True]
-
-    def interrupt():
-        if running[0]:
-            gdb.execute("interrupt")
-    timer = threading.Timer(WAIT, lambda: gdb.post_event(interrupt))
-    timer.start()
-    try:
-        gdb.execute(cmd, to_string=True)
-    finally:
-        running[0] = False
-        timer.cancel()
-
-
-def continue_to(func, step):
-    say("%s: continue to %s" % (step, func))
-    t0 = time.time()
-    resume("continue")
-    name = gdb.selected_frame().name()
-    if name != func:
-        fail("%s: not stopped in %s after %.0f s (in %s instead)" % (step, func, time.time() - t0, name))
 
 
 gdb.execute("set pagination off")

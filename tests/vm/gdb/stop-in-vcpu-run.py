@@ -22,10 +22,13 @@ first that fails prints "gdb-check: FAIL ..." and GDB exits 1.
 
 import os
 import re
-import threading
+import sys
 import time
 
 import gdb
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from gdbcheck import continue_to, fail, resume, run, say  # noqa: E402
 
 LOG = os.environ.get("MINIKVM_LAB_LOG", "")
 HELLO_EXIT = 0x21			# final/guests/guest.h: HELLO_EXIT_CODE
@@ -34,52 +37,6 @@ DEBUG_EXIT_PORT = 0xf4
 # a page (nested page fault, chapter 02 on), its OUTs, and the host's
 # timer interrupt.
 HELLO_EXITS = {"SVM_EXIT_NPF", "SVM_EXIT_IOIO", "SVM_EXIT_INTR"}
-WAIT = 20			# seconds a breakpoint may take to be hit
-
-
-def say(msg):
-    print("gdb-check: " + msg, flush=True)
-
-
-def fail(msg):
-    say("FAIL " + msg)
-    gdb.execute("quit 1")
-
-
-def run(cmd):
-    """A GDB command's output, echoed for the log."""
-    out = gdb.execute(cmd, to_string=True)
-    for line in out.rstrip("\n").splitlines():
-        print("    " + line)
-    return out
-
-
-def resume(cmd):
-    """Run a command that resumes the machine (continue, finish); if it
-    is not back within WAIT seconds, stop the machine (the caller then
-    finds itself in the wrong place and fails)."""
-    running = [True]
-
-    def interrupt():
-        if running[0]:
-            gdb.execute("interrupt")
-    timer = threading.Timer(WAIT, lambda: gdb.post_event(interrupt))
-    timer.start()
-    try:
-        gdb.execute(cmd, to_string=True)
-    finally:
-        running[0] = False
-        timer.cancel()
-
-
-def continue_to(func, step):
-    """continue, and check that the stop is in func."""
-    say("%s: continue to %s" % (step, func))
-    t0 = time.time()
-    resume("continue")
-    name = gdb.selected_frame().name()
-    if name != func:
-        fail("%s: not stopped in %s after %.0f s (in %s instead)" % (step, func, time.time() - t0, name))
 
 
 def runs_logged():
