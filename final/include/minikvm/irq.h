@@ -38,6 +38,9 @@ struct kvm_vcpu;
  *  Linux: KVM_USERSPACE_IRQ_SOURCE_ID. */
 #define KVM_USERSPACE_IRQ_SOURCE_ID	0
 
+/** The vcpu_id KVM makes the boot processor (kvm->arch.bsp_vcpu_id's default). */
+#define BSP_VCPU_ID		0
+
 /* arch/x86/kvm/irq.c */
 /** Does the VM have its interrupt controllers in the kernel
  *  (KVM_CREATE_IRQCHIP done)?  Linux: irqchip_in_kernel(). */
@@ -63,6 +66,67 @@ int kvm_pic_set_irq(struct kvm *kvm, int pin, int level);
 /** Drive IOAPIC input @pin (0-23) to @level; the status as kvm_set_irq().
  *  Linux: kvm_set_ioapic_irq() -> kvm_ioapic_set_irq(). */
 int kvm_ioapic_set_irq(struct kvm *kvm, int pin, int level, bool line_status);
+
+#ifdef CONFIG_MINIKVM_LAPIC
+struct kvm_vlapic;
+struct kvm_lapic_state;
+
+/* arch/x86/kvm/irq.c: the local APICs (the model is lapic.c) */
+/** Create @vcpu's LAPIC (KVM_CREATE_VCPU on a VM with an irqchip).
+ *  Linux: kvm_create_lapic(). */
+int kvm_create_lapic(struct kvm_vcpu *vcpu);
+/** Stop its timer and free it.  Linux: kvm_free_lapic(). */
+void kvm_free_lapic(struct kvm_vcpu *vcpu);
+/** The guest's CPUID changed: x2APIC and TSC-deadline allowed or not,
+ *  MAXPHYADDR for IA32_APIC_BASE.  Linux: kvm_vcpu_after_set_cpuid()'s
+ *  APIC part. */
+void kvm_lapic_update_cpuid(struct kvm_vcpu *vcpu);
+/** RESET (@init_event false) or INIT of the LAPIC.  Linux: kvm_lapic_reset(). */
+void kvm_lapic_reset(struct kvm_vcpu *vcpu, bool init_event);
+/** Turn a received INIT or SIPI into the vCPU's new MP state.
+ *  Linux: kvm_apic_accept_events(). */
+void kvm_apic_accept_events(struct kvm_vcpu *vcpu);
+/** KVM_SET_MP_STATE to SIPI_RECEIVED: a SIPI with the last vector waits.
+ *  Linux: set_bit(KVM_APIC_SIPI, &apic->pending_events). */
+void kvm_lapic_set_pending_sipi(struct kvm_vcpu *vcpu);
+/** An INIT or SIPI waits, or the APIC timer fired: something for a
+ *  blocked vCPU to look at.  Linux: kvm_apic_has_pending_init_or_sipi(),
+ *  kvm_cpu_has_pending_timer(). */
+bool kvm_apic_has_events(struct kvm_vcpu *vcpu);
+/** A timer expiry the hrtimer recorded becomes an interrupt in the IRR.
+ *  Linux: kvm_inject_apic_timer_irqs(). */
+void kvm_inject_apic_timer_irqs(struct kvm_vcpu *vcpu);
+/** A load or store at guest-physical @addr, if it hits this vCPU's xAPIC
+ *  page: 0 handled, -EOPNOTSUPP not ours.  Linux: apic_mmio_read/write(). */
+int kvm_lapic_mmio(struct kvm_vcpu *vcpu, gpa_t addr, int len, void *val, bool write);
+/** IA32_APIC_BASE.  Linux: kvm_get_apic_base(), kvm_set_apic_base(). @{ */
+u64 kvm_get_apic_base(struct kvm_vcpu *vcpu);
+int kvm_set_apic_base(struct kvm_vcpu *vcpu, u64 value, bool host_initiated);
+/** @} */
+/** CR8 is TPR[7:4] (Intel SDM Vol. 3A, 10.8.6.1).  Linux: kvm_lapic_set_tpr(),
+ *  kvm_lapic_get_cr8(). @{ */
+void kvm_lapic_set_tpr(struct kvm_vcpu *vcpu, unsigned long cr8);
+u64 kvm_lapic_get_cr8(struct kvm_vcpu *vcpu);
+/** @} */
+/** The highest vector in the IRR that the TPR alone holds back, or -1:
+ *  the vendor arranges an exit for when the guest lowers CR8.
+ *  Linux: the irr argument of update_cr8_intercept(). */
+int kvm_lapic_find_tpr_blocked(struct kvm_vcpu *vcpu);
+/** x2APIC registers as MSRs 0x800-0x8ff; 0 ok, 1 #GP.
+ *  Linux: kvm_x2apic_msr_read(), kvm_x2apic_msr_write(). @{ */
+int kvm_x2apic_msr_read(struct kvm_vcpu *vcpu, u32 msr, u64 *data);
+int kvm_x2apic_msr_write(struct kvm_vcpu *vcpu, u32 msr, u64 data);
+/** @} */
+/** IA32_TSC_DEADLINE.  Linux: kvm_get/set_lapic_tscdeadline_msr(). @{ */
+u64 kvm_get_lapic_tscdeadline_msr(struct kvm_vcpu *vcpu);
+void kvm_set_lapic_tscdeadline_msr(struct kvm_vcpu *vcpu, u64 data);
+/** @} */
+/** KVM_GET_LAPIC / KVM_SET_LAPIC.  Linux: kvm_vcpu_ioctl_get_lapic(),
+ *  kvm_vcpu_ioctl_set_lapic(). @{ */
+int kvm_vcpu_ioctl_get_lapic(struct kvm_vcpu *vcpu, struct kvm_lapic_state *s);
+int kvm_vcpu_ioctl_set_lapic(struct kvm_vcpu *vcpu, struct kvm_lapic_state *s);
+/** @} */
+#endif
 
 /* virt/kvm/irq_comm.c */
 /** Raise (@level 1) or lower GSI @gsi, on every pin the routing table

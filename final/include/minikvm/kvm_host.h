@@ -229,11 +229,23 @@ struct kvm_vcpu_arch {
 	/** NMIs raised (KVM_NMI, IOAPIC) since the last entry; folded into
 	 *  nmi_pending by the vCPU itself.  Linux: vcpu->arch.nmi_queued. */
 	atomic_t nmi_queued;
+#ifdef CONFIG_MINIKVM_LAPIC
+	/** The vCPU's local APIC (irq.c), created with the vCPU when the VM
+	 *  has an in-kernel irqchip, else NULL.  Every interrupt for this
+	 *  vCPU but the PIC's ExtINT goes through its IRR.
+	 *  Linux: vcpu->arch.apic. */
+	struct kvm_vlapic *apic;
+	/** KVM_MP_STATE_*: RUNNABLE, HALTED (HLT in the kernel),
+	 *  UNINITIALIZED (an AP before its INIT), INIT_RECEIVED (waiting for
+	 *  a SIPI).  Linux: vcpu->arch.mp_state. */
+	u32 mp_state;
+#else
 	/** Vectors sent by the IOAPIC, not yet taken (no local APIC IRR in
 	 *  chapter 03: chapter 04 replaces this with the LAPIC's IRR). */
 	unsigned long pending_vectors[BITS_TO_LONGS(256)];
 	/** KVM_MP_STATE_RUNNABLE or KVM_MP_STATE_HALTED (HLT in the kernel). */
 	u32 mp_state;
+#endif
 	/** @} */
 #endif
 };
@@ -294,6 +306,14 @@ struct kvm_vcpu {
 #endif
 	struct kvm_vcpu_arch arch;	/**< the x86 part */
 };
+
+#ifdef CONFIG_MINIKVM_LAPIC
+/** Does @p vcpu have its local APIC in the kernel?  Linux: lapic_in_kernel(). */
+static inline bool lapic_in_kernel(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.apic;
+}
+#endif
 
 /** A general-purpose register of the guest (enum kvm_reg), as of the last
  *  exit.  Linux: kvm_register_read() in arch/x86/kvm/kvm_cache_regs.h, which
@@ -422,6 +442,16 @@ struct kvm_x86_ops {
 	bool (*get_nmi_mask)(struct kvm_vcpu *vcpu);
 	void (*set_nmi_mask)(struct kvm_vcpu *vcpu, bool masked);
 	/** @} */
+#ifdef CONFIG_MINIKVM_LAPIC
+	/** An interrupt in the LAPIC's IRR (@vector; -1 none) waits only for
+	 *  the guest to lower its task priority: make that visible, if CR8
+	 *  writes do not exit anyway.  NULL on VMX (they do).
+	 *  Linux: update_cr8_intercept. */
+	void (*update_cr8_intercept)(struct kvm_vcpu *vcpu, int vector);
+	/** RESET or INIT (@init_event): put the VMCS/VMCB back to the state
+	 *  kvm_vcpu_reset_state() left in vcpu->arch.  Linux: vcpu_reset. */
+	void (*vcpu_reset)(struct kvm_vcpu *vcpu, bool init_event);
+#endif
 #else
 	/** Make the guest take exception @nr (#GP, #UD ...) on the next entry. */
 	void (*queue_exception)(struct kvm_vcpu *vcpu, unsigned int nr,
@@ -494,6 +524,13 @@ void kvm_queue_exception(struct kvm_vcpu *vcpu, unsigned int nr);
 void kvm_queue_exception_e(struct kvm_vcpu *vcpu, unsigned int nr, u32 error_code);
 int kvm_unexpected_exit(struct kvm_vcpu *vcpu, u64 exit_reason);
 void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu);
+void kvm_set_cr8(struct kvm_vcpu *vcpu, unsigned long cr8);
+unsigned long kvm_get_cr8(struct kvm_vcpu *vcpu);
+#ifdef CONFIG_MINIKVM_LAPIC
+void kvm_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event);
+void kvm_vcpu_deliver_sipi_vector(struct kvm_vcpu *vcpu, u8 vector);
+u64 kvm_read_guest_tsc(struct kvm_vcpu *vcpu);
+#endif
 void kvm_prepare_fail_entry(struct kvm_vcpu *vcpu, u64 hardware_reason);
 void kvm_arch_create_vm_debugfs(struct kvm *kvm);
 

@@ -19,6 +19,10 @@
  * appendix E.4.2). @{ */
 #define CPUID1_ECX_VMX		BIT(5)	/**< leaf 1 ECX: VMX */
 #define CPUID1_ECX_HYPERVISOR	BIT(31)	/**< leaf 1 ECX: reserved by the CPU for us */
+#ifdef CONFIG_MINIKVM_LAPIC
+#define CPUID1_ECX_X2APIC	BIT(21)	/**< leaf 1 ECX: x2APIC mode */
+#define CPUID1_ECX_TSC_DEADLINE	BIT(24)	/**< leaf 1 ECX: the APIC timer's TSC-deadline mode */
+#endif
 #define CPUID_8000_0001_ECX_SVM	BIT(2)	/**< leaf 0x80000001 ECX: SVM */
 /** @} */
 
@@ -43,6 +47,13 @@ static void filter_entry(struct kvm_cpuid_entry2 *e)
 	case 0x01:
 		e->ecx &= ~CPUID1_ECX_VMX;
 		e->ecx |= CPUID1_ECX_HYPERVISOR;
+#ifdef CONFIG_MINIKVM_LAPIC
+		/* The local APIC is ours, not the host's: x2APIC whatever the
+		 * host has; TSC-deadline too, but, as KVM, announced through
+		 * KVM_CAP_TSC_DEADLINE_TIMER rather than here. */
+		e->ecx |= CPUID1_ECX_X2APIC;
+		e->ecx &= ~CPUID1_ECX_TSC_DEADLINE;
+#endif
 		break;
 	case 0x80000001:
 		e->ecx &= ~CPUID_8000_0001_ECX_SVM;
@@ -169,6 +180,9 @@ int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *u
 	kvfree(vcpu->arch.cpuid_entries);
 	vcpu->arch.cpuid_entries = entries;
 	vcpu->arch.cpuid_nent = hdr.nent;
+#ifdef CONFIG_MINIKVM_LAPIC
+	kvm_lapic_update_cpuid(vcpu);
+#endif
 	return 0;
 }
 

@@ -503,6 +503,19 @@ static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
 			data = kvm_register_read(vcpu, d->reg);
 	}
 #ifdef CONFIG_MINIKVM_IRQCHIP
+#ifdef CONFIG_MINIKVM_LAPIC
+	/* The vCPU's own local APIC first: every vCPU has one at the same
+	 * address, so it is not on the VM's bus.  Linux: vcpu_mmio_write(). */
+	if (d->is_write && !kvm_lapic_mmio(vcpu, gpa, d->size, &data, true)) {
+		kvm_rip_advance(vcpu, d->len);
+		return 1;
+	}
+	if (!d->is_write) {
+		data = 0;
+		if (!kvm_lapic_mmio(vcpu, gpa, d->size, &data, false))
+			return mmio_finish_read(vcpu, &data);
+	}
+#endif
 	/* A device in the kernel (the IOAPIC) answers before userspace. */
 	if (d->is_write && !kvm_io_bus_write(vcpu, KVM_MMIO_BUS, gpa, d->size, &data)) {
 		kvm_rip_advance(vcpu, d->len);

@@ -222,6 +222,9 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_VCPU_EVENTS:
 	case KVM_CAP_MP_STATE:
 	case KVM_CAP_USER_NMI:
+#ifdef CONFIG_MINIKVM_LAPIC
+	case KVM_CAP_TSC_DEADLINE_TIMER:
+#endif
 		return 1;
 	case KVM_CAP_IRQ_ROUTING:
 		/* The number of GSIs a routing table may use: QEMU sizes its
@@ -277,8 +280,25 @@ int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
 	r = kvm_x86_ops.vcpu_create(vcpu);
 	if (r)
 		goto out_free_fpu;
+#ifdef CONFIG_MINIKVM_LAPIC
+	/* With the irqchip in the kernel every vCPU gets a local APIC, and
+	 * only the boot vCPU runs from the start: the others wait for the
+	 * INIT-SIPI-SIPI of the boot protocol (Intel SDM Vol. 3A, 8.4.4),
+	 * and KVM_RUN sleeps until then.  Linux: kvm_arch_vcpu_create(). */
+	if (irqchip_in_kernel(vcpu->kvm)) {
+		r = kvm_create_lapic(vcpu);
+		if (r)
+			goto out_free_vendor;
+		if (vcpu->vcpu_id != BSP_VCPU_ID)
+			vcpu->arch.mp_state = KVM_MP_STATE_UNINITIALIZED;
+	}
+#endif
 	return 0;
 
+#ifdef CONFIG_MINIKVM_LAPIC
+out_free_vendor:
+	kvm_x86_ops.vcpu_free(vcpu);
+#endif
 out_free_fpu:
 	fpu_free_guest_fpstate(&vcpu->arch.guest_fpu);
 out_free_pio:
@@ -318,7 +338,9 @@ void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu)
 	vcpu->arch.nmi_pending = 0;
 	vcpu->arch.nmi_injected = false;
 	atomic_set(&vcpu->arch.nmi_queued, 0);
+#ifndef CONFIG_MINIKVM_LAPIC
 	bitmap_zero(vcpu->arch.pending_vectors, 256);
+#endif
 	vcpu->arch.mp_state = KVM_MP_STATE_RUNNABLE;
 	/* A line may already be high: look at the controllers first thing. */
 	kvm_make_request(KVM_REQ_EVENT, vcpu);
@@ -326,10 +348,81 @@ void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu)
 }
 EXPORT_SYMBOL_GPL(kvm_vcpu_reset_state);
 
+#ifdef CONFIG_MINIKVM_LAPIC
+/** The guest's TSC now.  Linux: kvm_read_l1_tsc(). */
+u64 kvm_read_guest_tsc(struct kvm_vcpu *vcpu)
+{
+	return rdtsc();
+}
+
+/**
+ * kvm_vcpu_reset - RESET or INIT of the whole vCPU: the architectural
+ * registers, the local APIC and the vendor's VMCS/VMCB.  INIT keeps what
+ * the SDM says it keeps (Table 10-1, "INIT" column: the MSRs, the x87/SSE
+ * state; minikvm keeps them all as they are).
+ * Linux: kvm_vcpu_reset().
+ */
+void kvm_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
+{
+	kvm_vcpu_reset_state(vcpu);
+	kvm_lapic_reset(vcpu, init_event);
+	kvm_x86_ops.vcpu_reset(vcpu, init_event);
+}
+
+/**
+ * kvm_vcpu_deliver_sipi_vector - a SIPI starts an AP in real mode at
+ * physical address @vector * 4096: CS selector vector << 8, base
+ * vector << 12, IP 0 (Intel SDM Vol. 3A, 8.4.4.1).
+ * Linux: kvm_vcpu_deliver_sipi_vector().
+ */
+void kvm_vcpu_deliver_sipi_vector(struct kvm_vcpu *vcpu, u8 vector)
+{
+	struct kvm_segment cs;
+
+	kvm_x86_ops.get_segment(vcpu, &cs, VCPU_SREG_CS);
+	cs.selector = vector << 8;
+	cs.base = (u64)vector << 12;
+	kvm_x86_ops.set_segment(vcpu, &cs, VCPU_SREG_CS);
+	kvm_rip_write(vcpu, 0);
+}
+#endif
+
+/**
+ * kvm_set_cr8 - MOV to CR8, the task priority (Intel SDM Vol. 3A,
+ * 10.8.6.1): bits 3:0 are TPR bits 7:4.  With the local APIC in the
+ * kernel it lives there; without, it is only kept for KVM_GET_SREGS and
+ * kvm_run.cr8.  Linux: kvm_set_cr8().
+ */
+void kvm_set_cr8(struct kvm_vcpu *vcpu, unsigned long cr8)
+{
+#ifdef CONFIG_MINIKVM_LAPIC
+	if (lapic_in_kernel(vcpu)) {
+		kvm_lapic_set_tpr(vcpu, cr8);
+		return;
+	}
+#endif
+	vcpu->arch.cr8 = cr8 & 0xf;
+}
+EXPORT_SYMBOL_GPL(kvm_set_cr8);
+
+/** MOV from CR8.  Linux: kvm_get_cr8(). */
+unsigned long kvm_get_cr8(struct kvm_vcpu *vcpu)
+{
+#ifdef CONFIG_MINIKVM_LAPIC
+	if (lapic_in_kernel(vcpu))
+		return kvm_lapic_get_cr8(vcpu);
+#endif
+	return vcpu->arch.cr8;
+}
+EXPORT_SYMBOL_GPL(kvm_get_cr8);
+
 /** Free the vendor's vCPU state, the CPUID table and the PIO page.
  *  Linux: kvm_arch_vcpu_destroy(). */
 void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 {
+#ifdef CONFIG_MINIKVM_LAPIC
+	kvm_free_lapic(vcpu);
+#endif
 	kvm_x86_ops.vcpu_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->arch.guest_fpu);
 	kvfree(vcpu->arch.cpuid_entries);
@@ -419,9 +512,15 @@ static void get_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
 	s->cr2 = vcpu->arch.cr2;
 	s->cr3 = vcpu->arch.cr3;
 	s->cr4 = vcpu->arch.cr4;
-	s->cr8 = vcpu->arch.cr8;
+	s->cr8 = kvm_get_cr8(vcpu);
 	s->efer = vcpu->arch.efer;
-	/* No local APIC yet (chapter 04): report the architectural default. */
+#ifdef CONFIG_MINIKVM_LAPIC
+	if (lapic_in_kernel(vcpu)) {
+		s->apic_base = kvm_get_apic_base(vcpu);
+		return;
+	}
+#endif
+	/* No local APIC in the kernel: report the architectural default. */
 	s->apic_base = 0xfee00000 | MSR_IA32_APICBASE_ENABLE |
 		       (vcpu->vcpu_id == 0 ? MSR_IA32_APICBASE_BSP : 0);
 }
@@ -456,6 +555,12 @@ static int set_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
 
 	if (!kvm_is_valid_sregs(s))
 		return -EINVAL;
+#ifdef CONFIG_MINIKVM_LAPIC
+	/* The APIC base first: it can fail, and nothing is changed yet.
+	 * Linux: __set_sregs_common(). */
+	if (lapic_in_kernel(vcpu) && kvm_set_apic_base(vcpu, s->apic_base, true))
+		return -EINVAL;
+#endif
 
 	dt.size = s->idt.limit;
 	dt.address = s->idt.base;
@@ -465,7 +570,7 @@ static int set_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
 	kvm_x86_ops.set_gdt(vcpu, &dt);
 
 	vcpu->arch.cr2 = s->cr2;
-	vcpu->arch.cr8 = s->cr8 & 0xf;
+	kvm_set_cr8(vcpu, s->cr8);
 	kvm_x86_ops.set_efer(vcpu, s->efer);
 	kvm_x86_ops.set_cr0(vcpu, s->cr0);
 	kvm_x86_ops.set_cr4(vcpu, s->cr4);
@@ -720,6 +825,10 @@ static void kvm_inject_pending_event(struct kvm_vcpu *vcpu, bool req_int_win)
 	}
 	if (kvm_cpu_has_injectable_intr(vcpu) || req_int_win)
 		kvm_x86_ops.enable_irq_window(vcpu);
+#ifdef CONFIG_MINIKVM_LAPIC
+	else if (kvm_x86_ops.update_cr8_intercept)
+		kvm_x86_ops.update_cr8_intercept(vcpu, kvm_lapic_find_tpr_blocked(vcpu));
+#endif
 }
 
 /** The VMM's irqchip wants to know when the guest can take an interrupt
@@ -750,8 +859,12 @@ static void post_kvm_run_save(struct kvm_vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 
 	run->if_flag = !!(kvm_x86_ops.get_rflags(vcpu) & X86_EFLAGS_IF);
-	run->cr8 = vcpu->arch.cr8;
+	run->cr8 = kvm_get_cr8(vcpu);
+#ifdef CONFIG_MINIKVM_LAPIC
+	run->apic_base = kvm_get_apic_base(vcpu);
+#else
 	run->apic_base = 0;
+#endif
 	run->ready_for_interrupt_injection = irqchip_in_kernel(vcpu->kvm) ||
 		kvm_vcpu_ready_for_interrupt_injection(vcpu);
 }
@@ -776,6 +889,15 @@ static bool kvm_vcpu_has_events(struct kvm_vcpu *vcpu)
  *  Linux: kvm_arch_vcpu_runnable(). */
 bool kvm_arch_vcpu_runnable(struct kvm_vcpu *vcpu)
 {
+#ifdef CONFIG_MINIKVM_LAPIC
+	/* An AP waiting for INIT or SIPI wakes for nothing else (its timer
+	 * too, which it then takes into its IRR and goes back to sleep). */
+	if (vcpu->arch.mp_state == KVM_MP_STATE_UNINITIALIZED ||
+	    vcpu->arch.mp_state == KVM_MP_STATE_INIT_RECEIVED)
+		return kvm_apic_has_events(vcpu);
+	if (kvm_apic_has_events(vcpu))
+		return true;
+#endif
 	return vcpu->arch.mp_state == KVM_MP_STATE_RUNNABLE || kvm_vcpu_has_events(vcpu);
 }
 
@@ -788,8 +910,18 @@ bool kvm_arch_vcpu_runnable(struct kvm_vcpu *vcpu)
 static int vcpu_block(struct kvm_vcpu *vcpu)
 {
 	kvm_vcpu_block(vcpu);
+#ifdef CONFIG_MINIKVM_LAPIC
+	/* The timer's expiry becomes an IRR bit, INIT and SIPI a new MP
+	 * state; a halted vCPU runs again if what woke it is an event it
+	 * can take now. */
+	kvm_inject_apic_timer_irqs(vcpu);
+	kvm_apic_accept_events(vcpu);
+	if (vcpu->arch.mp_state == KVM_MP_STATE_HALTED && kvm_vcpu_has_events(vcpu))
+		vcpu->arch.mp_state = KVM_MP_STATE_RUNNABLE;
+#else
 	if (kvm_arch_vcpu_runnable(vcpu))
 		vcpu->arch.mp_state = KVM_MP_STATE_RUNNABLE;
+#endif
 	return 1;
 }
 
@@ -915,6 +1047,39 @@ long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 }
 
 /** vCPU ioctls other than KVM_RUN.  Linux: kvm_arch_vcpu_ioctl(). */
+#ifdef CONFIG_MINIKVM_LAPIC
+/**
+ * kvm_vcpu_ioctl_set_mpstate - KVM_SET_MP_STATE.  Without a local APIC in
+ * the kernel a vCPU can only run (there is no INIT/SIPI to wait for, and
+ * no one to wake a halted vCPU).  SIPI_RECEIVED is "INIT_RECEIVED with a
+ * SIPI pending": the SIPI is delivered with the vector the APIC last
+ * stored.  Linux: kvm_arch_vcpu_ioctl_set_mpstate().
+ */
+static int kvm_vcpu_ioctl_set_mpstate(struct kvm_vcpu *vcpu, u32 mp_state)
+{
+	switch (mp_state) {
+	case KVM_MP_STATE_RUNNABLE:
+		break;
+	case KVM_MP_STATE_UNINITIALIZED:
+	case KVM_MP_STATE_INIT_RECEIVED:
+	case KVM_MP_STATE_HALTED:
+	case KVM_MP_STATE_SIPI_RECEIVED:
+		if (!lapic_in_kernel(vcpu))
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (mp_state == KVM_MP_STATE_SIPI_RECEIVED) {
+		kvm_lapic_set_pending_sipi(vcpu);
+		mp_state = KVM_MP_STATE_INIT_RECEIVED;
+	}
+	vcpu->arch.mp_state = mp_state;
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	return 0;
+}
+#endif
+
 long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 {
 	struct kvm_vcpu *vcpu = filp->private_data;
@@ -974,9 +1139,40 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 			return -EFAULT;
 		return kvm_vcpu_ioctl_x86_set_vcpu_events(vcpu, &events);
 	}
-	case KVM_GET_MP_STATE: {
-		struct kvm_mp_state mp = { .mp_state = vcpu->arch.mp_state };
+#ifdef CONFIG_MINIKVM_LAPIC
+	case KVM_GET_LAPIC: {
+		struct kvm_lapic_state *ls;
+		int r;
 
+		ls = kzalloc(sizeof(*ls), GFP_KERNEL_ACCOUNT);
+		if (!ls)
+			return -ENOMEM;
+		r = kvm_vcpu_ioctl_get_lapic(vcpu, ls);
+		if (!r && copy_to_user(argp, ls, sizeof(*ls)))
+			r = -EFAULT;
+		kfree(ls);
+		return r;
+	}
+	case KVM_SET_LAPIC: {
+		struct kvm_lapic_state *ls;
+		int r;
+
+		ls = memdup_user(argp, sizeof(*ls));
+		if (IS_ERR(ls))
+			return PTR_ERR(ls);
+		r = kvm_vcpu_ioctl_set_lapic(vcpu, ls);
+		kfree(ls);
+		return r;
+	}
+#endif
+	case KVM_GET_MP_STATE: {
+		struct kvm_mp_state mp;
+
+#ifdef CONFIG_MINIKVM_LAPIC
+		/* An INIT or SIPI received but not yet looked at counts. */
+		kvm_apic_accept_events(vcpu);
+#endif
+		mp.mp_state = vcpu->arch.mp_state;
 		return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
 	}
 	case KVM_SET_MP_STATE: {
@@ -984,6 +1180,9 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 
 		if (copy_from_user(&mp, argp, sizeof(mp)))
 			return -EFAULT;
+#ifdef CONFIG_MINIKVM_LAPIC
+		return kvm_vcpu_ioctl_set_mpstate(vcpu, mp.mp_state);
+#else
 		/* Without a local APIC there is no INIT/SIPI: a vCPU runs
 		 * or halts, and only an in-kernel irqchip can wake a halted
 		 * one.  Linux: kvm_arch_vcpu_ioctl_set_mpstate(). */
@@ -993,6 +1192,7 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 		vcpu->arch.mp_state = mp.mp_state;
 		kvm_make_request(KVM_REQ_EVENT, vcpu);
 		return 0;
+#endif
 	}
 #endif
 	default:
@@ -1209,10 +1409,23 @@ static bool is_noncanonical_address(u64 la, struct kvm_vcpu *vcpu)
  *  Linux: kvm_get_msr_common(). */
 int kvm_get_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
 {
+#ifdef CONFIG_MINIKVM_LAPIC
+	/* x2APIC registers (Intel SDM Vol. 3A, 10.12.1.2). */
+	if (msr >= APIC_BASE_MSR && msr <= APIC_BASE_MSR + 0xff)
+		return kvm_x2apic_msr_read(vcpu, msr, data);
+#endif
 	switch (msr) {
 	case MSR_EFER:
 		*data = vcpu->arch.efer;
 		return 0;
+#ifdef CONFIG_MINIKVM_LAPIC
+	case MSR_IA32_APICBASE:
+		*data = kvm_get_apic_base(vcpu);
+		return !lapic_in_kernel(vcpu);
+	case MSR_IA32_TSC_DEADLINE:
+		*data = kvm_get_lapic_tscdeadline_msr(vcpu);
+		return !lapic_in_kernel(vcpu);
+#endif
 	default:
 		return 1;
 	}
@@ -1223,6 +1436,10 @@ EXPORT_SYMBOL_GPL(kvm_get_msr_common);
  *  Linux: kvm_set_msr_common(). */
 int kvm_set_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 {
+#ifdef CONFIG_MINIKVM_LAPIC
+	if (msr >= APIC_BASE_MSR && msr <= APIC_BASE_MSR + 0xff)
+		return kvm_x2apic_msr_write(vcpu, msr, data);
+#endif
 	switch (msr) {
 	case MSR_EFER:
 		/* Only SCE, LME and NX exist for our guests.  LMA is the CPU's
@@ -1233,6 +1450,15 @@ int kvm_set_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 		kvm_x86_ops.set_efer(vcpu, (data & ~(u64)EFER_LMA) |
 				     (vcpu->arch.efer & EFER_LMA));
 		return 0;
+#ifdef CONFIG_MINIKVM_LAPIC
+	case MSR_IA32_APICBASE:
+		return kvm_set_apic_base(vcpu, data, false);
+	case MSR_IA32_TSC_DEADLINE:
+		if (!lapic_in_kernel(vcpu))
+			return 1;
+		kvm_set_lapic_tscdeadline_msr(vcpu, data);
+		return 0;
+#endif
 	default:
 		return 1;
 	}
@@ -1540,6 +1766,16 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 		if (kvm_check_request(KVM_REQ_EVENT, vcpu))
 			req_event = true;
 	}
+#ifdef CONFIG_MINIKVM_LAPIC
+	if (req_event) {
+		/* What the APIC timer and other vCPUs left for us: a timer
+		 * interrupt into the IRR, an INIT that stops us here. */
+		kvm_inject_apic_timer_irqs(vcpu);
+		kvm_apic_accept_events(vcpu);
+		if (vcpu->arch.mp_state != KVM_MP_STATE_RUNNABLE)
+			return 1;
+	}
+#endif
 #else
 	if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
 		kvm_x86_ops.flush_tlb(vcpu);
@@ -1644,6 +1880,29 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 		if (r <= 0)
 			goto out;
 	}
+#ifdef CONFIG_MINIKVM_LAPIC
+	/*
+	 * An AP that has never been started sleeps here until another vCPU
+	 * sends it INIT, then returns -EAGAIN: the VMM calls KVM_RUN again,
+	 * and now the vCPU waits in the run loop for its SIPI.
+	 * Linux: the KVM_MP_STATE_UNINITIALIZED case of
+	 * kvm_arch_vcpu_ioctl_run().
+	 */
+	if (unlikely(vcpu->arch.mp_state == KVM_MP_STATE_UNINITIALIZED)) {
+		if (READ_ONCE(run->immediate_exit)) {
+			r = -EINTR;
+			goto out;
+		}
+		kvm_vcpu_block(vcpu);
+		kvm_apic_accept_events(vcpu);
+		r = -EAGAIN;
+		if (signal_pending(current)) {
+			r = -EINTR;
+			run->exit_reason = KVM_EXIT_INTR;
+		}
+		goto out;
+	}
+#endif
 	/* The VMM's way to get out without a signal race: it sets this flag
 	 * in its signal handler (KVM_CAP_IMMEDIATE_EXIT). */
 	if (READ_ONCE(run->immediate_exit)) {

@@ -548,7 +548,7 @@ static void svm_vcpu_run(struct kvm_vcpu *vcpu)
 	svm->cr4_entered = vmcb->save.cr4;
 	/* With V_INTR_MASKING the guest's CR8 is V_TPR (APM 15.21.1). */
 	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~V_TPR_MASK) |
-				(vcpu->arch.cr8 & V_TPR_MASK);
+				(kvm_get_cr8(vcpu) & V_TPR_MASK);
 	pre_svm_run(svm);
 
 	asm volatile("clgi" ::: "memory");
@@ -575,8 +575,10 @@ static void svm_vcpu_run(struct kvm_vcpu *vcpu)
 	if (vmcb->save.cr4 != svm->cr4_entered)
 		vcpu->arch.cr4 = vmcb->save.cr4;
 	vcpu->arch.efer = vmcb->save.efer & ~EFER_SVME;
-	/* MOV to CR8 changed V_TPR without an exit: what KVM_GET_SREGS shows. */
-	vcpu->arch.cr8 = vmcb->control.int_ctl & V_TPR_MASK;
+	/* MOV to CR8 changed V_TPR without an exit: the task priority is
+	 * what the guest left there.  Linux: sync_cr8_to_lapic(). */
+	if ((vmcb->control.int_ctl & V_TPR_MASK) != kvm_get_cr8(vcpu))
+		kvm_set_cr8(vcpu, vmcb->control.int_ctl & V_TPR_MASK);
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
 
 #ifdef CONFIG_MINIKVM_IRQCHIP
@@ -703,10 +705,50 @@ static void svm_enable_irq_window(struct kvm_vcpu *vcpu)
 	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
 
 	c->int_vector = 0;
-	c->int_ctl = (c->int_ctl & ~V_INTR_PRIO_MASK) | V_IRQ_MASK |
+	c->int_ctl = (c->int_ctl & ~V_INTR_PRIO_MASK) | V_IRQ_MASK | V_IGN_TPR_MASK |
 		     (0xf << V_INTR_PRIO_SHIFT);
 	c->intercept_misc1 |= INTERCEPT_VINTR;
 }
+
+#ifdef CONFIG_MINIKVM_LAPIC
+/**
+ * svm_update_cr8_intercept - an interrupt waits in the local APIC's IRR
+ * and only the task priority holds it back.  A 64-bit guest lowers it
+ * with MOV to CR8, which changes V_TPR without an exit; we must see the
+ * moment it drops below the interrupt's class.  The same virtual
+ * interrupt as the window, but with the waiting vector's priority and
+ * V_TPR obeyed: the CPU takes it, and exits on VINTR, exactly when
+ * V_INTR_PRIO > V_TPR and RFLAGS.IF = 1 (APM 15.21.4).  KVM intercepts
+ * CR8 writes instead, which needs decode assists or the emulator.
+ * @vcpu: the vCPU
+ * @vector: the vector waiting, or -1 for none
+ *
+ * Linux: svm_update_cr8_intercept().
+ */
+static void svm_update_cr8_intercept(struct kvm_vcpu *vcpu, int vector)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+
+	if (vector < 0)
+		return;
+	c->int_vector = 0;
+	c->int_ctl = (c->int_ctl & ~(V_INTR_PRIO_MASK | V_IGN_TPR_MASK)) | V_IRQ_MASK |
+		     ((vector >> 4) << V_INTR_PRIO_SHIFT);
+	c->intercept_misc1 |= INTERCEPT_VINTR;
+}
+
+/** INIT or RESET: the VMCB from vcpu->arch, NMI tracking cleared.
+ *  Linux: svm_vcpu_reset(). */
+static void svm_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+
+	init_vmcb(svm);
+	svm->nmi_masked = false;
+	svm->awaiting_iret_completion = false;
+	svm->nmi_singlestep = false;
+}
+#endif
 
 /**
  * svm_enable_nmi_window - an NMI waits for the running NMI handler.  If
@@ -775,7 +817,7 @@ static int svm_vintr(struct kvm_vcpu *vcpu)
 {
 	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
 
-	c->int_ctl &= ~(V_IRQ_MASK | V_INTR_PRIO_MASK);
+	c->int_ctl &= ~(V_IRQ_MASK | V_INTR_PRIO_MASK | V_IGN_TPR_MASK);
 	c->intercept_misc1 &= ~INTERCEPT_VINTR;
 	kvm_make_request(KVM_REQ_EVENT, vcpu);
 	return 1;
@@ -1115,6 +1157,10 @@ static struct kvm_x86_ops svm_x86_ops = {
 	.interrupt_allowed = svm_interrupt_allowed,
 	.nmi_allowed = svm_nmi_allowed,
 	.enable_irq_window = svm_enable_irq_window,
+#ifdef CONFIG_MINIKVM_LAPIC
+	.update_cr8_intercept = svm_update_cr8_intercept,
+	.vcpu_reset = svm_vcpu_reset,
+#endif
 	.enable_nmi_window = svm_enable_nmi_window,
 	.get_interrupt_shadow = svm_get_interrupt_shadow,
 	.set_interrupt_shadow = svm_set_interrupt_shadow,

@@ -992,6 +992,15 @@ static void init_vmcs(struct vcpu_vmx *vmx)
 	kvm_register_write(vcpu, VCPU_REGS_RIP, 0xfff0);
 }
 
+#ifdef CONFIG_MINIKVM_LAPIC
+/** INIT or RESET: the VMCS (current on this CPU: we are in KVM_RUN) from
+ *  vcpu->arch.  Linux: vmx_vcpu_reset(). */
+static void vmx_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
+{
+	init_vmcs(to_vmx(vcpu));
+}
+#endif
+
 /** A VMCS for the new vCPU, VMCLEARed, loaded here and initialized.
  *  Linux: vmx_vcpu_create(). */
 static int vmx_vcpu_create(struct kvm_vcpu *vcpu)
@@ -1405,15 +1414,15 @@ static int handle_cr(struct kvm_vcpu *vcpu)
 	unsigned long val = kvm_register_read(vcpu, (q >> CR_QUAL_REG_SHIFT) & 0xf);
 
 	if (cr == 8) {
-		/* CR8 is the task-priority register.  With no local APIC yet
-		 * we only keep it, so the guest reads back what it wrote.
+		/* CR8 is the task-priority register: every access exits (no
+		 * TPR shadow), so the local APIC sees each new priority.
 		 * Linux: kvm_set_cr8() / kvm_get_cr8(). */
 		int reg = (q >> CR_QUAL_REG_SHIFT) & 0xf;
 
 		if (type == CR_QUAL_TYPE_MOV_TO_CR)
-			vcpu->arch.cr8 = val & 0xf;
+			kvm_set_cr8(vcpu, val);
 		else if (type == CR_QUAL_TYPE_MOV_FROM_CR)
-			kvm_register_write(vcpu, reg, vcpu->arch.cr8);
+			kvm_register_write(vcpu, reg, kvm_get_cr8(vcpu));
 		else
 			return kvm_unexpected_exit(vcpu, EXIT_REASON_CR_ACCESS);
 		return kvm_skip_emulated_instruction(vcpu);
@@ -1816,6 +1825,9 @@ static struct kvm_x86_ops vmx_x86_ops = {
 	.interrupt_allowed = vmx_interrupt_allowed,
 	.nmi_allowed = vmx_nmi_allowed,
 	.enable_irq_window = vmx_enable_irq_window,
+#ifdef CONFIG_MINIKVM_LAPIC
+	.vcpu_reset = vmx_vcpu_reset,
+#endif
 	.enable_nmi_window = vmx_enable_nmi_window,
 	.get_interrupt_shadow = vmx_get_interrupt_shadow,
 	.set_interrupt_shadow = vmx_set_interrupt_shadow,
