@@ -106,6 +106,15 @@ enum vcpu_mode { OUTSIDE_GUEST_MODE, IN_GUEST_MODE };
 struct kvm_arch {
 	hpa_t tdp_root;		/**< root of the EPT/NPT tables, see mmu.c */
 	unsigned long tss_addr;	/**< KVM_SET_TSS_ADDR, kept for the VMM */
+#ifdef CONFIG_MINIKVM_LAPIC
+	/** KVM_SET_IDENTITY_MAP_ADDR, kept for the VMM: Intel CPUs without
+	 *  unrestricted guest need an identity page table there; ours do not. */
+	u64 ept_identity_map_addr;
+	/** TSC offset every vCPU starts with: the VM's TSCs all read 0 at
+	 *  its creation, as all of a machine's TSCs do at RESET (Intel SDM
+	 *  Vol. 3B, 18.17).  Linux: kvm->arch.cur_tsc_offset. */
+	u64 cur_tsc_offset;
+#endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	/** The in-kernel interrupt controllers (irq.c); NULL until
 	 *  KVM_CREATE_IRQCHIP.  Set once, with smp_store_release(). @{ */
@@ -143,6 +152,27 @@ struct kvm_pio_request {
 	int size;	/**< bytes per access: 1, 2 or 4 */
 	u32 count;	/**< accesses (1: no string I/O yet) */
 };
+
+#ifdef CONFIG_MINIKVM_LAPIC
+/** Variable-range MTRR pairs (Intel SDM Vol. 3A, 12.11.2.3): KVM offers 8
+ *  (MTRRcap.VCNT).  Linux: KVM_NR_VAR_MTRR. */
+#define KVM_NR_VAR_MTRR		8
+/** Fixed-range MTRRs: one 64K, two 16K, eight 4K (SDM Vol. 3A, 12.11.2.2). */
+#define KVM_NR_FIXED_MTRR_REGION 11
+
+/**
+ * The guest's MTRRs (Intel SDM Vol. 3A, 12.11; AMD APM Vol. 2, 7.7).  Only
+ * stored, so that a guest and a VMM read back what they wrote: the
+ * memory type of guest memory stays write-back in the EPT/NPT entries
+ * whatever the guest puts here.  Linux: struct kvm_mtrr (mtrr.c), which
+ * feeds them into the EPT memory type when a device is assigned.
+ */
+struct kvm_mtrr {
+	u64 var[KVM_NR_VAR_MTRR * 2];	/**< PHYSBASEn, PHYSMASKn pairs */
+	u64 fixed[KVM_NR_FIXED_MTRR_REGION];	/**< 0x250, 0x258-0x259, 0x268-0x26f */
+	u64 deftype;			/**< IA32_MTRR_DEF_TYPE */
+};
+#endif
 
 /** The x86 part of a vCPU.  Linux: struct kvm_vcpu_arch. */
 struct kvm_vcpu_arch {
@@ -248,6 +278,39 @@ struct kvm_vcpu_arch {
 #endif
 	/** @} */
 #endif
+#ifdef CONFIG_MINIKVM_LAPIC
+	/** IA32_APIC_BASE (Intel SDM Vol. 3A, 11.4.4): 0xfee00000, enabled,
+	 *  BSP for vCPU 0.  Linux: vcpu->arch.apic_base. */
+	u64 apic_base;
+	/** Added by the CPU to the host TSC when the guest reads its TSC
+	 *  (VMCS TSC_OFFSET, VMCB tsc_offset).  Linux: l1_tsc_offset. */
+	u64 l1_tsc_offset;
+	/** IA32_TSC_ADJUST (Intel SDM Vol. 3B, 18.17.3): what the guest's
+	 *  writes added to its TSC.  Linux: vcpu->arch.ia32_tsc_adjust_msr. */
+	s64 ia32_tsc_adjust_msr;
+	/** IA32_MISC_ENABLE (Intel SDM Vol. 4, Table 2-2). */
+	u64 ia32_misc_enable_msr;
+	/** IA32_PAT (Intel SDM Vol. 3A, 12.12.2).  Linux: vcpu->arch.pat. */
+	u64 pat;
+	/** IA32_MCG_CAP and IA32_MCG_STATUS (Intel SDM Vol. 3B, 16.3.1):
+	 *  no machine-check banks.  Linux: vcpu->arch.mcg_cap, mcg_status. @{ */
+	u64 mcg_cap;
+	u64 mcg_status;
+	/** @} */
+	struct kvm_mtrr mtrr_state;	/**< the MTRRs, stored only */
+#endif
+};
+
+/** One MSR access, as the core hands it to the vendor.  Linux: struct msr_data. */
+struct msr_data {
+#ifdef CONFIG_MINIKVM_LAPIC
+	/** From the VMM (KVM_GET/SET_MSRS), not the guest's RDMSR/WRMSR: it
+	 *  restores state, so a few checks that would #GP the guest do not
+	 *  apply, and a TSC write sets the value instead of adjusting it. */
+	bool host_initiated;
+#endif
+	u32 index;		/**< the MSR */
+	u64 data;		/**< the value read or to write */
 };
 
 /** DR7 bits 7:0, L0/G0 .. L3/G3: a breakpoint is armed (SDM Vol. 3B,
@@ -461,10 +524,16 @@ struct kvm_x86_ops {
 	/** RDMSR of an MSR the vendor keeps (in the VMCS/VMCB or its vCPU
 	 *  struct); anything else goes to kvm_get_msr_common().  0 on success,
 	 *  1 for #GP.  Linux: kvm_x86_ops.get_msr(). */
-	int (*get_msr)(struct kvm_vcpu *vcpu, u32 msr, u64 *data);
+	int (*get_msr)(struct kvm_vcpu *vcpu, struct msr_data *msr_info);
 	/** WRMSR, the same way.  The value has passed the common checks
 	 *  (canonical addresses).  Linux: kvm_x86_ops.set_msr(). */
-	int (*set_msr)(struct kvm_vcpu *vcpu, u32 msr, u64 data);
+	int (*set_msr)(struct kvm_vcpu *vcpu, struct msr_data *msr_info);
+#ifdef CONFIG_MINIKVM_LAPIC
+	/** The guest's TSC is the host's plus @offset from the next entry
+	 *  on (VMX: TSC_OFFSET with "use TSC offsetting"; SVM: the VMCB's
+	 *  tsc_offset).  Linux: kvm_x86_ops.write_tsc_offset(). */
+	void (*write_tsc_offset)(struct kvm_vcpu *vcpu, u64 offset);
+#endif
 	/** The guest used the debug registers directly since the last entry:
 	 *  copy DR0-DR3 (and DR6, DR7) into vcpu->arch and intercept their
 	 *  accesses again.  Linux: kvm_x86_ops.sync_dirty_debug_regs(). */
@@ -472,8 +541,8 @@ struct kvm_x86_ops {
 };
 
 /* arch/x86/kvm/x86.c: MSRs */
-int kvm_get_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 *data);
-int kvm_set_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 data);
+int kvm_get_msr_common(struct kvm_vcpu *vcpu, struct msr_data *msr_info);
+int kvm_set_msr_common(struct kvm_vcpu *vcpu, struct msr_data *msr_info);
 int kvm_set_user_return_msr(unsigned int slot, u64 value);
 void kvm_load_guest_debug_regs(struct kvm_vcpu *vcpu);
 
@@ -529,7 +598,8 @@ unsigned long kvm_get_cr8(struct kvm_vcpu *vcpu);
 #ifdef CONFIG_MINIKVM_LAPIC
 void kvm_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event);
 void kvm_vcpu_deliver_sipi_vector(struct kvm_vcpu *vcpu, u8 vector);
-u64 kvm_read_guest_tsc(struct kvm_vcpu *vcpu);
+u64 kvm_read_l1_tsc(struct kvm_vcpu *vcpu);
+u64 kvm_get_apic_base(struct kvm_vcpu *vcpu);
 #endif
 void kvm_prepare_fail_entry(struct kvm_vcpu *vcpu, u64 hardware_reason);
 void kvm_arch_create_vm_debugfs(struct kvm *kvm);

@@ -660,6 +660,84 @@ static void event_rows(int vcpu, void *bad)
 }
 #endif
 
+#ifdef CONFIG_MINIKVM_LAPIC
+/** Linux's MAX_IO_MSRS (arch/x86/kvm/x86.c): KVM_GET/SET_MSRS take fewer. */
+#define MAX_IO_MSRS		256
+
+/** KVM_CHECK_EXTENSION answered @want: 0, else ERANGE. */
+static int cap_is(int fd, long cap, int want)
+{
+	return ioctl(fd, KVM_CHECK_EXTENSION, cap) == want ? 0 : ERANGE;
+}
+
+/** A struct kvm_msrs or kvm_msr_list header claiming @n entries (only the
+ *  header is read before the size check). */
+static int msrs_hdr(int fd, unsigned long req, uint32_t n)
+{
+	struct kvm_msrs hdr = { .nmsrs = n };
+
+	return res(ioctl(fd, req, &hdr));
+}
+
+/**
+ * Chapter 04's ioctls: the MSR lists and KVM_GET/SET_MSRS (x86.c
+ * kvm_arch_dev_ioctl(), msr_io(): copy the header, -E2BIG from
+ * MAX_IO_MSRS, memdup_user() of the entries), the TSC rate
+ * (kvm_set_tsc_khz(): without TSC scaling a slower rate is -EINVAL),
+ * KVM_GET/SET_FPU (copy in or out) and KVM_SET_IDENTITY_MAP_ADDR
+ * (kvm_arch_vm_ioctl(): -EINVAL once a vCPU exists, checked before the
+ * argument is read).
+ */
+static void lapic_rows(int dev, int vm, int vcpu, void *bad)
+{
+	struct kvm_fpu fpu;
+	uint64_t ident = 0xfeffc000;
+	int khz, vm4;
+
+	check("dev: KVM_CAP_GET_TSC_KHZ is 1", cap_is(dev, KVM_CAP_GET_TSC_KHZ, 1), 0);
+	check("dev: KVM_CAP_SET_IDENTITY_MAP_ADDR is 1",
+	      cap_is(dev, KVM_CAP_SET_IDENTITY_MAP_ADDR, 1), 0);
+	check("dev: KVM_CAP_GET_MSR_FEATURES is 1", cap_is(dev, KVM_CAP_GET_MSR_FEATURES, 1), 0);
+	check("dev: KVM_CAP_HLT is 1", cap_is(dev, KVM_CAP_HLT, 1), 0);
+	check("dev: KVM_GET_MSR_INDEX_LIST with room for 1",
+	      msrs_hdr(dev, KVM_GET_MSR_INDEX_LIST, 1), E2BIG);
+	check("dev: KVM_GET_MSR_INDEX_LIST from a bad pointer",
+	      res(ioctl(dev, KVM_GET_MSR_INDEX_LIST, bad)), EFAULT);
+	check("dev: KVM_GET_MSR_FEATURE_INDEX_LIST from a bad pointer",
+	      res(ioctl(dev, KVM_GET_MSR_FEATURE_INDEX_LIST, bad)), EFAULT);
+	check("dev: KVM_GET_MSRS (feature MSRs) of 256",
+	      msrs_hdr(dev, KVM_GET_MSRS, MAX_IO_MSRS), E2BIG);
+	check("dev: KVM_GET_MSRS (feature MSRs) from a bad pointer",
+	      res(ioctl(dev, KVM_GET_MSRS, bad)), EFAULT);
+
+	check("vcpu: KVM_GET_MSRS of 0", msrs_hdr(vcpu, KVM_GET_MSRS, 0), 0);
+	check("vcpu: KVM_GET_MSRS of 256", msrs_hdr(vcpu, KVM_GET_MSRS, MAX_IO_MSRS), E2BIG);
+	check("vcpu: KVM_SET_MSRS of 256", msrs_hdr(vcpu, KVM_SET_MSRS, MAX_IO_MSRS), E2BIG);
+	check("vcpu: KVM_GET_MSRS from a bad pointer", res(ioctl(vcpu, KVM_GET_MSRS, bad)), EFAULT);
+	check("vcpu: KVM_SET_MSRS from a bad pointer", res(ioctl(vcpu, KVM_SET_MSRS, bad)), EFAULT);
+
+	khz = ioctl(vcpu, KVM_GET_TSC_KHZ, 0);
+	check("vcpu: KVM_GET_TSC_KHZ is positive", khz > 0 ? 0 : ERANGE, 0);
+	check("vcpu: KVM_SET_TSC_KHZ of KVM_GET_TSC_KHZ",
+	      res(ioctl(vcpu, KVM_SET_TSC_KHZ, khz)), 0);
+	check("vcpu: KVM_SET_TSC_KHZ of half of it (no TSC scaling)",
+	      res(ioctl(vcpu, KVM_SET_TSC_KHZ, khz / 2)), EINVAL);
+
+	check("vcpu: KVM_GET_FPU to a bad pointer", res(ioctl(vcpu, KVM_GET_FPU, bad)), EFAULT);
+	check("vcpu: KVM_SET_FPU from a bad pointer", res(ioctl(vcpu, KVM_SET_FPU, bad)), EFAULT);
+	check("vcpu: KVM_GET_FPU", res(ioctl(vcpu, KVM_GET_FPU, &fpu)), 0);
+	check("vcpu: KVM_SET_FPU, as read", res(ioctl(vcpu, KVM_SET_FPU, &fpu)), 0);
+
+	check("vm: KVM_SET_IDENTITY_MAP_ADDR after KVM_CREATE_VCPU",
+	      res(ioctl(vm, KVM_SET_IDENTITY_MAP_ADDR, &ident)), EINVAL);
+	vm4 = ioctl(dev, KVM_CREATE_VM, 0);
+	check("vm4: KVM_SET_IDENTITY_MAP_ADDR from a bad pointer",
+	      res(ioctl(vm4, KVM_SET_IDENTITY_MAP_ADDR, bad)), EFAULT);
+	check("vm4: KVM_SET_IDENTITY_MAP_ADDR", res(ioctl(vm4, KVM_SET_IDENTITY_MAP_ADDR, &ident)), 0);
+	close(vm4);
+}
+#endif
+
 /** The setup failed at @what: say so, with errno; returns 2. */
 static int die(const char *what)
 {
@@ -840,6 +918,9 @@ int main(int argc, char **argv)
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	irqchip_rows(dev, vm, bad);
 	event_rows(vcpu, bad);
+#endif
+#ifdef CONFIG_MINIKVM_LAPIC
+	lapic_rows(dev, vm, vcpu, bad);
 #endif
 
 	/*

@@ -24,9 +24,15 @@
 #define CPUID1_ECX_TSC_DEADLINE	BIT(24)	/**< leaf 1 ECX: the APIC timer's TSC-deadline mode */
 #endif
 #define CPUID_8000_0001_ECX_SVM	BIT(2)	/**< leaf 0x80000001 ECX: SVM */
+#ifdef CONFIG_MINIKVM_LAPIC
+#define CPUID7_EBX_TSC_ADJUST	BIT(1)	/**< leaf 7.0 EBX: IA32_TSC_ADJUST */
+#endif
 /** @} */
 
-/** Basic leaves we pass through; above this a guest sees zeros. */
+/** Basic leaves we pass through; above this a guest sees zeros.  That
+ *  includes the TSC and core-crystal frequencies of leaves 0x15 and 0x16:
+ *  KVM reports them as zeros too, and a VMM that knows the rate
+ *  (KVM_GET_TSC_KHZ) fills them in itself. */
 #define MAX_BASIC_LEAF		0x0d
 /** Leaves whose ECX selects a sub-leaf, and how many we report. */
 static const struct { u32 leaf, nr_subleaves; } indexed_leaves[] = {
@@ -55,6 +61,13 @@ static void filter_entry(struct kvm_cpuid_entry2 *e)
 		e->ecx &= ~CPUID1_ECX_TSC_DEADLINE;
 #endif
 		break;
+#ifdef CONFIG_MINIKVM_LAPIC
+	case 0x07:
+		/* Emulated whatever the host has (x86.c), as by KVM. */
+		if (e->index == 0)
+			e->ebx |= CPUID7_EBX_TSC_ADJUST;
+		break;
+#endif
 	case 0x80000001:
 		e->ecx &= ~CPUID_8000_0001_ECX_SVM;
 		break;

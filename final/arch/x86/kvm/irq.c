@@ -668,7 +668,7 @@ static u64 vlapic_read_tsc(void *opaque)
 {
 	struct kvm_vlapic *a = opaque;
 
-	return kvm_read_guest_tsc(a->vcpu);
+	return kvm_read_l1_tsc(a->vcpu);
 }
 
 /** (Re)start the timer to fire at host time @expire_ns. */
@@ -835,26 +835,23 @@ void kvm_lapic_update_cpuid(struct kvm_vcpu *vcpu)
 	kvm_lapic_unlock(a);
 }
 
-/** IA32_APIC_BASE, read.  Linux: kvm_get_apic_base(). */
-u64 kvm_get_apic_base(struct kvm_vcpu *vcpu)
+/** IA32_APIC_BASE, read.  Linux: vcpu->arch.apic_base. */
+u64 kvm_lapic_get_base(struct kvm_vcpu *vcpu)
 {
-	return vcpu->arch.apic ? lapic_get_base(&vcpu->arch.apic->lapic) : 0;
+	return lapic_get_base(&vcpu->arch.apic->lapic);
 }
 
-/** IA32_APIC_BASE, written by the guest or the VMM: 1 for an invalid
- *  value or transition (#GP).  Linux: kvm_set_apic_base(). */
-int kvm_set_apic_base(struct kvm_vcpu *vcpu, u64 value, bool host_initiated)
+/** IA32_APIC_BASE, written by the guest or the VMM (x86.c checked the
+ *  value and the transition): enable, disable, x2APIC, relocation.
+ *  Linux: kvm_lapic_set_base(). */
+void kvm_lapic_set_base(struct kvm_vcpu *vcpu, u64 value)
 {
 	struct kvm_vlapic *a = vcpu->arch.apic;
-	int r;
 
-	if (!a)
-		return 1;
 	kvm_lapic_lock(a);
-	r = lapic_set_base(&a->lapic, value, host_initiated);
+	lapic_set_base(&a->lapic, value, true);
 	kvm_lapic_unlock(a);
 	kvm_make_request(KVM_REQ_EVENT, vcpu);
-	return r;
 }
 
 /** MOV to CR8.  Linux: kvm_lapic_set_tpr(). */

@@ -371,6 +371,9 @@ static void init_vmcb(struct vcpu_svm *svm)
 	c->int_ctl = V_INTR_MASKING_MASK;
 	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
 	c->nested_cr3 = svm->vcpu.kvm->arch.tdp_root;
+#ifdef CONFIG_MINIKVM_LAPIC
+	c->tsc_offset = svm->vcpu.arch.l1_tsc_offset;
+#endif
 
 	init_seg(&s->es, 0x093);	/* present, data, read/write, accessed */
 	init_seg(&s->ss, 0x093);
@@ -388,7 +391,11 @@ static void init_vmcb(struct vcpu_svm *svm)
 	s->rflags = X86_EFLAGS_FIXED;
 	s->dr6 = 0xffff0ff0;
 	s->dr7 = 0x400;
+#ifdef CONFIG_MINIKVM_LAPIC
+	s->g_pat = svm->vcpu.arch.pat;
+#else
 	s->g_pat = 0x0007040600070406ULL;	/* the PAT power-on value */
+#endif
 	s->efer = svm->vcpu.arch.efer | EFER_SVME;
 	s->cr0 = svm->vcpu.arch.cr0;
 	s->cr3 = svm->vcpu.arch.cr3;
@@ -913,11 +920,12 @@ static void svm_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)
  * VMLOAD/VMSAVE switch (APM 15.5.2), which the CPU holds only while the
  * guest runs.  Linux: svm_get_msr().
  */
-static int svm_get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
+static int svm_get_msr(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
 	struct vmcb_save_area *s = &to_svm(vcpu)->vmcb->save;
+	u64 *data = &msr_info->data;
 
-	switch (msr) {
+	switch (msr_info->index) {
 	case MSR_FS_BASE:		*data = s->fs.base; return 0;
 	case MSR_GS_BASE:		*data = s->gs.base; return 0;
 	case MSR_KERNEL_GS_BASE:	*data = s->kernel_gs_base; return 0;
@@ -929,16 +937,17 @@ static int svm_get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
 	case MSR_IA32_SYSENTER_ESP:	*data = s->sysenter_esp; return 0;
 	case MSR_IA32_SYSENTER_EIP:	*data = s->sysenter_eip; return 0;
 	default:
-		return kvm_get_msr_common(vcpu, msr, data);
+		return kvm_get_msr_common(vcpu, msr_info);
 	}
 }
 
 /** WRMSR of the MSRs svm_get_msr() reads.  Linux: svm_set_msr(). */
-static int svm_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+static int svm_set_msr(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
 	struct vmcb_save_area *s = &to_svm(vcpu)->vmcb->save;
+	u64 data = msr_info->data;
 
-	switch (msr) {
+	switch (msr_info->index) {
 	case MSR_FS_BASE:		s->fs.base = data; return 0;
 	case MSR_GS_BASE:		s->gs.base = data; return 0;
 	case MSR_KERNEL_GS_BASE:	s->kernel_gs_base = data; return 0;
@@ -950,10 +959,29 @@ static int svm_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 	case MSR_IA32_SYSENTER_CS:	s->sysenter_cs = data; return 0;
 	case MSR_IA32_SYSENTER_ESP:	s->sysenter_esp = data; return 0;
 	case MSR_IA32_SYSENTER_EIP:	s->sysenter_eip = data; return 0;
+#ifdef CONFIG_MINIKVM_LAPIC
+	case MSR_IA32_CR_PAT:
+		/* With nested paging the CPU uses the guest's PAT from the
+		 * VMCB's g_pat while the guest runs (APM Vol. 2, 15.25.8);
+		 * the common code checks the value and keeps it. */
+		if (kvm_set_msr_common(vcpu, msr_info))
+			return 1;
+		s->g_pat = data;
+		return 0;
+#endif
 	default:
-		return kvm_set_msr_common(vcpu, msr, data);
+		return kvm_set_msr_common(vcpu, msr_info);
 	}
 }
+
+#ifdef CONFIG_MINIKVM_LAPIC
+/** The guest's RDTSC returns the host TSC plus the VMCB's TSC_OFFSET
+ *  (APM Vol. 2, 15.30.5).  Linux: svm_write_tsc_offset(). */
+static void svm_write_tsc_offset(struct kvm_vcpu *vcpu, u64 offset)
+{
+	to_svm(vcpu)->vmcb->control.tsc_offset = offset;
+}
+#endif
 
 /** IN/OUT: EXITINFO1 says port, size, direction (APM 15.10.2); string
  *  I/O waits for the emulator.  SVM_EXIT_IOIO.
@@ -1171,6 +1199,9 @@ static struct kvm_x86_ops svm_x86_ops = {
 #endif
 	.get_msr = svm_get_msr,
 	.set_msr = svm_set_msr,
+#ifdef CONFIG_MINIKVM_LAPIC
+	.write_tsc_offset = svm_write_tsc_offset,
+#endif
 	.sync_dirty_debug_regs = svm_sync_dirty_debug_regs,
 };
 

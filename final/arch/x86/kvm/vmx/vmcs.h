@@ -180,6 +180,9 @@ enum vmcs_field {
 #ifdef CONFIG_MINIKVM_IRQCHIP
 #define CPU_BASED_INTR_WINDOW_EXITING	BIT(2)	/**< exit once the guest can take an interrupt */
 #endif
+#ifdef CONFIG_MINIKVM_LAPIC
+#define CPU_BASED_USE_TSC_OFFSETTING	BIT(3)	/**< the guest's TSC is the host's + TSC_OFFSET */
+#endif
 #define CPU_BASED_HLT_EXITING		BIT(7)	/**< HLT exits */
 #define CPU_BASED_INVLPG_EXITING	BIT(9)	/**< INVLPG exits */
 #define CPU_BASED_MWAIT_EXITING		BIT(10)	/**< MWAIT exits */
@@ -206,6 +209,9 @@ enum vmcs_field {
 /** VM-exit controls (SDM 25.7.1, Table 25-13). @{ */
 #define VM_EXIT_SAVE_DEBUG_CONTROLS	BIT(2)	/**< store the guest's DR7 and DEBUGCTL */
 #define VM_EXIT_HOST_ADDR_SPACE_SIZE	BIT(9)	/**< the host is 64-bit */
+#ifdef CONFIG_MINIKVM_LAPIC
+#define VM_EXIT_LOAD_IA32_PAT		BIT(19)	/**< load PAT from HOST_IA32_PAT */
+#endif
 #define VM_EXIT_SAVE_IA32_EFER		BIT(20)	/**< store the guest's EFER in GUEST_IA32_EFER */
 #define VM_EXIT_LOAD_IA32_EFER		BIT(21)	/**< load EFER from HOST_IA32_EFER */
 /** @} */
@@ -213,6 +219,9 @@ enum vmcs_field {
 /** VM-entry controls (SDM 25.8.1, Table 25-15). @{ */
 #define VM_ENTRY_LOAD_DEBUG_CONTROLS	BIT(2)	/**< load DR7 and DEBUGCTL from the guest fields */
 #define VM_ENTRY_IA32E_MODE		BIT(9)	/**< guest in IA-32e mode */
+#ifdef CONFIG_MINIKVM_LAPIC
+#define VM_ENTRY_LOAD_IA32_PAT		BIT(14)	/**< load PAT from GUEST_IA32_PAT */
+#endif
 #define VM_ENTRY_LOAD_IA32_EFER		BIT(15)	/**< load EFER from GUEST_IA32_EFER */
 /** @} */
 

@@ -320,6 +320,7 @@ static int adjust_vmx_controls(const char *name, u32 min, u32 opt, u32 msr, u32 
 static int setup_vmcs_config(struct vmcs_config *c)
 {
 	u32 pin_min = PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING;
+	u32 cpu_min = 0, exit_opt = 0, entry_opt = 0;
 	u64 basic;
 	bool true_ctls;
 	int r;
@@ -340,6 +341,14 @@ static int setup_vmcs_config(struct vmcs_config *c)
 	 * handler has finished (its IRET). */
 	pin_min |= PIN_BASED_VIRTUAL_NMIS;
 #endif
+#ifdef CONFIG_MINIKVM_LAPIC
+	/* The guest's TSC runs at the host's rate from its own origin
+	 * (SDM Vol. 3C, 25.3); RDTSC itself does not exit. */
+	cpu_min |= CPU_BASED_USE_TSC_OFFSETTING;
+	/* The guest's PAT switched by entry and exit, where the CPU can. */
+	exit_opt |= VM_EXIT_LOAD_IA32_PAT;
+	entry_opt |= VM_ENTRY_LOAD_IA32_PAT;
+#endif
 	r = adjust_vmx_controls("pin-based controls", pin_min, 0,
 			true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
 			&c->pin_based);
@@ -353,7 +362,7 @@ static int setup_vmcs_config(struct vmcs_config *c)
 			/* Without a TPR shadow a 64-bit guest's MOV to CR8 would
 			 * write the host's local APIC TPR and could mask the
 			 * host's own interrupts: it must exit. */
-			CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING, 0,
+			CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING | cpu_min, 0,
 			true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS,
 			&c->cpu_based);
 	r = r ?: adjust_vmx_controls("secondary controls",
@@ -364,16 +373,24 @@ static int setup_vmcs_config(struct vmcs_config *c)
 			VM_EXIT_LOAD_IA32_EFER |
 			/* The guest's DR7 travels in the VMCS: with the TRUE
 			 * MSRs these are not forced to 1 (SDM A.4, A.5). */
-			VM_EXIT_SAVE_DEBUG_CONTROLS, 0,
+			VM_EXIT_SAVE_DEBUG_CONTROLS, exit_opt,
 			true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS,
 			&c->vmexit_ctrl);
 	r = r ?: adjust_vmx_controls("VM-entry controls",
 			VM_ENTRY_LOAD_IA32_EFER | VM_ENTRY_LOAD_DEBUG_CONTROLS,
-			VM_ENTRY_IA32E_MODE,
+			VM_ENTRY_IA32E_MODE | entry_opt,
 			true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS,
 			&c->vmentry_ctrl);
 	if (r)
 		return r;
+#ifdef CONFIG_MINIKVM_LAPIC
+	/* Loading the guest's PAT needs the host's back at the exit. */
+	if (!(c->vmentry_ctrl & VM_ENTRY_LOAD_IA32_PAT) ||
+	    !(c->vmexit_ctrl & VM_EXIT_LOAD_IA32_PAT)) {
+		c->vmentry_ctrl &= ~VM_ENTRY_LOAD_IA32_PAT;
+		c->vmexit_ctrl &= ~VM_EXIT_LOAD_IA32_PAT;
+	}
+#endif
 	/* With EPT we never want CR3 accesses to exit, if the CPU allows. */
 	c->cpu_based &= ~(CPU_BASED_CR3_LOAD_EXITING | CPU_BASED_CR3_STORE_EXITING);
 	{
@@ -915,6 +932,10 @@ static void vmx_set_constant_host_state(void)
 	vmcs_writel(HOST_IA32_SYSENTER_CS, lo);
 	vmcs_writel(HOST_IA32_SYSENTER_EIP, native_read_msr(MSR_IA32_SYSENTER_EIP));
 	vmcs_writel(HOST_IA32_EFER, native_read_msr(MSR_EFER));
+#ifdef CONFIG_MINIKVM_LAPIC
+	if (vmcs_config.vmexit_ctrl & VM_EXIT_LOAD_IA32_PAT)
+		vmcs_writel(HOST_IA32_PAT, native_read_msr(MSR_IA32_CR_PAT));
+#endif
 }
 
 /** A segment as after RESET (SDM Vol. 3A, Table 10-1).
@@ -981,6 +1002,11 @@ static void init_vmcs(struct vcpu_vmx *vmx)
 	vmcs_writel(GUEST_SYSENTER_CS, 0);
 	vmcs_writel(GUEST_SYSENTER_ESP, 0);
 	vmcs_writel(GUEST_SYSENTER_EIP, 0);
+#ifdef CONFIG_MINIKVM_LAPIC
+	if (vmcs_config.vmentry_ctrl & VM_ENTRY_LOAD_IA32_PAT)
+		vmcs_writel(GUEST_IA32_PAT, vcpu->arch.pat);
+	vmcs_writel(TSC_OFFSET, vcpu->arch.l1_tsc_offset);
+#endif
 	vmcs_writel(GUEST_ACTIVITY_STATE, 0);		/* active */
 	vmcs_writel(GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS, 0);
@@ -1526,11 +1552,12 @@ static void vmx_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)
  * vmx_get_msr - MSRs that live in the VMCS or in struct vcpu_vmx.
  * Linux: vmx_get_msr().
  */
-static int vmx_get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
+static int vmx_get_msr(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	u64 *data = &msr_info->data;
 
-	switch (msr) {
+	switch (msr_info->index) {
 	case MSR_FS_BASE:
 		*data = vmcs_readl(GUEST_FS_BASE);
 		return 0;
@@ -1567,7 +1594,7 @@ static int vmx_get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
 		*data = vmcs_readl(GUEST_SYSENTER_EIP);
 		return 0;
 	default:
-		return kvm_get_msr_common(vcpu, msr, data);
+		return kvm_get_msr_common(vcpu, msr_info);
 	}
 }
 
@@ -1587,11 +1614,12 @@ static int vmx_set_guest_uret_msr(struct vcpu_vmx *vmx, unsigned int slot, u64 d
 }
 
 /** WRMSR of the MSRs vmx_get_msr() reads.  Linux: vmx_set_msr(). */
-static int vmx_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+static int vmx_set_msr(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	u64 data = msr_info->data;
 
-	switch (msr) {
+	switch (msr_info->index) {
 	case MSR_FS_BASE:
 		vmcs_writel(GUEST_FS_BASE, data);
 		return 0;
@@ -1622,10 +1650,32 @@ static int vmx_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 	case MSR_IA32_SYSENTER_EIP:
 		vmcs_writel(GUEST_SYSENTER_EIP, data);
 		return 0;
+#ifdef CONFIG_MINIKVM_LAPIC
+	case MSR_IA32_CR_PAT:
+		/* Checked and kept by the common code.  Loaded into the CPU
+		 * only if the VMCS can switch it (VM-entry control "load
+		 * IA32_PAT", SDM 24.8.1); otherwise the guest runs with the
+		 * host's PAT and its own is only stored. */
+		if (kvm_set_msr_common(vcpu, msr_info))
+			return 1;
+		if (vmcs_config.vmentry_ctrl & VM_ENTRY_LOAD_IA32_PAT)
+			vmcs_writel(GUEST_IA32_PAT, data);
+		return 0;
+#endif
 	default:
-		return kvm_set_msr_common(vcpu, msr, data);
+		return kvm_set_msr_common(vcpu, msr_info);
 	}
 }
+
+#ifdef CONFIG_MINIKVM_LAPIC
+/** RDTSC, RDTSCP and RDMSR of IA32_TSC in the guest return the host TSC
+ *  plus TSC_OFFSET, with "use TSC offsetting" on (SDM Vol. 3C, 25.3).
+ *  Linux: vmx_write_tsc_offset(). */
+static void vmx_write_tsc_offset(struct kvm_vcpu *vcpu, u64 offset)
+{
+	vmcs_writel(TSC_OFFSET, offset);
+}
+#endif
 
 #ifdef CONFIG_MINIKVM_MMU
 /**
@@ -1838,6 +1888,9 @@ static struct kvm_x86_ops vmx_x86_ops = {
 #endif
 	.get_msr = vmx_get_msr,
 	.set_msr = vmx_set_msr,
+#ifdef CONFIG_MINIKVM_LAPIC
+	.write_tsc_offset = vmx_write_tsc_offset,
+#endif
 	.sync_dirty_debug_regs = vmx_sync_dirty_debug_regs,
 };
 
