@@ -729,15 +729,18 @@ static void apic_timer_fire(struct kvm_lapic *s)
  */
 static void start_sw_tscdeadline(struct kvm_lapic *s)
 {
-	u64 deadline = s->lapic_timer.tscdeadline, tsc;
+	u64 deadline = s->lapic_timer.tscdeadline, tsc, now, ns;
 
 	if (!deadline || !s->tsc_khz)
 		return;
 	tsc = s->ops && s->ops->read_tsc ? s->ops->read_tsc(s->opaque) : 0;
-	if (deadline > tsc)
-		timer_arm(s, apic_now(s) + tsc_delta_to_ns(deadline - tsc, s->tsc_khz));
-	else
+	if (deadline <= tsc) {
 		apic_timer_fire(s);
+		return;
+	}
+	now = apic_now(s);
+	ns = tsc_delta_to_ns(deadline - tsc, s->tsc_khz);
+	timer_arm(s, ns > ~0ull - now ? ~0ull : now + ns);
 }
 
 /** Arm for target_expiration; a target already behind us fires now.
