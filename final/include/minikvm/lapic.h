@@ -11,6 +11,21 @@
  * timer, tell the IOAPIC of an EOI) it asks of the glue through struct
  * lapic_ops, from inside the call, under that same lock.
  *
+ * How the glue uses it (Linux's split between lapic.c and x86.c/irq.c):
+ * - vCPU creation: lapic_init(); KVM_SET_CPUID2: lapic_update_cpuid();
+ *   vCPU RESET: lapic_reset(s, false); an accepted INIT: lapic_reset(s, true).
+ * - MMIO exits inside lapic_mmio_in_range(): lapic_mmio_read/write() with
+ *   offset = gpa - s->base_address; RDMSR/WRMSR 0x800-0x8ff:
+ *   lapic_x2apic_msr_read/write() (1: inject #GP); IA32_APIC_BASE:
+ *   lapic_get_base()/lapic_set_base(); IA32_TSC_DEADLINE:
+ *   lapic_get/set_tscdeadline(); CR8: lapic_set_tpr()/lapic_get_cr8().
+ * - Messages (IOAPIC, MSI, ops->send_ipi): for each vCPU with
+ *   lapic_hw_enabled() and lapic_match_dest(): lapic_accept_irq()
+ *   (lowest priority: only the one lapic_compare_prio() ranks first).
+ * - Before entry: the PIC if lapic_accept_pic_intr(), else
+ *   lapic_has_interrupt() / lapic_get_interrupt() for the vector to inject;
+ *   lapic_test_and_clear_init()/_sipi() drive the MP state.
+ *
  * Intel SDM Vol. 3A (order number 253668), chapter 11 "Advanced
  * Programmable Interrupt Controller (APIC)"; chapter 10 in editions before
  * 2023.  Linux: arch/x86/kvm/lapic.h.
@@ -188,8 +203,11 @@ struct lapic_ops {
 	/** The guest's TSC now (Linux: kvm_read_l1_tsc(vcpu, rdtsc())). */
 	u64 (*read_tsc)(void *opaque);
 	/** (Re)start the APIC's one host timer to fire at @p expire_ns
-	 *  (absolute, now_ns's clock); when it fires, call
-	 *  lapic_timer_expired().  Replaces any earlier arming. */
+	 *  (absolute, now_ns's clock; may be in the past: fire at once).
+	 *  Replaces any earlier arming.  When it fires, call
+	 *  lapic_timer_expired() under the lock, e.g. from the vCPU thread
+	 *  after the hrtimer set a pending flag and kicked (as KVM's
+	 *  lapic_timer.pending); a late or stale call is harmless. */
 	void (*timer_arm)(void *opaque, u64 expire_ns);
 	/** Stop the host timer (it may already have stopped). */
 	void (*timer_cancel)(void *opaque);
