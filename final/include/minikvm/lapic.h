@@ -234,7 +234,7 @@ struct lapic_timer {
  * 64-bit value at APIC_ICR (as KVM keeps it).
  */
 struct kvm_lapic {
-	u8 regs[KVM_APIC_REG_SIZE] __attribute__((aligned(16)));
+	u8 regs[KVM_APIC_REG_SIZE];	/**< the register page (read with lapic_get_reg()) */
 	u64 apic_base;		/**< IA32_APIC_BASE (Linux: vcpu->arch.apic_base) */
 	u64 base_address;	/**< apic_base bits 51:12: where the xAPIC page is */
 	u32 vcpu_id;		/**< the x2APIC ID and the xAPIC ID at RESET */
@@ -242,14 +242,14 @@ struct kvm_lapic {
 	bool sw_enabled;	/**< SVR bit 8 (Linux: apic->sw_enabled) */
 	bool lvt0_in_nmi_mode;	/**< LINT0 unmasked with delivery mode NMI (the PIT's NMI watchdog) */
 	u32 divide_count;	/**< TDCR as a divisor, 1-128 */
-	struct lapic_timer lapic_timer;
+	struct lapic_timer lapic_timer;	/**< the timer's state */
 	u32 tsc_khz;		/**< guest TSC rate, for TSC-deadline; 0: unknown */
 	u32 pending_events;	/**< LAPIC_PENDING_INIT / _SIPI (Linux: apic->pending_events) */
 	u8 sipi_vector;		/**< vector of the latest SIPI (Linux: apic->sipi_vector) */
 	int arb_prio;		/**< lowest-priority arbitration counter (Linux: vcpu->arch.apic_arb_prio) */
 	bool x2apic_allowed;	/**< guest CPUID has x2APIC: IA32_APIC_BASE bit 10 writable */
 	u8 maxphyaddr;		/**< guest MAXPHYADDR: IA32_APIC_BASE bits above it are reserved */
-	const struct lapic_ops *ops;
+	const struct lapic_ops *ops;	/**< the glue's callbacks; may be NULL */
 	void *opaque;		/**< handed to every @c ops callback */
 };
 

@@ -65,11 +65,13 @@ static u32 vec_reg(int vec)
 	return (vec >> 5) << 4;
 }
 
+/** Is bit @vec of the 256-bit register at @base set?  Linux: apic_test_vector(). */
 static bool apic_test_vector(struct kvm_lapic *s, u32 base, int vec)
 {
 	return lapic_get_reg(s, base + vec_reg(vec)) & (1u << (vec & 31));
 }
 
+/** Set bit @vec of the 256-bit register at @base.  Linux: kvm_lapic_set_vector(). */
 static void apic_set_vector(struct kvm_lapic *s, u32 base, int vec)
 {
 	u32 r = base + vec_reg(vec);
@@ -77,6 +79,7 @@ static void apic_set_vector(struct kvm_lapic *s, u32 base, int vec)
 	lapic_set_reg(s, r, lapic_get_reg(s, r) | (1u << (vec & 31)));
 }
 
+/** Clear bit @vec of the 256-bit register at @base.  Linux: kvm_lapic_clear_vector(). */
 static void apic_clear_vector(struct kvm_lapic *s, u32 base, int vec)
 {
 	u32 r = base + vec_reg(vec);
@@ -101,12 +104,14 @@ static int find_highest_vector(struct kvm_lapic *s, u32 base)
 	return -1;
 }
 
-/** The ICR as one 64-bit value (x2APIC mode keeps it so, as KVM does). */
+/** The ICR as one 64-bit value (x2APIC mode keeps it so, as KVM does).
+ *  Linux: kvm_lapic_get_reg64(). */
 static u64 apic_get_icr64(struct kvm_lapic *s)
 {
 	return lapic_get_reg(s, APIC_ICR) | (u64)lapic_get_reg(s, APIC_ICR + 4) << 32;
 }
 
+/** Store the 64-bit x2APIC ICR.  Linux: kvm_lapic_set_reg64(). */
 static void apic_set_icr64(struct kvm_lapic *s, u64 icr)
 {
 	lapic_set_reg(s, APIC_ICR, (u32)icr);
@@ -121,11 +126,13 @@ static u32 x2apic_ldr(u32 id)
 	return ((id >> 4) << 16) | (1u << (id & 0xf));
 }
 
+/** The 8-bit xAPIC ID, ID bits 31:24 (SDM 11.4.6).  Linux: kvm_xapic_id(). */
 static u32 xapic_id(struct kvm_lapic *s)
 {
 	return lapic_get_reg(s, APIC_ID) >> 24;
 }
 
+/** Write the xAPIC ID.  Linux: kvm_apic_set_xapic_id(). */
 static void set_xapic_id(struct kvm_lapic *s, u8 id)
 {
 	lapic_set_reg(s, APIC_ID, (u32)id << 24);
@@ -138,11 +145,13 @@ static void set_x2apic_id(struct kvm_lapic *s)
 	lapic_set_reg(s, APIC_LDR, x2apic_ldr(s->vcpu_id));
 }
 
+/** The glue's clock in ns (0 without one). */
 static u64 apic_now(struct kvm_lapic *s)
 {
 	return s->ops && s->ops->now_ns ? s->ops->now_ns(s->opaque) : 0;
 }
 
+/** Ask the glue to look at this vCPU's interrupts again. */
 static void apic_kick(struct kvm_lapic *s)
 {
 	if (s->ops && s->ops->kick)
@@ -324,7 +333,7 @@ static void apic_set_eoi(struct kvm_lapic *s)
 }
 
 /* ------------------------------------------------------------------ */
-/* Accepting messages (SDM 11.6.1 Table/Figure 11-12, 11.8.1)            */
+/* Accepting messages (SDM 11.6.1, 11.8.1)                               */
 /* ------------------------------------------------------------------ */
 
 /**
@@ -432,6 +441,8 @@ bool lapic_accept_pic_intr(struct kvm_lapic *s)
 /* Destinations (SDM 11.6.2)                                            */
 /* ------------------------------------------------------------------ */
 
+/** Is @mda the all-ones broadcast of this APIC's mode (SDM 11.6.2.1, 11.12.9)?
+ *  Linux: kvm_apic_broadcast(). */
 static bool apic_broadcast(struct kvm_lapic *s, u32 mda)
 {
 	return mda == (lapic_x2apic_mode(s) ? LAPIC_X2APIC_BROADCAST : LAPIC_BROADCAST);
@@ -568,27 +579,32 @@ static void apic_send_ipi(struct kvm_lapic *s, u32 icr_low, u32 icr_high)
 /* Timer (SDM 11.5.4)                                                   */
 /* ------------------------------------------------------------------ */
 
+/** LVTT mode 00: one-shot.  Linux: apic_lvtt_oneshot(). */
 static bool lvtt_oneshot(struct kvm_lapic *s)
 {
 	return s->lapic_timer.timer_mode == APIC_LVT_TIMER_ONESHOT;
 }
 
+/** LVTT mode 01: periodic.  Linux: apic_lvtt_period(). */
 static bool lvtt_period(struct kvm_lapic *s)
 {
 	return s->lapic_timer.timer_mode == APIC_LVT_TIMER_PERIODIC;
 }
 
+/** LVTT mode 10: TSC-deadline.  Linux: apic_lvtt_tscdeadline(). */
 static bool lvtt_tscdeadline(struct kvm_lapic *s)
 {
 	return s->lapic_timer.timer_mode == APIC_LVT_TIMER_TSCDEADLINE;
 }
 
+/** Ask the glue to (re)arm the host timer at @expire_ns. */
 static void timer_arm(struct kvm_lapic *s, u64 expire_ns)
 {
 	if (s->ops && s->ops->timer_arm)
 		s->ops->timer_arm(s->opaque, expire_ns);
 }
 
+/** Ask the glue to stop the host timer.  Linux: cancel_apic_timer(). */
 static void cancel_apic_timer(struct kvm_lapic *s)
 {
 	if (s->ops && s->ops->timer_cancel)
@@ -867,7 +883,9 @@ void lapic_set_tscdeadline(struct kvm_lapic *s, u64 tsc)
 /* Register reads and writes (SDM Table 11-1, 11.12.1.2)                */
 /* ------------------------------------------------------------------ */
 
+/** The bit of register @reg in a one-bit-per-register mask.  Linux: APIC_REG_MASK(). */
 #define REG_BIT(reg)		(1ull << ((reg) >> 4))
+/** The bits of @n consecutive registers from @first.  Linux: APIC_REGS_MASK(). */
 #define REGS_BITS(first, n)	(REG_BIT(first) * ((1ull << (n)) - 1))
 
 /**
@@ -1190,13 +1208,16 @@ int lapic_x2apic_msr_write(struct kvm_lapic *s, u32 msr, u64 data)
 /* IA32_APIC_BASE (SDM 11.4.4, 11.12.5)                                 */
 /* ------------------------------------------------------------------ */
 
+/** The APIC's mode as IA32_APIC_BASE bits 11:10 give it (SDM 11.12.5,
+ *  Table 11-5).  Linux: enum lapic_mode. */
 enum lapic_mode {
-	LAPIC_MODE_DISABLED = 0,			/* EN=0 EXTD=0 */
-	LAPIC_MODE_INVALID = X2APIC_ENABLE,		/* EN=0 EXTD=1 */
-	LAPIC_MODE_XAPIC = MSR_IA32_APICBASE_ENABLE,	/* EN=1 EXTD=0 */
-	LAPIC_MODE_X2APIC = MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE,
+	LAPIC_MODE_DISABLED = 0,			/**< EN=0 EXTD=0 */
+	LAPIC_MODE_INVALID = X2APIC_ENABLE,		/**< EN=0 EXTD=1 */
+	LAPIC_MODE_XAPIC = MSR_IA32_APICBASE_ENABLE,	/**< EN=1 EXTD=0 */
+	LAPIC_MODE_X2APIC = MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE, /**< EN=1 EXTD=1 */
 };
 
+/** Linux: kvm_apic_mode(). */
 static enum lapic_mode apic_mode(u64 base)
 {
 	return base & (MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE);
@@ -1390,9 +1411,9 @@ bool lapic_test_and_clear_init(struct kvm_lapic *s)
 /**
  * lapic_test_and_clear_sipi - a SIPI arrived since the last call?  Gives
  * its vector in @vector.  The glue starts the vCPU at @vector << 12
- * (CS = @vector << 8, IP = 0; SDM 9.4.4) only if it was waiting for SIPI,
- * and drops the SIPI otherwise (SDM 11.6.1: a SIPI outside wait-for-SIPI
- * is ignored).  Linux: the KVM_APIC_SIPI half of kvm_apic_accept_events().
+ * (CS = @vector << 8, IP = 0; SDM "Multiple-Processor (MP) Initialization")
+ * only if it was waiting for SIPI, and drops the SIPI otherwise (SDM
+ * 11.6.1: a SIPI outside wait-for-SIPI is ignored).  Linux: the KVM_APIC_SIPI half of kvm_apic_accept_events().
  */
 bool lapic_test_and_clear_sipi(struct kvm_lapic *s, u8 *vector)
 {
