@@ -146,7 +146,7 @@
 /** The version register KVM reports: version 0x14 (an integrated xAPIC,
  *  SDM 11.4.8), max LVT entry 5 in bits 23:16, no directed EOI (the
  *  in-kernel IOAPIC has no EOI register). */
-#define LAPIC_VERSION		(0x14 | ((LAPIC_NR_LVT - 1) << 16))
+#define LAPIC_LVR_VALUE		(0x14 | ((LAPIC_NR_LVT - 1) << 16))
 /** Shortest periodic timer period KVM lets a guest program: its
  *  min_timer_period_us module parameter, 200 us by default. */
 #define LAPIC_MIN_TIMER_PERIOD_NS	200000ull

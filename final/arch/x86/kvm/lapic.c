@@ -1331,7 +1331,7 @@ void lapic_reset(struct kvm_lapic *s, bool init_event)
 	cancel_apic_timer(s);
 	if (!init_event)
 		set_xapic_id(s, s->vcpu_id);
-	lapic_set_reg(s, APIC_LVR, LAPIC_VERSION);
+	lapic_set_reg(s, APIC_LVR, LAPIC_LVR_VALUE);
 	for (reg = APIC_LVTT; reg <= APIC_LVTERR; reg += 0x10)
 		lapic_set_reg(s, reg, APIC_LVT_MASKED);
 	apic_update_lvtt(s);
@@ -1377,6 +1377,7 @@ void lapic_reset(struct kvm_lapic *s, bool init_event)
  *
  * Until lapic_update_cpuid(), x2APIC and TSC-deadline (if @tsc_khz) are
  * allowed and MAXPHYADDR is 36, KVM's default without CPUID leaf 0x80000008.
+ * The RESET inside calls @ops->timer_cancel: set the host timer up first.
  * Linux: kvm_create_lapic(), less the allocation and the hrtimer.
  */
 void lapic_init(struct kvm_lapic *s, const struct lapic_ops *ops, void *opaque,
@@ -1475,7 +1476,7 @@ int lapic_set_state(struct kvm_lapic *s, const struct kvm_lapic_state *state)
 		set_x2apic_id(s);
 		apic_set_icr64(s, icr | (u64)icr2 << 32);
 	}
-	lapic_set_reg(s, APIC_LVR, LAPIC_VERSION);
+	lapic_set_reg(s, APIC_LVR, LAPIC_LVR_VALUE);
 	apic_update_ppr(s);
 	cancel_apic_timer(s);
 	apic_update_lvtt(s);
