@@ -11,6 +11,21 @@
  * timer, tell the IOAPIC of an EOI) it asks of the glue through struct
  * lapic_ops, from inside the call, under that same lock.
  *
+ * How the glue uses it (Linux's split between lapic.c and x86.c/irq.c):
+ * - vCPU creation: lapic_init(); KVM_SET_CPUID2: lapic_update_cpuid();
+ *   vCPU RESET: lapic_reset(s, false); an accepted INIT: lapic_reset(s, true).
+ * - MMIO exits inside lapic_mmio_in_range(): lapic_mmio_read/write() with
+ *   offset = gpa - s->base_address; RDMSR/WRMSR 0x800-0x8ff:
+ *   lapic_x2apic_msr_read/write() (1: inject #GP); IA32_APIC_BASE:
+ *   lapic_get_base()/lapic_set_base(); IA32_TSC_DEADLINE:
+ *   lapic_get/set_tscdeadline(); CR8: lapic_set_tpr()/lapic_get_cr8().
+ * - Messages (IOAPIC, MSI, ops->send_ipi): for each vCPU with
+ *   lapic_hw_enabled() and lapic_match_dest(): lapic_accept_irq()
+ *   (lowest priority: only the one lapic_compare_prio() ranks first).
+ * - Before entry: the PIC if lapic_accept_pic_intr(), else
+ *   lapic_has_interrupt() / lapic_get_interrupt() for the vector to inject;
+ *   lapic_test_and_clear_init()/_sipi() drive the MP state.
+ *
  * Intel SDM Vol. 3A (order number 253668), chapter 11 "Advanced
  * Programmable Interrupt Controller (APIC)"; chapter 10 in editions before
  * 2023.  Linux: arch/x86/kvm/lapic.h.
@@ -131,7 +146,7 @@
 /** The version register KVM reports: version 0x14 (an integrated xAPIC,
  *  SDM 11.4.8), max LVT entry 5 in bits 23:16, no directed EOI (the
  *  in-kernel IOAPIC has no EOI register). */
-#define LAPIC_VERSION		(0x14 | ((LAPIC_NR_LVT - 1) << 16))
+#define LAPIC_LVR_VALUE		(0x14 | ((LAPIC_NR_LVT - 1) << 16))
 /** Shortest periodic timer period KVM lets a guest program: its
  *  min_timer_period_us module parameter, 200 us by default. */
 #define LAPIC_MIN_TIMER_PERIOD_NS	200000ull
@@ -188,8 +203,11 @@ struct lapic_ops {
 	/** The guest's TSC now (Linux: kvm_read_l1_tsc(vcpu, rdtsc())). */
 	u64 (*read_tsc)(void *opaque);
 	/** (Re)start the APIC's one host timer to fire at @p expire_ns
-	 *  (absolute, now_ns's clock); when it fires, call
-	 *  lapic_timer_expired().  Replaces any earlier arming. */
+	 *  (absolute, now_ns's clock; may be in the past: fire at once).
+	 *  Replaces any earlier arming.  When it fires, call
+	 *  lapic_timer_expired() under the lock, e.g. from the vCPU thread
+	 *  after the hrtimer set a pending flag and kicked (as KVM's
+	 *  lapic_timer.pending); a late or stale call is harmless. */
 	void (*timer_arm)(void *opaque, u64 expire_ns);
 	/** Stop the host timer (it may already have stopped). */
 	void (*timer_cancel)(void *opaque);
@@ -216,7 +234,7 @@ struct lapic_timer {
  * 64-bit value at APIC_ICR (as KVM keeps it).
  */
 struct kvm_lapic {
-	u8 regs[KVM_APIC_REG_SIZE] __attribute__((aligned(16)));
+	u8 regs[KVM_APIC_REG_SIZE];	/**< the register page (read with lapic_get_reg()) */
 	u64 apic_base;		/**< IA32_APIC_BASE (Linux: vcpu->arch.apic_base) */
 	u64 base_address;	/**< apic_base bits 51:12: where the xAPIC page is */
 	u32 vcpu_id;		/**< the x2APIC ID and the xAPIC ID at RESET */
@@ -224,14 +242,14 @@ struct kvm_lapic {
 	bool sw_enabled;	/**< SVR bit 8 (Linux: apic->sw_enabled) */
 	bool lvt0_in_nmi_mode;	/**< LINT0 unmasked with delivery mode NMI (the PIT's NMI watchdog) */
 	u32 divide_count;	/**< TDCR as a divisor, 1-128 */
-	struct lapic_timer lapic_timer;
+	struct lapic_timer lapic_timer;	/**< the timer's state */
 	u32 tsc_khz;		/**< guest TSC rate, for TSC-deadline; 0: unknown */
 	u32 pending_events;	/**< LAPIC_PENDING_INIT / _SIPI (Linux: apic->pending_events) */
 	u8 sipi_vector;		/**< vector of the latest SIPI (Linux: apic->sipi_vector) */
 	int arb_prio;		/**< lowest-priority arbitration counter (Linux: vcpu->arch.apic_arb_prio) */
 	bool x2apic_allowed;	/**< guest CPUID has x2APIC: IA32_APIC_BASE bit 10 writable */
 	u8 maxphyaddr;		/**< guest MAXPHYADDR: IA32_APIC_BASE bits above it are reserved */
-	const struct lapic_ops *ops;
+	const struct lapic_ops *ops;	/**< the glue's callbacks; may be NULL */
 	void *opaque;		/**< handed to every @c ops callback */
 };
 

@@ -804,7 +804,7 @@ int kvm_lapic_mmio(struct kvm_vcpu *vcpu, gpa_t addr, int len, void *val, bool w
 		return r;
 	kvm_lapic_lock(a);
 	if (lapic_mmio_in_range(&a->lapic, addr)) {
-		u32 off = addr & (LAPIC_MMIO_LENGTH - 1);
+		u32 off = addr - a->lapic.base_address;
 
 		r = write ? lapic_mmio_write(&a->lapic, off, len, val) :
 			    lapic_mmio_read(&a->lapic, off, len, val);
@@ -1091,7 +1091,8 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
 		if (!a)
 			continue;
 		kvm_lapic_lock(a);
-		match = lapic_match_dest(&a->lapic, from, irq->shorthand, irq->dest_id,
+		match = lapic_hw_enabled(&a->lapic) &&
+			lapic_match_dest(&a->lapic, from, irq->shorthand, irq->dest_id,
 					 irq->dest_mode);
 		kvm_lapic_unlock(a);
 		if (match)
