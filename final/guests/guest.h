@@ -111,6 +111,7 @@
 #define CTL_LAPIC_RESTORE	0x17	/**< (): KVM_SET_LAPIC with the saved state */
 #define CTL_CPU_MARK		0x18	/**< (): note the vCPU thread's CPU time */
 #define CTL_CPU_REPORT		0x19	/**< (): print its CPU use since -> percent */
+#define CTL_NOTE		0x1a	/**< (a, b, c, d): minivmm prints them */
 /** @} */
 
 /**

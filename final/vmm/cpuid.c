@@ -113,4 +113,40 @@ int vmm_cpuid_set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t apic_id)
 	}
 	return changed;
 }
+
+/** CPUID leaf 1 ECX, local APIC features (Intel SDM Vol. 2A, CPUID). @{ */
+#define CPUID_1_ECX_X2APIC		(1u << 21)	/**< x2APIC mode available */
+#define CPUID_1_ECX_TSC_DEADLINE	(1u << 24)	/**< the APIC timer's TSC-deadline mode */
+/** @} */
+
+/**
+ * The local APIC's CPUID bits, which KVM_GET_SUPPORTED_CPUID does not
+ * settle by itself: the APIC is KVM's only when the irqchip is in the
+ * kernel (@kernel_apic).  Then TSC-deadline mode is offered if KVM has
+ * KVM_CAP_TSC_DEADLINE_TIMER (@tsc_deadline): KVM emulates it in
+ * software but leaves it out of the supported table, for the VMM to
+ * add.  Without a kernel APIC, x2APIC is taken away: KVM reports it
+ * because it can emulate it, but no userspace APIC of minivmm's could.
+ * QEMU does the same in kvm_arch_get_supported_cpuid().
+ *
+ * Returns the number of entries changed.
+ */
+int vmm_cpuid_apic_features(struct kvm_cpuid2 *cpuid, int kernel_apic, int tsc_deadline)
+{
+	int changed = 0;
+
+	for (uint32_t i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+		uint32_t before = e->ecx;
+
+		if (e->function != 1)
+			continue;
+		if (kernel_apic && tsc_deadline)
+			e->ecx |= CPUID_1_ECX_TSC_DEADLINE;
+		if (!kernel_apic)
+			e->ecx &= ~(CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE);
+		changed += e->ecx != before;
+	}
+	return changed;
+}
 #endif

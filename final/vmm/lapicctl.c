@@ -192,12 +192,11 @@ static int32_t cpu_report(struct vm *vm)
 }
 
 /**
- * Run chapter 04's control command @cmd (@arg unused so far) for the
+ * Run chapter 04's control command @cmd with arguments @arg for the
  * calling vCPU, vm->cur; returns its result for IN from CTL_PORT.
  */
 int32_t lapic_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg)
 {
-	(void)arg;
 	switch (cmd) {
 	case CTL_LAPIC_SAVE:
 		return lapic_save(vm);
@@ -210,6 +209,10 @@ int32_t lapic_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg)
 		return 0;
 	case CTL_CPU_REPORT:
 		return cpu_report(vm);
+	case CTL_NOTE:
+		fprintf(vm->out, "minivmm: vCPU %u notes %u %u %u %u\n", vm->cur->id,
+			arg[0], arg[1], arg[2], arg[3]);
+		return 0;
 	}
 	fprintf(vm->out, "minivmm: control: unknown command %u\n", cmd);
 	return -EINVAL;

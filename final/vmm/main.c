@@ -468,6 +468,8 @@ static int setup_cpuid(struct vm *vm, struct vcpu *v)
 	vmm_cpuid_filter(cpuid);
 #ifdef CONFIG_MINIKVM_LAPIC
 	vmm_cpuid_set_apic_id(cpuid, v->id);
+	vmm_cpuid_apic_features(cpuid, vm->irqchip == IRQCHIP_KERNEL,
+				ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_TSC_DEADLINE_TIMER) > 0);
 #endif
 	if (ioctl(v->fd, KVM_SET_CPUID2, cpuid)) {
 		free(cpuid);

@@ -136,6 +136,11 @@ enum ctl_command {
 	 *  ("minivmm: vCPU N used U us of CPU in M ms (P.p %)"); result: the
 	 *  percentage, rounded down; -ENOENT without a mark. */
 	CTL_CPU_REPORT	= 0x19,
+	/** (a, b, c, d): print "minivmm: vCPU N notes a b c d" (decimal):
+	 *  numbers a guest measured, which vary from run to run, so they go
+	 *  to minivmm's output and not the guest's COM1 output (compared by
+	 *  the differential oracle).  Result 0. */
+	CTL_NOTE	= 0x1a,
 #endif
 };
 #define CTL_MAX_ARGS	4	/**< arguments a command can take */
@@ -485,6 +490,7 @@ void irq_kick(pthread_t t);
 
 /* smp.c: --smp, the application processors' threads. */
 int vmm_cpuid_set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t apic_id);
+int vmm_cpuid_apic_features(struct kvm_cpuid2 *cpuid, int kernel_apic, int tsc_deadline);
 int smp_start(struct vm *vm, const struct vmm_options *opt);
 int smp_finish(struct vm *vm, int status);
 int smp_stopping(struct vm *vm, int *status);

@@ -110,3 +110,22 @@ Test(vmm_cpuid, apic_id_is_the_x2apic_id_of_every_leaf_0xb_subleaf)
 	cr_assert_eq(c->entries[2].edx, 7);
 	free(c);
 }
+
+Test(vmm_cpuid, tsc_deadline_is_added_only_with_a_kernel_apic_and_the_capability)
+{
+	struct kvm_cpuid2 *c = table();
+
+	/* 0x7ed8322b has x2APIC (bit 21) and TSC-deadline (bit 24) clear. */
+	cr_assert_eq(vmm_cpuid_apic_features(c, 1, 1), 1);
+	cr_assert_eq(c->entries[1].ecx, 0x7ed8322b | (1u << 24));
+	free(c);
+	c = table();
+	cr_assert_eq(vmm_cpuid_apic_features(c, 1, 0), 0);
+	cr_assert_eq(c->entries[1].ecx, 0x7ed8322b);
+	free(c);
+	c = table();
+	c->entries[1].ecx |= 1u << 21 | 1u << 24;	/* as KVM reports x2APIC */
+	cr_assert_eq(vmm_cpuid_apic_features(c, 0, 1), 1);
+	cr_assert_eq(c->entries[1].ecx, 0x7ed8322b);
+	free(c);
+}
