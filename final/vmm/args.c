@@ -55,11 +55,20 @@ void vmm_usage(FILE *out)
 		"  --tick HZ       pulse GSI 0 HZ times a second from a timer thread (1..10000),\n"
 		"                  standing in for the PIT\n"
 #endif
+#ifdef CONFIG_MINIKVM_LAPIC
+		"  --smp N         N vCPUs (1..%d, default 1), a thread each; vCPU 0 starts\n"
+		"                  the guest, the others wait for its INIT-SIPI-SIPI (needs\n"
+		"                  --irqchip kernel)\n"
+#endif
 		"exit status: 0 guest halted, odd = (debug-exit value << 1) | 1,\n"
 		"  2 usage, 4 KVM error, 6 unhandled exit, 8 interrupted\n"
 		"devices: COM1 at port 0x%x, debug exit 0x%x, time marks 0x%x, control 0x%x/0x%x\n"
 		"  (minivmm.h), test device at 0x%llx (MMIO); other MMIO reads give all ones\n",
-		DEFAULT_DEV, TEST_DATA_PORT, COM1_BASE, DEBUG_EXIT_PORT, MARK_PORT,
+		DEFAULT_DEV, TEST_DATA_PORT,
+#ifdef CONFIG_MINIKVM_LAPIC
+		VMM_MAX_VCPUS,
+#endif
+		COM1_BASE, DEBUG_EXIT_PORT, MARK_PORT,
 		CTL_PORT, CTL_ARG_PORT, TESTDEV_BASE);
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	fprintf(out, "  interrupt lines: OUT gsi to 0x%x raise, 0x%x lower, 0x%x pulse; "
@@ -106,6 +115,9 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	       OPT_IRQCHIP, OPT_TICK,
 #endif
+#ifdef CONFIG_MINIKVM_LAPIC
+	       OPT_SMP,
+#endif
 	};
 	static const struct option longopts[] = {
 		{ "dev",	required_argument, NULL, OPT_DEV },
@@ -123,6 +135,9 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		{ "irqchip",	required_argument, NULL, OPT_IRQCHIP },
 		{ "tick",	required_argument, NULL, OPT_TICK },
 #endif
+#ifdef CONFIG_MINIKVM_LAPIC
+		{ "smp",	required_argument, NULL, OPT_SMP },
+#endif
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -136,6 +151,9 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		.dev = DEFAULT_DEV,
 		.mem_size = DEFAULT_MEM_SIZE,
 		.load_addr = DEFAULT_LOAD_ADDR,
+#ifdef CONFIG_MINIKVM_LAPIC
+		.smp = 1,
+#endif
 	};
 	optind = 0;	/* restart getopt: the tests call us repeatedly */
 	opterr = 0;
@@ -249,6 +267,16 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 			opt->tick_hz = (unsigned int)v;
 			break;
 #endif
+#ifdef CONFIG_MINIKVM_LAPIC
+		case OPT_SMP:
+			if (vmm_parse_size(optarg, &v) || v == 0 || v > VMM_MAX_VCPUS) {
+				snprintf(err, errlen, "bad --smp '%s' (1..%d vCPUs)", optarg,
+					 VMM_MAX_VCPUS);
+				return -1;
+			}
+			opt->smp = (unsigned int)v;
+			break;
+#endif
 		case 'v':
 			opt->verbose = 1;
 			break;
@@ -262,6 +290,13 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 			return -1;
 		}
 	}
+#ifdef CONFIG_MINIKVM_LAPIC
+	/* Only an in-kernel local APIC can start an AP (INIT-SIPI-SIPI). */
+	if (opt->smp > 1 && opt->irqchip != IRQCHIP_KERNEL) {
+		snprintf(err, errlen, "--smp %u needs --irqchip kernel", opt->smp);
+		return -1;
+	}
+#endif
 	if (opt->multiboot) {
 		if (optind != argc) {
 			snprintf(err, errlen, "a guest image and --multiboot given: choose one");

@@ -266,3 +266,48 @@ Test(vmm_args, two_extra_slots_may_not_overlap_either)
 	cr_assert_eq(parse(&o, err, "-m", "16M", "--slot", "16M:4K", "g.bin", NULL), 0,
 		     "a slot right after RAM is fine: %s", err);
 }
+
+Test(vmm_args, smp_defaults_to_one_vcpu_and_takes_up_to_eight)
+{
+	struct vmm_options o;
+	char err[256];
+
+	cr_assert_eq(parse(&o, err, "g.bin", NULL), 0, "%s", err);
+	cr_assert_eq(o.smp, 1);
+	cr_assert_eq(parse(&o, err, "--smp", "4", "g.bin", NULL), 0, "%s", err);
+	cr_assert_eq(o.smp, 4);
+	cr_assert_eq(parse(&o, err, "--smp", "8", "--irqchip", "kernel", "g.bin", NULL), 0,
+		     "%s", err);
+	cr_assert_eq(o.smp, 8);
+	cr_assert_eq(parse(&o, err, "--smp", "1", "--irqchip", "user", "g.bin", NULL), 0,
+		     "%s", err);
+	cr_assert_eq(o.smp, 1);
+}
+
+Test(vmm_args, smp_out_of_range_or_without_kernel_irqchip_is_refused)
+{
+	static const struct bad_case cases[] = {
+		{ { "--smp", "0", "a.bin" }, "bad --smp '0' (1..8 vCPUs)" },
+		{ { "--smp", "9", "a.bin" }, "bad --smp '9'" },
+		{ { "--smp", "two", "a.bin" }, "bad --smp 'two'" },
+		{ { "--smp", "-1", "a.bin" }, "bad --smp '-1'" },
+		{ { "--smp", "2", "--irqchip", "user" }, "--smp 2 needs --irqchip kernel" },
+		{ { "--irqchip", "none", "--smp", "3" }, "--smp 3 needs --irqchip kernel" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *argv[7] = { "minivmm" };
+		struct vmm_options o;
+		char err[256] = "";
+		int argc = 1;
+
+		for (int j = 0; j < 4 && cases[i].args[j]; j++)
+			argv[argc++] = (char *)cases[i].args[j];
+		if (argc == 5)
+			argv[argc++] = "a.bin";
+		cr_assert_eq(vmm_parse_args(argc, argv, &o, err, sizeof(err)), -1,
+			     "case %zu accepted", i);
+		cr_assert(strstr(err, cases[i].reason), "case %zu: got '%s', want '%s'",
+			  i, err, cases[i].reason);
+	}
+}

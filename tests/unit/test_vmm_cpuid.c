@@ -76,3 +76,56 @@ Test(vmm_cpuid, a_table_already_right_is_left_alone)
 	cr_assert_eq(vmm_cpuid_filter(c), 0);
 	free(c);
 }
+
+Test(vmm_cpuid, apic_id_goes_to_leaf_1_ebx_bits_31_24_and_nothing_else)
+{
+	struct kvm_cpuid2 *c = table();
+
+	cr_assert_eq(vmm_cpuid_set_apic_id(c, 3), 1);
+	/* 0x800: CLFLUSH line size 8 (bits 15:8) stays; the ID is bits 31:24. */
+	cr_assert_eq(c->entries[1].ebx, 0x03000800);
+	cr_assert_eq(c->entries[1].eax, 0x830f10);
+	cr_assert_eq(c->entries[1].ecx, 0x7ed8322b);
+	cr_assert_eq(c->entries[0].ebx, 0x68747541);
+	/* A second call replaces the ID, it does not OR into it. */
+	vmm_cpuid_set_apic_id(c, 4);
+	cr_assert_eq(c->entries[1].ebx, 0x04000800);
+	free(c);
+}
+
+Test(vmm_cpuid, apic_id_is_the_x2apic_id_of_every_leaf_0xb_subleaf)
+{
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + 3 * sizeof(c->entries[0]));
+
+	c->nent = 3;
+	c->entries[0] = (struct kvm_cpuid_entry2) { .function = 0xb, .index = 0,
+		.eax = 1, .ebx = 1, .ecx = 0x100 };
+	c->entries[1] = (struct kvm_cpuid_entry2) { .function = 0xb, .index = 1,
+		.eax = 4, .ebx = 4, .ecx = 0x201 };
+	c->entries[2] = (struct kvm_cpuid_entry2) { .function = 0xd, .edx = 7 };
+	cr_assert_eq(vmm_cpuid_set_apic_id(c, 5), 2);
+	cr_assert_eq(c->entries[0].edx, 5);
+	cr_assert_eq(c->entries[1].edx, 5);
+	cr_assert_eq(c->entries[1].ecx, 0x201);
+	cr_assert_eq(c->entries[2].edx, 7);
+	free(c);
+}
+
+Test(vmm_cpuid, tsc_deadline_is_added_only_with_a_kernel_apic_and_the_capability)
+{
+	struct kvm_cpuid2 *c = table();
+
+	/* 0x7ed8322b has x2APIC (bit 21) and TSC-deadline (bit 24) clear. */
+	cr_assert_eq(vmm_cpuid_apic_features(c, 1, 1), 1);
+	cr_assert_eq(c->entries[1].ecx, 0x7ed8322b | (1u << 24));
+	free(c);
+	c = table();
+	cr_assert_eq(vmm_cpuid_apic_features(c, 1, 0), 0);
+	cr_assert_eq(c->entries[1].ecx, 0x7ed8322b);
+	free(c);
+	c = table();
+	c->entries[1].ecx |= 1u << 21 | 1u << 24;	/* as KVM reports x2APIC */
+	cr_assert_eq(vmm_cpuid_apic_features(c, 0, 1), 1);
+	cr_assert_eq(c->entries[1].ecx, 0x7ed8322b);
+	free(c);
+}
