@@ -49,7 +49,7 @@ main32:
 	cmp	$V_LOG3, %eax
 	jbe	1b
 	HOOK32	2, h_nmi
-	orl	$SVR_ENABLE, LAPIC_BASE + LAPIC_SVR
+	LAPIC_SW_ENABLE
 	movl	$0x01000000, LAPIC_BASE + LAPIC_LDR
 	call	start_aps32
 1:	cmpl	$1, ap_ready
@@ -143,7 +143,7 @@ h_nmi:
 
 /* The AP: logical ID 2, ready, then wait for interrupts for ever. */
 ap_main32:
-	orl	$SVR_ENABLE, LAPIC_BASE + LAPIC_SVR
+	LAPIC_SW_ENABLE
 	movl	$0x02000000, LAPIC_BASE + LAPIC_LDR
 	lock incl ap_ready
 1:	sti

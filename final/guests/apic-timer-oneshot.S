@@ -39,7 +39,7 @@ main32:
 	call	idt_init32
 	PIC_INIT
 	HOOK32	V_TIMER, h_timer
-	orl	$SVR_ENABLE, LAPIC_BASE + LAPIC_SVR
+	LAPIC_SW_ENABLE
 	movl	$0xb, LAPIC_BASE + LAPIC_TDCR		/* divide by 1 */
 	mov	$N_COUNT, %ebx
 	call	oneshot32

@@ -31,7 +31,7 @@ main32:
 	call	idt_init32
 	PIC_INIT
 	HOOK32	V_TIMER, h_timer
-	orl	$SVR_ENABLE, LAPIC_BASE + LAPIC_SVR
+	LAPIC_SW_ENABLE
 	movl	$0xb, LAPIC_BASE + LAPIC_TDCR
 	mov	$CTL_CPU_MARK, %al
 	out	%al, $CTL_PORT

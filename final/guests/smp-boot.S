@@ -27,7 +27,7 @@ _start:
 	.code32
 main32:
 	xor	%ebp, %ebp
-	orl	$SVR_ENABLE, LAPIC_BASE + LAPIC_SVR
+	LAPIC_SW_ENABLE
 	call	lapic_id32
 	CHECK32	%eax, 0, "BSP APIC ID:"
 	mov	$1, %eax
@@ -50,7 +50,7 @@ main32:
 
 /* Each AP, on its own stack. */
 ap_main32:
-	orl	$SVR_ENABLE, LAPIC_BASE + LAPIC_SVR
+	LAPIC_SW_ENABLE
 	call	lapic_id32
 	mov	%eax, %esi
 	mov	$1, %eax

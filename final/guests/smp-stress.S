@@ -37,7 +37,7 @@ main32:
 	call	idt_init32
 	PIC_INIT
 	HOOK32	V_RING, h_ring
-	orl	$SVR_ENABLE, LAPIC_BASE + LAPIC_SVR
+	LAPIC_SW_ENABLE
 	call	start_aps32
 	mov	$(NR_CPUS - 1), %eax
 	call	wait_aps32
@@ -89,7 +89,7 @@ main32:
 	jmp	exit32
 
 ap_main32:
-	orl	$SVR_ENABLE, LAPIC_BASE + LAPIC_SVR
+	LAPIC_SW_ENABLE
 	call	stress
 1:	sti			/* keep taking the ring's IPIs */
 	hlt

@@ -37,11 +37,14 @@ lapic_id32:
 icr_send32:
 	mov	%edx, LAPIC_BASE + LAPIC_ICR_HI
 	mov	%eax, LAPIC_BASE + LAPIC_ICR_LO
-1:	testl	$ICR_PENDING, LAPIC_BASE + LAPIC_ICR_LO
+	push	%eax
+1:	mov	LAPIC_BASE + LAPIC_ICR_LO, %eax		/* MOV only: see LAPIC_SW_ENABLE */
+	test	$ICR_PENDING, %eax
 	jz	2f
 	pause
 	jmp	1b
-2:	ret
+2:	pop	%eax
+	ret
 
 /* start_aps32: INIT-SIPI-SIPI to all but self (see above). */
 start_aps32:

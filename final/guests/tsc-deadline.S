@@ -37,7 +37,7 @@ main32:
 	shr	$24, %ecx
 	and	$1, %ecx
 	CHECK32	%ecx, 1, "CPUID TSC-deadline:"
-	orl	$SVR_ENABLE, LAPIC_BASE + LAPIC_SVR
+	LAPIC_SW_ENABLE
 	movl	$(LVTT_TSC_DEADLINE | V_TIMER), LAPIC_BASE + LAPIC_LVTT
 	CHECK32	LAPIC_BASE + LAPIC_LVTT, 0x00040041, "LVT timer, TSC-deadline:"
 

@@ -23,6 +23,9 @@ struct x86_mmio_insn {
 };
 
 int x86_decode_mmio(const u8 *insn, int avail, int mode_bytes, struct x86_mmio_insn *out);
+#ifdef CONFIG_MINIKVM_LAPIC
+int x86_decode_mov_to_cr(const u8 *insn, int avail, int mode_bytes, int *cr, int *gpr);
+#endif
 u64 x86_mmio_merge_load(u64 old, u64 data, const struct x86_mmio_insn *d);
 
 #endif

@@ -619,6 +619,9 @@ int kvm_arch_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *slot)
 void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot);
 void kvm_mmu_set_tdp_format(const struct kvm_tdp_format *fmt);
 #ifdef CONFIG_MINIKVM_MMU
+#ifdef CONFIG_MINIKVM_LAPIC
+int kvm_emulate_cr8_write(struct kvm_vcpu *vcpu);
+#endif
 int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
 		       bool table_walk);
 void kvm_mmu_slot_set_dirty_logging(struct kvm *kvm, struct kvm_memory_slot *slot, bool on);

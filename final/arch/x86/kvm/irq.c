@@ -1033,7 +1033,8 @@ static int lapic_find_tpr_blocked(const struct kvm_lapic *s)
 	int isr = apic_find_highest_vector(s, APIC_ISR);
 	u32 tpr = lapic_get_reg(s, APIC_TASKPRI) & 0xff;
 
-	if (irr < 0 || (isr >= 0 && (irr >> 4) <= (isr >> 4)))
+	/* Class 0 (vectors 0-15) is never above any PPR. */
+	if (irr < 16 || (isr >= 0 && (irr >> 4) <= (isr >> 4)))
 		return -1;
 	return (u32)(irr >> 4) <= (tpr >> 4) ? irr : -1;
 }

@@ -427,6 +427,31 @@ static void kvm_rip_advance(struct kvm_vcpu *vcpu, int len)
 	kvm_rip_write(vcpu, rip);
 }
 
+#ifdef CONFIG_MINIKVM_LAPIC
+/**
+ * kvm_emulate_cr8_write - the guest wrote CR8 and the vendor knows no
+ * more (SVM without decode assists): decode the MOV, set the task
+ * priority, step over it.  Returns 1 to go on, 0 with an internal-error
+ * exit if the instruction is not a MOV to CR8.
+ * Linux: cr_interception() -> the emulator.
+ */
+int kvm_emulate_cr8_write(struct kvm_vcpu *vcpu)
+{
+	u8 insn[X86_MAX_INSN_LEN];
+	int len, mode_bytes, cr, gpr, n;
+
+	if (fetch_guest_insn(vcpu, insn, &len, &mode_bytes))
+		return kvm_unexpected_exit(vcpu, 0);
+	n = x86_decode_mov_to_cr(insn, len, mode_bytes, &cr, &gpr);
+	if (n < 0 || cr != 8)
+		return kvm_unexpected_exit(vcpu, 0);
+	kvm_set_cr8(vcpu, kvm_register_read(vcpu, gpr));
+	kvm_rip_advance(vcpu, n);
+	return 1;
+}
+EXPORT_SYMBOL_GPL(kvm_emulate_cr8_write);
+#endif
+
 /** The instruction cannot be handled: stop the guest, say why, never guess.
  * Linux: kvm_prepare_emulation_failure_exit(). */
 static int mmio_emulation_failure(struct kvm_vcpu *vcpu, gpa_t gpa, const u8 *insn, int len)

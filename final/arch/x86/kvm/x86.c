@@ -886,7 +886,9 @@ static void kvm_inject_pending_event(struct kvm_vcpu *vcpu, bool req_int_win)
 	if (kvm_cpu_has_injectable_intr(vcpu) || req_int_win)
 		kvm_x86_ops.enable_irq_window(vcpu);
 #ifdef CONFIG_MINIKVM_LAPIC
-	else if (kvm_x86_ops.update_cr8_intercept)
+	/* 4. An interrupt only the task priority holds back: the vendor
+	 *    must see the guest lower CR8.  Linux: update_cr8_intercept(). */
+	if (kvm_x86_ops.update_cr8_intercept)
 		kvm_x86_ops.update_cr8_intercept(vcpu, kvm_lapic_find_tpr_blocked(vcpu));
 #endif
 }

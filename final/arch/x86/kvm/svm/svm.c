@@ -721,12 +721,9 @@ static void svm_enable_irq_window(struct kvm_vcpu *vcpu)
 /**
  * svm_update_cr8_intercept - an interrupt waits in the local APIC's IRR
  * and only the task priority holds it back.  A 64-bit guest lowers it
- * with MOV to CR8, which changes V_TPR without an exit; we must see the
- * moment it drops below the interrupt's class.  The same virtual
- * interrupt as the window, but with the waiting vector's priority and
- * V_TPR obeyed: the CPU takes it, and exits on VINTR, exactly when
- * V_INTR_PRIO > V_TPR and RFLAGS.IF = 1 (APM 15.21.4).  KVM intercepts
- * CR8 writes instead, which needs decode assists or the emulator.
+ * with MOV to CR8, which changes V_TPR without an exit (APM 15.21.1):
+ * intercept CR8 writes while that is so, and only then.  (Writes through
+ * the APIC page's TPR exit anyway, as MMIO.)
  * @vcpu: the vCPU
  * @vector: the vector waiting, or -1 for none
  *
@@ -737,11 +734,9 @@ static void svm_update_cr8_intercept(struct kvm_vcpu *vcpu, int vector)
 	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
 
 	if (vector < 0)
-		return;
-	c->int_vector = 0;
-	c->int_ctl = (c->int_ctl & ~(V_INTR_PRIO_MASK | V_IGN_TPR_MASK)) | V_IRQ_MASK |
-		     ((vector >> 4) << V_INTR_PRIO_SHIFT);
-	c->intercept_misc1 |= INTERCEPT_VINTR;
+		c->intercept_cr &= ~INTERCEPT_CR8_WRITE;
+	else
+		c->intercept_cr |= INTERCEPT_CR8_WRITE;
 }
 
 /** INIT or RESET: the VMCB from vcpu->arch, NMI tracking cleared.
@@ -1067,6 +1062,12 @@ static int svm_handle_exit(struct kvm_vcpu *vcpu)
 		return svm_db(vcpu);
 	case SVM_EXIT_VINTR:
 		return svm_vintr(vcpu);
+#ifdef CONFIG_MINIKVM_LAPIC
+	case SVM_EXIT_WRITE_CR8:
+		/* No decode assists under QEMU: find the source register by
+		 * decoding the MOV.  Linux: cr_interception(). */
+		return kvm_emulate_cr8_write(vcpu);
+#endif
 	case SVM_EXIT_IRET:
 		return svm_iret(vcpu);
 #else

@@ -197,6 +197,11 @@ static_assert(offsetof(struct vmcb, save.g_pat) == 0x668);
 /** #VMEXIT codes, in vmcb_control_area.exit_code.  APM Vol. 2, Appendix C,
  *  Table C-1.  @{ */
 #define SVM_EXIT_READ_CR0	0x000
+#ifdef CONFIG_MINIKVM_LAPIC
+#define SVM_EXIT_WRITE_CR8	0x018	/**< MOV to CR8, when intercepted */
+/** intercept_cr bit for CR8 writes (writes are bits 31:16). */
+#define INTERCEPT_CR8_WRITE	BIT(16 + 8)
+#endif
 #define SVM_EXIT_READ_DR0	0x020	/**< + n: MOV from DRn */
 #define SVM_EXIT_READ_DR7	0x027	/**< MOV from DR7 */
 #define SVM_EXIT_WRITE_DR0	0x030	/**< + n: MOV to DRn */
