@@ -330,6 +330,9 @@ EXPORT_SYMBOL_GPL(kvm_vcpu_reset_state);
  *  Linux: kvm_arch_vcpu_destroy(). */
 void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 {
+#ifdef CONFIG_MINIKVM_LAPIC
+	kvm_mmu_destroy(vcpu);
+#endif
 	kvm_x86_ops.vcpu_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->arch.guest_fpu);
 	kvfree(vcpu->arch.cpuid_entries);
