@@ -116,8 +116,8 @@ struct kvm_memslots {
 	 *  safe for concurrent use) and dirty bits (atomic bit ops). */
 	struct kvm_memory_slot *slots[KVM_USER_MEM_SLOTS];
 };
-#endif
 
+#endif
 /** vCPU requests: work for the vCPU to do before its next VM entry. */
 #define KVM_REQ_TLB_FLUSH	0	/**< second-level tables changed */
 #ifdef CONFIG_MINIKVM_IRQCHIP
@@ -211,8 +211,8 @@ struct kvm_mmu_memory_cache {
 	int nobjs;			/**< pages in objects[] */
 	void *objects[TDP_LEVELS - 1];	/**< zeroed 4 KiB pages */
 };
-#endif
 
+#endif
 /** The PIO exit being completed.  Linux: struct kvm_pio_request. */
 struct kvm_pio_request {
 	u16 port;	/**< the I/O port */
@@ -596,7 +596,9 @@ void kvm_mmu_set_tdp_format(const struct kvm_tdp_format *fmt);
 #ifdef CONFIG_MINIKVM_MMU
 int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
 		       bool table_walk);
+#ifndef CONFIG_MINIKVM_LAPIC
 void kvm_mmu_slot_set_dirty_logging(struct kvm *kvm, struct kvm_memory_slot *slot, bool on);
+#endif
 void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
 				 const unsigned long *which);
 int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);

@@ -898,6 +898,7 @@ static void kvm_vcpu_destroy(struct kvm_vcpu *vcpu)
  */
 static void kvm_destroy_vm(struct kvm *kvm)
 {
+	struct kvm_memory_slot **slots = kvm_memslot_array(kvm);
 	struct mm_struct *mm = kvm->mm;
 	int i;
 
@@ -907,8 +908,8 @@ static void kvm_destroy_vm(struct kvm *kvm)
 		kvm_vcpu_destroy(kvm->vcpus[i]);
 	kvm->created_vcpus = 0;		/* no vCPU left to flush for */
 	for (i = 0; i < KVM_USER_MEM_SLOTS; i++)
-		if (kvm_memslot_array(kvm)[i])
-			kvm_free_memslot(kvm, kvm_memslot_array(kvm)[i]);
+		if (slots[i])
+			kvm_free_memslot(kvm, slots[i]);
 #ifdef CONFIG_MINIKVM_LAPIC
 	/* No reader is left: no vCPU, no fd. */
 	kfree(rcu_dereference_protected(kvm->memslots, 1));

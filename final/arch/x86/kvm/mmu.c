@@ -874,7 +874,8 @@ static void tdp_write_protect(struct kvm *kvm, gpa_t gpa)
 /**
  * kvm_mmu_write_protect_pages - make the pages of @slot marked in @which
  * read-only again, so that their next write is seen.  Called with
- * slots_lock held; flushes every vCPU's cached translations.
+ * slots_lock held; changes the tables under kvm_mmu_lock() and flushes
+ * every vCPU's cached translations.
  * Linux: kvm_arch_mmu_enable_log_dirty_pt_masked().
  */
 void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
@@ -901,6 +902,7 @@ void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
 	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
 }
 
+#ifndef CONFIG_MINIKVM_LAPIC
 /**
  * kvm_mmu_slot_set_dirty_logging - KVM_MEM_LOG_DIRTY_PAGES turned on:
  * start from a clean log with every mapped page write-protected.
@@ -911,4 +913,5 @@ void kvm_mmu_slot_set_dirty_logging(struct kvm *kvm, struct kvm_memory_slot *slo
 	if (on)
 		kvm_mmu_write_protect_pages(kvm, slot, NULL);
 }
+#endif
 #endif /* CONFIG_MINIKVM_MMU */
