@@ -881,22 +881,12 @@ static void tdp_write_protect(struct kvm *kvm, gpa_t gpa)
 void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
 				 const unsigned long *which)
 {
-	struct page *page;
 	unsigned long i;
 
-	/* Only the pages recorded in slot->pages can be mapped: visit those,
-	 * or the dirty ones, never every frame of a possibly huge slot. */
 	kvm_mmu_lock(kvm);
-	if (which) {
-		for_each_set_bit(i, which, slot->npages) {
-			tdp_write_protect(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
-			kvm_mmu_cond_resched(kvm);
-		}
-	} else {
-		xa_for_each(&slot->pages, i, page) {
-			tdp_write_protect(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
-			kvm_mmu_cond_resched(kvm);
-		}
+	for_each_set_bit(i, which, slot->npages) {
+		tdp_write_protect(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
+		kvm_mmu_cond_resched(kvm);
 	}
 	kvm_mmu_unlock(kvm);
 	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
@@ -910,8 +900,18 @@ void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
  */
 void kvm_mmu_slot_set_dirty_logging(struct kvm *kvm, struct kvm_memory_slot *slot, bool on)
 {
-	if (on)
-		kvm_mmu_write_protect_pages(kvm, slot, NULL);
+	struct page *page;
+	unsigned long i;
+
+	if (!on)
+		return;
+	/* Only the pages recorded in slot->pages can be mapped: visit those,
+	 * never every frame of a possibly huge slot. */
+	xa_for_each(&slot->pages, i, page) {
+		tdp_write_protect(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
+		cond_resched();
+	}
+	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
 }
 #endif
 #endif /* CONFIG_MINIKVM_MMU */
