@@ -25,6 +25,10 @@
 #include <linux/rcuwait.h>
 #include <asm/irq_vectors.h>	/* NMI_VECTOR */
 #endif
+#ifdef CONFIG_MINIKVM_LAPIC
+#include <linux/spinlock.h>
+#include <linux/srcu.h>
+#endif
 
 #ifdef CONFIG_MINIKVM_MMU
 #include <minikvm/decode.h>
@@ -88,6 +92,32 @@ struct kvm_memory_slot {
 #endif
 };
 
+#ifdef CONFIG_MINIKVM_LAPIC
+/**
+ * struct kvm_memslots - the VM's memslots, as one immutable array.
+ *
+ * With several vCPUs faulting at once, the slots cannot be guarded by a
+ * mutex that a fault holds while it pins a page (which sleeps): the vCPUs
+ * would fault one at a time.  Instead the whole array is replaced on every
+ * change (copy, modify, publish with rcu_assign_pointer()) and readers
+ * find it through kvm->memslots under kvm->srcu, taking no lock.  A
+ * writer frees or unpins what the old array held only after
+ * synchronize_srcu(), when no reader can still be using it.
+ * Linux: struct kvm_memslots (two of them per address space there, swapped
+ * in turn, and an rbtree and interval tree instead of an array).
+ */
+struct kvm_memslots {
+	/** Bumped on every publication: a fault that pinned a page under
+	 *  one generation maps it only if that one is still current.
+	 *  Linux: kvm_memslots.generation. */
+	u64 generation;
+	/** By slot id; NULL = unused.  The slots themselves are never
+	 *  changed once published, except for their pages (an xarray,
+	 *  safe for concurrent use) and dirty bits (atomic bit ops). */
+	struct kvm_memory_slot *slots[KVM_USER_MEM_SLOTS];
+};
+
+#endif
 /** vCPU requests: work for the vCPU to do before its next VM entry. */
 #define KVM_REQ_TLB_FLUSH	0	/**< second-level tables changed */
 #ifdef CONFIG_MINIKVM_IRQCHIP
@@ -128,7 +158,28 @@ struct kvm_arch {
 struct kvm {
 	struct mutex lock;		/**< vCPU creation */
 	struct mutex slots_lock;	/**< memslot changes */
+#ifdef CONFIG_MINIKVM_LAPIC
+	/** The current memslots, replaced whole under slots_lock, read
+	 *  under srcu (kvm_memslots()).  Linux: kvm->memslots[as_id]. */
+	struct kvm_memslots __rcu *memslots;
+	/**
+	 * Guards the memslots' readers against their writers.  SRCU, not
+	 * plain RCU: a reader (the EPT/NPT fault) sleeps inside its read
+	 * section, pinning a page and copying guest memory from userspace,
+	 * and an RCU read section must not sleep.  Linux: kvm->srcu.
+	 */
+	struct srcu_struct srcu;
+	/**
+	 * Guards the EPT/NPT tables, taken only for the moment an entry is
+	 * written or cleared: faults on several vCPUs pin their pages in
+	 * parallel and serialize only here.  A spinlock, so nothing that
+	 * sleeps (allocating a table page) may happen under it.
+	 * Linux: kvm->mmu_lock (an rwlock on x86's TDP MMU).
+	 */
+	spinlock_t mmu_lock;
+#else
 	struct kvm_memory_slot *memslots[KVM_USER_MEM_SLOTS]; /**< by slot id; NULL = unused */
+#endif
 	struct kvm_vcpu *vcpus[KVM_MAX_VCPUS];	/**< in creation order (vcpu_idx) */
 	int created_vcpus;		/**< how many of vcpus[] are set */
 	refcount_t users_count;		/**< the VM fd and every vCPU fd */
@@ -145,6 +196,32 @@ struct kvm {
 	struct kvm_arch arch;		/**< the x86 part */
 };
 
+#ifdef CONFIG_MINIKVM_LAPIC
+/**
+ * kvm_memslots - the VM's current memslots.  The caller is inside
+ * srcu_read_lock(&kvm->srcu), or holds slots_lock (a writer), or the VM
+ * has no user left (it is being destroyed); lockdep checks which.
+ * Linux: kvm_memslots() / __kvm_memslots().
+ */
+static inline struct kvm_memslots *kvm_memslots(struct kvm *kvm)
+{
+	return srcu_dereference_check(kvm->memslots, &kvm->srcu,
+				      lockdep_is_held(&kvm->slots_lock) ||
+				      !refcount_read(&kvm->users_count));
+}
+
+/**
+ * struct kvm_mmu_memory_cache - page-table pages allocated ahead, while
+ * sleeping is allowed, for a fault to take under kvm->mmu_lock, where it
+ * is not.  One fault needs at most one new table per level below the
+ * root.  Linux: struct kvm_mmu_memory_cache (include/linux/kvm_types.h).
+ */
+struct kvm_mmu_memory_cache {
+	int nobjs;			/**< pages in objects[] */
+	void *objects[TDP_LEVELS - 1];	/**< zeroed 4 KiB pages */
+};
+
+#endif
 /** The PIO exit being completed.  Linux: struct kvm_pio_request. */
 struct kvm_pio_request {
 	u16 port;	/**< the I/O port */
@@ -197,6 +274,11 @@ struct kvm_vcpu_arch {
 	struct {
 		struct x86_mmio_insn insn;
 	} mmio;
+#endif
+#ifdef CONFIG_MINIKVM_LAPIC
+	/** Tables for this vCPU's next fault (mmu.c).
+	 *  Linux: vcpu->arch.mmu_shadow_page_cache. */
+	struct kvm_mmu_memory_cache mmu_page_cache;
 #endif
 	/** Work left from the last exit to userspace, done by the next KVM_RUN. */
 	int (*complete_userspace_io)(struct kvm_vcpu *vcpu);
@@ -624,10 +706,15 @@ int kvm_emulate_cr8_write(struct kvm_vcpu *vcpu);
 #endif
 int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
 		       bool table_walk);
+#ifndef CONFIG_MINIKVM_LAPIC
 void kvm_mmu_slot_set_dirty_logging(struct kvm *kvm, struct kvm_memory_slot *slot, bool on);
+#endif
 void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
 				 const unsigned long *which);
 int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);
+#endif
+#ifdef CONFIG_MINIKVM_LAPIC
+void kvm_mmu_destroy(struct kvm_vcpu *vcpu);
 #endif
 
 #endif

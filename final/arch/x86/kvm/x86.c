@@ -475,6 +475,7 @@ void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 {
 #ifdef CONFIG_MINIKVM_LAPIC
 	kvm_free_lapic(vcpu);
+	kvm_mmu_destroy(vcpu);
 #endif
 	kvm_x86_ops.vcpu_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->arch.guest_fpu);

@@ -816,10 +816,16 @@ static void vmx_load_pdptrs(struct kvm_vcpu *vcpu)
 	if (!(vcpu->arch.cr0 & X86_CR0_PG) || !(vcpu->arch.cr4 & X86_CR4_PAE) ||
 	    (vcpu->arch.efer & EFER_LMA))
 		return;
+#ifdef CONFIG_MINIKVM_LAPIC
+	/* Unreadable means not present: the guest's walk will fault.
+	 * (kvm_read_guest() keeps the slot alive with kvm->srcu.) */
+	kvm_read_guest(vcpu->kvm, vcpu->arch.cr3 & ~0x1ful, pdpte, sizeof(pdpte));
+#else
 	mutex_lock(&vcpu->kvm->slots_lock);
 	/* Unreadable means not present: the guest's walk will fault. */
 	kvm_read_guest(vcpu->kvm, vcpu->arch.cr3 & ~0x1ful, pdpte, sizeof(pdpte));
 	mutex_unlock(&vcpu->kvm->slots_lock);
+#endif
 	vmcs_writel(GUEST_PDPTR0, pdpte[0]);
 	vmcs_writel(GUEST_PDPTR1, pdpte[1]);
 	vmcs_writel(GUEST_PDPTR2, pdpte[2]);
