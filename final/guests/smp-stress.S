@@ -21,7 +21,7 @@
 
 #define SMP_IDT
 #define NR_CPUS		4
-#define ROUNDS		3000
+#define ROUNDS		1000
 #define V_RING		0x60
 #define MEM_BASE	0x1000000	/* CPU n's pages: MEM_BASE * (n + 1) .. */
 
