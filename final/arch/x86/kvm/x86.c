@@ -228,6 +228,13 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 		 * table by it. */
 		return KVM_MAX_IRQ_ROUTES;
 #endif
+#ifdef CONFIG_MINIKVM_LAPIC
+	case KVM_CAP_PIT:
+	case KVM_CAP_PIT2:
+	case KVM_CAP_PIT_STATE2:
+	case KVM_CAP_REINJECT_CONTROL:
+		return 1;
+#endif
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:
 		return KVM_MAX_VCPUS;
@@ -249,6 +256,15 @@ int kvm_arch_init_vm(struct kvm *kvm, unsigned long type)
 	return kvm_mmu_init_vm(kvm);
 }
 
+#ifdef CONFIG_MINIKVM_LAPIC
+/** Stop the PIT before the vCPUs it kicks are destroyed.
+ *  Linux: kvm_arch_sync_events(). */
+void kvm_arch_sync_events(struct kvm *kvm)
+{
+	kvm_pit_destroy(kvm);
+}
+
+#endif
 /** Free the x86 part of a VM: its EPT/NPT tables.
  *  Linux: kvm_arch_destroy_vm(). */
 void kvm_arch_destroy_vm(struct kvm *kvm)
@@ -893,6 +909,9 @@ long kvm_arch_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg
 long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 {
 	struct kvm *kvm = filp->private_data;
+#ifdef CONFIG_MINIKVM_LAPIC
+	long r;
+#endif
 
 	switch (ioctl) {
 	case KVM_SET_TSS_ADDR:
@@ -905,6 +924,12 @@ long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 		kvm->arch.tss_addr = arg;
 		return 0;
 	default:
+#ifdef CONFIG_MINIKVM_LAPIC
+		/* KVM_CREATE_PIT2, KVM_GET_PIT2, ...: timer.c. */
+		r = kvm_vm_ioctl_pit(kvm, ioctl, (void __user *)arg);
+		if (r != -ENOTTY)
+			return r;
+#endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
 		/* KVM_CREATE_IRQCHIP, KVM_IRQ_LINE, ...: irq.c. */
 		return kvm_vm_ioctl_irqchip(kvm, ioctl, (void __user *)arg);
