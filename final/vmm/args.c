@@ -55,6 +55,10 @@ void vmm_usage(FILE *out)
 		"  --tick HZ       pulse GSI 0 HZ times a second from a timer thread (1..10000),\n"
 		"                  standing in for the PIT\n"
 #endif
+#ifdef CONFIG_MINIKVM_LAPIC
+		"  --pit, --no-pit the in-kernel i8254 PIT (KVM_CREATE_PIT2, ports 0x40-0x43\n"
+		"                  and 0x61, IRQ 0): on by default with --irqchip kernel\n"
+#endif
 		"exit status: 0 guest halted, odd = (debug-exit value << 1) | 1,\n"
 		"  2 usage, 4 KVM error, 6 unhandled exit, 8 interrupted\n"
 		"devices: COM1 at port 0x%x, debug exit 0x%x, time marks 0x%x, control 0x%x/0x%x\n"
@@ -106,6 +110,9 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	       OPT_IRQCHIP, OPT_TICK,
 #endif
+#ifdef CONFIG_MINIKVM_LAPIC
+	       OPT_PIT, OPT_NO_PIT,
+#endif
 	};
 	static const struct option longopts[] = {
 		{ "dev",	required_argument, NULL, OPT_DEV },
@@ -122,6 +129,10 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 #ifdef CONFIG_MINIKVM_IRQCHIP
 		{ "irqchip",	required_argument, NULL, OPT_IRQCHIP },
 		{ "tick",	required_argument, NULL, OPT_TICK },
+#endif
+#ifdef CONFIG_MINIKVM_LAPIC
+		{ "pit",	no_argument,	   NULL, OPT_PIT },
+		{ "no-pit",	no_argument,	   NULL, OPT_NO_PIT },
 #endif
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -247,6 +258,14 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 				return -1;
 			}
 			opt->tick_hz = (unsigned int)v;
+			break;
+#endif
+#ifdef CONFIG_MINIKVM_LAPIC
+		case OPT_PIT:
+			opt->pit = 1;
+			break;
+		case OPT_NO_PIT:
+			opt->pit = -1;
 			break;
 #endif
 		case 'v':

@@ -116,6 +116,19 @@ enum ctl_command {
 	 *  line changes (0). */
 	CTL_IRQ_STORM_WAIT = 0x15,
 #endif
+#ifdef CONFIG_MINIKVM_LAPIC
+	/** (): KVM_GET_TSC_KHZ on the vCPU, printed ("minivmm: KVM_GET_TSC_KHZ:
+	 *  N"); result N or -errno.  What the guest's own TSC calibration
+	 *  against the PIT should find. */
+	CTL_TSC_KHZ	= 0x16,
+	/** (): KVM_GET_PIT2 then KVM_SET_PIT2 with what it gave (a migration
+	 *  of the PIT in place: every counter restarts from its count);
+	 *  result: counter 2's mode << 24 | its count, or -errno. */
+	CTL_PIT_RELOAD	= 0x17,
+	/** (on): KVM_REINJECT_CONTROL with pit_reinject = @on; result 0 or
+	 *  -errno. */
+	CTL_PIT_REINJECT = 0x18,
+#endif
 };
 #define CTL_MAX_ARGS	4	/**< arguments a command can take */
 
@@ -255,6 +268,11 @@ struct vmm_options {
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	int irqchip;		/**< enum vmm_irqchip, --irqchip */
 	unsigned int tick_hz;	/**< --tick: pulses of GSI 0 a second, 0 = none */
+#endif
+#ifdef CONFIG_MINIKVM_LAPIC
+	/** --pit (1) / --no-pit (-1); 0: the default, an in-kernel PIT
+	 *  with --irqchip kernel and none otherwise. */
+	int pit;
 #endif
 };
 
