@@ -43,12 +43,12 @@
 .endm
 
 /* QUIET: stop counter 0 (mode 5 has no timer), then take interrupts for
- * 10 ms so that a tick already latched in IRR, or one reinject mode still
- * has in hand, is taken before the next count starts. */
+ * 30 ms so that a tick already latched in IRR, or the ticks reinject mode
+ * still has in hand (one per EOI), are taken before the next count. */
 .macro QUIET
 	PROGRAM	0, 5, 0
 	sti
-	mov	$10, %ecx
+	mov	$30, %ecx
 	call	pit_wait_ms32
 	cli
 .endm

@@ -258,6 +258,7 @@ main32:
 	/* KVM_GET_PIT2 + KVM_SET_PIT2 restart counter 2 from its count. */
 	PROGRAM	2, 0, 0xffff
 	call	wait_below_8000
+	call	clear_regs32		/* ctl32 sends them as arguments */
 	mov	$CTL_PIT_RELOAD, %al
 	call	ctl32
 	mov	%eax, %esi
