@@ -197,7 +197,8 @@ static void *tick_thread(void *arg)
 #ifdef CONFIG_MINIKVM_LAPIC
 /**
  * --pit: the in-kernel PIT, by default whenever the irqchip is in the
- * kernel (the PIT's IRQ 0 needs it: KVM says -ENOENT without).  Flags
+ * kernel (without it the PIT has no IRQ 0 to raise; newer KVM refuses
+ * it with -ENOENT, 6.1 creates a PIT that never interrupts).  Flags
  * KVM_PIT_SPEAKER_DUMMY put port 0x61 in the kernel too, so that a guest
  * reaches counter 2's GATE and OUT there; QEMU leaves them 0 and serves
  * 0x61 itself from KVM_GET_PIT2.  Returns 0, or -1 after saying why.
