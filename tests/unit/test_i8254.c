@@ -595,3 +595,13 @@ Test(i8254, set_pit_keeps_the_flags)
 	cr_assert_eq(pit.channels[1].count, 0x10000, "0 loads as 65536");
 	cr_assert_eq(pit.channels[1].count_load_time, T0 + 7);
 }
+
+Test(i8254, counter0_held_period_restarts_its_count_each_period)
+{
+	/* 10 clocks asked, 200 us (238.6 clocks) granted: KVM counts from
+	 * the start of each 200 us period, where the count restarts. */
+	program(T0, 0, 2, 10);
+	cr_assert_eq(read16(at(T0, 5), 0), 5);
+	cr_assert_eq(read16(T0 + KVM_PIT_MIN_PERIOD_NS + ns_of(5), 0), 5);
+	cr_assert_eq(read16(T0 + 7 * KVM_PIT_MIN_PERIOD_NS + ns_of(3), 0), 7);
+}
