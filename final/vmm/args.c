@@ -59,6 +59,8 @@ void vmm_usage(FILE *out)
 		"  --smp N         N vCPUs (1..%d, default 1), a thread each; vCPU 0 starts\n"
 		"                  the guest, the others wait for its INIT-SIPI-SIPI (needs\n"
 		"                  --irqchip kernel)\n"
+		"  --pit, --no-pit the in-kernel i8254 PIT (KVM_CREATE_PIT2, ports 0x40-0x43\n"
+		"                  and 0x61, IRQ 0): on by default with --irqchip kernel\n"
 #endif
 		"exit status: 0 guest halted, odd = (debug-exit value << 1) | 1,\n"
 		"  2 usage, 4 KVM error, 6 unhandled exit, 8 interrupted\n"
@@ -117,6 +119,7 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 #endif
 #ifdef CONFIG_MINIKVM_LAPIC
 	       OPT_SMP,
+	       OPT_PIT, OPT_NO_PIT,
 #endif
 	};
 	static const struct option longopts[] = {
@@ -137,6 +140,8 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 #endif
 #ifdef CONFIG_MINIKVM_LAPIC
 		{ "smp",	required_argument, NULL, OPT_SMP },
+		{ "pit",	no_argument,	   NULL, OPT_PIT },
+		{ "no-pit",	no_argument,	   NULL, OPT_NO_PIT },
 #endif
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -275,6 +280,12 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 				return -1;
 			}
 			opt->smp = (unsigned int)v;
+			break;
+		case OPT_PIT:
+			opt->pit = 1;
+			break;
+		case OPT_NO_PIT:
+			opt->pit = -1;
 			break;
 #endif
 		case 'v':

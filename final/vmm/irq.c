@@ -210,6 +210,29 @@ static void *tick_thread(void *arg)
 	return NULL;
 }
 
+#ifdef CONFIG_MINIKVM_LAPIC
+/**
+ * --pit: the in-kernel PIT, by default whenever the irqchip is in the
+ * kernel (without it the PIT has no IRQ 0 to raise; newer KVM refuses
+ * it with -ENOENT, 6.1 creates a PIT that never interrupts).  Flags
+ * KVM_PIT_SPEAKER_DUMMY put port 0x61 in the kernel too, so that a guest
+ * reaches counter 2's GATE and OUT there; QEMU leaves them 0 and serves
+ * 0x61 itself from KVM_GET_PIT2.  Returns 0, or -1 after saying why.
+ */
+static int irq_create_pit(struct vm *vm, const struct vmm_options *opt)
+{
+	struct kvm_pit_config config = { .flags = KVM_PIT_SPEAKER_DUMMY };
+
+	if (opt->pit < 0 || (opt->pit == 0 && vm->irqchip != IRQCHIP_KERNEL))
+		return 0;
+	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &config)) {
+		fprintf(stderr, "minivmm: KVM_CREATE_PIT2: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+#endif
 /** After the vCPU exists: connect the devices to the lines, start --tick. */
 int irq_start(struct vm *vm, const struct vmm_options *opt)
 {
@@ -220,6 +243,10 @@ int irq_start(struct vm *vm, const struct vmm_options *opt)
 	vm->com1.rx = &vm->in_data;
 	vm->com1.set_irq = serial_set_irq;
 	vm->com1.opaque = vm;
+#ifdef CONFIG_MINIKVM_LAPIC
+	if (irq_create_pit(vm, opt))
+		return VMM_KVM_ERROR;
+#endif
 	if (!opt->tick_hz)
 		return 0;
 	vm->tick_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);

@@ -200,6 +200,48 @@ fail:
 	return -errno;
 }
 
+#ifdef CONFIG_MINIKVM_LAPIC
+/** CTL_TSC_KHZ: the vCPU's TSC frequency as KVM reports it. */
+static int32_t pit_ctl_tsc_khz(struct vm *vm)
+{
+	int khz = ioctl(vm->cur->fd, KVM_GET_TSC_KHZ, 0);
+
+	if (khz < 0) {
+		fprintf(vm->out, "minivmm: KVM_GET_TSC_KHZ: %s\n", strerror(errno));
+		return -errno;
+	}
+	fprintf(vm->out, "minivmm: KVM_GET_TSC_KHZ: %d\n", khz);
+	return khz;
+}
+
+/** CTL_PIT_RELOAD: KVM_GET_PIT2, then KVM_SET_PIT2 with the same state. */
+static int32_t pit_ctl_reload(struct vm *vm)
+{
+	struct kvm_pit_state2 st;
+
+	if (ioctl(vm->vm_fd, KVM_GET_PIT2, &st) || ioctl(vm->vm_fd, KVM_SET_PIT2, &st)) {
+		fprintf(vm->out, "minivmm: PIT reload: %s\n", strerror(errno));
+		return -errno;
+	}
+	fprintf(vm->out, "minivmm: KVM_GET_PIT2 and KVM_SET_PIT2 done\n");
+	trace_vmm(&vm->trace, "pit reloaded");
+	return (int32_t)((uint32_t)st.channels[2].mode << 24 | (st.channels[2].count & 0x1ffff));
+}
+
+/** CTL_PIT_REINJECT: KVM_REINJECT_CONTROL. */
+static int32_t pit_ctl_reinject(struct vm *vm, uint32_t on)
+{
+	struct kvm_reinject_control rc = { .pit_reinject = !!on };
+
+	if (ioctl(vm->vm_fd, KVM_REINJECT_CONTROL, &rc)) {
+		fprintf(vm->out, "minivmm: KVM_REINJECT_CONTROL: %s\n", strerror(errno));
+		return -errno;
+	}
+	fprintf(vm->out, "minivmm: KVM_REINJECT_CONTROL pit_reinject=%d\n", !!on);
+	return 0;
+}
+
+#endif
 /**
  * Run chapter 03's control command @cmd with arguments @arg; returns its
  * result for IN from CTL_PORT.
@@ -263,6 +305,14 @@ int32_t irq_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg)
 			arg[1], arg[0]);
 		return 0;
 	}
+#ifdef CONFIG_MINIKVM_LAPIC
+	case CTL_TSC_KHZ:
+		return pit_ctl_tsc_khz(vm);
+	case CTL_PIT_RELOAD:
+		return pit_ctl_reload(vm);
+	case CTL_PIT_REINJECT:
+		return pit_ctl_reinject(vm, arg[0]);
+#endif
 	case CTL_IRQ_STORM_WAIT:
 		if (!vm->storm_running) {
 			fprintf(vm->out, "minivmm: storm: none running\n");

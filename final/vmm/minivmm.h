@@ -141,6 +141,17 @@ enum ctl_command {
 	 *  to minivmm's output and not the guest's COM1 output (compared by
 	 *  the differential oracle).  Result 0. */
 	CTL_NOTE	= 0x1a,
+	/** (): KVM_GET_TSC_KHZ on the vCPU, printed ("minivmm: KVM_GET_TSC_KHZ:
+	 *  N"); result N or -errno.  What the guest's own TSC calibration
+	 *  against the PIT should find. */
+	CTL_TSC_KHZ	= 0x1b,
+	/** (): KVM_GET_PIT2 then KVM_SET_PIT2 with what it gave (a migration
+	 *  of the PIT in place: every counter restarts from its count);
+	 *  result: counter 2's mode << 24 | its count, or -errno. */
+	CTL_PIT_RELOAD	= 0x1c,
+	/** (on): KVM_REINJECT_CONTROL with pit_reinject = @on; result 0 or
+	 *  -errno. */
+	CTL_PIT_REINJECT = 0x1d,
 #endif
 };
 #define CTL_MAX_ARGS	4	/**< arguments a command can take */
@@ -284,6 +295,9 @@ struct vmm_options {
 #endif
 #ifdef CONFIG_MINIKVM_LAPIC
 	unsigned int smp;	/**< --smp: vCPUs, 1..VMM_MAX_VCPUS (default 1) */
+	/** --pit (1) / --no-pit (-1); 0: the default, an in-kernel PIT
+	 *  with --irqchip kernel and none otherwise. */
+	int pit;
 #endif
 };
 

@@ -311,3 +311,18 @@ Test(vmm_args, smp_out_of_range_or_without_kernel_irqchip_is_refused)
 			  i, err, cases[i].reason);
 	}
 }
+
+#ifdef CONFIG_MINIKVM_LAPIC
+Test(vmm_args, pit_follows_the_irqchip_unless_told)
+{
+	struct vmm_options o;
+	char err[256];
+
+	cr_assert_eq(parse(&o, err, "g.bin", NULL), 0);
+	cr_assert_eq(o.pit, 0, "default: a PIT with the in-kernel irqchip");
+	cr_assert_eq(parse(&o, err, "--no-pit", "g.bin", NULL), 0, "%s", err);
+	cr_assert_eq(o.pit, -1);
+	cr_assert_eq(parse(&o, err, "--no-pit", "--pit", "g.bin", NULL), 0, "%s", err);
+	cr_assert_eq(o.pit, 1, "the last one wins");
+}
+#endif

@@ -152,4 +152,68 @@ void kvm_free_irq_routing(struct kvm *kvm);
  *  Linux: kvm_inject_nmi(). */
 void kvm_inject_nmi(struct kvm_vcpu *vcpu);
 
+#ifdef CONFIG_MINIKVM_LAPIC
+/** The PIT drives GSI 0 as a source of its own, apart from userspace.
+ *  minikvm keeps one level per pin (the last one set), which the PIT's
+ *  pulses leave low; KVM ORs the sources.  Linux: the id that
+ *  kvm_request_irq_source_id() hands kvm_create_pit(). */
+#define KVM_PIT_IRQ_SOURCE_ID	2
+
+/**
+ * Told when the guest acknowledges an interrupt of GSI @c gsi: the PIC's
+ * EOI (or its automatic EOI at INTA) for the pin, or the IOAPIC's EOI for
+ * its vector.  The PIT counts its ticks with it (reinject mode).
+ * Linux: struct kvm_irq_ack_notifier.
+ */
+struct kvm_irq_ack_notifier {
+	struct hlist_node link;		/**< on kvm->irq_ack_notifier_list */
+	unsigned int gsi;		/**< the GSI listened to */
+	/** Called without the interrupt controller's lock, under RCU:
+	 *  must not sleep. */
+	void (*irq_acked)(struct kvm_irq_ack_notifier *kian);
+};
+
+/**
+ * Told when the guest masks or unmasks a pin GSI @c irq is routed to: the
+ * PIC's IMR bit or the IOAPIC entry's mask bit.
+ * Linux: struct kvm_irq_mask_notifier.
+ */
+struct kvm_irq_mask_notifier {
+	/** Called as kvm_irq_ack_notifier.irq_acked is; @masked the new state. */
+	void (*func)(struct kvm_irq_mask_notifier *kimn, bool masked);
+	int irq;			/**< the GSI listened to */
+	struct hlist_node link;		/**< on kvm->irq_mask_notifier_list */
+};
+
+/* virt/kvm/irq_comm.c */
+/** Listen for acknowledgements of kian->gsi.  Linux: kvm_register_irq_ack_notifier(). */
+void kvm_register_irq_ack_notifier(struct kvm *kvm, struct kvm_irq_ack_notifier *kian);
+/** Stop listening; when it returns no call to @kian runs any more.
+ *  Sleeps.  Linux: kvm_unregister_irq_ack_notifier(). */
+void kvm_unregister_irq_ack_notifier(struct kvm *kvm, struct kvm_irq_ack_notifier *kian);
+/** The guest acknowledged input @pin of @irqchip (a PIC pin counts 0-15
+ *  across the pair): tell the listeners of the GSI routed there.  Call
+ *  without the chip's lock.  Linux: kvm_notify_acked_irq(). */
+void kvm_notify_acked_irq(struct kvm *kvm, unsigned int irqchip, unsigned int pin);
+/** Listen for mask changes of GSI @irq.  Linux: kvm_register_irq_mask_notifier(). */
+void kvm_register_irq_mask_notifier(struct kvm *kvm, int irq,
+				    struct kvm_irq_mask_notifier *kimn);
+/** Stop listening; sleeps.  Linux: kvm_unregister_irq_mask_notifier(). */
+void kvm_unregister_irq_mask_notifier(struct kvm *kvm, int irq,
+				      struct kvm_irq_mask_notifier *kimn);
+/** Input @pin of @irqchip was masked (@mask true) or unmasked: tell the
+ *  listeners of its GSI.  Linux: kvm_fire_mask_notifiers(). */
+void kvm_fire_mask_notifiers(struct kvm *kvm, unsigned int irqchip, unsigned int pin,
+			     bool mask);
+
+/* arch/x86/kvm/timer.c */
+/** KVM_CREATE_PIT, KVM_CREATE_PIT2, KVM_GET/SET_PIT, KVM_GET/SET_PIT2 and
+ *  KVM_REINJECT_CONTROL on a VM fd; -ENOTTY for any other ioctl.
+ *  Linux: those cases of kvm_arch_vm_ioctl(). */
+long kvm_vm_ioctl_pit(struct kvm *kvm, unsigned int ioctl, void __user *argp);
+/** Stop and free the PIT of a VM being destroyed, before its vCPUs go
+ *  (its timer raises interrupts that kick them).  Linux: kvm_free_pit(). */
+void kvm_pit_destroy(struct kvm *kvm);
+#endif
+
 #endif

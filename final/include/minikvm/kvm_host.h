@@ -152,6 +152,11 @@ struct kvm_arch {
 	struct kvm_vioapic *vioapic;
 	/** @} */
 #endif
+#ifdef CONFIG_MINIKVM_LAPIC
+	/** The in-kernel PIT (timer.c); NULL until KVM_CREATE_PIT2.  Set
+	 *  once under kvm->lock, with smp_store_release(). */
+	struct kvm_pit *vpit;
+#endif
 };
 
 /** A virtual machine: one VM fd.  Linux: struct kvm. */
@@ -192,6 +197,14 @@ struct kvm {
 	struct mutex irq_lock;		/**< routing table changes (irq_comm.c) */
 	/** GSI -> PIC/IOAPIC pins (KVM_SET_GSI_ROUTING), read under RCU. */
 	struct kvm_irq_routing_table __rcu *irq_routing;
+#endif
+#ifdef CONFIG_MINIKVM_LAPIC
+	/** Who hears of interrupt acknowledgements and mask changes, by
+	 *  GSI (irq.h); changed under irq_lock, read under RCU.  Empty as
+	 *  kzalloc() leaves them. @{ */
+	struct hlist_head irq_ack_notifier_list;
+	struct hlist_head irq_mask_notifier_list;
+	/** @} */
 #endif
 	struct kvm_arch arch;		/**< the x86 part */
 };
@@ -654,6 +667,11 @@ int kvm_arch_hardware_enable(void);
 void kvm_arch_hardware_disable(void);
 int kvm_arch_init_vm(struct kvm *kvm, unsigned long type);
 void kvm_arch_destroy_vm(struct kvm *kvm);
+#ifdef CONFIG_MINIKVM_LAPIC
+/** Stop what runs on its own for a VM (the PIT's timer) before its vCPUs
+ *  are destroyed.  Linux: kvm_arch_sync_events(). */
+void kvm_arch_sync_events(struct kvm *kvm);
+#endif
 int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu);
 void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu);
 void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu);

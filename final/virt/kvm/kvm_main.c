@@ -904,6 +904,9 @@ static void kvm_destroy_vm(struct kvm *kvm)
 
 	/* First: waits for a reader of its files to finish. */
 	debugfs_remove_recursive(kvm->debugfs_dentry);
+#ifdef CONFIG_MINIKVM_LAPIC
+	kvm_arch_sync_events(kvm);	/* no timer kicks a vCPU from here on */
+#endif
 	for (i = 0; i < kvm->created_vcpus; i++)
 		kvm_vcpu_destroy(kvm->vcpus[i]);
 	kvm->created_vcpus = 0;		/* no vCPU left to flush for */

@@ -739,6 +739,80 @@ static void lapic_rows(int dev, int vm, int vcpu, void *bad)
 #endif
 
 /** The setup failed at @what: say so, with errno; returns 2. */
+#ifdef CONFIG_MINIKVM_LAPIC
+/** An ioctl that answers a value: 0 if it answered @want, else EINVAL
+ *  (KVM_CHECK_EXTENSION rows). */
+static int answers(long r, long want)
+{
+	return r == want ? 0 : EINVAL;
+}
+
+/**
+ * The PIT ioctls (x86.c, kvm_arch_vm_ioctl()): KVM_CREATE_PIT2 makes one
+ * PIT (-EEXIST for a second), in 6.1 even before the irqchip; the state
+ * ioctls and
+ * KVM_REINJECT_CONTROL want a PIT (-ENXIO), after copying their argument
+ * in (-EFAULT) where they copy one; KVM_GET_PIT2 copies nothing in.
+ */
+static void pit_rows(int dev, void *bad)
+{
+	struct kvm_pit_config config = { .flags = 0 };
+	struct kvm_reinject_control rc = { .pit_reinject = 0 };
+	struct kvm_pit_state2 st2;
+	struct kvm_pit_state st;
+	int vm4 = ioctl(dev, KVM_CREATE_VM, 0);
+
+	if (vm4 < 0) {
+		printf("MISMATCH vm4: setup for the PIT rows failed: %s\n", strerror(errno));
+		mismatches++;
+		return;
+	}
+	memset(&st2, 0, sizeof(st2));
+	memset(&st, 0, sizeof(st));
+	check("vm4: KVM_CAP_PIT2", answers(ioctl(vm4, KVM_CHECK_EXTENSION, KVM_CAP_PIT2), 1), 0);
+	check("vm4: KVM_CAP_PIT_STATE2",
+	      answers(ioctl(vm4, KVM_CHECK_EXTENSION, KVM_CAP_PIT_STATE2), 1), 0);
+	check("vm4: KVM_CAP_REINJECT_CONTROL",
+	      answers(ioctl(vm4, KVM_CHECK_EXTENSION, KVM_CAP_REINJECT_CONTROL), 1), 0);
+	check("vm4: KVM_GET_PIT2 without a PIT", res(ioctl(vm4, KVM_GET_PIT2, &st2)), ENXIO);
+	check("vm4: KVM_GET_PIT2 to a bad pointer without a PIT",
+	      res(ioctl(vm4, KVM_GET_PIT2, bad)), ENXIO);
+	check("vm4: KVM_SET_PIT2 without a PIT", res(ioctl(vm4, KVM_SET_PIT2, &st2)), ENXIO);
+	check("vm4: KVM_SET_PIT2 from a bad pointer", res(ioctl(vm4, KVM_SET_PIT2, bad)), EFAULT);
+	check("vm4: KVM_GET_PIT without a PIT", res(ioctl(vm4, KVM_GET_PIT, &st)), ENXIO);
+	check("vm4: KVM_GET_PIT from a bad pointer", res(ioctl(vm4, KVM_GET_PIT, bad)), EFAULT);
+	check("vm4: KVM_SET_PIT without a PIT", res(ioctl(vm4, KVM_SET_PIT, &st)), ENXIO);
+	check("vm4: KVM_REINJECT_CONTROL without a PIT",
+	      res(ioctl(vm4, KVM_REINJECT_CONTROL, &rc)), ENXIO);
+	check("vm4: KVM_REINJECT_CONTROL from a bad pointer",
+	      res(ioctl(vm4, KVM_REINJECT_CONTROL, bad)), EFAULT);
+	check("vm4: KVM_CREATE_PIT2 from a bad pointer",
+	      res(ioctl(vm4, KVM_CREATE_PIT2, bad)), EFAULT);
+	/* 6.1 takes a PIT before the irqchip (newer kernels: ENOENT). */
+	check("vm4: KVM_CREATE_PIT2 without an irqchip",
+	      res(ioctl(vm4, KVM_CREATE_PIT2, &config)), 0);
+	check("vm4: KVM_CREATE_PIT2 again", res(ioctl(vm4, KVM_CREATE_PIT2, &config)), EEXIST);
+	check("vm4: KVM_CREATE_IRQCHIP after KVM_CREATE_PIT2",
+	      res(ioctl(vm4, KVM_CREATE_IRQCHIP, 0)), 0);
+	check("vm4: KVM_CREATE_PIT after KVM_CREATE_PIT2",
+	      res(ioctl(vm4, KVM_CREATE_PIT, 0)), EEXIST);
+	check("vm4: KVM_GET_PIT2", res(ioctl(vm4, KVM_GET_PIT2, &st2)), 0);
+	check("vm4: KVM_GET_PIT2: counter 0 after reset has no mode",
+	      answers(st2.channels[0].mode, 0xff), 0);
+	check("vm4: KVM_GET_PIT2: count 65536 after reset",
+	      answers(st2.channels[1].count, 0x10000), 0);
+	check("vm4: KVM_GET_PIT2: GATE 2 low after reset", answers(st2.channels[2].gate, 0), 0);
+	check("vm4: KVM_GET_PIT2 to a bad pointer", res(ioctl(vm4, KVM_GET_PIT2, bad)), EFAULT);
+	check("vm4: KVM_SET_PIT2", res(ioctl(vm4, KVM_SET_PIT2, &st2)), 0);
+	check("vm4: KVM_GET_PIT", res(ioctl(vm4, KVM_GET_PIT, &st)), 0);
+	check("vm4: KVM_SET_PIT", res(ioctl(vm4, KVM_SET_PIT, &st)), 0);
+	check("vm4: KVM_REINJECT_CONTROL off", res(ioctl(vm4, KVM_REINJECT_CONTROL, &rc)), 0);
+	rc.pit_reinject = 1;
+	check("vm4: KVM_REINJECT_CONTROL on", res(ioctl(vm4, KVM_REINJECT_CONTROL, &rc)), 0);
+	close(vm4);
+}
+#endif
+
 static int die(const char *what)
 {
 	fprintf(stderr, "ioctl-errors: %s: %s\n", what, strerror(errno));
@@ -921,6 +995,7 @@ int main(int argc, char **argv)
 #endif
 #ifdef CONFIG_MINIKVM_LAPIC
 	lapic_rows(dev, vm, vcpu, bad);
+	pit_rows(dev, bad);
 #endif
 
 	/*

@@ -173,6 +173,87 @@ static void pic_output_changed(void *opaque, bool level)
 		s->wakeup_needed = true;
 }
 
+#ifdef CONFIG_MINIKVM_LAPIC
+/**
+ * What the pair's in-service and mask registers held at one moment.  The
+ * model reports no EOIs and no mask changes, so the glue compares the
+ * registers around each access instead and tells the ack and mask
+ * notifiers (the PIT's reinject bookkeeping) what changed.
+ */
+struct pic_regs {
+	u8 isr[2];	/**< per chip: in service */
+	u8 imr[2];	/**< per chip: masked */
+	u8 irr[2];	/**< per chip: requested */
+};
+
+/** Take a copy of the registers; the caller holds the pair's lock. */
+static void pic_regs_save(const struct kvm_vpic *s, struct pic_regs *r)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		r->isr[i] = s->pic.pics[i].isr;
+		r->imr[i] = s->pic.pics[i].imr;
+		r->irr[i] = s->pic.pics[i].irr;
+	}
+}
+
+/**
+ * pic_regs_notify - tell the notifiers what changed from @old to @new:
+ * an ISR bit cleared is an EOI (KVM: pic_clear_isr()), an IMR bit
+ * flipped a mask change (KVM: the OCW1 case of pic_ioport_write()).
+ * Called after the lock is dropped, as KVM does, so that a listener may
+ * raise a line on the PIC again.
+ * @kvm: the VM
+ * @old: the registers before the access
+ * @new: and after it
+ */
+static void pic_regs_notify(struct kvm *kvm, const struct pic_regs *old,
+			    const struct pic_regs *new)
+{
+	int i, irq;
+
+	for (i = 0; i < 2; i++) {
+		u8 acked = old->isr[i] & ~new->isr[i];
+		u8 flipped = old->imr[i] ^ new->imr[i];
+
+		for (irq = 0; irq < 8; irq++) {
+			if (acked & BIT(irq))
+				kvm_notify_acked_irq(kvm, i, irq + 8 * i);
+			if (flipped & BIT(irq))
+				kvm_fire_mask_notifiers(kvm, i, irq + 8 * i,
+							new->imr[i] & BIT(irq));
+		}
+	}
+}
+
+/**
+ * pic_aeoi_notify - in automatic EOI mode the INTA itself ends the
+ * interrupt (ISR set and cleared at once, so pic_regs_notify() sees
+ * nothing): tell the ack notifiers of the input that @vector came from,
+ * if it really was requested (not the spurious IR7).
+ * @s: the pair, unlocked (the registers read are the guest's, stable
+ *	enough for the ack of one INTA)
+ * @old: the registers before the INTA
+ * @vector: what the INTA returned
+ */
+static void pic_aeoi_notify(struct kvm_vpic *s, const struct pic_regs *old, int vector)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const struct kvm_pic_state *c = &s->pic.pics[i];
+		int irq = vector & 7;
+
+		if ((vector & 0xf8) != c->irq_base || !c->auto_eoi)
+			continue;
+		if (old->irr[i] & BIT(irq))
+			kvm_notify_acked_irq(s->kvm, i, irq + 8 * i);
+		return;
+	}
+}
+#endif
+
 /**
  * kvm_pic_set_irq - drive PIC input @pin to @level.
  * @kvm: the VM (with an irqchip)
@@ -202,11 +283,20 @@ int kvm_pic_set_irq(struct kvm *kvm, int pin, int level)
 static int kvm_pic_read_irq(struct kvm_vcpu *vcpu)
 {
 	struct kvm_vpic *s = vcpu->kvm->arch.vpic;
+#ifdef CONFIG_MINIKVM_LAPIC
+	struct pic_regs old;
+#endif
 	int vector;
 
 	pic_lock(s);
+#ifdef CONFIG_MINIKVM_LAPIC
+	pic_regs_save(s, &old);
+#endif
 	vector = i8259_read_irq(&s->pic);
 	pic_unlock(s);
+#ifdef CONFIG_MINIKVM_LAPIC
+	pic_aeoi_notify(s, &old, vector);
+#endif
 	return vector;
 }
 
@@ -225,11 +315,23 @@ static int picdev_read(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 		       gpa_t addr, int len, void *val)
 {
 	struct kvm_vpic *s = to_vpic(dev);
+#ifdef CONFIG_MINIKVM_LAPIC
+	struct pic_regs old, new;
+#endif
 	int r;
 
 	pic_lock(s);
+#ifdef CONFIG_MINIKVM_LAPIC
+	pic_regs_save(s, &old);		/* a poll read ends an interrupt too */
+#endif
 	r = i8259_ioport_read(&s->pic, addr, len, val);
+#ifdef CONFIG_MINIKVM_LAPIC
+	pic_regs_save(s, &new);
+#endif
 	pic_unlock(s);
+#ifdef CONFIG_MINIKVM_LAPIC
+	pic_regs_notify(s->kvm, &old, &new);
+#endif
 	return r;
 }
 
@@ -239,11 +341,23 @@ static int picdev_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 			gpa_t addr, int len, const void *val)
 {
 	struct kvm_vpic *s = to_vpic(dev);
+#ifdef CONFIG_MINIKVM_LAPIC
+	struct pic_regs old, new;
+#endif
 	int r;
 
 	pic_lock(s);
+#ifdef CONFIG_MINIKVM_LAPIC
+	pic_regs_save(s, &old);
+#endif
 	r = i8259_ioport_write(&s->pic, addr, len, val);
+#ifdef CONFIG_MINIKVM_LAPIC
+	pic_regs_save(s, &new);
+#endif
 	pic_unlock(s);
+#ifdef CONFIG_MINIKVM_LAPIC
+	pic_regs_notify(s->kvm, &old, &new);
+#endif
 	return r;
 }
 
@@ -493,11 +607,30 @@ static int ioapic_dev_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 			    gpa_t addr, int len, const void *val)
 {
 	struct kvm_vioapic *s = to_vioapic(dev);
+#ifdef CONFIG_MINIKVM_LAPIC
+	u32 old = 0, new = 0;
+	int pin;
+#endif
 	int r;
 
 	spin_lock(&s->lock);
+#ifdef CONFIG_MINIKVM_LAPIC
+	for (pin = 0; pin < IOAPIC_NUM_PINS; pin++)
+		old |= (u32)s->ioapic.state.redirtbl[pin].fields.mask << pin;
+#endif
 	r = ioapic_mmio_write(&s->ioapic, addr, len, val);
+#ifdef CONFIG_MINIKVM_LAPIC
+	for (pin = 0; pin < IOAPIC_NUM_PINS; pin++)
+		new |= (u32)s->ioapic.state.redirtbl[pin].fields.mask << pin;
+#endif
 	spin_unlock(&s->lock);
+#ifdef CONFIG_MINIKVM_LAPIC
+	/* Mask changes go to the notifiers (KVM: ioapic_write_indirect()). */
+	for (pin = 0; pin < IOAPIC_NUM_PINS; pin++)
+		if ((old ^ new) & BIT(pin))
+			kvm_fire_mask_notifiers(s->kvm, KVM_IRQCHIP_IOAPIC, pin,
+						new & BIT(pin));
+#endif
 	return r;
 }
 

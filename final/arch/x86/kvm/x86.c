@@ -280,6 +280,11 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_GET_MSR_FEATURES:	/* with an empty list */
 		return 1;
 	/* KVM_CAP_TSC_CONTROL: no TSC scaling, 0 (default). */
+	case KVM_CAP_PIT:
+	case KVM_CAP_PIT2:
+	case KVM_CAP_PIT_STATE2:
+	case KVM_CAP_REINJECT_CONTROL:
+		return 1;
 #endif
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:
@@ -306,6 +311,15 @@ int kvm_arch_init_vm(struct kvm *kvm, unsigned long type)
 	return kvm_mmu_init_vm(kvm);
 }
 
+#ifdef CONFIG_MINIKVM_LAPIC
+/** Stop the PIT before the vCPUs it kicks are destroyed.
+ *  Linux: kvm_arch_sync_events(). */
+void kvm_arch_sync_events(struct kvm *kvm)
+{
+	kvm_pit_destroy(kvm);
+}
+
+#endif
 /** Free the x86 part of a VM: its EPT/NPT tables.
  *  Linux: kvm_arch_destroy_vm(). */
 void kvm_arch_destroy_vm(struct kvm *kvm)
@@ -1100,6 +1114,9 @@ long kvm_arch_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg
 long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 {
 	struct kvm *kvm = filp->private_data;
+#ifdef CONFIG_MINIKVM_LAPIC
+	long r;
+#endif
 
 	switch (ioctl) {
 	case KVM_SET_TSS_ADDR:
@@ -1134,6 +1151,12 @@ out_unlock:
 	}
 #endif
 	default:
+#ifdef CONFIG_MINIKVM_LAPIC
+		/* KVM_CREATE_PIT2, KVM_GET_PIT2, ...: timer.c. */
+		r = kvm_vm_ioctl_pit(kvm, ioctl, (void __user *)arg);
+		if (r != -ENOTTY)
+			return r;
+#endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
 		/* KVM_CREATE_IRQCHIP, KVM_IRQ_LINE, ...: irq.c. */
 		return kvm_vm_ioctl_irqchip(kvm, ioctl, (void __user *)arg);
