@@ -373,13 +373,12 @@ int vcpu_run_loop(struct vcpu *v, const struct vmm_options *opt)
 static int vcpu_run_loop(struct vcpu *v, const struct vmm_options *opt)
 #endif
 {
-	struct vm *vm = v->vm;
 	int retry = opt->invalid_state == INVALID_STATE_RETRY && v->id == 0;
 	int ret, err;
 
 	for (;;) {
 #ifdef CONFIG_MINIKVM_LAPIC
-		if (smp_stopping(vm, &ret))
+		if (smp_stopping(v->vm, &ret))
 			return ret;
 #endif
 		if (stop_signal && v->id == 0) {
@@ -388,7 +387,7 @@ static int vcpu_run_loop(struct vcpu *v, const struct vmm_options *opt)
 			return VMM_INTERRUPTED;
 		}
 #ifdef CONFIG_MINIKVM_IRQCHIP
-		ret = irq_pre_run(vm);
+		ret = irq_pre_run(v->vm);
 		if (ret)
 			return ret;
 #endif

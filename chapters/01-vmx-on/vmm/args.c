@@ -49,7 +49,8 @@ void vmm_usage(FILE *out)
 		"  2 usage, 4 KVM error, 6 unhandled exit, 8 interrupted\n"
 		"devices: COM1 at port 0x%x, debug exit 0x%x, time marks 0x%x, control 0x%x/0x%x\n"
 		"  (minivmm.h), test device at 0x%llx (MMIO); other MMIO reads give all ones\n",
-		DEFAULT_DEV, TEST_DATA_PORT, COM1_BASE, DEBUG_EXIT_PORT, MARK_PORT,
+		DEFAULT_DEV, TEST_DATA_PORT,
+		COM1_BASE, DEBUG_EXIT_PORT, MARK_PORT,
 		CTL_PORT, CTL_ARG_PORT, TESTDEV_BASE);
 }
 

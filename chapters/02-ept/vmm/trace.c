@@ -27,6 +27,8 @@
  *	sreg cr0=0x...			KVM_GET_SREGS: cr0, cr3, cr4 (without MCE), efer
  *	seg cs selector=0x.. base=0x..	cs ds es fs gs ss tr ldt
  *	dt gdt base=0x.. limit=0x..	gdt, idt
+ *	vcpu ID				--smp: the exit and com1 lines of the
+ *					vCPU ID (1, 2, ...) follow
  *
  * An exit line is written after minivmm handled the exit, so for an IN or
  * an MMIO read its data is what the guest is given.  The guest's COM1

@@ -45,10 +45,12 @@
 /** The signal that kicks the vCPU thread out of KVM_RUN (QEMU: SIG_IPI). */
 #define SIG_KICK	SIGUSR1
 
-/** kvm_run of the vCPU, for the kick handler. */
-static struct kvm_run *volatile kick_run;
+/** kvm_run of the thread's vCPU, for the kick handler.  Per thread: with
+ *  --smp each vCPU thread is kicked on its own (a signal handler runs on
+ *  the thread the signal was sent to). */
+static __thread struct kvm_run *volatile kick_run;
 /** Set by the kick handler; irq_kicked() consumes it. */
-static volatile sig_atomic_t kicked;
+static __thread volatile sig_atomic_t kicked;
 
 /**
  * The kick: KVM_RUN returns -EINTR if the signal came while the vCPU was
@@ -61,6 +63,18 @@ static void on_kick(int sig)
 	kicked = 1;
 	if (kick_run)
 		kick_run->immediate_exit = 1;
+}
+
+/** Kick thread @t out of KVM_RUN (or out of its next one). */
+void irq_kick(pthread_t t)
+{
+	pthread_kill(t, SIG_KICK);
+}
+
+/** The calling thread runs the vCPU whose kvm_run is @run: kicks go to it. */
+void irq_kick_init(struct kvm_run *run)
+{
+	kick_run = run;
 }
 
 /**
@@ -131,9 +145,11 @@ int irq_create_chip(struct vm *vm)
 			return VMM_KVM_ERROR;
 		}
 		i8259_init(vm->upic, upic_output, vm);
-		sigaction(SIG_KICK, &sa, NULL);
 		break;
 	}
+	/* Other threads kick a vCPU thread (a line of the userspace PIC;
+	 * with --smp, a vCPU that ended the VM). */
+	sigaction(SIG_KICK, &sa, NULL);
 	return 0;
 }
 
@@ -200,7 +216,7 @@ int irq_start(struct vm *vm, const struct vmm_options *opt)
 	struct itimerspec its = { 0 };
 	pthread_t t;
 
-	kick_run = vm->run;
+	kick_run = vm->vcpu[0].run;
 	vm->com1.rx = &vm->in_data;
 	vm->com1.set_irq = serial_set_irq;
 	vm->com1.opaque = vm;
@@ -238,7 +254,7 @@ int irq_start(struct vm *vm, const struct vmm_options *opt)
  */
 int irq_pre_run(struct vm *vm)
 {
-	struct kvm_run *run = vm->run;
+	struct kvm_run *run = vm->vcpu[0].run;
 	struct kvm_interrupt intr;
 	char what[32];
 	int ret = 0;
@@ -248,7 +264,7 @@ int irq_pre_run(struct vm *vm)
 	pthread_mutex_lock(&vm->irq_lock);
 	if (vm->upic->output && run->ready_for_interrupt_injection && run->if_flag) {
 		intr.irq = (unsigned int)i8259_read_irq(vm->upic);
-		if (ioctl(vm->vcpu_fd, KVM_INTERRUPT, &intr)) {
+		if (ioctl(vm->vcpu[0].fd, KVM_INTERRUPT, &intr)) {
 			fprintf(stderr, "minivmm: KVM_INTERRUPT: %s\n", strerror(errno));
 			ret = VMM_KVM_ERROR;
 		}
@@ -271,7 +287,7 @@ int irq_halted(struct vm *vm)
 {
 	struct timespec ts;
 
-	if (vm->irqchip != IRQCHIP_USER || !vm->run->if_flag)
+	if (vm->irqchip != IRQCHIP_USER || !vm->vcpu[0].run->if_flag)
 		return VMM_HALTED;
 	pthread_mutex_lock(&vm->irq_lock);
 	while (!vm->upic->output && !irq_stop_requested()) {

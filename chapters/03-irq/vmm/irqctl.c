@@ -141,7 +141,7 @@ static int32_t irqchip_save(struct vm *vm)
 		if (ioctl(vm->vm_fd, KVM_GET_IRQCHIP, &sv->chip[i]))
 			goto fail;
 	}
-	if (ioctl(vm->vcpu_fd, KVM_GET_VCPU_EVENTS, &sv->events))
+	if (ioctl(vm->cur->fd, KVM_GET_VCPU_EVENTS, &sv->events))
 		goto fail;
 	print_pics(vm, "saved", sv->chip);
 	fprintf(vm->out, "minivmm: saved ioapic: irr=%08x redir[5]=%016llx\n",
@@ -190,7 +190,7 @@ static int32_t irqchip_restore(struct vm *vm)
 	for (int i = 0; i < 3; i++)
 		if (ioctl(vm->vm_fd, KVM_SET_IRQCHIP, &sv->chip[i]))
 			goto fail;
-	if (ioctl(vm->vcpu_fd, KVM_SET_VCPU_EVENTS, &sv->events))
+	if (ioctl(vm->cur->fd, KVM_SET_VCPU_EVENTS, &sv->events))
 		goto fail;
 	fprintf(vm->out, "minivmm: irqchip and vcpu events restored\n");
 	trace_vmm(&vm->trace, "irqchip restored");
@@ -229,7 +229,7 @@ int32_t irq_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg)
 		return 0;
 	}
 	case CTL_NMI:
-		if (ioctl(vm->vcpu_fd, KVM_NMI, 0)) {
+		if (ioctl(vm->cur->fd, KVM_NMI, 0)) {
 			fprintf(vm->out, "minivmm: KVM_NMI: %s\n", strerror(errno));
 			return -errno;
 		}

@@ -332,13 +332,29 @@ void serial_init(struct serial *s, FILE *out);
 int serial_io(struct serial *s, uint16_t port, int is_write, uint8_t *data);
 #define COM1_IRQ	4	/**< COM1's ISA interrupt line */
 
-/** One VM with one vCPU: all the state the run loop and the devices need. */
-struct vm {
-	/** The device, VM and vCPU file descriptors, -1 until opened. @{ */
-	int dev_fd, vm_fd, vcpu_fd;
-	/** @} */
+#define VMM_MAX_VCPUS	1	/**< one vCPU until chapter 04 */
+
+struct vm;
+
+/** One vCPU: its file descriptor, its kvm_run, and where its exits are traced. */
+struct vcpu {
+	struct vm *vm;		/**< the VM it belongs to */
+	unsigned int id;	/**< KVM_CREATE_VCPU's id, which is also its APIC ID */
+	int fd;			/**< the vCPU fd, -1 until created */
 	struct kvm_run *run;	/**< shared with the kernel, see KVM_GET_VCPU_MMAP_SIZE */
-	size_t run_size;	/**< bytes mapped at run (kvm_run + PIO page) */
+	struct trace *trace;	/**< vCPU 0: &vm->trace; an AP: ap_trace */
+};
+
+/** One VM: its vCPUs and all the state the run loops and the devices need. */
+struct vm {
+	/** The device and VM file descriptors, -1 until opened. @{ */
+	int dev_fd, vm_fd;
+	/** @} */
+	struct vcpu vcpu[VMM_MAX_VCPUS];	/**< vCPU 0 is the boot vCPU */
+	unsigned int nr_vcpus;	/**< how many were asked for (--smp, 1 by default) */
+	/** The vCPU whose exit is being handled: the one a control command acts on. */
+	struct vcpu *cur;
+	size_t run_size;	/**< bytes mapped at each kvm_run (kvm_run + PIO page) */
 	void *mem;		/**< guest RAM, guest-physical 0 .. mem_size (slot 0) */
 	uint64_t mem_size;	/**< bytes of guest RAM */
 	struct vmm_slot slot[1 + VMM_MAX_SLOTS];	/**< [0] RAM, then --slot */
@@ -383,5 +399,7 @@ int irq_stop_requested(void);
 const char *irqchip_name(int mode);
 /* irqctl.c: chapter 03's control commands. */
 int32_t irq_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg);
+void irq_kick_init(struct kvm_run *run);
+void irq_kick(pthread_t t);
 
 #endif

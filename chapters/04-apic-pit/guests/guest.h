@@ -100,6 +100,78 @@
 /** @} */
 
 /**
+ * Chapter 04: minivmm's local-APIC commands (final/vmm/minivmm.h), on
+ * the vCPU that executes the OUT.
+ * @{
+ */
+#define CTL_LAPIC_SAVE		0x16	/**< (): KVM_GET_LAPIC, then clobber */
+#define CTL_LAPIC_RESTORE	0x17	/**< (): KVM_SET_LAPIC with the saved state */
+#define CTL_CPU_MARK		0x18	/**< (): note the vCPU thread's CPU time */
+#define CTL_CPU_REPORT		0x19	/**< (): print its CPU use since -> percent */
+#define CTL_NOTE		0x1a	/**< (a, b, c, d): minivmm prints them */
+/** @} */
+
+/**
+ * The local APIC's registers, offsets in its 4 KiB page at LAPIC_BASE
+ * (Intel SDM Vol. 3A, 11.4.1, Table 11-1; AMD APM Vol. 2, 16.3); in
+ * x2APIC mode the MSR 0x800 + offset / 16 (SDM 11.12.1.2).
+ * @{
+ */
+#define LAPIC_ID		0x20	/**< xAPIC: the ID in bits 31:24 */
+#define LAPIC_TPR		0x80	/**< task priority */
+#define LAPIC_APR		0x90	/**< arbitration priority */
+#define LAPIC_PPR		0xa0	/**< processor priority */
+#define LAPIC_LDR		0xd0	/**< logical destination */
+#define LAPIC_DFR		0xe0	/**< destination format (xAPIC only) */
+#define  SVR_ENABLE		0x100	/**< SVR bit 8: APIC software-enabled */
+#define LAPIC_ISR		0x100	/**< in-service, 8 registers 16 bytes apart */
+#define LAPIC_TMR		0x180	/**< trigger mode, likewise */
+#define LAPIC_IRR		0x200	/**< interrupt request, likewise */
+#define LAPIC_ESR		0x280	/**< error status */
+#define  ESR_SEND_ILLEGAL	0x20	/**< bit 5: send illegal vector */
+#define  ESR_RECV_ILLEGAL	0x40	/**< bit 6: receive illegal vector */
+#define LAPIC_ICR_LO		0x300	/**< interrupt command, bits 31:0 */
+#define LAPIC_ICR_HI		0x310	/**< interrupt command, bits 63:32 (xAPIC destination) */
+#define  ICR_FIXED		0x000	/**< delivery mode, bits 10:8 */
+#define  ICR_NMI		0x400
+#define  ICR_INIT		0x500
+#define  ICR_STARTUP		0x600
+#define  ICR_LOGICAL		0x800	/**< bit 11: logical destination mode */
+#define  ICR_PENDING		0x1000	/**< bit 12: delivery status, send pending */
+#define  ICR_ASSERT		0x4000	/**< bit 14: level assert */
+#define  ICR_LEVEL		0x8000	/**< bit 15: trigger mode level */
+#define  ICR_SELF		0x40000	/**< shorthand, bits 19:18: self */
+#define  ICR_ALL		0x80000	/**< all including self */
+#define  ICR_ALL_BUT_SELF	0xc0000	/**< all excluding self */
+#define LAPIC_LVTT		0x320	/**< LVT timer */
+#define  LVTT_PERIODIC		0x20000	/**< timer mode bits 18:17 = 01 */
+#define  LVTT_TSC_DEADLINE	0x40000	/**< timer mode bits 18:17 = 10 */
+#define  LVT_MASKED		0x10000	/**< bit 16 */
+#define LAPIC_LVT_LINT0		0x350
+#define LAPIC_LVT_LINT1		0x360
+#define LAPIC_LVT_ERROR		0x370
+#define LAPIC_TMICT		0x380	/**< timer initial count */
+#define LAPIC_TMCCT		0x390	/**< timer current count */
+#define LAPIC_TDCR		0x3e0	/**< timer divide configuration */
+#define MSR_APIC_BASE		0x1b	/**< IA32_APIC_BASE (SDM 11.4.4) */
+#define  APIC_BASE_BSP		0x100	/**< bit 8: this is the bootstrap processor */
+#define  APIC_BASE_EXTD		0x400	/**< bit 10: x2APIC mode */
+#define  APIC_BASE_EN		0x800	/**< bit 11: APIC global enable */
+#define MSR_X2APIC(off)		(0x800 + (off) / 16)	/**< x2APIC MSR of an xAPIC offset */
+#define MSR_X2APIC_SELF_IPI	0x83f	/**< x2APIC SELF IPI (SDM 11.12.11) */
+#define MSR_TSC_DEADLINE	0x6e0	/**< IA32_TSC_DEADLINE (SDM 11.5.4.1) */
+/** @} */
+
+/**
+ * The SMP guests (smp32.S): where the APs' stacks go, 4 KiB each, and
+ * the per-CPU words the guests count in (8 CPUs at most, minivmm --smp).
+ * @{
+ */
+#define AP_STACKS		0x60000	/**< AP n's stack: 0x60000 + n * 0x1000 .. */
+#define PERCPU			0x53000	/**< per-CPU words: PERCPU + 64 * id + ... */
+/** @} */
+
+/**
  * The test pattern (minivmm.h, vmm_pattern()): the 32-bit word at
  * guest-physical address A holds A ^ seed.  Read-only slots start out
  * holding it for RO_FILL_SEED.

@@ -53,11 +53,18 @@ void vmm_usage(FILE *out)
 		"                  controller (lines go nowhere, HLT exits to minivmm)\n"
 		"  --tick HZ       pulse GSI 0 HZ times a second from a timer thread (1..10000),\n"
 		"                  standing in for the PIT\n"
+		"  --smp N         N vCPUs (1..%d, default 1), a thread each; vCPU 0 starts\n"
+		"                  the guest, the others wait for its INIT-SIPI-SIPI (needs\n"
+		"                  --irqchip kernel)\n"
+		"  --pit, --no-pit the in-kernel i8254 PIT (KVM_CREATE_PIT2, ports 0x40-0x43\n"
+		"                  and 0x61, IRQ 0): on by default with --irqchip kernel\n"
 		"exit status: 0 guest halted, odd = (debug-exit value << 1) | 1,\n"
 		"  2 usage, 4 KVM error, 6 unhandled exit, 8 interrupted\n"
 		"devices: COM1 at port 0x%x, debug exit 0x%x, time marks 0x%x, control 0x%x/0x%x\n"
 		"  (minivmm.h), test device at 0x%llx (MMIO); other MMIO reads give all ones\n",
-		DEFAULT_DEV, TEST_DATA_PORT, COM1_BASE, DEBUG_EXIT_PORT, MARK_PORT,
+		DEFAULT_DEV, TEST_DATA_PORT,
+		VMM_MAX_VCPUS,
+		COM1_BASE, DEBUG_EXIT_PORT, MARK_PORT,
 		CTL_PORT, CTL_ARG_PORT, TESTDEV_BASE);
 	fprintf(out, "  interrupt lines: OUT gsi to 0x%x raise, 0x%x lower, 0x%x pulse; "
 		"COM1 on IRQ %d\n", IRQ_RAISE_PORT, IRQ_LOWER_PORT, IRQ_PULSE_PORT, COM1_IRQ);
@@ -100,6 +107,8 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 	enum { OPT_DEV = 256, OPT_LOAD, OPT_TIMEOUT, OPT_IN_DATA, OPT_INVALID_STATE,
 	       OPT_TRACE, OPT_SLOT, OPT_NO_THP, OPT_MULTIBOOT, OPT_CMDLINE, OPT_MODULE,
 	       OPT_IRQCHIP, OPT_TICK,
+	       OPT_SMP,
+	       OPT_PIT, OPT_NO_PIT,
 	};
 	static const struct option longopts[] = {
 		{ "dev",	required_argument, NULL, OPT_DEV },
@@ -115,6 +124,9 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		{ "module",	required_argument, NULL, OPT_MODULE },
 		{ "irqchip",	required_argument, NULL, OPT_IRQCHIP },
 		{ "tick",	required_argument, NULL, OPT_TICK },
+		{ "smp",	required_argument, NULL, OPT_SMP },
+		{ "pit",	no_argument,	   NULL, OPT_PIT },
+		{ "no-pit",	no_argument,	   NULL, OPT_NO_PIT },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -128,6 +140,7 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		.dev = DEFAULT_DEV,
 		.mem_size = DEFAULT_MEM_SIZE,
 		.load_addr = DEFAULT_LOAD_ADDR,
+		.smp = 1,
 	};
 	optind = 0;	/* restart getopt: the tests call us repeatedly */
 	opterr = 0;
@@ -239,6 +252,20 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 			}
 			opt->tick_hz = (unsigned int)v;
 			break;
+		case OPT_SMP:
+			if (vmm_parse_size(optarg, &v) || v == 0 || v > VMM_MAX_VCPUS) {
+				snprintf(err, errlen, "bad --smp '%s' (1..%d vCPUs)", optarg,
+					 VMM_MAX_VCPUS);
+				return -1;
+			}
+			opt->smp = (unsigned int)v;
+			break;
+		case OPT_PIT:
+			opt->pit = 1;
+			break;
+		case OPT_NO_PIT:
+			opt->pit = -1;
+			break;
 		case 'v':
 			opt->verbose = 1;
 			break;
@@ -251,6 +278,11 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 			snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
 			return -1;
 		}
+	}
+	/* Only an in-kernel local APIC can start an AP (INIT-SIPI-SIPI). */
+	if (opt->smp > 1 && opt->irqchip != IRQCHIP_KERNEL) {
+		snprintf(err, errlen, "--smp %u needs --irqchip kernel", opt->smp);
+		return -1;
 	}
 	if (opt->multiboot) {
 		if (optind != argc) {

@@ -142,6 +142,9 @@ int control_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t *da
 	if (port != CTL_PORT)
 		return -1;
 	if (is_write) {
+		if (data[0] >= CTL_LAPIC_SAVE)
+			vm->ctl_result = lapic_ctl_run(vm, data[0], vm->ctl_arg);
+		else
 		if (data[0] >= CTL_IRQ_LATER)
 			vm->ctl_result = irq_ctl_run(vm, data[0], vm->ctl_arg);
 		else

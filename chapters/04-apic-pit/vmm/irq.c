@@ -45,10 +45,12 @@
 /** The signal that kicks the vCPU thread out of KVM_RUN (QEMU: SIG_IPI). */
 #define SIG_KICK	SIGUSR1
 
-/** kvm_run of the vCPU, for the kick handler. */
-static struct kvm_run *volatile kick_run;
+/** kvm_run of the thread's vCPU, for the kick handler.  Per thread: with
+ *  --smp each vCPU thread is kicked on its own (a signal handler runs on
+ *  the thread the signal was sent to). */
+static __thread struct kvm_run *volatile kick_run;
 /** Set by the kick handler; irq_kicked() consumes it. */
-static volatile sig_atomic_t kicked;
+static __thread volatile sig_atomic_t kicked;
 
 /**
  * The kick: KVM_RUN returns -EINTR if the signal came while the vCPU was
@@ -61,6 +63,18 @@ static void on_kick(int sig)
 	kicked = 1;
 	if (kick_run)
 		kick_run->immediate_exit = 1;
+}
+
+/** Kick thread @t out of KVM_RUN (or out of its next one). */
+void irq_kick(pthread_t t)
+{
+	pthread_kill(t, SIG_KICK);
+}
+
+/** The calling thread runs the vCPU whose kvm_run is @run: kicks go to it. */
+void irq_kick_init(struct kvm_run *run)
+{
+	kick_run = run;
 }
 
 /**
@@ -131,9 +145,11 @@ int irq_create_chip(struct vm *vm)
 			return VMM_KVM_ERROR;
 		}
 		i8259_init(vm->upic, upic_output, vm);
-		sigaction(SIG_KICK, &sa, NULL);
 		break;
 	}
+	/* Other threads kick a vCPU thread (a line of the userspace PIC;
+	 * with --smp, a vCPU that ended the VM). */
+	sigaction(SIG_KICK, &sa, NULL);
 	return 0;
 }
 
@@ -194,16 +210,39 @@ static void *tick_thread(void *arg)
 	return NULL;
 }
 
+/**
+ * --pit: the in-kernel PIT, by default whenever the irqchip is in the
+ * kernel (without it the PIT has no IRQ 0 to raise; newer KVM refuses
+ * it with -ENOENT, 6.1 creates a PIT that never interrupts).  Flags
+ * KVM_PIT_SPEAKER_DUMMY put port 0x61 in the kernel too, so that a guest
+ * reaches counter 2's GATE and OUT there; QEMU leaves them 0 and serves
+ * 0x61 itself from KVM_GET_PIT2.  Returns 0, or -1 after saying why.
+ */
+static int irq_create_pit(struct vm *vm, const struct vmm_options *opt)
+{
+	struct kvm_pit_config config = { .flags = KVM_PIT_SPEAKER_DUMMY };
+
+	if (opt->pit < 0 || (opt->pit == 0 && vm->irqchip != IRQCHIP_KERNEL))
+		return 0;
+	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &config)) {
+		fprintf(stderr, "minivmm: KVM_CREATE_PIT2: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /** After the vCPU exists: connect the devices to the lines, start --tick. */
 int irq_start(struct vm *vm, const struct vmm_options *opt)
 {
 	struct itimerspec its = { 0 };
 	pthread_t t;
 
-	kick_run = vm->run;
+	kick_run = vm->vcpu[0].run;
 	vm->com1.rx = &vm->in_data;
 	vm->com1.set_irq = serial_set_irq;
 	vm->com1.opaque = vm;
+	if (irq_create_pit(vm, opt))
+		return VMM_KVM_ERROR;
 	if (!opt->tick_hz)
 		return 0;
 	vm->tick_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
@@ -238,7 +277,7 @@ int irq_start(struct vm *vm, const struct vmm_options *opt)
  */
 int irq_pre_run(struct vm *vm)
 {
-	struct kvm_run *run = vm->run;
+	struct kvm_run *run = vm->vcpu[0].run;
 	struct kvm_interrupt intr;
 	char what[32];
 	int ret = 0;
@@ -248,7 +287,7 @@ int irq_pre_run(struct vm *vm)
 	pthread_mutex_lock(&vm->irq_lock);
 	if (vm->upic->output && run->ready_for_interrupt_injection && run->if_flag) {
 		intr.irq = (unsigned int)i8259_read_irq(vm->upic);
-		if (ioctl(vm->vcpu_fd, KVM_INTERRUPT, &intr)) {
+		if (ioctl(vm->vcpu[0].fd, KVM_INTERRUPT, &intr)) {
 			fprintf(stderr, "minivmm: KVM_INTERRUPT: %s\n", strerror(errno));
 			ret = VMM_KVM_ERROR;
 		}
@@ -271,7 +310,7 @@ int irq_halted(struct vm *vm)
 {
 	struct timespec ts;
 
-	if (vm->irqchip != IRQCHIP_USER || !vm->run->if_flag)
+	if (vm->irqchip != IRQCHIP_USER || !vm->vcpu[0].run->if_flag)
 		return VMM_HALTED;
 	pthread_mutex_lock(&vm->irq_lock);
 	while (!vm->upic->output && !irq_stop_requested()) {

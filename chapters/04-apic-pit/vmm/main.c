@@ -91,12 +91,14 @@ static int kvm_error(const char *what)
 }
 
 /** Print the vCPU's registers, for a report about an exit we cannot handle. */
-static void dump_vcpu(struct vm *vm)
+static void dump_vcpu(struct vcpu *v)
 {
 	struct kvm_regs r;
 	struct kvm_sregs s;
 
-	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) || ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s)) {
+	if (v->vm->nr_vcpus > 1)
+		fprintf(stderr, "  vCPU %u:\n", v->id);
+	if (ioctl(v->fd, KVM_GET_REGS, &r) || ioctl(v->fd, KVM_GET_SREGS, &s)) {
 		fprintf(stderr, "minivmm: cannot read registers: %s\n", strerror(errno));
 		return;
 	}
@@ -124,9 +126,9 @@ static void print_fail_entry(const struct kvm_run *run)
 }
 
 /** Report an exit minivmm has no handler for, and say how it ended. */
-static int bad_exit(struct vm *vm)
+static int bad_exit(struct vcpu *v)
 {
-	struct kvm_run *run = vm->run;
+	struct kvm_run *run = v->run;
 
 	fprintf(stderr, "minivmm: unhandled exit %u (%s)", run->exit_reason,
 		exit_name(run->exit_reason));
@@ -160,7 +162,7 @@ static int bad_exit(struct vm *vm)
 		break;
 	}
 	fputc('\n', stderr);
-	dump_vcpu(vm);
+	dump_vcpu(v);
 	return VMM_BAD_EXIT;
 }
 
@@ -207,9 +209,10 @@ static int port_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t
 }
 
 /** KVM_EXIT_IO: the data of count accesses sits at data_offset in kvm_run. */
-static int handle_io(struct vm *vm)
+static int handle_io(struct vcpu *v)
 {
-	struct kvm_run *run = vm->run;
+	struct vm *vm = v->vm;
+	struct kvm_run *run = v->run;
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
 	int ret = -1;
 
@@ -230,9 +233,10 @@ static int handle_io(struct vm *vm)
  * is reported on vm->out, in order with the guest's output, and reads
  * all ones, like a PC bus with nothing behind the address.
  */
-static void handle_mmio(struct vm *vm)
+static void handle_mmio(struct vcpu *v)
 {
-	struct kvm_run *run = vm->run;
+	struct vm *vm = v->vm;
+	struct kvm_run *run = v->run;
 	uint64_t addr = run->mmio.phys_addr;
 	unsigned int len = run->mmio.len > 8 ? 8 : run->mmio.len;
 	uint8_t *data = run->mmio.data;
@@ -270,7 +274,7 @@ static void print_marks(const struct vm *vm)
 				(unsigned long long)(vm->marks[i] - vm->marks[0]));
 }
 
-static int setup_real_mode(struct vm *vm, uint64_t addr);
+static int setup_real_mode(struct vcpu *v, uint64_t addr);
 
 /**
  * --invalid-state=retry, after the KVM_EXIT_FAIL_ENTRY it asked for: do
@@ -282,27 +286,30 @@ static int setup_real_mode(struct vm *vm, uint64_t addr);
  * VMLAUNCH; Linux: vmx_vcpu_run() sets vmx->loaded_vmcs->launched only
  * once the entry succeeded).
  */
-static int retry_entry(struct vm *vm, uint64_t addr)
+static int retry_entry(struct vcpu *v, uint64_t addr)
 {
 	fputs("minivmm: KVM_EXIT_FAIL_ENTRY: ", stderr);
-	print_fail_entry(vm->run);
+	print_fail_entry(v->run);
 	fputs("; --invalid-state=retry: setting the real-mode entry state and "
 	      "running again\n", stderr);
-	trace_vmm(&vm->trace, "set-state real-mode");
-	return setup_real_mode(vm, addr);
+	trace_vmm(v->trace, "set-state real-mode");
+	return setup_real_mode(v, addr);
 }
 
 /**
- * What an exit asks of minivmm: handle it and return -1 to run on, or
- * return the process exit status.
+ * What an exit of vCPU @v asks of minivmm: handle it and return -1 to run
+ * on, or return the process exit status.
  */
-static int handle_exit(struct vm *vm)
+static int handle_exit_locked(struct vcpu *v)
 {
-	switch (vm->run->exit_reason) {
+	struct vm *vm = v->vm;
+
+	vm->cur = v;
+	switch (v->run->exit_reason) {
 	case KVM_EXIT_IO:
-		return handle_io(vm);
+		return handle_io(v);
 	case KVM_EXIT_MMIO:
-		handle_mmio(vm);
+		handle_mmio(v);
 		return -1;
 	case KVM_EXIT_HLT:
 		if (irq_halted(vm) < 0)
@@ -318,36 +325,70 @@ static int handle_exit(struct vm *vm)
 			(int)stop_signal);
 		return VMM_INTERRUPTED;
 	default:
-		return bad_exit(vm);
+		return bad_exit(v);
 	}
 }
 
 /**
- * The run loop: returns the process exit status.  Each exit goes to the
- * trace after it was handled, so that the data of an IN or an MMIO read
- * there is what the guest gets.
+ * handle_exit_locked() under the VM's big lock, when there is more than
+ * one vCPU: the devices minivmm emulates (COM1, the test device, the
+ * control port) see one exit at a time, as QEMU's devices do under its
+ * big QEMU lock.  COM1's trace is the exiting vCPU's.
  */
-static int run_vcpu(struct vm *vm, const struct vmm_options *opt)
+static int handle_exit(struct vcpu *v)
 {
-	int retry = opt->invalid_state == INVALID_STATE_RETRY;
+	struct vm *vm = v->vm;
+	int ret;
+
+	pthread_mutex_lock(&vm->io_lock);
+	vm->com1.trace = vm->trace.f ? v->trace : NULL;
+	ret = handle_exit_locked(v);
+	pthread_mutex_unlock(&vm->io_lock);
+	return ret;
+}
+
+/**
+ * The run loop of vCPU @v: returns the process exit status.  Each exit
+ * goes to the vCPU's trace after it was handled, so that the data of an
+ * IN or an MMIO read there is what the guest gets.  vCPU 0 runs on
+ * minivmm's main thread and takes the signals that stop minivmm; each
+ * other vCPU has a thread of its own (smp.c), and stops when another
+ * vCPU ended the VM.
+ */
+int vcpu_run_loop(struct vcpu *v, const struct vmm_options *opt)
+{
+	int retry = opt->invalid_state == INVALID_STATE_RETRY && v->id == 0;
 	int ret, err;
 
 	for (;;) {
-		if (stop_signal) {
+		if (smp_stopping(v->vm, &ret))
+			return ret;
+		if (stop_signal && v->id == 0) {
 			fprintf(stderr, "minivmm: interrupted by signal %d before KVM_RUN\n",
 				(int)stop_signal);
 			return VMM_INTERRUPTED;
 		}
-		ret = irq_pre_run(vm);
+		ret = irq_pre_run(v->vm);
 		if (ret)
 			return ret;
-		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			err = errno;
-			/* A kick from a line raised by another thread: not traced,
-			 * its timing is not the guest's doing. */
-			if (err == EINTR && !stop_signal && irq_kicked())
+			/* A kick from a line raised by another thread, or from a
+			 * vCPU that ended the VM: not traced, its timing is not
+			 * the guest's doing. */
+			if (err == EINTR && (v->id || !stop_signal) && irq_kicked())
 				continue;
-			trace_run_error(&vm->trace, err);
+			/*
+			 * An AP woken in wait-for-SIPI (an INIT or a STARTUP
+			 * arrived, or a kick) returns -EAGAIN: "run me again",
+			 * to recheck its state (Linux: kvm_arch_vcpu_ioctl_run()
+			 * after kvm_vcpu_block() in KVM_MP_STATE_UNINITIALIZED;
+			 * QEMU's kvm_cpu_exec() loops on it too).  Not traced:
+			 * how often it happens depends on timing.
+			 */
+			if (err == EAGAIN)
+				continue;
+			trace_run_error(v->trace, err);
 			errno = err;
 			if (errno == EINTR || errno == EAGAIN) {
 				fprintf(stderr, "minivmm: KVM_RUN interrupted by signal %d\n",
@@ -357,19 +398,19 @@ static int run_vcpu(struct vm *vm, const struct vmm_options *opt)
 			return kvm_error("KVM_RUN");
 		}
 		if (opt->verbose)
-			fprintf(stderr, "minivmm: exit %s\n", exit_name(vm->run->exit_reason));
+			fprintf(stderr, "minivmm: exit %s\n", exit_name(v->run->exit_reason));
 
 		/* Once: a second failed entry is a failure like any other. */
-		if (vm->run->exit_reason == KVM_EXIT_FAIL_ENTRY && retry) {
+		if (v->run->exit_reason == KVM_EXIT_FAIL_ENTRY && retry) {
 			retry = 0;
-			trace_exit(&vm->trace, vm->run);
-			ret = retry_entry(vm, opt->load_addr);
+			trace_exit(v->trace, v->run);
+			ret = retry_entry(v, opt->load_addr);
 			if (ret)
 				return ret;
 			continue;
 		}
-		ret = handle_exit(vm);
-		trace_exit(&vm->trace, vm->run);
+		ret = handle_exit(v);
+		trace_exit(v->trace, v->run);
 		if (ret >= 0)
 			return ret;
 	}
@@ -381,7 +422,7 @@ static int run_vcpu(struct vm *vm, const struct vmm_options *opt)
  * and CR3 against the guest's CPUID (Linux: kvm_is_valid_sregs()).
  * QEMU: kvm_arch_init_vcpu().
  */
-static int setup_cpuid(struct vm *vm)
+static int setup_cpuid(struct vm *vm, struct vcpu *v)
 {
 	struct kvm_cpuid2 *cpuid;
 	uint32_t nent = 64;
@@ -400,7 +441,10 @@ static int setup_cpuid(struct vm *vm)
 		nent *= 2;
 	}
 	vmm_cpuid_filter(cpuid);
-	if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid)) {
+	vmm_cpuid_set_apic_id(cpuid, v->id);
+	vmm_cpuid_apic_features(cpuid, vm->irqchip == IRQCHIP_KERNEL,
+				ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_TSC_DEADLINE_TIMER) > 0);
+	if (ioctl(v->fd, KVM_SET_CPUID2, cpuid)) {
 		free(cpuid);
 		return kvm_error("KVM_SET_CPUID2");
 	}
@@ -413,7 +457,7 @@ static int setup_cpuid(struct vm *vm)
  * a code segment with both L and D set, entered at @addr.  KVM_SET_SREGS
  * takes it; the first KVM_RUN must end in KVM_EXIT_FAIL_ENTRY.
  */
-static int setup_invalid_state(struct vm *vm, uint64_t addr)
+static int setup_invalid_state(struct vm *vm, struct vcpu *v, uint64_t addr)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs = { .rip = addr, .rsp = addr, .rflags = 0x2 };
@@ -427,9 +471,9 @@ static int setup_invalid_state(struct vm *vm, uint64_t addr)
 	vmm_long_mode_sregs(&sregs, cr3);
 	/* The one invalid thing: a 64-bit code segment cannot also be 32-bit. */
 	sregs.cs.db = 1;
-	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs))
+	if (ioctl(v->fd, KVM_SET_SREGS, &sregs))
 		return kvm_error("KVM_SET_SREGS");
-	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs))
+	if (ioctl(v->fd, KVM_SET_REGS, &regs))
 		return kvm_error("KVM_SET_REGS");
 	return 0;
 }
@@ -439,7 +483,7 @@ static int setup_invalid_state(struct vm *vm, uint64_t addr)
  * segment at @addr, IP 0.  Sets every register, so it also repairs
  * whatever state the vCPU had before.
  */
-static int setup_real_mode(struct vm *vm, uint64_t addr)
+static int setup_real_mode(struct vcpu *v, uint64_t addr)
 {
 	struct kvm_sregs sregs = reset_sregs;
 	struct kvm_regs regs = { .rip = 0, .rsp = 0xfffe, .rflags = 0x2 };
@@ -450,9 +494,9 @@ static int setup_real_mode(struct vm *vm, uint64_t addr)
 		segs[i]->selector = addr >> 4;
 		segs[i]->base = addr;
 	}
-	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs))
+	if (ioctl(v->fd, KVM_SET_SREGS, &sregs))
 		return kvm_error("KVM_SET_SREGS");
-	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs))
+	if (ioctl(v->fd, KVM_SET_REGS, &regs))
 		return kvm_error("KVM_SET_REGS");
 	return 0;
 }
@@ -464,7 +508,7 @@ static int setup_real_mode(struct vm *vm, uint64_t addr)
  * 0x2BADB002, EBX = the physical address of the boot information,
  * EFLAGS with VM and IF clear.  ESP is the kernel's business.
  */
-static int setup_multiboot(struct vm *vm, const struct vmm_multiboot_entry *mb)
+static int setup_multiboot(struct vcpu *v, const struct vmm_multiboot_entry *mb)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs = {
@@ -476,14 +520,34 @@ static int setup_multiboot(struct vm *vm, const struct vmm_multiboot_entry *mb)
 
 	sregs = reset_sregs;
 	vmm_flat32_sregs(&sregs);
-	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs))
+	if (ioctl(v->fd, KVM_SET_SREGS, &sregs))
 		return kvm_error("KVM_SET_SREGS");
-	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs))
+	if (ioctl(v->fd, KVM_SET_REGS, &regs))
 		return kvm_error("KVM_SET_REGS");
 	return 0;
 }
 
-/** Open the device, create the VM, its memory and its vCPU. */
+/**
+ * Create vCPU @id (KVM_CREATE_VCPU takes the id, which KVM also makes the
+ * vCPU's APIC ID), map its kvm_run and give it its CPUID.
+ */
+static int create_vcpu(struct vm *vm, unsigned int id)
+{
+	struct vcpu *v = &vm->vcpu[id];
+
+	v->vm = vm;
+	v->id = id;
+	v->trace = &vm->trace;
+	v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, id);
+	if (v->fd < 0)
+		return kvm_error("KVM_CREATE_VCPU");
+	v->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED)
+		return kvm_error("mmap kvm_run");
+	return setup_cpuid(vm, v);
+}
+
+/** Open the device, create the VM, its memory and its vCPUs. */
 static int create_vm(struct vm *vm, const struct vmm_options *opt)
 {
 	int api, mmap_size, ret;
@@ -511,24 +575,29 @@ static int create_vm(struct vm *vm, const struct vmm_options *opt)
 	if (ret)
 		return ret;
 
-	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
-	if (vm->vcpu_fd < 0)
-		return kvm_error("KVM_CREATE_VCPU");
 	mmap_size = ioctl(vm->dev_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (mmap_size < (int)sizeof(struct kvm_run))
 		return kvm_error("KVM_GET_VCPU_MMAP_SIZE");
 	vm->run_size = mmap_size;
-	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       vm->vcpu_fd, 0);
-	if (vm->run == MAP_FAILED)
-		return kvm_error("mmap kvm_run");
-	signal_run = vm->run;
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &reset_sregs))
+	/*
+	 * With the irqchip in the kernel, KVM makes vCPU 0 the bootstrap
+	 * processor and holds every other vCPU in wait-for-SIPI
+	 * (KVM_MP_STATE_UNINITIALIZED): its KVM_RUN sleeps until the guest
+	 * starts it with INIT-SIPI-SIPI, as a real AP waits (Linux:
+	 * kvm_arch_vcpu_create(), kvm_vcpu_is_reset_bsp()).
+	 */
+	for (unsigned int id = 0; id < vm->nr_vcpus; id++) {
+		ret = create_vcpu(vm, id);
+		if (ret)
+			return ret;
+	}
+	signal_run = vm->vcpu[0].run;
+	if (ioctl(vm->vcpu[0].fd, KVM_GET_SREGS, &reset_sregs))
 		return kvm_error("KVM_GET_SREGS");
 	ret = irq_start(vm, opt);
 	if (ret)
 		return ret;
-	return setup_cpuid(vm);
+	return 0;
 }
 
 /**
@@ -545,14 +614,15 @@ static void finish_trace(struct vm *vm, int status)
 	if (!vm->trace.f)
 		return;
 	trace_end(&vm->trace, status);
-	if (vm->vcpu_fd >= 0) {
-		if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs))
+	if (vm->vcpu[0].fd >= 0) {
+		if (ioctl(vm->vcpu[0].fd, KVM_GET_REGS, &regs))
 			regs_err = errno;
-		if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs))
+		if (ioctl(vm->vcpu[0].fd, KVM_GET_SREGS, &sregs))
 			sregs_err = errno;
 		trace_regs(&vm->trace, regs_err ? NULL : &regs, sregs_err ? NULL : &sregs,
 			   regs_err ? regs_err : sregs_err);
 	}
+	smp_trace_aps(vm);
 	if (ferror(vm->trace.f) | fclose(vm->trace.f))
 		fprintf(stderr, "minivmm: cannot write the trace: %s\n", strerror(errno));
 	vm->trace.f = NULL;
@@ -564,7 +634,7 @@ static void finish_trace(struct vm *vm, int status)
 int main(int argc, char **argv)
 {
 	struct vmm_options opt;
-	struct vm vm = { .dev_fd = -1, .vm_fd = -1, .vcpu_fd = -1 };
+	struct vm vm = { .dev_fd = -1, .vm_fd = -1, .nr_vcpus = 1, .vcpu[0].fd = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct vmm_multiboot_entry mb;
 	const char *image;
@@ -607,6 +677,8 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	vm.nr_vcpus = opt.smp;
+	pthread_mutex_init(&vm.io_lock, NULL);
 	ret = create_vm(&vm, &opt);
 	if (ret)
 		goto out;
@@ -621,27 +693,31 @@ int main(int argc, char **argv)
 			fprintf(stderr, "minivmm: multiboot kernel at 0x%llx..0x%llx, entry 0x%x, "
 				"information at 0x%x\n", (unsigned long long)mb.kernel_start,
 				(unsigned long long)mb.kernel_end, mb.entry, mb.info);
-		ret = setup_multiboot(&vm, &mb);
+		ret = setup_multiboot(&vm.vcpu[0], &mb);
 	} else if (vmm_load_flat(vm.mem, vm.mem_size, opt.load_addr, opt.guest,
 				 err, sizeof(err)) < 0) {
 		fprintf(stderr, "minivmm: %s\n", err);
 		ret = VMM_USAGE;
 		goto out;
 	} else if (opt.invalid_state) {
-		ret = setup_invalid_state(&vm, opt.load_addr);
+		ret = setup_invalid_state(&vm, &vm.vcpu[0], opt.load_addr);
 	} else {
-		ret = setup_real_mode(&vm, opt.load_addr);
+		ret = setup_real_mode(&vm.vcpu[0], opt.load_addr);
 	}
 	if (ret)
 		goto out;
 	if (opt.timeout)
 		alarm(opt.timeout);
-	ret = run_vcpu(&vm, &opt);
+	ret = smp_start(&vm, &opt);
+	if (ret)
+		goto out;
+	ret = vcpu_run_loop(&vm.vcpu[0], &opt);
+	ret = smp_finish(&vm, ret);
 	print_marks(&vm);
 	/* bad_exit() has dumped them already; KVM errors leave nothing to show. */
 	if (opt.verbose && ret != VMM_BAD_EXIT && ret != VMM_KVM_ERROR) {
 		fprintf(stderr, "minivmm: registers at exit:\n");
-		dump_vcpu(&vm);
+		dump_vcpu(&vm.vcpu[0]);
 	}
 out:
 	finish_trace(&vm, ret);

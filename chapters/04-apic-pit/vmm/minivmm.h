@@ -110,6 +110,41 @@ enum ctl_command {
 	/** (): wait for CTL_IRQ_STORM's thread; result: the number of failed
 	 *  line changes (0). */
 	CTL_IRQ_STORM_WAIT = 0x15,
+	/*
+	 * Chapter 04's commands (lapicctl.c).  Each acts on the vCPU that
+	 * executed the OUT, "the calling vCPU".
+	 */
+	/** (): KVM_GET_LAPIC of the calling vCPU into minivmm's memory,
+	 *  printed (ID, TPR, SVR, LVT timer, initial count, divide, the
+	 *  vectors set in ISR, TMR and IRR); then KVM_SET_LAPIC with a
+	 *  clobbered copy: ISR, TMR and IRR empty, the timer stopped (initial
+	 *  count 0, LVT timer masked).  In-kernel irqchip only (-ENXIO). */
+	CTL_LAPIC_SAVE	= 0x16,
+	/** (): KVM_SET_LAPIC of the calling vCPU with what CTL_LAPIC_SAVE
+	 *  saved.  -ENOENT if nothing is saved. */
+	CTL_LAPIC_RESTORE = 0x17,
+	/** (): note the calling vCPU thread's CPU time and the wall clock. */
+	CTL_CPU_MARK	= 0x18,
+	/** (): print the calling vCPU thread's CPU time since CTL_CPU_MARK
+	 *  ("minivmm: vCPU N used U us of CPU in M ms (P.p %)"); result: the
+	 *  percentage, rounded down; -ENOENT without a mark. */
+	CTL_CPU_REPORT	= 0x19,
+	/** (a, b, c, d): print "minivmm: vCPU N notes a b c d" (decimal):
+	 *  numbers a guest measured, which vary from run to run, so they go
+	 *  to minivmm's output and not the guest's COM1 output (compared by
+	 *  the differential oracle).  Result 0. */
+	CTL_NOTE	= 0x1a,
+	/** (): KVM_GET_TSC_KHZ on the vCPU, printed ("minivmm: KVM_GET_TSC_KHZ:
+	 *  N"); result N or -errno.  What the guest's own TSC calibration
+	 *  against the PIT should find. */
+	CTL_TSC_KHZ	= 0x1b,
+	/** (): KVM_GET_PIT2 then KVM_SET_PIT2 with what it gave (a migration
+	 *  of the PIT in place: every counter restarts from its count);
+	 *  result: counter 2's mode << 24 | its count, or -errno. */
+	CTL_PIT_RELOAD	= 0x1c,
+	/** (on): KVM_REINJECT_CONTROL with pit_reinject = @on; result 0 or
+	 *  -errno. */
+	CTL_PIT_REINJECT = 0x1d,
 };
 #define CTL_MAX_ARGS	4	/**< arguments a command can take */
 
@@ -238,6 +273,10 @@ struct vmm_options {
 	unsigned int nr_modules;	/**< how many */
 	int irqchip;		/**< enum vmm_irqchip, --irqchip */
 	unsigned int tick_hz;	/**< --tick: pulses of GSI 0 a second, 0 = none */
+	unsigned int smp;	/**< --smp: vCPUs, 1..VMM_MAX_VCPUS (default 1) */
+	/** --pit (1) / --no-pit (-1); 0: the default, an in-kernel PIT
+	 *  with --irqchip kernel and none otherwise. */
+	int pit;
 };
 
 int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
@@ -307,6 +346,8 @@ void trace_vmm(struct trace *t, const char *what);
 void trace_end(struct trace *t, int status);
 void trace_regs(struct trace *t, const struct kvm_regs *r, const struct kvm_sregs *s,
 		int err);
+void trace_flush(struct trace *t);
+void trace_vcpu_section(FILE *f, unsigned int id, const char *buf, size_t len);
 
 /** The 8250 UART model: a transmitter that is always ready, a receiver
  *  fed by --in-data, and its interrupt (IRQ 4 on a PC). */
@@ -332,13 +373,35 @@ void serial_init(struct serial *s, FILE *out);
 int serial_io(struct serial *s, uint16_t port, int is_write, uint8_t *data);
 #define COM1_IRQ	4	/**< COM1's ISA interrupt line */
 
-/** One VM with one vCPU: all the state the run loop and the devices need. */
-struct vm {
-	/** The device, VM and vCPU file descriptors, -1 until opened. @{ */
-	int dev_fd, vm_fd, vcpu_fd;
-	/** @} */
+#define VMM_MAX_VCPUS	8	/**< the largest --smp */
+
+struct vm;
+
+/** One vCPU: its file descriptor, its kvm_run, and where its exits are traced. */
+struct vcpu {
+	struct vm *vm;		/**< the VM it belongs to */
+	unsigned int id;	/**< KVM_CREATE_VCPU's id, which is also its APIC ID */
+	int fd;			/**< the vCPU fd, -1 until created */
 	struct kvm_run *run;	/**< shared with the kernel, see KVM_GET_VCPU_MMAP_SIZE */
-	size_t run_size;	/**< bytes mapped at run (kvm_run + PIO page) */
+	struct trace *trace;	/**< vCPU 0: &vm->trace; an AP: ap_trace */
+	pthread_t thread;	/**< the thread that runs its KVM_RUN loop */
+	struct trace ap_trace;	/**< an AP's trace, kept in memory until the end */
+	char *trace_buf;	/**< ... in this buffer (open_memstream()) */
+	size_t trace_len;	/**< ... of this many bytes */
+	uint64_t cpu_mark_ns;	/**< CTL_CPU_MARK: thread CPU time, 0 = none */
+	uint64_t wall_mark_ns;	/**< CTL_CPU_MARK: CLOCK_MONOTONIC */
+};
+
+/** One VM: its vCPUs and all the state the run loops and the devices need. */
+struct vm {
+	/** The device and VM file descriptors, -1 until opened. @{ */
+	int dev_fd, vm_fd;
+	/** @} */
+	struct vcpu vcpu[VMM_MAX_VCPUS];	/**< vCPU 0 is the boot vCPU */
+	unsigned int nr_vcpus;	/**< how many were asked for (--smp, 1 by default) */
+	/** The vCPU whose exit is being handled: the one a control command acts on. */
+	struct vcpu *cur;
+	size_t run_size;	/**< bytes mapped at each kvm_run (kvm_run + PIO page) */
 	void *mem;		/**< guest RAM, guest-physical 0 .. mem_size (slot 0) */
 	uint64_t mem_size;	/**< bytes of guest RAM */
 	struct vmm_slot slot[1 + VMM_MAX_SLOTS];	/**< [0] RAM, then --slot */
@@ -362,6 +425,12 @@ struct vm {
 	int storm_running;	/**< ... while this is 1 */
 	unsigned long storm_errors;	/**< its failed KVM_IRQ_LINE calls */
 	int tick_fd;		/**< --tick's timerfd */
+	/** The "big lock": one vCPU at a time handles an exit in userspace,
+	 *  so the devices above need no lock of their own (QEMU: the BQL). */
+	pthread_mutex_t io_lock;
+	int stopping;		/**< a vCPU ended the VM: the others stop too */
+	int stop_status;	/**< ... with this process exit status */
+	struct lapic_saved *lapic_saved;	/**< CTL_LAPIC_SAVE's state, or NULL */
 };
 
 int vm_create_memory(struct vm *vm, const struct vmm_options *opt);
@@ -383,5 +452,18 @@ int irq_stop_requested(void);
 const char *irqchip_name(int mode);
 /* irqctl.c: chapter 03's control commands. */
 int32_t irq_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg);
+void irq_kick_init(struct kvm_run *run);
+void irq_kick(pthread_t t);
+
+/* smp.c: --smp, the application processors' threads. */
+int vmm_cpuid_set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t apic_id);
+int vmm_cpuid_apic_features(struct kvm_cpuid2 *cpuid, int kernel_apic, int tsc_deadline);
+int smp_start(struct vm *vm, const struct vmm_options *opt);
+int smp_finish(struct vm *vm, int status);
+int smp_stopping(struct vm *vm, int *status);
+void smp_trace_aps(struct vm *vm);
+int vcpu_run_loop(struct vcpu *v, const struct vmm_options *opt);
+/* lapicctl.c: chapter 04's control commands. */
+int32_t lapic_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg);
 
 #endif

@@ -61,3 +61,16 @@
 	pop	%rdx
 	pop	%rax
 .endm
+
+/* LAPIC_SW_ENABLE: set SVR bit 8, the local APIC's software enable
+ * (Intel SDM Vol. 3A, 11.4.7.2), as a load and a store: until chapter 05
+ * brings the instruction emulator, minikvm's MMIO exits decode MOV only,
+ * so a guest meant for every chapter touches the APIC page with MOV. */
+.macro LAPIC_SW_ENABLE
+	pushl	%eax
+	movl	LAPIC_BASE + LAPIC_SVR, %eax
+	orl	$SVR_ENABLE, %eax
+	movl	%eax, LAPIC_BASE + LAPIC_SVR
+	popl	%eax
+.endm
+

@@ -141,7 +141,7 @@ static int32_t irqchip_save(struct vm *vm)
 		if (ioctl(vm->vm_fd, KVM_GET_IRQCHIP, &sv->chip[i]))
 			goto fail;
 	}
-	if (ioctl(vm->vcpu_fd, KVM_GET_VCPU_EVENTS, &sv->events))
+	if (ioctl(vm->cur->fd, KVM_GET_VCPU_EVENTS, &sv->events))
 		goto fail;
 	print_pics(vm, "saved", sv->chip);
 	fprintf(vm->out, "minivmm: saved ioapic: irr=%08x redir[5]=%016llx\n",
@@ -190,7 +190,7 @@ static int32_t irqchip_restore(struct vm *vm)
 	for (int i = 0; i < 3; i++)
 		if (ioctl(vm->vm_fd, KVM_SET_IRQCHIP, &sv->chip[i]))
 			goto fail;
-	if (ioctl(vm->vcpu_fd, KVM_SET_VCPU_EVENTS, &sv->events))
+	if (ioctl(vm->cur->fd, KVM_SET_VCPU_EVENTS, &sv->events))
 		goto fail;
 	fprintf(vm->out, "minivmm: irqchip and vcpu events restored\n");
 	trace_vmm(&vm->trace, "irqchip restored");
@@ -198,6 +198,46 @@ static int32_t irqchip_restore(struct vm *vm)
 fail:
 	fprintf(vm->out, "minivmm: irqchip restore: %s\n", strerror(errno));
 	return -errno;
+}
+
+/** CTL_TSC_KHZ: the vCPU's TSC frequency as KVM reports it. */
+static int32_t pit_ctl_tsc_khz(struct vm *vm)
+{
+	int khz = ioctl(vm->cur->fd, KVM_GET_TSC_KHZ, 0);
+
+	if (khz < 0) {
+		fprintf(vm->out, "minivmm: KVM_GET_TSC_KHZ: %s\n", strerror(errno));
+		return -errno;
+	}
+	fprintf(vm->out, "minivmm: KVM_GET_TSC_KHZ: %d\n", khz);
+	return khz;
+}
+
+/** CTL_PIT_RELOAD: KVM_GET_PIT2, then KVM_SET_PIT2 with the same state. */
+static int32_t pit_ctl_reload(struct vm *vm)
+{
+	struct kvm_pit_state2 st;
+
+	if (ioctl(vm->vm_fd, KVM_GET_PIT2, &st) || ioctl(vm->vm_fd, KVM_SET_PIT2, &st)) {
+		fprintf(vm->out, "minivmm: PIT reload: %s\n", strerror(errno));
+		return -errno;
+	}
+	fprintf(vm->out, "minivmm: KVM_GET_PIT2 and KVM_SET_PIT2 done\n");
+	trace_vmm(&vm->trace, "pit reloaded");
+	return (int32_t)((uint32_t)st.channels[2].mode << 24 | (st.channels[2].count & 0x1ffff));
+}
+
+/** CTL_PIT_REINJECT: KVM_REINJECT_CONTROL. */
+static int32_t pit_ctl_reinject(struct vm *vm, uint32_t on)
+{
+	struct kvm_reinject_control rc = { .pit_reinject = !!on };
+
+	if (ioctl(vm->vm_fd, KVM_REINJECT_CONTROL, &rc)) {
+		fprintf(vm->out, "minivmm: KVM_REINJECT_CONTROL: %s\n", strerror(errno));
+		return -errno;
+	}
+	fprintf(vm->out, "minivmm: KVM_REINJECT_CONTROL pit_reinject=%d\n", !!on);
+	return 0;
 }
 
 /**
@@ -229,7 +269,7 @@ int32_t irq_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg)
 		return 0;
 	}
 	case CTL_NMI:
-		if (ioctl(vm->vcpu_fd, KVM_NMI, 0)) {
+		if (ioctl(vm->cur->fd, KVM_NMI, 0)) {
 			fprintf(vm->out, "minivmm: KVM_NMI: %s\n", strerror(errno));
 			return -errno;
 		}
@@ -263,6 +303,12 @@ int32_t irq_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg)
 			arg[1], arg[0]);
 		return 0;
 	}
+	case CTL_TSC_KHZ:
+		return pit_ctl_tsc_khz(vm);
+	case CTL_PIT_RELOAD:
+		return pit_ctl_reload(vm);
+	case CTL_PIT_REINJECT:
+		return pit_ctl_reinject(vm, arg[0]);
 	case CTL_IRQ_STORM_WAIT:
 		if (!vm->storm_running) {
 			fprintf(vm->out, "minivmm: storm: none running\n");

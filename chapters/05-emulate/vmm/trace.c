@@ -27,6 +27,8 @@
  *	sreg cr0=0x...			KVM_GET_SREGS: cr0, cr3, cr4 (without MCE), efer
  *	seg cs selector=0x.. base=0x..	cs ds es fs gs ss tr ldt
  *	dt gdt base=0x.. limit=0x..	gdt, idt
+ *	vcpu ID				--smp: the exit and com1 lines of the
+ *					vCPU ID (1, 2, ...) follow
  *
  * An exit line is written after minivmm handled the exit, so for an IN or
  * an MMIO read its data is what the guest is given.  The guest's COM1
@@ -345,4 +347,26 @@ void trace_regs(struct trace *t, const struct kvm_regs *r, const struct kvm_sreg
 		s->gdt.limit);
 	fprintf(f, "dt idt base=0x%016llx limit=0x%04x\n", (unsigned long long)s->idt.base,
 		s->idt.limit);
+}
+
+/** Write the COM1 bytes still waiting (before an AP's trace is closed). */
+void trace_flush(struct trace *t)
+{
+	if (t->f)
+		trace_flush_com1(t);
+}
+
+/**
+ * --smp: the trace of application processor @id, @len bytes at @buf (its
+ * own exit and com1 lines, numbered from 1), as a `vcpu ID` line and the
+ * lines, after vCPU 0's whole trace.  Each vCPU's lines are in the order
+ * that vCPU saw them; how two vCPUs' exits interleave in time is left
+ * out, because it is not the guest's doing but the host scheduler's.
+ */
+void trace_vcpu_section(FILE *f, unsigned int id, const char *buf, size_t len)
+{
+	if (!f)
+		return;
+	fprintf(f, "vcpu %u\n", id);
+	fwrite(buf, 1, len, f);
 }

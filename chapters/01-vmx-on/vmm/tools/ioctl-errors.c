@@ -387,6 +387,7 @@ static void cpuid_rows(int vcpu, void *bad)
 }
 
 /** The setup failed at @what: say so, with errno; returns 2. */
+
 static int die(const char *what)
 {
 	fprintf(stderr, "ioctl-errors: %s: %s\n", what, strerror(errno));

@@ -231,13 +231,20 @@ EXPORT_SYMBOL_GPL(kvm_check_request);
 /* Memslots                                                                 */
 /* ---------------------------------------------------------------------- */
 
+/** The VM's slots, by id: held still by slots_lock. */
+static struct kvm_memory_slot **kvm_memslot_array(struct kvm *kvm)
+{
+	return kvm->memslots;
+}
+
 /** The slot containing @gfn, or NULL.  Linux: gfn_to_memslot(). */
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
 {
+	struct kvm_memory_slot **slots = kvm_memslot_array(kvm);
 	int i;
 
 	for (i = 0; i < KVM_USER_MEM_SLOTS; i++) {
-		struct kvm_memory_slot *s = kvm->memslots[i];
+		struct kvm_memory_slot *s = slots[i];
 
 		if (s && memslot_contains(s->base_gfn, s->npages, gfn))
 			return s;
@@ -268,10 +275,11 @@ static void kvm_free_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
  *  Linux: kvm_check_memslot_overlap(). */
 static bool kvm_slot_overlaps(struct kvm *kvm, int id, gfn_t base, unsigned long npages)
 {
+	struct kvm_memory_slot **slots = kvm_memslot_array(kvm);
 	int i;
 
 	for (i = 0; i < KVM_USER_MEM_SLOTS; i++) {
-		struct kvm_memory_slot *s = kvm->memslots[i];
+		struct kvm_memory_slot *s = slots[i];
 
 		if (s && i != id &&
 		    memslot_ranges_overlap(base, npages, s->base_gfn, s->npages))
@@ -291,6 +299,51 @@ static bool kvm_slot_overlaps(struct kvm *kvm, int id, gfn_t base, unsigned long
 static unsigned long kvm_dirty_bitmap_bytes(const struct kvm_memory_slot *slot)
 {
 	return ALIGN(slot->npages, BITS_PER_LONG) / 8;
+}
+
+/**
+ * kvm_alloc_memslot - a new slot @id for @mem at @base_gfn, @npages
+ * long, with its dirty bitmap if @mem asks for one; nothing pinned yet.
+ * NULL when out of memory.
+ */
+static struct kvm_memory_slot *kvm_alloc_memslot(const struct kvm_userspace_memory_region *mem,
+						 int id, gfn_t base_gfn, unsigned long npages)
+{
+	struct kvm_memory_slot *slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
+
+	if (!slot)
+		return NULL;
+	*slot = (struct kvm_memory_slot) {
+		.base_gfn = base_gfn,
+		.npages = npages,
+		.userspace_addr = mem->userspace_addr,
+		.flags = mem->flags,
+		.id = id,
+	};
+	xa_init(&slot->pages);
+	if (mem->flags & KVM_MEM_LOG_DIRTY_PAGES) {
+		slot->dirty_bitmap = kvzalloc(kvm_dirty_bitmap_bytes(slot), GFP_KERNEL_ACCOUNT);
+		if (!slot->dirty_bitmap) {
+			kfree(slot);
+			return NULL;
+		}
+	}
+	return slot;
+}
+
+/**
+ * kvm_replace_memslot - put @new in slot @id in place of @old (either
+ * may be NULL: a slot created, or deleted).  slots_lock, held by the
+ * caller, keeps every fault out meanwhile, so @old can be unmapped and
+ * freed at once.  Linux: kvm_replace_memslot() + kvm_commit_memory_region().
+ */
+static int kvm_replace_memslot(struct kvm *kvm, int id, struct kvm_memory_slot *old,
+			       struct kvm_memory_slot *new)
+{
+	kvm->memslots[id] = new;
+	if (old)
+		kvm_free_memslot(kvm, old);
+	return 0;
 }
 
 /**
@@ -370,13 +423,11 @@ static int kvm_set_memory_region(struct kvm *kvm,
 	if (npages > KVM_MEM_MAX_NR_PAGES)
 		return -EINVAL;
 
-	old = kvm->memslots[id];
+	old = kvm_memslot_array(kvm)[id];
 	if (!mem->memory_size) {		/* delete */
 		if (!old)
 			return -EINVAL;
-		kvm->memslots[id] = NULL;
-		kvm_free_memslot(kvm, old);
-		return 0;
+		return kvm_replace_memslot(kvm, id, old, NULL);
 	}
 	if (old)
 		return kvm_change_memslot(kvm, old, mem, base_gfn, npages);
@@ -386,31 +437,15 @@ static int kvm_set_memory_region(struct kvm *kvm,
 	if (r)
 		return r;
 
-	slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
+	slot = kvm_alloc_memslot(mem, id, base_gfn, npages);
 	if (!slot)
 		return -ENOMEM;
-	*slot = (struct kvm_memory_slot) {
-		.base_gfn = base_gfn,
-		.npages = npages,
-		.userspace_addr = mem->userspace_addr,
-		.flags = mem->flags,
-		.id = id,
-	};
-	xa_init(&slot->pages);
-	if (mem->flags & KVM_MEM_LOG_DIRTY_PAGES) {
-		slot->dirty_bitmap = kvzalloc(kvm_dirty_bitmap_bytes(slot), GFP_KERNEL_ACCOUNT);
-		if (!slot->dirty_bitmap) {
-			kfree(slot);
-			return -ENOMEM;
-		}
-	}
 	r = kvm_arch_commit_memory_region(kvm, slot);
-	if (r) {
+	if (!r)
+		r = kvm_replace_memslot(kvm, id, NULL, slot);
+	if (r)
 		kvm_free_memslot(kvm, slot);
-		return r;
-	}
-	kvm->memslots[id] = slot;
-	return 0;
+	return r;
 }
 
 /**
@@ -429,7 +464,7 @@ static int kvm_vm_ioctl_get_dirty_log(struct kvm *kvm, struct kvm_dirty_log *log
 	if (as_id >= KVM_ADDRESS_SPACE_NUM || id >= KVM_USER_MEM_SLOTS)
 		return -EINVAL;
 	mutex_lock(&kvm->slots_lock);
-	slot = kvm->memslots[id];
+	slot = kvm_memslot_array(kvm)[id];
 	r = -ENOENT;
 	if (!slot || !slot->dirty_bitmap)
 		goto out;
@@ -488,6 +523,7 @@ static void kvm_vcpu_destroy(struct kvm_vcpu *vcpu)
  */
 static void kvm_destroy_vm(struct kvm *kvm)
 {
+	struct kvm_memory_slot **slots = kvm_memslot_array(kvm);
 	struct mm_struct *mm = kvm->mm;
 	int i;
 
@@ -497,8 +533,8 @@ static void kvm_destroy_vm(struct kvm *kvm)
 		kvm_vcpu_destroy(kvm->vcpus[i]);
 	kvm->created_vcpus = 0;		/* no vCPU left to flush for */
 	for (i = 0; i < KVM_USER_MEM_SLOTS; i++)
-		if (kvm->memslots[i])
-			kvm_free_memslot(kvm, kvm->memslots[i]);
+		if (slots[i])
+			kvm_free_memslot(kvm, slots[i]);
 	kvm_arch_destroy_vm(kvm);
 	kfree(kvm);
 	mmdrop(mm);

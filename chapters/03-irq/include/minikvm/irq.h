@@ -38,6 +38,9 @@ struct kvm_vcpu;
  *  Linux: KVM_USERSPACE_IRQ_SOURCE_ID. */
 #define KVM_USERSPACE_IRQ_SOURCE_ID	0
 
+/** The vcpu_id KVM makes the boot processor (kvm->arch.bsp_vcpu_id's default). */
+#define BSP_VCPU_ID		0
+
 /* arch/x86/kvm/irq.c */
 /** Does the VM have its interrupt controllers in the kernel
  *  (KVM_CREATE_IRQCHIP done)?  Linux: irqchip_in_kernel(). */

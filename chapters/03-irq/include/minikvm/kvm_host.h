@@ -220,6 +220,12 @@ struct kvm_vcpu_arch {
 	/** @} */
 };
 
+/** One MSR access, as the core hands it to the vendor.  Linux: struct msr_data. */
+struct msr_data {
+	u32 index;		/**< the MSR */
+	u64 data;		/**< the value read or to write */
+};
+
 /** DR7 bits 7:0, L0/G0 .. L3/G3: a breakpoint is armed (SDM Vol. 3B,
  *  18.2.4).  Linux: DR7_BP_EN_MASK in arch/x86/kvm/x86.h. */
 #define DR7_BP_EN_MASK		0x000000ff
@@ -405,10 +411,10 @@ struct kvm_x86_ops {
 	/** RDMSR of an MSR the vendor keeps (in the VMCS/VMCB or its vCPU
 	 *  struct); anything else goes to kvm_get_msr_common().  0 on success,
 	 *  1 for #GP.  Linux: kvm_x86_ops.get_msr(). */
-	int (*get_msr)(struct kvm_vcpu *vcpu, u32 msr, u64 *data);
+	int (*get_msr)(struct kvm_vcpu *vcpu, struct msr_data *msr_info);
 	/** WRMSR, the same way.  The value has passed the common checks
 	 *  (canonical addresses).  Linux: kvm_x86_ops.set_msr(). */
-	int (*set_msr)(struct kvm_vcpu *vcpu, u32 msr, u64 data);
+	int (*set_msr)(struct kvm_vcpu *vcpu, struct msr_data *msr_info);
 	/** The guest used the debug registers directly since the last entry:
 	 *  copy DR0-DR3 (and DR6, DR7) into vcpu->arch and intercept their
 	 *  accesses again.  Linux: kvm_x86_ops.sync_dirty_debug_regs(). */
@@ -416,8 +422,8 @@ struct kvm_x86_ops {
 };
 
 /* arch/x86/kvm/x86.c: MSRs */
-int kvm_get_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 *data);
-int kvm_set_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 data);
+int kvm_get_msr_common(struct kvm_vcpu *vcpu, struct msr_data *msr_info);
+int kvm_set_msr_common(struct kvm_vcpu *vcpu, struct msr_data *msr_info);
 int kvm_set_user_return_msr(unsigned int slot, u64 value);
 void kvm_load_guest_debug_regs(struct kvm_vcpu *vcpu);
 
@@ -466,6 +472,8 @@ void kvm_queue_exception(struct kvm_vcpu *vcpu, unsigned int nr);
 void kvm_queue_exception_e(struct kvm_vcpu *vcpu, unsigned int nr, u32 error_code);
 int kvm_unexpected_exit(struct kvm_vcpu *vcpu, u64 exit_reason);
 void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu);
+void kvm_set_cr8(struct kvm_vcpu *vcpu, unsigned long cr8);
+unsigned long kvm_get_cr8(struct kvm_vcpu *vcpu);
 void kvm_prepare_fail_entry(struct kvm_vcpu *vcpu, u64 hardware_reason);
 void kvm_arch_create_vm_debugfs(struct kvm *kvm);
 

@@ -326,3 +326,4 @@ void kvm_free_irq_routing(struct kvm *kvm)
 	kvfree(rcu_access_pointer(kvm->irq_routing));
 	RCU_INIT_POINTER(kvm->irq_routing, NULL);
 }
+

@@ -23,6 +23,7 @@ struct x86_mmio_insn {
 };
 
 int x86_decode_mmio(const u8 *insn, int avail, int mode_bytes, struct x86_mmio_insn *out);
+int x86_decode_mov_to_cr(const u8 *insn, int avail, int mode_bytes, int *cr, int *gpr);
 u64 x86_mmio_merge_load(u64 old, u64 data, const struct x86_mmio_insn *d);
 
 #endif

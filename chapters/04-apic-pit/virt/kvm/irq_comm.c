@@ -33,6 +33,7 @@
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/rcupdate.h>
+#include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -325,4 +326,128 @@ void kvm_free_irq_routing(struct kvm *kvm)
 {
 	kvfree(rcu_access_pointer(kvm->irq_routing));
 	RCU_INIT_POINTER(kvm->irq_routing, NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Ack and mask notifiers                                                   */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * A device that counts its interrupts (the PIT in reinject mode) must
+ * know when the guest has taken one: the interrupt controllers report
+ * each EOI and each mask change of an input pin, and these turn the pin
+ * back into the GSI that listeners registered for.  The lists change
+ * under kvm->irq_lock and are walked under RCU, so the controllers never
+ * wait for a listener to come or go.
+ */
+
+/**
+ * kvm_irq_map_chip_pin - the GSI routed to input @pin of @irqchip, or -1.
+ * @kvm: the VM
+ * @irqchip: KVM_IRQCHIP_PIC_MASTER, _SLAVE or _IOAPIC
+ * @pin: the input; a PIC pin counts across the pair (8-15 the slave's)
+ *
+ * The first GSI in table order, if several drive the pin.  The caller
+ * holds rcu_read_lock().  KVM keeps a reverse table for this; a walk over
+ * the routes is enough while only the PIT listens.
+ * Linux: kvm_irq_map_chip_pin().
+ */
+static int kvm_irq_map_chip_pin(struct kvm *kvm, unsigned int irqchip, unsigned int pin)
+{
+	struct kvm_irq_routing_table *rt = rcu_dereference(kvm->irq_routing);
+	u32 gsi, i;
+
+	for (gsi = 0; rt && gsi < rt->nr_rt_entries; gsi++)
+		for (i = 0; i < rt->map[gsi].nr; i++)
+			if (rt->map[gsi].e[i].irqchip.irqchip == irqchip &&
+			    rt->map[gsi].e[i].irqchip.pin == pin)
+				return gsi;
+	return -1;
+}
+
+/** Linux: kvm_register_irq_ack_notifier(). */
+void kvm_register_irq_ack_notifier(struct kvm *kvm, struct kvm_irq_ack_notifier *kian)
+{
+	mutex_lock(&kvm->irq_lock);
+	hlist_add_head_rcu(&kian->link, &kvm->irq_ack_notifier_list);
+	mutex_unlock(&kvm->irq_lock);
+}
+
+/** Linux: kvm_unregister_irq_ack_notifier(). */
+void kvm_unregister_irq_ack_notifier(struct kvm *kvm, struct kvm_irq_ack_notifier *kian)
+{
+	mutex_lock(&kvm->irq_lock);
+	hlist_del_init_rcu(&kian->link);
+	mutex_unlock(&kvm->irq_lock);
+	synchronize_rcu();
+}
+
+/**
+ * kvm_notify_acked_irq - the guest acknowledged input @pin of @irqchip.
+ * @kvm: the VM
+ * @irqchip: KVM_IRQCHIP_PIC_MASTER, _SLAVE or _IOAPIC
+ * @pin: the input (PIC: 0-15 across the pair)
+ *
+ * Linux: kvm_notify_acked_irq(), kvm_notify_acked_gsi().
+ */
+void kvm_notify_acked_irq(struct kvm *kvm, unsigned int irqchip, unsigned int pin)
+{
+	struct kvm_irq_ack_notifier *kian;
+	int gsi;
+
+	if (hlist_empty(&kvm->irq_ack_notifier_list))	/* most VMs: no PIT */
+		return;
+	rcu_read_lock();
+	gsi = kvm_irq_map_chip_pin(kvm, irqchip, pin);
+	if (gsi >= 0)
+		hlist_for_each_entry_rcu(kian, &kvm->irq_ack_notifier_list, link)
+			if (kian->gsi == gsi)
+				kian->irq_acked(kian);
+	rcu_read_unlock();
+}
+
+/** Linux: kvm_register_irq_mask_notifier(). */
+void kvm_register_irq_mask_notifier(struct kvm *kvm, int irq,
+				    struct kvm_irq_mask_notifier *kimn)
+{
+	mutex_lock(&kvm->irq_lock);
+	kimn->irq = irq;
+	hlist_add_head_rcu(&kimn->link, &kvm->irq_mask_notifier_list);
+	mutex_unlock(&kvm->irq_lock);
+}
+
+/** Linux: kvm_unregister_irq_mask_notifier(). */
+void kvm_unregister_irq_mask_notifier(struct kvm *kvm, int irq,
+				      struct kvm_irq_mask_notifier *kimn)
+{
+	mutex_lock(&kvm->irq_lock);
+	hlist_del_init_rcu(&kimn->link);
+	mutex_unlock(&kvm->irq_lock);
+	synchronize_rcu();
+}
+
+/**
+ * kvm_fire_mask_notifiers - input @pin of @irqchip was (un)masked.
+ * @kvm: the VM
+ * @irqchip: KVM_IRQCHIP_PIC_MASTER, _SLAVE or _IOAPIC
+ * @pin: the input (PIC: 0-15 across the pair)
+ * @mask: the new state
+ *
+ * Linux: kvm_fire_mask_notifiers().
+ */
+void kvm_fire_mask_notifiers(struct kvm *kvm, unsigned int irqchip, unsigned int pin,
+			     bool mask)
+{
+	struct kvm_irq_mask_notifier *kimn;
+	int gsi;
+
+	if (hlist_empty(&kvm->irq_mask_notifier_list))
+		return;
+	rcu_read_lock();
+	gsi = kvm_irq_map_chip_pin(kvm, irqchip, pin);
+	if (gsi >= 0)
+		hlist_for_each_entry_rcu(kimn, &kvm->irq_mask_notifier_list, link)
+			if (kimn->irq == gsi)
+				kimn->func(kimn, mask);
+	rcu_read_unlock();
 }

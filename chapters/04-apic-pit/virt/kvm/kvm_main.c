@@ -460,13 +460,27 @@ EXPORT_SYMBOL_GPL(kvm_io_bus_write);
 /* Memslots                                                                 */
 /* ---------------------------------------------------------------------- */
 
-/** The slot containing @gfn, or NULL.  Linux: gfn_to_memslot(). */
+/**
+ * kvm_memslot_array - the VM's slots, by id: those of the memslots
+ * current when called.  A reader (inside kvm->srcu) calls it once and
+ * keeps the pointer, so that it sees one generation throughout, never
+ * half of a change.  Linux: kvm_memslots().
+ */
+static struct kvm_memory_slot **kvm_memslot_array(struct kvm *kvm)
+{
+	return kvm_memslots(kvm)->slots;
+}
+
+/** The slot containing @gfn, or NULL.  The caller is inside kvm->srcu or
+ *  holds slots_lock; the slot stays valid until it leaves.
+ *  Linux: gfn_to_memslot(). */
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
 {
+	struct kvm_memory_slot **slots = kvm_memslot_array(kvm);
 	int i;
 
 	for (i = 0; i < KVM_USER_MEM_SLOTS; i++) {
-		struct kvm_memory_slot *s = kvm->memslots[i];
+		struct kvm_memory_slot *s = slots[i];
 
 		if (s && memslot_contains(s->base_gfn, s->npages, gfn))
 			return s;
@@ -497,10 +511,11 @@ static void kvm_free_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
  *  Linux: kvm_check_memslot_overlap(). */
 static bool kvm_slot_overlaps(struct kvm *kvm, int id, gfn_t base, unsigned long npages)
 {
+	struct kvm_memory_slot **slots = kvm_memslot_array(kvm);
 	int i;
 
 	for (i = 0; i < KVM_USER_MEM_SLOTS; i++) {
-		struct kvm_memory_slot *s = kvm->memslots[i];
+		struct kvm_memory_slot *s = slots[i];
 
 		if (s && i != id &&
 		    memslot_ranges_overlap(base, npages, s->base_gfn, s->npages))
@@ -523,45 +538,116 @@ static unsigned long kvm_dirty_bitmap_bytes(const struct kvm_memory_slot *slot)
 }
 
 /**
+ * kvm_alloc_memslot - a new slot @id for @mem at @base_gfn, @npages
+ * long, with its dirty bitmap if @mem asks for one; nothing pinned yet.
+ * NULL when out of memory.
+ */
+static struct kvm_memory_slot *kvm_alloc_memslot(const struct kvm_userspace_memory_region *mem,
+						 int id, gfn_t base_gfn, unsigned long npages)
+{
+	struct kvm_memory_slot *slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
+
+	if (!slot)
+		return NULL;
+	*slot = (struct kvm_memory_slot) {
+		.base_gfn = base_gfn,
+		.npages = npages,
+		.userspace_addr = mem->userspace_addr,
+		.flags = mem->flags,
+		.id = id,
+	};
+	xa_init(&slot->pages);
+	if (mem->flags & KVM_MEM_LOG_DIRTY_PAGES) {
+		slot->dirty_bitmap = kvzalloc(kvm_dirty_bitmap_bytes(slot), GFP_KERNEL_ACCOUNT);
+		if (!slot->dirty_bitmap) {
+			kfree(slot);
+			return NULL;
+		}
+	}
+	return slot;
+}
+
+/**
+ * kvm_replace_memslot - put @new in slot @id in place of @old (either
+ * may be NULL: a slot created, or deleted).  Called with slots_lock held,
+ * which keeps writers in line; readers take no lock, so the change is
+ * made on a copy of the memslots, published whole:
+ *
+ *  1. copy the current memslots, put @new in, bump the generation;
+ *  2. publish the copy (rcu_assign_pointer(): a reader that finds it
+ *     sees it complete);
+ *  3. wait until every reader that may still use the old copy has left
+ *     its SRCU read section (synchronize_srcu_expedited(): a memslot
+ *     change stalls the VMM, so it pays for a faster grace period);
+ *  4. only now unmap @old's pages under mmu_lock, flush every vCPU's
+ *     TLB, and unpin them: no fault can map one of them again.
+ *
+ * -ENOMEM (nothing changed) if the copy cannot be allocated.
+ * Linux: kvm_replace_memslot(), kvm_swap_active_memslots(),
+ * kvm_commit_memory_region() (kvm_arch_flush_shadow_memslot() for a
+ * deleted or moved slot).
+ */
+static int kvm_replace_memslot(struct kvm *kvm, int id, struct kvm_memory_slot *old,
+			       struct kvm_memory_slot *new)
+{
+	struct kvm_memslots *slots, *old_slots = kvm_memslots(kvm);
+
+	lockdep_assert_held(&kvm->slots_lock);
+	slots = kmemdup(old_slots, sizeof(*slots), GFP_KERNEL_ACCOUNT);
+	if (!slots)
+		return -ENOMEM;
+	slots->slots[id] = new;
+	slots->generation++;
+	rcu_assign_pointer(kvm->memslots, slots);
+	synchronize_srcu_expedited(&kvm->srcu);
+	kfree(old_slots);
+	if (old)
+		kvm_free_memslot(kvm, old);
+	return 0;
+}
+
+/**
  * kvm_change_memslot - KVM_SET_USER_MEMORY_REGION on an existing slot:
  * move it to another guest-physical address, or change its dirty-logging
  * flag.  The memory behind it must stay the same, and so must the
- * read-only flag.  Linux: __kvm_set_memory_region(), KVM_MR_MOVE and
- * KVM_MR_FLAGS_ONLY.
+ * read-only flag.
+ *
+ * A published slot is never changed in place (a fault on another vCPU
+ * may be reading it), so the change is a new slot put in the old one's
+ * place: the old slot's pages are unmapped and unpinned once no fault can
+ * use them any more (kvm_replace_memslot()), and the guest's next touches
+ * pin them again for the new slot.  Turning dirty logging on so starts
+ * from a clean log with nothing mapped writable.  Linux:
+ * __kvm_set_memory_region(), KVM_MR_MOVE (which also zaps and faults
+ * back) and KVM_MR_FLAGS_ONLY (which keeps the mappings and
+ * write-protects them instead).
  */
-static int kvm_change_memslot(struct kvm *kvm, struct kvm_memory_slot *slot,
+static int kvm_change_memslot(struct kvm *kvm, struct kvm_memory_slot *old,
 			      const struct kvm_userspace_memory_region *mem,
 			      gfn_t base_gfn, unsigned long npages)
 {
+	struct kvm_memory_slot *new;
 	int r;
 
-	if (mem->userspace_addr != slot->userspace_addr || npages != slot->npages ||
-	    ((mem->flags ^ slot->flags) & KVM_MEM_READONLY))
+	if (mem->userspace_addr != old->userspace_addr || npages != old->npages ||
+	    ((mem->flags ^ old->flags) & KVM_MEM_READONLY))
 		return -EINVAL;
-	if (base_gfn != slot->base_gfn) {
-		if (kvm_slot_overlaps(kvm, slot->id, base_gfn, npages))
+	if (base_gfn == old->base_gfn && mem->flags == old->flags)
+		return 0;
+	if (base_gfn != old->base_gfn) {
+		if (kvm_slot_overlaps(kvm, old->id, base_gfn, npages))
 			return -EEXIST;
 		r = kvm_arch_prepare_memory_region(kvm, base_gfn, npages);
 		if (r)
 			return r;
-		/* Forget the old addresses; the pages stay pinned and are
-		 * mapped again at the new ones when the guest touches them. */
-		kvm_arch_flush_memslot(kvm, slot);
-		slot->base_gfn = base_gfn;
 	}
-	if ((mem->flags ^ slot->flags) & KVM_MEM_LOG_DIRTY_PAGES) {
-		if (mem->flags & KVM_MEM_LOG_DIRTY_PAGES) {
-			slot->dirty_bitmap = kvzalloc(kvm_dirty_bitmap_bytes(slot), GFP_KERNEL_ACCOUNT);
-			if (!slot->dirty_bitmap)
-				return -ENOMEM;
-			kvm_mmu_slot_set_dirty_logging(kvm, slot, true);
-		} else {
-			kvfree(slot->dirty_bitmap);
-			slot->dirty_bitmap = NULL;
-		}
-	}
-	slot->flags = mem->flags;
-	return 0;
+	new = kvm_alloc_memslot(mem, old->id, base_gfn, npages);
+	if (!new)
+		return -ENOMEM;
+	r = kvm_replace_memslot(kvm, old->id, old, new);
+	if (r)
+		kvm_free_memslot(kvm, new);
+	return r;
 }
 
 /**
@@ -599,13 +685,11 @@ static int kvm_set_memory_region(struct kvm *kvm,
 	if (npages > KVM_MEM_MAX_NR_PAGES)
 		return -EINVAL;
 
-	old = kvm->memslots[id];
+	old = kvm_memslot_array(kvm)[id];
 	if (!mem->memory_size) {		/* delete */
 		if (!old)
 			return -EINVAL;
-		kvm->memslots[id] = NULL;
-		kvm_free_memslot(kvm, old);
-		return 0;
+		return kvm_replace_memslot(kvm, id, old, NULL);
 	}
 	if (old)
 		return kvm_change_memslot(kvm, old, mem, base_gfn, npages);
@@ -615,31 +699,15 @@ static int kvm_set_memory_region(struct kvm *kvm,
 	if (r)
 		return r;
 
-	slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
+	slot = kvm_alloc_memslot(mem, id, base_gfn, npages);
 	if (!slot)
 		return -ENOMEM;
-	*slot = (struct kvm_memory_slot) {
-		.base_gfn = base_gfn,
-		.npages = npages,
-		.userspace_addr = mem->userspace_addr,
-		.flags = mem->flags,
-		.id = id,
-	};
-	xa_init(&slot->pages);
-	if (mem->flags & KVM_MEM_LOG_DIRTY_PAGES) {
-		slot->dirty_bitmap = kvzalloc(kvm_dirty_bitmap_bytes(slot), GFP_KERNEL_ACCOUNT);
-		if (!slot->dirty_bitmap) {
-			kfree(slot);
-			return -ENOMEM;
-		}
-	}
 	r = kvm_arch_commit_memory_region(kvm, slot);
-	if (r) {
+	if (!r)
+		r = kvm_replace_memslot(kvm, id, NULL, slot);
+	if (r)
 		kvm_free_memslot(kvm, slot);
-		return r;
-	}
-	kvm->memslots[id] = slot;
-	return 0;
+	return r;
 }
 
 /**
@@ -653,12 +721,13 @@ static int kvm_vm_ioctl_get_dirty_log(struct kvm *kvm, struct kvm_dirty_log *log
 	int as_id = log->slot >> 16, id = (u16)log->slot;
 	struct kvm_memory_slot *slot;
 	unsigned long *snapshot, n;
+	unsigned long i;
 	int r;
 
 	if (as_id >= KVM_ADDRESS_SPACE_NUM || id >= KVM_USER_MEM_SLOTS)
 		return -EINVAL;
 	mutex_lock(&kvm->slots_lock);
-	slot = kvm->memslots[id];
+	slot = kvm_memslot_array(kvm)[id];
 	r = -ENOENT;
 	if (!slot || !slot->dirty_bitmap)
 		goto out;
@@ -669,8 +738,13 @@ static int kvm_vm_ioctl_get_dirty_log(struct kvm *kvm, struct kvm_dirty_log *log
 	snapshot = kvmalloc(n, GFP_KERNEL_ACCOUNT);
 	if (!snapshot)
 		goto out;
-	memcpy(snapshot, slot->dirty_bitmap, n);
-	memset(slot->dirty_bitmap, 0, n);
+	/* Faults on running vCPUs set bits meanwhile (under mmu_lock, not
+	 * slots_lock): take each word and clear it in one atomic step, so
+	 * that no bit set in between is lost.  A page dirtied after its word
+	 * was taken stays writable, with its bit set for the next call.
+	 * Linux: kvm_get_dirty_log_protect(), the same xchg(). */
+	for (i = 0; i < n / sizeof(long); i++)
+		snapshot[i] = xchg(&slot->dirty_bitmap[i], 0);
 	/* Before the VMM sees the log, the logged pages are read-only again:
 	 * a write that lands after this call is in the next log. */
 	kvm_mmu_write_protect_pages(kvm, slot, snapshot);
@@ -717,17 +791,22 @@ static void kvm_vcpu_destroy(struct kvm_vcpu *vcpu)
  */
 static void kvm_destroy_vm(struct kvm *kvm)
 {
+	struct kvm_memory_slot **slots = kvm_memslot_array(kvm);
 	struct mm_struct *mm = kvm->mm;
 	int i;
 
 	/* First: waits for a reader of its files to finish. */
 	debugfs_remove_recursive(kvm->debugfs_dentry);
+	kvm_arch_sync_events(kvm);	/* no timer kicks a vCPU from here on */
 	for (i = 0; i < kvm->created_vcpus; i++)
 		kvm_vcpu_destroy(kvm->vcpus[i]);
 	kvm->created_vcpus = 0;		/* no vCPU left to flush for */
 	for (i = 0; i < KVM_USER_MEM_SLOTS; i++)
-		if (kvm->memslots[i])
-			kvm_free_memslot(kvm, kvm->memslots[i]);
+		if (slots[i])
+			kvm_free_memslot(kvm, slots[i]);
+	/* No reader is left: no vCPU, no fd. */
+	kfree(rcu_dereference_protected(kvm->memslots, 1));
+	cleanup_srcu_struct(&kvm->srcu);
 	kvm_arch_destroy_vm(kvm);
 	kvm_io_bus_destroy(kvm);
 	kfree(kvm);
@@ -1009,6 +1088,16 @@ static int kvm_dev_ioctl_create_vm(unsigned long type)
 	mutex_init(&kvm->lock);
 	mutex_init(&kvm->slots_lock);
 	mutex_init(&kvm->irq_lock);
+	spin_lock_init(&kvm->mmu_lock);
+	r = -ENOMEM;
+	/* Generation 0, no slot: what readers find until the first change. */
+	RCU_INIT_POINTER(kvm->memslots, kzalloc(sizeof(struct kvm_memslots),
+						GFP_KERNEL_ACCOUNT));
+	if (!rcu_access_pointer(kvm->memslots))
+		goto out_free_kvm;
+	r = init_srcu_struct(&kvm->srcu);
+	if (r)
+		goto out_free_memslots;
 	refcount_set(&kvm->users_count, 1);
 	kvm->mm = current->mm;
 	mmgrab(kvm->mm);
@@ -1037,6 +1126,10 @@ static int kvm_dev_ioctl_create_vm(unsigned long type)
 
 out_free:
 	mmdrop(kvm->mm);
+	cleanup_srcu_struct(&kvm->srcu);
+out_free_memslots:
+	kfree(rcu_access_pointer(kvm->memslots));
+out_free_kvm:
 	kfree(kvm);
 out_put_module:
 	module_put(kvm_vendor_module);

@@ -38,6 +38,9 @@ struct kvm_vcpu;
  *  Linux: KVM_USERSPACE_IRQ_SOURCE_ID. */
 #define KVM_USERSPACE_IRQ_SOURCE_ID	0
 
+/** The vcpu_id KVM makes the boot processor (kvm->arch.bsp_vcpu_id's default). */
+#define BSP_VCPU_ID		0
+
 /* arch/x86/kvm/irq.c */
 /** Does the VM have its interrupt controllers in the kernel
  *  (KVM_CREATE_IRQCHIP done)?  Linux: irqchip_in_kernel(). */
@@ -64,6 +67,66 @@ int kvm_pic_set_irq(struct kvm *kvm, int pin, int level);
  *  Linux: kvm_set_ioapic_irq() -> kvm_ioapic_set_irq(). */
 int kvm_ioapic_set_irq(struct kvm *kvm, int pin, int level, bool line_status);
 
+struct kvm_vlapic;
+struct kvm_lapic_state;
+
+/* arch/x86/kvm/irq.c: the local APICs (the model is lapic.c) */
+/** Create @vcpu's LAPIC (KVM_CREATE_VCPU on a VM with an irqchip).
+ *  Linux: kvm_create_lapic(). */
+int kvm_create_lapic(struct kvm_vcpu *vcpu);
+/** Stop its timer and free it.  Linux: kvm_free_lapic(). */
+void kvm_free_lapic(struct kvm_vcpu *vcpu);
+/** The guest's CPUID changed: x2APIC and TSC-deadline allowed or not,
+ *  MAXPHYADDR for IA32_APIC_BASE.  Linux: kvm_vcpu_after_set_cpuid()'s
+ *  APIC part. */
+void kvm_lapic_update_cpuid(struct kvm_vcpu *vcpu);
+/** RESET (@init_event false) or INIT of the LAPIC.  Linux: kvm_lapic_reset(). */
+void kvm_lapic_reset(struct kvm_vcpu *vcpu, bool init_event);
+/** Turn a received INIT or SIPI into the vCPU's new MP state.
+ *  Linux: kvm_apic_accept_events(). */
+void kvm_apic_accept_events(struct kvm_vcpu *vcpu);
+/** KVM_SET_MP_STATE to SIPI_RECEIVED: a SIPI with the last vector waits.
+ *  Linux: set_bit(KVM_APIC_SIPI, &apic->pending_events). */
+void kvm_lapic_set_pending_sipi(struct kvm_vcpu *vcpu);
+/** An INIT or SIPI waits, or the APIC timer fired: something for a
+ *  blocked vCPU to look at.  Linux: kvm_apic_has_pending_init_or_sipi(),
+ *  kvm_cpu_has_pending_timer(). */
+bool kvm_apic_has_events(struct kvm_vcpu *vcpu);
+/** A timer expiry the hrtimer recorded becomes an interrupt in the IRR.
+ *  Linux: kvm_inject_apic_timer_irqs(). */
+void kvm_inject_apic_timer_irqs(struct kvm_vcpu *vcpu);
+/** A load or store at guest-physical @addr, if it hits this vCPU's xAPIC
+ *  page: 0 handled, -EOPNOTSUPP not ours.  Linux: apic_mmio_read/write(). */
+int kvm_lapic_mmio(struct kvm_vcpu *vcpu, gpa_t addr, int len, void *val, bool write);
+/** IA32_APIC_BASE of the in-kernel APIC; the value was checked by
+ *  kvm_set_apic_base() (x86.c).  Linux: kvm_lapic_set_base(). @{ */
+u64 kvm_lapic_get_base(struct kvm_vcpu *vcpu);
+void kvm_lapic_set_base(struct kvm_vcpu *vcpu, u64 value);
+/** @} */
+/** CR8 is TPR[7:4] (Intel SDM Vol. 3A, 10.8.6.1).  Linux: kvm_lapic_set_tpr(),
+ *  kvm_lapic_get_cr8(). @{ */
+void kvm_lapic_set_tpr(struct kvm_vcpu *vcpu, unsigned long cr8);
+u64 kvm_lapic_get_cr8(struct kvm_vcpu *vcpu);
+/** @} */
+/** The highest vector in the IRR that the TPR alone holds back, or -1:
+ *  the vendor arranges an exit for when the guest lowers CR8.
+ *  Linux: the irr argument of update_cr8_intercept(). */
+int kvm_lapic_find_tpr_blocked(struct kvm_vcpu *vcpu);
+/** x2APIC registers as MSRs 0x800-0x8ff; 0 ok, 1 #GP.
+ *  Linux: kvm_x2apic_msr_read(), kvm_x2apic_msr_write(). @{ */
+int kvm_x2apic_msr_read(struct kvm_vcpu *vcpu, u32 msr, u64 *data);
+int kvm_x2apic_msr_write(struct kvm_vcpu *vcpu, u32 msr, u64 data);
+/** @} */
+/** IA32_TSC_DEADLINE.  Linux: kvm_get/set_lapic_tscdeadline_msr(). @{ */
+u64 kvm_get_lapic_tscdeadline_msr(struct kvm_vcpu *vcpu);
+void kvm_set_lapic_tscdeadline_msr(struct kvm_vcpu *vcpu, u64 data);
+/** @} */
+/** KVM_GET_LAPIC / KVM_SET_LAPIC.  Linux: kvm_vcpu_ioctl_get_lapic(),
+ *  kvm_vcpu_ioctl_set_lapic(). @{ */
+int kvm_vcpu_ioctl_get_lapic(struct kvm_vcpu *vcpu, struct kvm_lapic_state *s);
+int kvm_vcpu_ioctl_set_lapic(struct kvm_vcpu *vcpu, struct kvm_lapic_state *s);
+/** @} */
+
 /* virt/kvm/irq_comm.c */
 /** Raise (@level 1) or lower GSI @gsi, on every pin the routing table
  *  maps it to.  Returns -1 if no pin took it (masked, or no route), 0 if
@@ -86,5 +149,67 @@ void kvm_free_irq_routing(struct kvm *kvm);
 /** Make @vcpu take an NMI (KVM_NMI, an IOAPIC NMI message).
  *  Linux: kvm_inject_nmi(). */
 void kvm_inject_nmi(struct kvm_vcpu *vcpu);
+
+/** The PIT drives GSI 0 as a source of its own, apart from userspace.
+ *  minikvm keeps one level per pin (the last one set), which the PIT's
+ *  pulses leave low; KVM ORs the sources.  Linux: the id that
+ *  kvm_request_irq_source_id() hands kvm_create_pit(). */
+#define KVM_PIT_IRQ_SOURCE_ID	2
+
+/**
+ * Told when the guest acknowledges an interrupt of GSI @c gsi: the PIC's
+ * EOI (or its automatic EOI at INTA) for the pin, or the IOAPIC's EOI for
+ * its vector.  The PIT counts its ticks with it (reinject mode).
+ * Linux: struct kvm_irq_ack_notifier.
+ */
+struct kvm_irq_ack_notifier {
+	struct hlist_node link;		/**< on kvm->irq_ack_notifier_list */
+	unsigned int gsi;		/**< the GSI listened to */
+	/** Called without the interrupt controller's lock, under RCU:
+	 *  must not sleep. */
+	void (*irq_acked)(struct kvm_irq_ack_notifier *kian);
+};
+
+/**
+ * Told when the guest masks or unmasks a pin GSI @c irq is routed to: the
+ * PIC's IMR bit or the IOAPIC entry's mask bit.
+ * Linux: struct kvm_irq_mask_notifier.
+ */
+struct kvm_irq_mask_notifier {
+	/** Called as kvm_irq_ack_notifier.irq_acked is; @masked the new state. */
+	void (*func)(struct kvm_irq_mask_notifier *kimn, bool masked);
+	int irq;			/**< the GSI listened to */
+	struct hlist_node link;		/**< on kvm->irq_mask_notifier_list */
+};
+
+/* virt/kvm/irq_comm.c */
+/** Listen for acknowledgements of kian->gsi.  Linux: kvm_register_irq_ack_notifier(). */
+void kvm_register_irq_ack_notifier(struct kvm *kvm, struct kvm_irq_ack_notifier *kian);
+/** Stop listening; when it returns no call to @kian runs any more.
+ *  Sleeps.  Linux: kvm_unregister_irq_ack_notifier(). */
+void kvm_unregister_irq_ack_notifier(struct kvm *kvm, struct kvm_irq_ack_notifier *kian);
+/** The guest acknowledged input @pin of @irqchip (a PIC pin counts 0-15
+ *  across the pair): tell the listeners of the GSI routed there.  Call
+ *  without the chip's lock.  Linux: kvm_notify_acked_irq(). */
+void kvm_notify_acked_irq(struct kvm *kvm, unsigned int irqchip, unsigned int pin);
+/** Listen for mask changes of GSI @irq.  Linux: kvm_register_irq_mask_notifier(). */
+void kvm_register_irq_mask_notifier(struct kvm *kvm, int irq,
+				    struct kvm_irq_mask_notifier *kimn);
+/** Stop listening; sleeps.  Linux: kvm_unregister_irq_mask_notifier(). */
+void kvm_unregister_irq_mask_notifier(struct kvm *kvm, int irq,
+				      struct kvm_irq_mask_notifier *kimn);
+/** Input @pin of @irqchip was masked (@mask true) or unmasked: tell the
+ *  listeners of its GSI.  Linux: kvm_fire_mask_notifiers(). */
+void kvm_fire_mask_notifiers(struct kvm *kvm, unsigned int irqchip, unsigned int pin,
+			     bool mask);
+
+/* arch/x86/kvm/timer.c */
+/** KVM_CREATE_PIT, KVM_CREATE_PIT2, KVM_GET/SET_PIT, KVM_GET/SET_PIT2 and
+ *  KVM_REINJECT_CONTROL on a VM fd; -ENOTTY for any other ioctl.
+ *  Linux: those cases of kvm_arch_vm_ioctl(). */
+long kvm_vm_ioctl_pit(struct kvm *kvm, unsigned int ioctl, void __user *argp);
+/** Stop and free the PIT of a VM being destroyed, before its vCPUs go
+ *  (its timer raises interrupts that kick them).  Linux: kvm_free_pit(). */
+void kvm_pit_destroy(struct kvm *kvm);
 
 #endif

@@ -23,6 +23,8 @@
 #include <minikvm/tdp.h>
 #include <linux/rcuwait.h>
 #include <asm/irq_vectors.h>	/* NMI_VECTOR */
+#include <linux/spinlock.h>
+#include <linux/srcu.h>
 
 #include <minikvm/decode.h>
 
@@ -80,6 +82,30 @@ struct kvm_memory_slot {
 	unsigned long *dirty_bitmap;	/**< KVM_MEM_LOG_DIRTY_PAGES: one bit per page */
 };
 
+/**
+ * struct kvm_memslots - the VM's memslots, as one immutable array.
+ *
+ * With several vCPUs faulting at once, the slots cannot be guarded by a
+ * mutex that a fault holds while it pins a page (which sleeps): the vCPUs
+ * would fault one at a time.  Instead the whole array is replaced on every
+ * change (copy, modify, publish with rcu_assign_pointer()) and readers
+ * find it through kvm->memslots under kvm->srcu, taking no lock.  A
+ * writer frees or unpins what the old array held only after
+ * synchronize_srcu(), when no reader can still be using it.
+ * Linux: struct kvm_memslots (two of them per address space there, swapped
+ * in turn, and an rbtree and interval tree instead of an array).
+ */
+struct kvm_memslots {
+	/** Bumped on every publication: a fault that pinned a page under
+	 *  one generation maps it only if that one is still current.
+	 *  Linux: kvm_memslots.generation. */
+	u64 generation;
+	/** By slot id; NULL = unused.  The slots themselves are never
+	 *  changed once published, except for their pages (an xarray,
+	 *  safe for concurrent use) and dirty bits (atomic bit ops). */
+	struct kvm_memory_slot *slots[KVM_USER_MEM_SLOTS];
+};
+
 /** vCPU requests: work for the vCPU to do before its next VM entry. */
 #define KVM_REQ_TLB_FLUSH	0	/**< second-level tables changed */
 /** An interrupt or NMI may be deliverable: look at the event queue and
@@ -96,18 +122,45 @@ enum vcpu_mode { OUTSIDE_GUEST_MODE, IN_GUEST_MODE };
 struct kvm_arch {
 	hpa_t tdp_root;		/**< root of the EPT/NPT tables, see mmu.c */
 	unsigned long tss_addr;	/**< KVM_SET_TSS_ADDR, kept for the VMM */
+	/** KVM_SET_IDENTITY_MAP_ADDR, kept for the VMM: Intel CPUs without
+	 *  unrestricted guest need an identity page table there; ours do not. */
+	u64 ept_identity_map_addr;
+	/** TSC offset every vCPU starts with: the VM's TSCs all read 0 at
+	 *  its creation, as all of a machine's TSCs do at RESET (Intel SDM
+	 *  Vol. 3B, 18.17).  Linux: kvm->arch.cur_tsc_offset. */
+	u64 cur_tsc_offset;
 	/** The in-kernel interrupt controllers (irq.c); NULL until
 	 *  KVM_CREATE_IRQCHIP.  Set once, with smp_store_release(). @{ */
 	struct kvm_vpic *vpic;
 	struct kvm_vioapic *vioapic;
 	/** @} */
+	/** The in-kernel PIT (timer.c); NULL until KVM_CREATE_PIT2.  Set
+	 *  once under kvm->lock, with smp_store_release(). */
+	struct kvm_pit *vpit;
 };
 
 /** A virtual machine: one VM fd.  Linux: struct kvm. */
 struct kvm {
 	struct mutex lock;		/**< vCPU creation */
 	struct mutex slots_lock;	/**< memslot changes */
-	struct kvm_memory_slot *memslots[KVM_USER_MEM_SLOTS]; /**< by slot id; NULL = unused */
+	/** The current memslots, replaced whole under slots_lock, read
+	 *  under srcu (kvm_memslots()).  Linux: kvm->memslots[as_id]. */
+	struct kvm_memslots __rcu *memslots;
+	/**
+	 * Guards the memslots' readers against their writers.  SRCU, not
+	 * plain RCU: a reader (the EPT/NPT fault) sleeps inside its read
+	 * section, pinning a page and copying guest memory from userspace,
+	 * and an RCU read section must not sleep.  Linux: kvm->srcu.
+	 */
+	struct srcu_struct srcu;
+	/**
+	 * Guards the EPT/NPT tables, taken only for the moment an entry is
+	 * written or cleared: faults on several vCPUs pin their pages in
+	 * parallel and serialize only here.  A spinlock, so nothing that
+	 * sleeps (allocating a table page) may happen under it.
+	 * Linux: kvm->mmu_lock (an rwlock on x86's TDP MMU).
+	 */
+	spinlock_t mmu_lock;
 	struct kvm_vcpu *vcpus[KVM_MAX_VCPUS];	/**< in creation order (vcpu_idx) */
 	int created_vcpus;		/**< how many of vcpus[] are set */
 	refcount_t users_count;		/**< the VM fd and every vCPU fd */
@@ -119,7 +172,37 @@ struct kvm {
 	struct mutex irq_lock;		/**< routing table changes (irq_comm.c) */
 	/** GSI -> PIC/IOAPIC pins (KVM_SET_GSI_ROUTING), read under RCU. */
 	struct kvm_irq_routing_table __rcu *irq_routing;
+	/** Who hears of interrupt acknowledgements and mask changes, by
+	 *  GSI (irq.h); changed under irq_lock, read under RCU.  Empty as
+	 *  kzalloc() leaves them. @{ */
+	struct hlist_head irq_ack_notifier_list;
+	struct hlist_head irq_mask_notifier_list;
+	/** @} */
 	struct kvm_arch arch;		/**< the x86 part */
+};
+
+/**
+ * kvm_memslots - the VM's current memslots.  The caller is inside
+ * srcu_read_lock(&kvm->srcu), or holds slots_lock (a writer), or the VM
+ * has no user left (it is being destroyed); lockdep checks which.
+ * Linux: kvm_memslots() / __kvm_memslots().
+ */
+static inline struct kvm_memslots *kvm_memslots(struct kvm *kvm)
+{
+	return srcu_dereference_check(kvm->memslots, &kvm->srcu,
+				      lockdep_is_held(&kvm->slots_lock) ||
+				      !refcount_read(&kvm->users_count));
+}
+
+/**
+ * struct kvm_mmu_memory_cache - page-table pages allocated ahead, while
+ * sleeping is allowed, for a fault to take under kvm->mmu_lock, where it
+ * is not.  One fault needs at most one new table per level below the
+ * root.  Linux: struct kvm_mmu_memory_cache (include/linux/kvm_types.h).
+ */
+struct kvm_mmu_memory_cache {
+	int nobjs;			/**< pages in objects[] */
+	void *objects[TDP_LEVELS - 1];	/**< zeroed 4 KiB pages */
 };
 
 /** The PIO exit being completed.  Linux: struct kvm_pio_request. */
@@ -128,6 +211,25 @@ struct kvm_pio_request {
 	int in;		/**< 1 for IN, 0 for OUT */
 	int size;	/**< bytes per access: 1, 2 or 4 */
 	u32 count;	/**< accesses (1: no string I/O yet) */
+};
+
+/** Variable-range MTRR pairs (Intel SDM Vol. 3A, 12.11.2.3): KVM offers 8
+ *  (MTRRcap.VCNT).  Linux: KVM_NR_VAR_MTRR. */
+#define KVM_NR_VAR_MTRR		8
+/** Fixed-range MTRRs: one 64K, two 16K, eight 4K (SDM Vol. 3A, 12.11.2.2). */
+#define KVM_NR_FIXED_MTRR_REGION 11
+
+/**
+ * The guest's MTRRs (Intel SDM Vol. 3A, 12.11; AMD APM Vol. 2, 7.7).  Only
+ * stored, so that a guest and a VMM read back what they wrote: the
+ * memory type of guest memory stays write-back in the EPT/NPT entries
+ * whatever the guest puts here.  Linux: struct kvm_mtrr (mtrr.c), which
+ * feeds them into the EPT memory type when a device is assigned.
+ */
+struct kvm_mtrr {
+	u64 var[KVM_NR_VAR_MTRR * 2];	/**< PHYSBASEn, PHYSMASKn pairs */
+	u64 fixed[KVM_NR_FIXED_MTRR_REGION];	/**< 0x250, 0x258-0x259, 0x268-0x26f */
+	u64 deftype;			/**< IA32_MTRR_DEF_TYPE */
 };
 
 /** The x86 part of a vCPU.  Linux: struct kvm_vcpu_arch. */
@@ -152,6 +254,9 @@ struct kvm_vcpu_arch {
 	struct {
 		struct x86_mmio_insn insn;
 	} mmio;
+	/** Tables for this vCPU's next fault (mmu.c).
+	 *  Linux: vcpu->arch.mmu_shadow_page_cache. */
+	struct kvm_mmu_memory_cache mmu_page_cache;
 	/** Work left from the last exit to userspace, done by the next KVM_RUN. */
 	int (*complete_userspace_io)(struct kvm_vcpu *vcpu);
 
@@ -212,12 +317,45 @@ struct kvm_vcpu_arch {
 	/** NMIs raised (KVM_NMI, IOAPIC) since the last entry; folded into
 	 *  nmi_pending by the vCPU itself.  Linux: vcpu->arch.nmi_queued. */
 	atomic_t nmi_queued;
-	/** Vectors sent by the IOAPIC, not yet taken (no local APIC IRR in
-	 *  chapter 03: chapter 04 replaces this with the LAPIC's IRR). */
-	unsigned long pending_vectors[BITS_TO_LONGS(256)];
-	/** KVM_MP_STATE_RUNNABLE or KVM_MP_STATE_HALTED (HLT in the kernel). */
+	/** The vCPU's local APIC (irq.c), created with the vCPU when the VM
+	 *  has an in-kernel irqchip, else NULL.  Every interrupt for this
+	 *  vCPU but the PIC's ExtINT goes through its IRR.
+	 *  Linux: vcpu->arch.apic. */
+	struct kvm_vlapic *apic;
+	/** KVM_MP_STATE_*: RUNNABLE, HALTED (HLT in the kernel),
+	 *  UNINITIALIZED (an AP before its INIT), INIT_RECEIVED (waiting for
+	 *  a SIPI).  Linux: vcpu->arch.mp_state. */
 	u32 mp_state;
 	/** @} */
+	/** IA32_APIC_BASE (Intel SDM Vol. 3A, 11.4.4): 0xfee00000, enabled,
+	 *  BSP for vCPU 0.  Linux: vcpu->arch.apic_base. */
+	u64 apic_base;
+	/** Added by the CPU to the host TSC when the guest reads its TSC
+	 *  (VMCS TSC_OFFSET, VMCB tsc_offset).  Linux: l1_tsc_offset. */
+	u64 l1_tsc_offset;
+	/** IA32_TSC_ADJUST (Intel SDM Vol. 3B, 18.17.3): what the guest's
+	 *  writes added to its TSC.  Linux: vcpu->arch.ia32_tsc_adjust_msr. */
+	s64 ia32_tsc_adjust_msr;
+	/** IA32_MISC_ENABLE (Intel SDM Vol. 4, Table 2-2). */
+	u64 ia32_misc_enable_msr;
+	/** IA32_PAT (Intel SDM Vol. 3A, 12.12.2).  Linux: vcpu->arch.pat. */
+	u64 pat;
+	/** IA32_MCG_CAP and IA32_MCG_STATUS (Intel SDM Vol. 3B, 16.3.1):
+	 *  no machine-check banks.  Linux: vcpu->arch.mcg_cap, mcg_status. @{ */
+	u64 mcg_cap;
+	u64 mcg_status;
+	/** @} */
+	struct kvm_mtrr mtrr_state;	/**< the MTRRs, stored only */
+};
+
+/** One MSR access, as the core hands it to the vendor.  Linux: struct msr_data. */
+struct msr_data {
+	/** From the VMM (KVM_GET/SET_MSRS), not the guest's RDMSR/WRMSR: it
+	 *  restores state, so a few checks that would #GP the guest do not
+	 *  apply, and a TSC write sets the value instead of adjusting it. */
+	bool host_initiated;
+	u32 index;		/**< the MSR */
+	u64 data;		/**< the value read or to write */
 };
 
 /** DR7 bits 7:0, L0/G0 .. L3/G3: a breakpoint is armed (SDM Vol. 3B,
@@ -274,6 +412,12 @@ struct kvm_vcpu {
 	u64 stat_halt_wakeup;		/**< wake-ups from a halt, for debugfs */
 	struct kvm_vcpu_arch arch;	/**< the x86 part */
 };
+
+/** Does @p vcpu have its local APIC in the kernel?  Linux: lapic_in_kernel(). */
+static inline bool lapic_in_kernel(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.apic;
+}
 
 /** A general-purpose register of the guest (enum kvm_reg), as of the last
  *  exit.  Linux: kvm_register_read() in arch/x86/kvm/kvm_cache_regs.h, which
@@ -401,14 +545,26 @@ struct kvm_x86_ops {
 	bool (*get_nmi_mask)(struct kvm_vcpu *vcpu);
 	void (*set_nmi_mask)(struct kvm_vcpu *vcpu, bool masked);
 	/** @} */
+	/** An interrupt in the LAPIC's IRR (@vector; -1 none) waits only for
+	 *  the guest to lower its task priority: make that visible, if CR8
+	 *  writes do not exit anyway.  NULL on VMX (they do).
+	 *  Linux: update_cr8_intercept. */
+	void (*update_cr8_intercept)(struct kvm_vcpu *vcpu, int vector);
+	/** RESET or INIT (@init_event): put the VMCS/VMCB back to the state
+	 *  kvm_vcpu_reset_state() left in vcpu->arch.  Linux: vcpu_reset. */
+	void (*vcpu_reset)(struct kvm_vcpu *vcpu, bool init_event);
 
 	/** RDMSR of an MSR the vendor keeps (in the VMCS/VMCB or its vCPU
 	 *  struct); anything else goes to kvm_get_msr_common().  0 on success,
 	 *  1 for #GP.  Linux: kvm_x86_ops.get_msr(). */
-	int (*get_msr)(struct kvm_vcpu *vcpu, u32 msr, u64 *data);
+	int (*get_msr)(struct kvm_vcpu *vcpu, struct msr_data *msr_info);
 	/** WRMSR, the same way.  The value has passed the common checks
 	 *  (canonical addresses).  Linux: kvm_x86_ops.set_msr(). */
-	int (*set_msr)(struct kvm_vcpu *vcpu, u32 msr, u64 data);
+	int (*set_msr)(struct kvm_vcpu *vcpu, struct msr_data *msr_info);
+	/** The guest's TSC is the host's plus @offset from the next entry
+	 *  on (VMX: TSC_OFFSET with "use TSC offsetting"; SVM: the VMCB's
+	 *  tsc_offset).  Linux: kvm_x86_ops.write_tsc_offset(). */
+	void (*write_tsc_offset)(struct kvm_vcpu *vcpu, u64 offset);
 	/** The guest used the debug registers directly since the last entry:
 	 *  copy DR0-DR3 (and DR6, DR7) into vcpu->arch and intercept their
 	 *  accesses again.  Linux: kvm_x86_ops.sync_dirty_debug_regs(). */
@@ -416,8 +572,8 @@ struct kvm_x86_ops {
 };
 
 /* arch/x86/kvm/x86.c: MSRs */
-int kvm_get_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 *data);
-int kvm_set_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 data);
+int kvm_get_msr_common(struct kvm_vcpu *vcpu, struct msr_data *msr_info);
+int kvm_set_msr_common(struct kvm_vcpu *vcpu, struct msr_data *msr_info);
 int kvm_set_user_return_msr(unsigned int slot, u64 value);
 void kvm_load_guest_debug_regs(struct kvm_vcpu *vcpu);
 
@@ -445,6 +601,9 @@ int kvm_arch_hardware_enable(void);
 void kvm_arch_hardware_disable(void);
 int kvm_arch_init_vm(struct kvm *kvm, unsigned long type);
 void kvm_arch_destroy_vm(struct kvm *kvm);
+/** Stop what runs on its own for a VM (the PIT's timer) before its vCPUs
+ *  are destroyed.  Linux: kvm_arch_sync_events(). */
+void kvm_arch_sync_events(struct kvm *kvm);
 int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu);
 void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu);
 void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu);
@@ -466,6 +625,12 @@ void kvm_queue_exception(struct kvm_vcpu *vcpu, unsigned int nr);
 void kvm_queue_exception_e(struct kvm_vcpu *vcpu, unsigned int nr, u32 error_code);
 int kvm_unexpected_exit(struct kvm_vcpu *vcpu, u64 exit_reason);
 void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu);
+void kvm_set_cr8(struct kvm_vcpu *vcpu, unsigned long cr8);
+unsigned long kvm_get_cr8(struct kvm_vcpu *vcpu);
+void kvm_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event);
+void kvm_vcpu_deliver_sipi_vector(struct kvm_vcpu *vcpu, u8 vector);
+u64 kvm_read_l1_tsc(struct kvm_vcpu *vcpu);
+u64 kvm_get_apic_base(struct kvm_vcpu *vcpu);
 void kvm_prepare_fail_entry(struct kvm_vcpu *vcpu, u64 hardware_reason);
 void kvm_arch_create_vm_debugfs(struct kvm *kvm);
 
@@ -483,11 +648,12 @@ void kvm_arch_free_memslot(struct kvm *kvm, struct kvm_memory_slot *slot);
 int kvm_arch_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *slot);
 void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot);
 void kvm_mmu_set_tdp_format(const struct kvm_tdp_format *fmt);
+int kvm_emulate_cr8_write(struct kvm_vcpu *vcpu);
 int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
 		       bool table_walk);
-void kvm_mmu_slot_set_dirty_logging(struct kvm *kvm, struct kvm_memory_slot *slot, bool on);
 void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
 				 const unsigned long *which);
 int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);
+void kvm_mmu_destroy(struct kvm_vcpu *vcpu);
 
 #endif

@@ -658,7 +658,155 @@ static void event_rows(int vcpu, void *bad)
 	check("vcpu: KVM_SET_MP_STATE runnable", res(ioctl(vcpu, KVM_SET_MP_STATE, &mp)), 0);
 }
 
+/** Linux's MAX_IO_MSRS (arch/x86/kvm/x86.c): KVM_GET/SET_MSRS take fewer. */
+#define MAX_IO_MSRS		256
+
+/** KVM_CHECK_EXTENSION answered @want: 0, else ERANGE. */
+static int cap_is(int fd, long cap, int want)
+{
+	return ioctl(fd, KVM_CHECK_EXTENSION, cap) == want ? 0 : ERANGE;
+}
+
+/** A struct kvm_msrs or kvm_msr_list header claiming @n entries (only the
+ *  header is read before the size check). */
+static int msrs_hdr(int fd, unsigned long req, uint32_t n)
+{
+	struct kvm_msrs hdr = { .nmsrs = n };
+
+	return res(ioctl(fd, req, &hdr));
+}
+
+/**
+ * Chapter 04's ioctls: the MSR lists and KVM_GET/SET_MSRS (x86.c
+ * kvm_arch_dev_ioctl(), msr_io(): copy the header, -E2BIG from
+ * MAX_IO_MSRS, memdup_user() of the entries), the TSC rate
+ * (kvm_set_tsc_khz(): without TSC scaling a slower rate is -EINVAL),
+ * KVM_GET/SET_FPU (copy in or out) and KVM_SET_IDENTITY_MAP_ADDR
+ * (kvm_arch_vm_ioctl(): -EINVAL once a vCPU exists, checked before the
+ * argument is read).
+ */
+static void lapic_rows(int dev, int vm, int vcpu, void *bad)
+{
+	struct kvm_fpu fpu;
+	uint64_t ident = 0xfeffc000;
+	int khz, vm4;
+
+	check("dev: KVM_CAP_GET_TSC_KHZ is 1", cap_is(dev, KVM_CAP_GET_TSC_KHZ, 1), 0);
+	check("dev: KVM_CAP_SET_IDENTITY_MAP_ADDR is 1",
+	      cap_is(dev, KVM_CAP_SET_IDENTITY_MAP_ADDR, 1), 0);
+	check("dev: KVM_CAP_GET_MSR_FEATURES is 1", cap_is(dev, KVM_CAP_GET_MSR_FEATURES, 1), 0);
+	check("dev: KVM_CAP_HLT is 1", cap_is(dev, KVM_CAP_HLT, 1), 0);
+	check("dev: KVM_GET_MSR_INDEX_LIST with room for 1",
+	      msrs_hdr(dev, KVM_GET_MSR_INDEX_LIST, 1), E2BIG);
+	check("dev: KVM_GET_MSR_INDEX_LIST from a bad pointer",
+	      res(ioctl(dev, KVM_GET_MSR_INDEX_LIST, bad)), EFAULT);
+	check("dev: KVM_GET_MSR_FEATURE_INDEX_LIST from a bad pointer",
+	      res(ioctl(dev, KVM_GET_MSR_FEATURE_INDEX_LIST, bad)), EFAULT);
+	check("dev: KVM_GET_MSRS (feature MSRs) of 256",
+	      msrs_hdr(dev, KVM_GET_MSRS, MAX_IO_MSRS), E2BIG);
+	check("dev: KVM_GET_MSRS (feature MSRs) from a bad pointer",
+	      res(ioctl(dev, KVM_GET_MSRS, bad)), EFAULT);
+
+	check("vcpu: KVM_GET_MSRS of 0", msrs_hdr(vcpu, KVM_GET_MSRS, 0), 0);
+	check("vcpu: KVM_GET_MSRS of 256", msrs_hdr(vcpu, KVM_GET_MSRS, MAX_IO_MSRS), E2BIG);
+	check("vcpu: KVM_SET_MSRS of 256", msrs_hdr(vcpu, KVM_SET_MSRS, MAX_IO_MSRS), E2BIG);
+	check("vcpu: KVM_GET_MSRS from a bad pointer", res(ioctl(vcpu, KVM_GET_MSRS, bad)), EFAULT);
+	check("vcpu: KVM_SET_MSRS from a bad pointer", res(ioctl(vcpu, KVM_SET_MSRS, bad)), EFAULT);
+
+	khz = ioctl(vcpu, KVM_GET_TSC_KHZ, 0);
+	check("vcpu: KVM_GET_TSC_KHZ is positive", khz > 0 ? 0 : ERANGE, 0);
+	check("vcpu: KVM_SET_TSC_KHZ of KVM_GET_TSC_KHZ",
+	      res(ioctl(vcpu, KVM_SET_TSC_KHZ, khz)), 0);
+	check("vcpu: KVM_SET_TSC_KHZ of half of it (no TSC scaling)",
+	      res(ioctl(vcpu, KVM_SET_TSC_KHZ, khz / 2)), EINVAL);
+
+	check("vcpu: KVM_GET_FPU to a bad pointer", res(ioctl(vcpu, KVM_GET_FPU, bad)), EFAULT);
+	check("vcpu: KVM_SET_FPU from a bad pointer", res(ioctl(vcpu, KVM_SET_FPU, bad)), EFAULT);
+	check("vcpu: KVM_GET_FPU", res(ioctl(vcpu, KVM_GET_FPU, &fpu)), 0);
+	check("vcpu: KVM_SET_FPU, as read", res(ioctl(vcpu, KVM_SET_FPU, &fpu)), 0);
+
+	check("vm: KVM_SET_IDENTITY_MAP_ADDR after KVM_CREATE_VCPU",
+	      res(ioctl(vm, KVM_SET_IDENTITY_MAP_ADDR, &ident)), EINVAL);
+	vm4 = ioctl(dev, KVM_CREATE_VM, 0);
+	check("vm4: KVM_SET_IDENTITY_MAP_ADDR from a bad pointer",
+	      res(ioctl(vm4, KVM_SET_IDENTITY_MAP_ADDR, bad)), EFAULT);
+	check("vm4: KVM_SET_IDENTITY_MAP_ADDR", res(ioctl(vm4, KVM_SET_IDENTITY_MAP_ADDR, &ident)), 0);
+	close(vm4);
+}
+
 /** The setup failed at @what: say so, with errno; returns 2. */
+/** An ioctl that answers a value: 0 if it answered @want, else EINVAL
+ *  (KVM_CHECK_EXTENSION rows). */
+static int answers(long r, long want)
+{
+	return r == want ? 0 : EINVAL;
+}
+
+/**
+ * The PIT ioctls (x86.c, kvm_arch_vm_ioctl()): KVM_CREATE_PIT2 makes one
+ * PIT (-EEXIST for a second), in 6.1 even before the irqchip; the state
+ * ioctls and
+ * KVM_REINJECT_CONTROL want a PIT (-ENXIO), after copying their argument
+ * in (-EFAULT) where they copy one; KVM_GET_PIT2 copies nothing in.
+ */
+static void pit_rows(int dev, void *bad)
+{
+	struct kvm_pit_config config = { .flags = 0 };
+	struct kvm_reinject_control rc = { .pit_reinject = 0 };
+	struct kvm_pit_state2 st2;
+	struct kvm_pit_state st;
+	int vm4 = ioctl(dev, KVM_CREATE_VM, 0);
+
+	if (vm4 < 0) {
+		printf("MISMATCH vm4: setup for the PIT rows failed: %s\n", strerror(errno));
+		mismatches++;
+		return;
+	}
+	memset(&st2, 0, sizeof(st2));
+	memset(&st, 0, sizeof(st));
+	check("vm4: KVM_CAP_PIT2", answers(ioctl(vm4, KVM_CHECK_EXTENSION, KVM_CAP_PIT2), 1), 0);
+	check("vm4: KVM_CAP_PIT_STATE2",
+	      answers(ioctl(vm4, KVM_CHECK_EXTENSION, KVM_CAP_PIT_STATE2), 1), 0);
+	check("vm4: KVM_CAP_REINJECT_CONTROL",
+	      answers(ioctl(vm4, KVM_CHECK_EXTENSION, KVM_CAP_REINJECT_CONTROL), 1), 0);
+	check("vm4: KVM_GET_PIT2 without a PIT", res(ioctl(vm4, KVM_GET_PIT2, &st2)), ENXIO);
+	check("vm4: KVM_GET_PIT2 to a bad pointer without a PIT",
+	      res(ioctl(vm4, KVM_GET_PIT2, bad)), ENXIO);
+	check("vm4: KVM_SET_PIT2 without a PIT", res(ioctl(vm4, KVM_SET_PIT2, &st2)), ENXIO);
+	check("vm4: KVM_SET_PIT2 from a bad pointer", res(ioctl(vm4, KVM_SET_PIT2, bad)), EFAULT);
+	check("vm4: KVM_GET_PIT without a PIT", res(ioctl(vm4, KVM_GET_PIT, &st)), ENXIO);
+	check("vm4: KVM_GET_PIT from a bad pointer", res(ioctl(vm4, KVM_GET_PIT, bad)), EFAULT);
+	check("vm4: KVM_SET_PIT without a PIT", res(ioctl(vm4, KVM_SET_PIT, &st)), ENXIO);
+	check("vm4: KVM_REINJECT_CONTROL without a PIT",
+	      res(ioctl(vm4, KVM_REINJECT_CONTROL, &rc)), ENXIO);
+	check("vm4: KVM_REINJECT_CONTROL from a bad pointer",
+	      res(ioctl(vm4, KVM_REINJECT_CONTROL, bad)), EFAULT);
+	check("vm4: KVM_CREATE_PIT2 from a bad pointer",
+	      res(ioctl(vm4, KVM_CREATE_PIT2, bad)), EFAULT);
+	/* 6.1 takes a PIT before the irqchip (newer kernels: ENOENT). */
+	check("vm4: KVM_CREATE_PIT2 without an irqchip",
+	      res(ioctl(vm4, KVM_CREATE_PIT2, &config)), 0);
+	check("vm4: KVM_CREATE_PIT2 again", res(ioctl(vm4, KVM_CREATE_PIT2, &config)), EEXIST);
+	check("vm4: KVM_CREATE_IRQCHIP after KVM_CREATE_PIT2",
+	      res(ioctl(vm4, KVM_CREATE_IRQCHIP, 0)), 0);
+	check("vm4: KVM_CREATE_PIT after KVM_CREATE_PIT2",
+	      res(ioctl(vm4, KVM_CREATE_PIT, 0)), EEXIST);
+	check("vm4: KVM_GET_PIT2", res(ioctl(vm4, KVM_GET_PIT2, &st2)), 0);
+	check("vm4: KVM_GET_PIT2: counter 0 after reset has no mode",
+	      answers(st2.channels[0].mode, 0xff), 0);
+	check("vm4: KVM_GET_PIT2: count 65536 after reset",
+	      answers(st2.channels[1].count, 0x10000), 0);
+	check("vm4: KVM_GET_PIT2: GATE 2 low after reset", answers(st2.channels[2].gate, 0), 0);
+	check("vm4: KVM_GET_PIT2 to a bad pointer", res(ioctl(vm4, KVM_GET_PIT2, bad)), EFAULT);
+	check("vm4: KVM_SET_PIT2", res(ioctl(vm4, KVM_SET_PIT2, &st2)), 0);
+	check("vm4: KVM_GET_PIT", res(ioctl(vm4, KVM_GET_PIT, &st)), 0);
+	check("vm4: KVM_SET_PIT", res(ioctl(vm4, KVM_SET_PIT, &st)), 0);
+	check("vm4: KVM_REINJECT_CONTROL off", res(ioctl(vm4, KVM_REINJECT_CONTROL, &rc)), 0);
+	rc.pit_reinject = 1;
+	check("vm4: KVM_REINJECT_CONTROL on", res(ioctl(vm4, KVM_REINJECT_CONTROL, &rc)), 0);
+	close(vm4);
+}
+
 static int die(const char *what)
 {
 	fprintf(stderr, "ioctl-errors: %s: %s\n", what, strerror(errno));
@@ -837,6 +985,8 @@ int main(int argc, char **argv)
 	cpuid_rows(vcpu, bad);
 	irqchip_rows(dev, vm, bad);
 	event_rows(vcpu, bad);
+	lapic_rows(dev, vm, vcpu, bad);
+	pit_rows(dev, bad);
 
 	/*
 	 * kvm_vcpu_mmap() checks no size or offset: any mapping is accepted.

@@ -185,6 +185,27 @@ static int kvm_tdp_map(struct kvm *kvm, gpa_t gpa, unsigned long pfn, bool writa
 	return 0;
 }
 
+/*
+ * Until chapter 04 the tables need no lock of their own: every change to
+ * them (a fault, a slot change, the dirty log) holds kvm->slots_lock.
+ */
+
+/** Nothing to take: the caller holds slots_lock (or destroys the VM). */
+static void kvm_mmu_lock(struct kvm *kvm)
+{
+}
+
+/** Nothing to release (slots_lock is the caller's). */
+static void kvm_mmu_unlock(struct kvm *kvm)
+{
+}
+
+/** In a long walk: a mutex holder may sleep, so just yield. */
+static void kvm_mmu_cond_resched(struct kvm *kvm)
+{
+	cond_resched();
+}
+
 /** The leaf entry for @gpa, or NULL if a table on the way is missing. */
 static u64 *tdp_leaf(struct kvm *kvm, gpa_t gpa)
 {
@@ -307,8 +328,14 @@ void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
 	unsigned long i;
 
 	/* Only a pinned page can be mapped. */
-	xa_for_each(&slot->pages, i, page)
+	kvm_mmu_lock(kvm);
+	xa_for_each(&slot->pages, i, page) {
 		kvm_tdp_unmap(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
+		kvm_mmu_cond_resched(kvm);
+	}
+	kvm_mmu_unlock(kvm);
+	/* Every vCPU leaves the guest and flushes before it enters again:
+	 * when this returns, no CPU can still reach the pages. */
 	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
 }
 

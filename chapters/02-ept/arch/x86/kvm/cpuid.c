@@ -22,7 +22,10 @@
 #define CPUID_8000_0001_ECX_SVM	BIT(2)	/**< leaf 0x80000001 ECX: SVM */
 /** @} */
 
-/** Basic leaves we pass through; above this a guest sees zeros. */
+/** Basic leaves we pass through; above this a guest sees zeros.  That
+ *  includes the TSC and core-crystal frequencies of leaves 0x15 and 0x16:
+ *  KVM reports them as zeros too, and a VMM that knows the rate
+ *  (KVM_GET_TSC_KHZ) fills them in itself. */
 #define MAX_BASIC_LEAF		0x0d
 /** Leaves whose ECX selects a sub-leaf, and how many we report. */
 static const struct { u32 leaf, nr_subleaves; } indexed_leaves[] = {

@@ -187,6 +187,27 @@ static int kvm_tdp_map(struct kvm *kvm, gpa_t gpa, unsigned long pfn, bool writa
 	return 0;
 }
 
+/*
+ * Until chapter 04 the tables need no lock of their own: every change to
+ * them (a fault, a slot change, the dirty log) holds kvm->slots_lock.
+ */
+
+/** Nothing to take: the caller holds slots_lock (or destroys the VM). */
+static void kvm_mmu_lock(struct kvm *kvm)
+{
+}
+
+/** Nothing to release (slots_lock is the caller's). */
+static void kvm_mmu_unlock(struct kvm *kvm)
+{
+}
+
+/** In a long walk: a mutex holder may sleep, so just yield. */
+static void kvm_mmu_cond_resched(struct kvm *kvm)
+{
+	cond_resched();
+}
+
 /** The leaf entry for @gpa, or NULL if a table on the way is missing. */
 static u64 *tdp_leaf(struct kvm *kvm, gpa_t gpa)
 {
@@ -251,8 +272,14 @@ void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
 	unsigned long i;
 
 	/* Only a pinned page can be mapped. */
-	xa_for_each(&slot->pages, i, page)
+	kvm_mmu_lock(kvm);
+	xa_for_each(&slot->pages, i, page) {
 		kvm_tdp_unmap(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
+		kvm_mmu_cond_resched(kvm);
+	}
+	kvm_mmu_unlock(kvm);
+	/* Every vCPU leaves the guest and flushes before it enters again:
+	 * when this returns, no CPU can still reach the pages. */
 	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
 }
 
@@ -283,22 +310,26 @@ void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
  */
 int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len)
 {
+	int r = 0;
+
 	while (len) {
 		struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
 		unsigned long off = offset_in_page(gpa);
 		unsigned long n = min(len, PAGE_SIZE - off);
 		unsigned long hva;
 
+		r = -EFAULT;
 		if (!slot)
-			return -EFAULT;
+			break;
 		hva = slot->userspace_addr + ((gpa >> PAGE_SHIFT) - slot->base_gfn) * PAGE_SIZE + off;
 		if (copy_from_user(data, (void __user *)hva, n))
-			return -EFAULT;
+			break;
+		r = 0;
 		gpa += n;
 		data += n;
 		len -= n;
 	}
-	return 0;
+	return r;
 }
 EXPORT_SYMBOL_GPL(kvm_read_guest);
 
@@ -470,6 +501,39 @@ out_unaccount:
 	return r;
 }
 
+/** No RAM at @gpa, or a write to a read-only slot: the access is MMIO.
+ *  Returns as kvm_mmu_page_fault() does. */
+static int kvm_mmu_fault_no_ram(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch, bool table_walk)
+{
+	/* The CPU's own walk of the guest's page tables (or its A/D update)
+	 * hit no RAM: no instruction to decode, so stop rather than guess.
+	 * KVM emulates the walk instead. */
+	if (table_walk)
+		return mmio_emulation_failure(vcpu, gpa, NULL, 0);
+	return kvm_mmio_exit(vcpu, gpa, fetch);
+}
+
+/** The host page behind frame @idx of @slot: the one pinned already, or
+ *  pin it now (which may sleep).  Linux: kvm_faultin_pfn(). */
+static int kvm_faultin_page(struct kvm *kvm, struct kvm_memory_slot *slot, unsigned long idx,
+			    struct page **pagep)
+{
+	*pagep = xa_load(&slot->pages, idx);
+	return *pagep ? 0 : kvm_pin_gfn(kvm, slot, idx, pagep);
+}
+
+/**
+ * May frame @idx of @slot be mapped writable?  Not in a read-only slot.
+ * Dirty logging maps pages read-only until the guest writes them: the
+ * write faults, we note the page here, and map it writable.
+ */
+static bool kvm_fault_writable(struct kvm_memory_slot *slot, unsigned long idx, bool write)
+{
+	if (write && slot->dirty_bitmap)
+		set_bit(idx, slot->dirty_bitmap);
+	return !(slot->flags & KVM_MEM_READONLY) && (!slot->dirty_bitmap || write);
+}
+
 /**
  * kvm_mmu_page_fault - an EPT violation or NPF at @gpa; @table_walk says
  * the access was the CPU's walk of the guest's page tables, not the
@@ -487,40 +551,23 @@ int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
 	struct kvm_memory_slot *slot;
 	struct page *page;
 	unsigned long idx;
-	bool writable;
-	int r = 1;
+	int r;
 
 	/* Faults and slot changes exclude each other: a slot cannot go away
 	 * under a fault that is mapping one of its pages. */
 	mutex_lock(&kvm->slots_lock);
 	slot = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
 	if (!slot || (write && (slot->flags & KVM_MEM_READONLY))) {
-		/* The CPU's own walk of the guest's page tables (or its A/D
-		 * update) hit no RAM: no instruction to decode, so stop
-		 * rather than guess.  KVM emulates the walk instead. */
-		if (table_walk)
-			r = mmio_emulation_failure(vcpu, gpa, NULL, 0);
-		else
-			r = kvm_mmio_exit(vcpu, gpa, fetch);
+		r = kvm_mmu_fault_no_ram(vcpu, gpa, fetch, table_walk);
 		goto out;
 	}
 	idx = (gpa >> PAGE_SHIFT) - slot->base_gfn;
-	page = xa_load(&slot->pages, idx);
-	if (!page) {
-		r = kvm_pin_gfn(kvm, slot, idx, &page);
-		if (r)
-			goto out;
-		r = 1;
-	}
-	/*
-	 * Dirty logging maps pages read-only until the guest writes them:
-	 * the write faults, we note the page, and map it writable.
-	 */
-	writable = !(slot->flags & KVM_MEM_READONLY) &&
-		   (!slot->dirty_bitmap || write);
-	if (write && slot->dirty_bitmap)
-		set_bit(idx, slot->dirty_bitmap);
-	if (kvm_tdp_map(kvm, gpa & PAGE_MASK, page_to_pfn(page), writable))
+	r = kvm_faultin_page(kvm, slot, idx, &page);
+	if (r)
+		goto out;
+	r = 1;
+	if (kvm_tdp_map(kvm, gpa & PAGE_MASK, page_to_pfn(page),
+			kvm_fault_writable(slot, idx, write)))
 		r = -ENOMEM;
 out:
 	mutex_unlock(&kvm->slots_lock);
@@ -540,24 +587,21 @@ static void tdp_write_protect(struct kvm *kvm, gpa_t gpa)
 /**
  * kvm_mmu_write_protect_pages - make the pages of @slot marked in @which
  * read-only again, so that their next write is seen.  Called with
- * slots_lock held; flushes every vCPU's cached translations.
+ * slots_lock held; changes the tables under kvm_mmu_lock() and flushes
+ * every vCPU's cached translations.
  * Linux: kvm_arch_mmu_enable_log_dirty_pt_masked().
  */
 void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
 				 const unsigned long *which)
 {
-	struct page *page;
 	unsigned long i;
 
-	/* Only the pages recorded in slot->pages can be mapped: visit those,
-	 * or the dirty ones, never every frame of a possibly huge slot. */
-	if (which) {
-		for_each_set_bit(i, which, slot->npages)
-			tdp_write_protect(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
-	} else {
-		xa_for_each(&slot->pages, i, page)
-			tdp_write_protect(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
+	kvm_mmu_lock(kvm);
+	for_each_set_bit(i, which, slot->npages) {
+		tdp_write_protect(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
+		kvm_mmu_cond_resched(kvm);
 	}
+	kvm_mmu_unlock(kvm);
 	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
 }
 
@@ -568,6 +612,16 @@ void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
  */
 void kvm_mmu_slot_set_dirty_logging(struct kvm *kvm, struct kvm_memory_slot *slot, bool on)
 {
-	if (on)
-		kvm_mmu_write_protect_pages(kvm, slot, NULL);
+	struct page *page;
+	unsigned long i;
+
+	if (!on)
+		return;
+	/* Only the pages recorded in slot->pages can be mapped: visit those,
+	 * never every frame of a possibly huge slot. */
+	xa_for_each(&slot->pages, i, page) {
+		tdp_write_protect(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
+		cond_resched();
+	}
+	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
 }

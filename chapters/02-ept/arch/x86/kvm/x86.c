@@ -297,6 +297,25 @@ void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu)
 }
 EXPORT_SYMBOL_GPL(kvm_vcpu_reset_state);
 
+/**
+ * kvm_set_cr8 - MOV to CR8, the task priority (Intel SDM Vol. 3A,
+ * 10.8.6.1): bits 3:0 are TPR bits 7:4.  With the local APIC in the
+ * kernel it lives there; without, it is only kept for KVM_GET_SREGS and
+ * kvm_run.cr8.  Linux: kvm_set_cr8().
+ */
+void kvm_set_cr8(struct kvm_vcpu *vcpu, unsigned long cr8)
+{
+	vcpu->arch.cr8 = cr8 & 0xf;
+}
+EXPORT_SYMBOL_GPL(kvm_set_cr8);
+
+/** MOV from CR8.  Linux: kvm_get_cr8(). */
+unsigned long kvm_get_cr8(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.cr8;
+}
+EXPORT_SYMBOL_GPL(kvm_get_cr8);
+
 /** Free the vendor's vCPU state, the CPUID table and the PIO page.
  *  Linux: kvm_arch_vcpu_destroy(). */
 void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
@@ -386,7 +405,7 @@ static void get_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
 	s->cr2 = vcpu->arch.cr2;
 	s->cr3 = vcpu->arch.cr3;
 	s->cr4 = vcpu->arch.cr4;
-	s->cr8 = vcpu->arch.cr8;
+	s->cr8 = kvm_get_cr8(vcpu);
 	s->efer = vcpu->arch.efer;
 	/* No local APIC yet (chapter 04): report the architectural default. */
 	s->apic_base = 0xfee00000 | MSR_IA32_APICBASE_ENABLE |
@@ -432,7 +451,7 @@ static int set_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
 	kvm_x86_ops.set_gdt(vcpu, &dt);
 
 	vcpu->arch.cr2 = s->cr2;
-	vcpu->arch.cr8 = s->cr8 & 0xf;
+	kvm_set_cr8(vcpu, s->cr8);
 	kvm_x86_ops.set_efer(vcpu, s->efer);
 	kvm_x86_ops.set_cr0(vcpu, s->cr0);
 	kvm_x86_ops.set_cr4(vcpu, s->cr4);
@@ -485,6 +504,7 @@ long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 }
 
 /** vCPU ioctls other than KVM_RUN.  Linux: kvm_arch_vcpu_ioctl(). */
+
 long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 {
 	struct kvm_vcpu *vcpu = filp->private_data;
@@ -688,9 +708,11 @@ static bool is_noncanonical_address(u64 la, struct kvm_vcpu *vcpu)
 
 /** RDMSR of an MSR no vendor keeps.  0 on success, 1 for #GP.
  *  Linux: kvm_get_msr_common(). */
-int kvm_get_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
+int kvm_get_msr_common(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
-	switch (msr) {
+	u64 *data = &msr_info->data;
+
+	switch (msr_info->index) {
 	case MSR_EFER:
 		*data = vcpu->arch.efer;
 		return 0;
@@ -702,9 +724,11 @@ EXPORT_SYMBOL_GPL(kvm_get_msr_common);
 
 /** WRMSR of an MSR no vendor keeps.  0 on success, 1 for #GP.
  *  Linux: kvm_set_msr_common(). */
-int kvm_set_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+int kvm_set_msr_common(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
-	switch (msr) {
+	u64 data = msr_info->data;
+
+	switch (msr_info->index) {
 	case MSR_EFER:
 		/* Only SCE, LME and NX exist for our guests.  LMA is the CPU's
 		 * to set, when paging turns on: a guest may write back what it
@@ -721,7 +745,7 @@ int kvm_set_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 EXPORT_SYMBOL_GPL(kvm_set_msr_common);
 
 /**
- * kvm_set_msr - the checks every WRMSR gets before the vendor sees it.
+ * __kvm_set_msr - the checks every WRMSR gets before the vendor sees it.
  * An address MSR must hold a canonical address: the guest gets #GP, as
  * from a CPU, and the host never tries to load such a value itself (its
  * WRMSR would fault).  SYSENTER_EIP/ESP are made canonical instead
@@ -729,9 +753,11 @@ EXPORT_SYMBOL_GPL(kvm_set_msr_common);
  * CPUs differ: Intel raises #GP, AMD ignores the upper half).
  * Linux: __kvm_set_msr().
  */
-static int kvm_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+static int __kvm_set_msr(struct kvm_vcpu *vcpu, u32 index, u64 data, bool host_initiated)
 {
-	switch (msr) {
+	struct msr_data msr = { .index = index, .data = data };
+
+	switch (index) {
 	case MSR_FS_BASE:
 	case MSR_GS_BASE:
 	case MSR_KERNEL_GS_BASE:
@@ -742,10 +768,22 @@ static int kvm_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 		break;
 	case MSR_IA32_SYSENTER_EIP:
 	case MSR_IA32_SYSENTER_ESP:
-		data = __canonical_address(data, vcpu_virt_addr_bits(vcpu));
+		msr.data = __canonical_address(data, vcpu_virt_addr_bits(vcpu));
 		break;
 	}
-	return kvm_x86_ops.set_msr(vcpu, msr, data);
+	return kvm_x86_ops.set_msr(vcpu, &msr);
+}
+
+/** Read an MSR for the guest or the VMM.  Linux: __kvm_get_msr(). */
+static int __kvm_get_msr(struct kvm_vcpu *vcpu, u32 index, u64 *data, bool host_initiated)
+{
+	struct msr_data msr = { .index = index };
+	int r;
+
+	r = kvm_x86_ops.get_msr(vcpu, &msr);
+	if (!r)
+		*data = msr.data;
+	return r;
 }
 
 /** RDMSR: ECX names the MSR, the value goes to EDX:EAX.  Linux: kvm_emulate_rdmsr(). */
@@ -754,7 +792,7 @@ int kvm_emulate_rdmsr(struct kvm_vcpu *vcpu)
 	u32 msr = kvm_register_read(vcpu, VCPU_REGS_RCX);
 	u64 data;
 
-	if (kvm_x86_ops.get_msr(vcpu, msr, &data)) {
+	if (__kvm_get_msr(vcpu, msr, &data, false)) {
 		kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 		return 1;
 	}
@@ -771,7 +809,7 @@ int kvm_emulate_wrmsr(struct kvm_vcpu *vcpu)
 	u64 data = (u32)kvm_register_read(vcpu, VCPU_REGS_RAX) |
 		   ((u64)(u32)kvm_register_read(vcpu, VCPU_REGS_RDX) << 32);
 
-	if (kvm_set_msr(vcpu, msr, data)) {
+	if (__kvm_set_msr(vcpu, msr, data, false)) {
 		kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 		return 1;
 	}

@@ -213,3 +213,4 @@ u64 x86_mmio_merge_load(u64 old, u64 data, const struct x86_mmio_insn *d)
 		return data;
 	}
 }
+

@@ -45,8 +45,6 @@
 #define APIC_BROADCAST		0xff
 /** Flat logical destinations name at most 8 APICs, one bit each (10.6.2.2). */
 #define APIC_FLAT_MAX		8
-/** The vcpu_id KVM makes the boot processor (kvm->arch.bsp_vcpu_id's default). */
-#define BSP_VCPU_ID		0
 
 /**
  * One of the PIC pair's three port ranges on the I/O bus.  The bus hands

@@ -19,10 +19,16 @@
  * appendix E.4.2). @{ */
 #define CPUID1_ECX_VMX		BIT(5)	/**< leaf 1 ECX: VMX */
 #define CPUID1_ECX_HYPERVISOR	BIT(31)	/**< leaf 1 ECX: reserved by the CPU for us */
+#define CPUID1_ECX_X2APIC	BIT(21)	/**< leaf 1 ECX: x2APIC mode */
+#define CPUID1_ECX_TSC_DEADLINE	BIT(24)	/**< leaf 1 ECX: the APIC timer's TSC-deadline mode */
 #define CPUID_8000_0001_ECX_SVM	BIT(2)	/**< leaf 0x80000001 ECX: SVM */
+#define CPUID7_EBX_TSC_ADJUST	BIT(1)	/**< leaf 7.0 EBX: IA32_TSC_ADJUST */
 /** @} */
 
-/** Basic leaves we pass through; above this a guest sees zeros. */
+/** Basic leaves we pass through; above this a guest sees zeros.  That
+ *  includes the TSC and core-crystal frequencies of leaves 0x15 and 0x16:
+ *  KVM reports them as zeros too, and a VMM that knows the rate
+ *  (KVM_GET_TSC_KHZ) fills them in itself. */
 #define MAX_BASIC_LEAF		0x0d
 /** Leaves whose ECX selects a sub-leaf, and how many we report. */
 static const struct { u32 leaf, nr_subleaves; } indexed_leaves[] = {
@@ -43,6 +49,16 @@ static void filter_entry(struct kvm_cpuid_entry2 *e)
 	case 0x01:
 		e->ecx &= ~CPUID1_ECX_VMX;
 		e->ecx |= CPUID1_ECX_HYPERVISOR;
+		/* The local APIC is ours, not the host's: x2APIC whatever the
+		 * host has; TSC-deadline too, but, as KVM, announced through
+		 * KVM_CAP_TSC_DEADLINE_TIMER rather than here. */
+		e->ecx |= CPUID1_ECX_X2APIC;
+		e->ecx &= ~CPUID1_ECX_TSC_DEADLINE;
+		break;
+	case 0x07:
+		/* Emulated whatever the host has (x86.c), as by KVM. */
+		if (e->index == 0)
+			e->ebx |= CPUID7_EBX_TSC_ADJUST;
 		break;
 	case 0x80000001:
 		e->ecx &= ~CPUID_8000_0001_ECX_SVM;
@@ -169,6 +185,7 @@ int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *u
 	kvfree(vcpu->arch.cpuid_entries);
 	vcpu->arch.cpuid_entries = entries;
 	vcpu->arch.cpuid_nent = hdr.nent;
+	kvm_lapic_update_cpuid(vcpu);
 	return 0;
 }
 

@@ -40,13 +40,15 @@
 #include <minikvm/kvm_host.h>
 #include <minikvm/i8259.h>
 #include <minikvm/ioapic.h>
+#include <linux/hrtimer.h>
+#include <asm/apicdef.h>
+#include <asm/tsc.h>
+#include <minikvm/lapic.h>
 
 /** Physical destination 0xff: every local APIC (Intel SDM Vol. 3A, 10.6.2.1). */
 #define APIC_BROADCAST		0xff
 /** Flat logical destinations name at most 8 APICs, one bit each (10.6.2.2). */
 #define APIC_FLAT_MAX		8
-/** The vcpu_id KVM makes the boot processor (kvm->arch.bsp_vcpu_id's default). */
-#define BSP_VCPU_ID		0
 
 /**
  * One of the PIC pair's three port ranges on the I/O bus.  The bus hands
@@ -99,10 +101,23 @@ EXPORT_SYMBOL_GPL(irqchip_in_kernel);
 /* The PIC pair                                                             */
 /* ---------------------------------------------------------------------- */
 
-/** The vCPU that takes the PIC's interrupts, or NULL: the boot vCPU. */
+struct kvm_vlapic;
+static bool kvm_apic_accept_pic_intr(struct kvm_vcpu *vcpu);
+static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
+			    const struct lapic_irq *irq);
+
+/** The vCPU that takes the PIC's interrupts, or NULL: the first whose
+ *  LAPIC lets them in through LINT0 (after reset, the boot vCPU's).
+ *  Linux: the loop in pic_unlock(). */
 static struct kvm_vcpu *kvm_pic_target(struct kvm *kvm)
 {
-	return kvm_get_vcpu_by_id(kvm, BSP_VCPU_ID);
+	int i, n = READ_ONCE(kvm->created_vcpus);
+
+	smp_rmb();	/* the count before the pointers */
+	for (i = 0; i < n; i++)
+		if (kvm_apic_accept_pic_intr(kvm->vcpus[i]))
+			return kvm->vcpus[i];
+	return NULL;
 }
 
 /** Take the pair's lock.  Linux: pic_lock(). */
@@ -149,6 +164,85 @@ static void pic_output_changed(void *opaque, bool level)
 }
 
 /**
+ * What the pair's in-service and mask registers held at one moment.  The
+ * model reports no EOIs and no mask changes, so the glue compares the
+ * registers around each access instead and tells the ack and mask
+ * notifiers (the PIT's reinject bookkeeping) what changed.
+ */
+struct pic_regs {
+	u8 isr[2];	/**< per chip: in service */
+	u8 imr[2];	/**< per chip: masked */
+	u8 irr[2];	/**< per chip: requested */
+};
+
+/** Take a copy of the registers; the caller holds the pair's lock. */
+static void pic_regs_save(const struct kvm_vpic *s, struct pic_regs *r)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		r->isr[i] = s->pic.pics[i].isr;
+		r->imr[i] = s->pic.pics[i].imr;
+		r->irr[i] = s->pic.pics[i].irr;
+	}
+}
+
+/**
+ * pic_regs_notify - tell the notifiers what changed from @old to @new:
+ * an ISR bit cleared is an EOI (KVM: pic_clear_isr()), an IMR bit
+ * flipped a mask change (KVM: the OCW1 case of pic_ioport_write()).
+ * Called after the lock is dropped, as KVM does, so that a listener may
+ * raise a line on the PIC again.
+ * @kvm: the VM
+ * @old: the registers before the access
+ * @new: and after it
+ */
+static void pic_regs_notify(struct kvm *kvm, const struct pic_regs *old,
+			    const struct pic_regs *new)
+{
+	int i, irq;
+
+	for (i = 0; i < 2; i++) {
+		u8 acked = old->isr[i] & ~new->isr[i];
+		u8 flipped = old->imr[i] ^ new->imr[i];
+
+		for (irq = 0; irq < 8; irq++) {
+			if (acked & BIT(irq))
+				kvm_notify_acked_irq(kvm, i, irq + 8 * i);
+			if (flipped & BIT(irq))
+				kvm_fire_mask_notifiers(kvm, i, irq + 8 * i,
+							new->imr[i] & BIT(irq));
+		}
+	}
+}
+
+/**
+ * pic_aeoi_notify - in automatic EOI mode the INTA itself ends the
+ * interrupt (ISR set and cleared at once, so pic_regs_notify() sees
+ * nothing): tell the ack notifiers of the input that @vector came from,
+ * if it really was requested (not the spurious IR7).
+ * @s: the pair, unlocked (the registers read are the guest's, stable
+ *	enough for the ack of one INTA)
+ * @old: the registers before the INTA
+ * @vector: what the INTA returned
+ */
+static void pic_aeoi_notify(struct kvm_vpic *s, const struct pic_regs *old, int vector)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const struct kvm_pic_state *c = &s->pic.pics[i];
+		int irq = vector & 7;
+
+		if ((vector & 0xf8) != c->irq_base || !c->auto_eoi)
+			continue;
+		if (old->irr[i] & BIT(irq))
+			kvm_notify_acked_irq(s->kvm, i, irq + 8 * i);
+		return;
+	}
+}
+
+/**
  * kvm_pic_set_irq - drive PIC input @pin to @level.
  * @kvm: the VM (with an irqchip)
  * @pin: 0-7 the master's inputs, 8-15 the slave's
@@ -177,11 +271,14 @@ int kvm_pic_set_irq(struct kvm *kvm, int pin, int level)
 static int kvm_pic_read_irq(struct kvm_vcpu *vcpu)
 {
 	struct kvm_vpic *s = vcpu->kvm->arch.vpic;
+	struct pic_regs old;
 	int vector;
 
 	pic_lock(s);
+	pic_regs_save(s, &old);
 	vector = i8259_read_irq(&s->pic);
 	pic_unlock(s);
+	pic_aeoi_notify(s, &old, vector);
 	return vector;
 }
 
@@ -200,11 +297,15 @@ static int picdev_read(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 		       gpa_t addr, int len, void *val)
 {
 	struct kvm_vpic *s = to_vpic(dev);
+	struct pic_regs old, new;
 	int r;
 
 	pic_lock(s);
+	pic_regs_save(s, &old);		/* a poll read ends an interrupt too */
 	r = i8259_ioport_read(&s->pic, addr, len, val);
+	pic_regs_save(s, &new);
 	pic_unlock(s);
+	pic_regs_notify(s->kvm, &old, &new);
 	return r;
 }
 
@@ -214,11 +315,15 @@ static int picdev_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 			gpa_t addr, int len, const void *val)
 {
 	struct kvm_vpic *s = to_vpic(dev);
+	struct pic_regs old, new;
 	int r;
 
 	pic_lock(s);
+	pic_regs_save(s, &old);
 	r = i8259_ioport_write(&s->pic, addr, len, val);
+	pic_regs_save(s, &new);
 	pic_unlock(s);
+	pic_regs_notify(s->kvm, &old, &new);
 	return r;
 }
 
@@ -294,84 +399,48 @@ static void kvm_pic_destroy(struct kvm *kvm, struct kvm_vpic *s)
 /* ---------------------------------------------------------------------- */
 
 /**
- * Is @p vcpu a destination of @p irq?  What a local APIC decides (Intel
- * SDM Vol. 3A, 10.6.2): physical mode names one APIC ID, or 0xff for all;
- * logical mode in the flat model is a bitmask of the APICs' logical IDs.
- * Until chapter 04 brings the LAPIC, the APIC ID is the vcpu_id (as KVM
- * sets it at reset) and vCPU n has logical ID 1 << n (KVM's reset LDR is
- * 0, so the guest must program it there first).
- * Linux: kvm_apic_match_dest().
- */
-static bool kvm_irq_match_dest(struct kvm_vcpu *vcpu, const struct ioapic_irq *irq)
-{
-	if (!irq->dest_mode)
-		return irq->dest_id == APIC_BROADCAST || irq->dest_id == vcpu->vcpu_id;
-	return vcpu->vcpu_id < APIC_FLAT_MAX && (irq->dest_id & (1u << vcpu->vcpu_id));
-}
-
-/**
- * Hand one message to one vCPU; returns 1 if it took it, else 0.
- * Fixed and lowest-priority: the vector becomes pending.  NMI: queued.
- * ExtINT is not a message a local APIC takes (KVM ignores it: the PIC
- * reaches the CPU through LINT0, see kvm_cpu_has_extint()).  SMI and INIT
- * need the LAPIC and SMM/INIT emulation that minikvm does not have: not
- * accepted (KVM accepts them).
- * Linux: __apic_accept_irq().
- */
-static int kvm_irq_accept(struct kvm_vcpu *vcpu, const struct ioapic_irq *irq)
-{
-	switch (irq->delivery_mode) {
-	case IOAPIC_FIXED:
-	case IOAPIC_LOWEST_PRIORITY:
-		set_bit(irq->vector, vcpu->arch.pending_vectors);
-		kvm_make_request(KVM_REQ_EVENT, vcpu);
-		kvm_vcpu_kick(vcpu);
-		return 1;
-	case IOAPIC_NMI:
-		kvm_inject_nmi(vcpu);	/* requests and kicks itself */
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/**
- * ioapic_deliver - the IOAPIC's deliver callback: send @irq to the vCPUs
- * it names.  Runs under the IOAPIC's lock.
+ * ioapic_deliver - the IOAPIC's deliver callback: a redirection entry's
+ * message goes to the local APICs like any other (Intel SDM Vol. 3A,
+ * 10.6.2); they decide whether they are named.  ExtINT is not a message
+ * a local APIC takes (the PIC reaches the CPU through LINT0).  Runs
+ * under the IOAPIC's lock, which comes before the LAPICs' locks.
  * @opaque: the struct kvm_vioapic
  * @irq: the redirection entry's message
  *
- * Lowest priority goes to one of the matching vCPUs, picked by vector as
- * KVM's vector hashing does (the vector modulo the number of candidates);
- * a physical broadcast in lowest priority is sent as fixed, as KVM does.
- * Returns -1 if no vCPU matched, else how many accepted it.
- * Linux: kvm_irq_delivery_to_apic().
+ * Returns -1 if no APIC was named, else how many accepted it.
+ * Linux: ioapic_service() -> kvm_irq_delivery_to_apic().
  */
 static int ioapic_deliver(void *opaque, const struct ioapic_irq *irq)
 {
 	struct kvm_vioapic *s = opaque;
-	struct kvm *kvm = s->kvm;
-	struct kvm_vcpu *targets[KVM_MAX_VCPUS];
-	struct ioapic_irq msg = *irq;
-	int i, n, nr = 0, r = 0;
+	struct lapic_irq msg = {
+		.vector = irq->vector,
+		.delivery_mode = irq->delivery_mode << 8,	/* ICR bits 10:8 */
+		.dest_mode = irq->dest_mode,
+		.level = 1,
+		.trig_mode = irq->trig_mode,
+		.shorthand = LAPIC_DEST_NOSHORT,
+		.dest_id = irq->dest_id,
+	};
 
-	if (!msg.dest_mode && msg.dest_id == APIC_BROADCAST &&
-	    msg.delivery_mode == IOAPIC_LOWEST_PRIORITY)
-		msg.delivery_mode = IOAPIC_FIXED;
-
-	n = READ_ONCE(kvm->created_vcpus);
-	smp_rmb();	/* the count before the pointers: kvm_vm_ioctl_create_vcpu() */
-	for (i = 0; i < n; i++)
-		if (kvm_irq_match_dest(kvm->vcpus[i], &msg))
-			targets[nr++] = kvm->vcpus[i];
-	if (!nr)
+	if (irq->delivery_mode == IOAPIC_EXTINT)
 		return -1;
+	return kvm_apic_deliver(s->kvm, NULL, &msg);
+}
 
-	if (msg.delivery_mode == IOAPIC_LOWEST_PRIORITY)
-		return kvm_irq_accept(targets[msg.vector % nr], &msg);
-	for (i = 0; i < nr; i++)
-		r += kvm_irq_accept(targets[i], &msg);
-	return r;
+/**
+ * kvm_ioapic_update_eoi - a LAPIC took the EOI of level-triggered
+ * @vector: every IOAPIC entry with that vector drops its remote IRR, and
+ * delivers again if its line is still high (82093AA datasheet 3.2.4).
+ * Linux: kvm_ioapic_update_eoi().
+ */
+static void kvm_ioapic_update_eoi(struct kvm *kvm, int vector)
+{
+	struct kvm_vioapic *s = kvm->arch.vioapic;
+
+	spin_lock(&s->lock);
+	ioapic_update_eoi(&s->ioapic, vector, IOAPIC_LEVEL_TRIG);
+	spin_unlock(&s->lock);
 }
 
 /**
@@ -421,11 +490,22 @@ static int ioapic_dev_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 			    gpa_t addr, int len, const void *val)
 {
 	struct kvm_vioapic *s = to_vioapic(dev);
+	u32 old = 0, new = 0;
+	int pin;
 	int r;
 
 	spin_lock(&s->lock);
+	for (pin = 0; pin < IOAPIC_NUM_PINS; pin++)
+		old |= (u32)s->ioapic.state.redirtbl[pin].fields.mask << pin;
 	r = ioapic_mmio_write(&s->ioapic, addr, len, val);
+	for (pin = 0; pin < IOAPIC_NUM_PINS; pin++)
+		new |= (u32)s->ioapic.state.redirtbl[pin].fields.mask << pin;
 	spin_unlock(&s->lock);
+	/* Mask changes go to the notifiers (KVM: ioapic_write_indirect()). */
+	for (pin = 0; pin < IOAPIC_NUM_PINS; pin++)
+		if ((old ^ new) & BIT(pin))
+			kvm_fire_mask_notifiers(s->kvm, KVM_IRQCHIP_IOAPIC, pin,
+						new & BIT(pin));
 	return r;
 }
 
@@ -475,66 +555,642 @@ static void kvm_ioapic_destroy(struct kvm *kvm, struct kvm_vioapic *s)
 }
 
 /* ---------------------------------------------------------------------- */
+/* The local APICs                                                          */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * struct kvm_vlapic - one vCPU's local APIC in the kernel: the model
+ * (lapic.c) given a lock, a host timer, and a place to park the work the
+ * model asks for while its lock is held.
+ *
+ * Locks.  The model runs under @lock, taken by its own vCPU (MMIO, MSRs,
+ * the interrupt acknowledge, EOI) and by whoever sends it a message: the
+ * IOAPIC (under the IOAPIC's lock), another vCPU's IPI, the PIT.  All of
+ * these run in process context, so a plain spinlock does.  The hrtimer
+ * callback runs in hard-interrupt context and never takes it: it only
+ * counts the expiry and kicks (Linux does the same, apic_timer_expired()).
+ * Two things the model reports must not run under @lock, because they
+ * take other locks that are taken before it elsewhere: an IPI (the
+ * target's lock: two vCPUs sending each other IPIs would deadlock) and a
+ * level-triggered EOI (the IOAPIC's lock, taken before a LAPIC's on
+ * delivery).  They are parked here and done by kvm_lapic_unlock().
+ *
+ * Linux: struct kvm_lapic in arch/x86/kvm/lapic.h (model and glue in one).
+ */
+struct kvm_vlapic {
+	spinlock_t lock;		/**< the model runs under it */
+	struct kvm_lapic lapic;		/**< the model (lapic.c) */
+	struct kvm_vcpu *vcpu;		/**< whose APIC it is */
+	/** The APIC timer, in host time (CLOCK_MONOTONIC). */
+	struct hrtimer timer;
+	/** The timer expired and the vCPU has not put the interrupt into
+	 *  the IRR yet.  Linux: kvm_timer.pending. */
+	atomic_t pending_timer;
+	/** An ICR write to send once the lock is dropped. @{ */
+	bool ipi_parked;
+	struct lapic_irq ipi;
+	/** @} */
+	/** The vector of a level-triggered EOI to broadcast to the IOAPIC
+	 *  once the lock is dropped, or -1. */
+	int eoi_parked;
+};
+
+/** Take @p a's lock. */
+static void kvm_lapic_lock(struct kvm_vlapic *a)
+{
+	spin_lock(&a->lock);
+}
+
+/**
+ * kvm_lapic_unlock - drop @a's lock, then do what the model parked: send
+ * the IPI, broadcast the EOI.
+ * @a: the APIC
+ */
+static void kvm_lapic_unlock(struct kvm_vlapic *a)
+{
+	struct lapic_irq ipi = a->ipi;
+	bool send = a->ipi_parked;
+	int eoi = a->eoi_parked;
+
+	a->ipi_parked = false;
+	a->eoi_parked = -1;
+	spin_unlock(&a->lock);
+
+	if (send)
+		kvm_apic_deliver(a->vcpu->kvm, a, &ipi);
+	if (eoi >= 0)
+		kvm_ioapic_update_eoi(a->vcpu->kvm, eoi);
+}
+
+/* The model's callbacks (struct lapic_ops), all called under the lock. */
+
+/** An ICR write: park the message.  Linux: kvm_apic_send_ipi(). */
+static void vlapic_send_ipi(void *opaque, struct kvm_lapic *src, const struct lapic_irq *irq)
+{
+	struct kvm_vlapic *a = opaque;
+
+	a->ipi = *irq;
+	a->ipi_parked = true;
+}
+
+/** The EOI of a level-triggered vector: park it for the IOAPIC.
+ *  Linux: kvm_ioapic_send_eoi(). */
+static void vlapic_eoi_level(void *opaque, int vector)
+{
+	struct kvm_vlapic *a = opaque;
+
+	a->eoi_parked = vector;
+}
+
+/** Something new was accepted: the vCPU must look at its APIC before it
+ *  enters again.  Linux: the kvm_make_request() + kvm_vcpu_kick() at the
+ *  end of __apic_accept_irq(). */
+static void vlapic_kick(void *opaque)
+{
+	struct kvm_vlapic *a = opaque;
+
+	kvm_make_request(KVM_REQ_EVENT, a->vcpu);
+	kvm_vcpu_kick(a->vcpu);
+}
+
+/** An NMI message was accepted: the vCPU's NMI queue.  Linux: the
+ *  APIC_DM_NMI case of __apic_accept_irq(). */
+static void vlapic_nmi(void *opaque)
+{
+	struct kvm_vlapic *a = opaque;
+
+	kvm_inject_nmi(a->vcpu);
+}
+
+/** Host time for the timer: CLOCK_MONOTONIC in ns, the hrtimer's clock. */
+static u64 vlapic_now_ns(void *opaque)
+{
+	return ktime_get_ns();
+}
+
+/** The guest's TSC now: the host's plus the vCPU's offset.
+ *  Linux: kvm_read_l1_tsc(). */
+static u64 vlapic_read_tsc(void *opaque)
+{
+	struct kvm_vlapic *a = opaque;
+
+	return kvm_read_l1_tsc(a->vcpu);
+}
+
+/** (Re)start the timer to fire at host time @expire_ns. */
+static void vlapic_timer_arm(void *opaque, u64 expire_ns)
+{
+	struct kvm_vlapic *a = opaque;
+
+	hrtimer_start(&a->timer, ns_to_ktime(expire_ns), HRTIMER_MODE_ABS_HARD);
+}
+
+/** Stop the timer; an expiry already counted is dropped with it, as a
+ *  rewritten timer register discards what the old setting would have
+ *  delivered.  Linux: cancel_apic_timer(). */
+static void vlapic_timer_cancel(void *opaque)
+{
+	struct kvm_vlapic *a = opaque;
+
+	hrtimer_cancel(&a->timer);
+	atomic_set(&a->pending_timer, 0);
+}
+
+static const struct lapic_ops vlapic_ops = {
+	.send_ipi = vlapic_send_ipi,
+	.eoi_level = vlapic_eoi_level,
+	.kick = vlapic_kick,
+	.nmi = vlapic_nmi,
+	.now_ns = vlapic_now_ns,
+	.read_tsc = vlapic_read_tsc,
+	.timer_arm = vlapic_timer_arm,
+	.timer_cancel = vlapic_timer_cancel,
+};
+
+/**
+ * apic_timer_fn - the APIC timer's hrtimer fired (hard-interrupt context).
+ * Only count it and kick the vCPU: it puts the interrupt into its IRR
+ * itself (kvm_inject_apic_timer_irqs()) under the lock, and re-arms a
+ * periodic timer from there.
+ * Linux: apic_timer_fn() -> apic_timer_expired().
+ */
+static enum hrtimer_restart apic_timer_fn(struct hrtimer *t)
+{
+	struct kvm_vlapic *a = container_of(t, struct kvm_vlapic, timer);
+
+	atomic_inc(&a->pending_timer);
+	kvm_make_request(KVM_REQ_EVENT, a->vcpu);
+	kvm_vcpu_kick(a->vcpu);
+	return HRTIMER_NORESTART;
+}
+
+/**
+ * kvm_inject_apic_timer_irqs - the vCPU takes the expiry the hrtimer
+ * counted: the model raises the LVT timer interrupt (unless masked) and,
+ * periodic, arms the next period.  Several expiries the vCPU was too
+ * late for make one interrupt, as an IRR bit holds one.
+ * @vcpu: the vCPU, in its own thread
+ *
+ * Linux: kvm_inject_apic_timer_irqs().
+ */
+void kvm_inject_apic_timer_irqs(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+
+	if (!a || !atomic_read(&a->pending_timer))
+		return;
+	kvm_lapic_lock(a);
+	if (atomic_xchg(&a->pending_timer, 0))
+		lapic_timer_expired(&a->lapic);
+	kvm_lapic_unlock(a);
+}
+
+/** kvm_create_lapic - the APIC of a new vCPU, reset, its ID the vcpu_id
+ *  (as KVM: kvm_apic_set_xapic_id() at reset).  Linux: kvm_create_lapic(). */
+int kvm_create_lapic(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vlapic *a;
+
+	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
+	if (!a)
+		return -ENOMEM;
+	spin_lock_init(&a->lock);
+	a->vcpu = vcpu;
+	a->eoi_parked = -1;
+	hrtimer_init(&a->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
+	a->timer.function = apic_timer_fn;
+	lapic_init(&a->lapic, &vlapic_ops, a, vcpu->vcpu_id, tsc_khz);
+	vcpu->arch.apic = a;
+	kvm_lapic_reset(vcpu, false);
+	return 0;
+}
+
+/** Stop the timer (its callback may be running on another CPU: wait for
+ *  it) and free the APIC.  Linux: kvm_free_lapic(). */
+void kvm_free_lapic(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+
+	if (!a)
+		return;
+	hrtimer_cancel(&a->timer);
+	vcpu->arch.apic = NULL;
+	kfree(a);
+}
+
+/**
+ * kvm_lapic_reset - RESET or INIT the APIC (Intel SDM Vol. 3A, 10.4.7.1
+ * "Local APIC State After Power-Up or Reset", 10.4.7.3 "... After an
+ * INIT Reset").  The model also programs the boot vCPU's LINT0 as
+ * ExtINT, as KVM does (KVM_X86_QUIRK_LINT0_REENABLED), so that the PIC
+ * reaches it the way a BIOS sets up virtual-wire mode.
+ * Linux: kvm_lapic_reset().
+ */
+void kvm_lapic_reset(struct kvm_vcpu *vcpu, bool init_event)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+
+	if (!a)
+		return;
+	kvm_lapic_lock(a);
+	lapic_reset(&a->lapic, init_event);
+	kvm_lapic_unlock(a);
+	atomic_set(&a->pending_timer, 0);
+}
+
+/** A load or store in this vCPU's xAPIC page.  Linux: apic_mmio_read(),
+ *  apic_mmio_write() (the page is not on the I/O bus: each vCPU sees its
+ *  own APIC at the same address, so vcpu_mmio_read() asks it first). */
+int kvm_lapic_mmio(struct kvm_vcpu *vcpu, gpa_t addr, int len, void *val, bool write)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+	int r = -EOPNOTSUPP;
+
+	if (!a)
+		return r;
+	kvm_lapic_lock(a);
+	if (lapic_mmio_in_range(&a->lapic, addr)) {
+		u32 off = addr - a->lapic.base_address;
+
+		r = write ? lapic_mmio_write(&a->lapic, off, len, val) :
+			    lapic_mmio_read(&a->lapic, off, len, val);
+	}
+	kvm_lapic_unlock(a);
+	return r;
+}
+
+/** CPUID leaf 1 ECX bit 21 (x2APIC) and bit 24 (TSC-deadline), leaf
+ *  0x80000008 EAX bits 7:0 (MAXPHYADDR; 36 without the leaf). */
+#define CPUID1_ECX_X2APIC_BIT		21
+#define CPUID1_ECX_TSC_DEADLINE_BIT	24
+
+/** The APIC's view of the guest's CPUID table.  Linux: the lapic part of
+ *  kvm_vcpu_after_set_cpuid(). */
+void kvm_lapic_update_cpuid(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+	struct kvm_cpuid_entry2 *e1 = kvm_find_cpuid_entry(vcpu, 1, 0);
+	struct kvm_cpuid_entry2 *e8 = kvm_find_cpuid_entry(vcpu, 0x80000008, 0);
+
+	if (!a)
+		return;
+	kvm_lapic_lock(a);
+	lapic_update_cpuid(&a->lapic, e1 && (e1->ecx & BIT(CPUID1_ECX_X2APIC_BIT)),
+			   e1 && (e1->ecx & BIT(CPUID1_ECX_TSC_DEADLINE_BIT)),
+			   e8 ? e8->eax & 0xff : 36);
+	kvm_lapic_unlock(a);
+}
+
+/** IA32_APIC_BASE, read.  Linux: vcpu->arch.apic_base. */
+u64 kvm_lapic_get_base(struct kvm_vcpu *vcpu)
+{
+	return lapic_get_base(&vcpu->arch.apic->lapic);
+}
+
+/** IA32_APIC_BASE, written by the guest or the VMM (x86.c checked the
+ *  value and the transition): enable, disable, x2APIC, relocation.
+ *  Linux: kvm_lapic_set_base(). */
+void kvm_lapic_set_base(struct kvm_vcpu *vcpu, u64 value)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+
+	kvm_lapic_lock(a);
+	lapic_set_base(&a->lapic, value, true);
+	kvm_lapic_unlock(a);
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+}
+
+/** MOV to CR8.  Linux: kvm_lapic_set_tpr(). */
+void kvm_lapic_set_tpr(struct kvm_vcpu *vcpu, unsigned long cr8)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+
+	kvm_lapic_lock(a);
+	lapic_set_tpr(&a->lapic, (cr8 & 0xf) << 4);
+	kvm_lapic_unlock(a);
+	/* A lower priority may let a pending interrupt through. */
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+}
+
+/** MOV from CR8.  Linux: kvm_lapic_get_cr8(). */
+u64 kvm_lapic_get_cr8(struct kvm_vcpu *vcpu)
+{
+	return lapic_get_cr8(&vcpu->arch.apic->lapic);
+}
+
+/** x2APIC register read through RDMSR.  Linux: kvm_x2apic_msr_read(). */
+int kvm_x2apic_msr_read(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+	int r;
+
+	if (!a)
+		return 1;
+	kvm_lapic_lock(a);
+	r = lapic_x2apic_msr_read(&a->lapic, msr, data);
+	kvm_lapic_unlock(a);
+	return r;
+}
+
+/** x2APIC register write through WRMSR.  Linux: kvm_x2apic_msr_write(). */
+int kvm_x2apic_msr_write(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+	int r;
+
+	if (!a)
+		return 1;
+	kvm_lapic_lock(a);
+	r = lapic_x2apic_msr_write(&a->lapic, msr, data);
+	kvm_lapic_unlock(a);
+	return r;
+}
+
+/** IA32_TSC_DEADLINE, read.  Linux: kvm_get_lapic_tscdeadline_msr(). */
+u64 kvm_get_lapic_tscdeadline_msr(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.apic ? lapic_get_tscdeadline(&vcpu->arch.apic->lapic) : 0;
+}
+
+/** IA32_TSC_DEADLINE, written.  Linux: kvm_set_lapic_tscdeadline_msr(). */
+void kvm_set_lapic_tscdeadline_msr(struct kvm_vcpu *vcpu, u64 data)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+
+	if (!a)
+		return;
+	kvm_lapic_lock(a);
+	lapic_set_tscdeadline(&a->lapic, data);
+	kvm_lapic_unlock(a);
+}
+
+/** KVM_GET_LAPIC: the register page as KVM's struct kvm_lapic_state
+ *  (-ENXIO without an in-kernel APIC).  Linux: kvm_vcpu_ioctl_get_lapic(). */
+int kvm_vcpu_ioctl_get_lapic(struct kvm_vcpu *vcpu, struct kvm_lapic_state *s)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+
+	if (!a)
+		return -ENXIO;
+	kvm_lapic_lock(a);
+	lapic_get_state(&a->lapic, s);
+	kvm_lapic_unlock(a);
+	return 0;
+}
+
+/** KVM_SET_LAPIC: load the register page; the timer restarts from it and
+ *  what its IRR holds is looked at.  Linux: kvm_vcpu_ioctl_set_lapic(). */
+int kvm_vcpu_ioctl_set_lapic(struct kvm_vcpu *vcpu, struct kvm_lapic_state *s)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+	int r;
+
+	if (!a)
+		return -ENXIO;
+	kvm_lapic_lock(a);
+	r = lapic_set_state(&a->lapic, s);
+	kvm_lapic_unlock(a);
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	return r;
+}
+
+/**
+ * kvm_apic_accept_events - INIT and SIPI, received by the model, become
+ * the vCPU's state (Intel SDM Vol. 3A, 8.4 "Multiple-Processor (MP)
+ * Initialization"): INIT resets the vCPU and, on an AP, leaves it waiting
+ * for a SIPI (KVM_MP_STATE_INIT_RECEIVED); a SIPI in that state starts it
+ * in real mode at vector * 4096 (CS = vector << 8, IP = 0).  A SIPI at
+ * any other time is ignored.  Linux: kvm_apic_accept_events().
+ */
+void kvm_apic_accept_events(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+	bool init;
+	bool sipi;
+	u8 vector;
+
+	if (!a)
+		return;
+	kvm_lapic_lock(a);
+	init = lapic_test_and_clear_init(&a->lapic);
+	sipi = lapic_test_and_clear_sipi(&a->lapic, &vector);
+	kvm_lapic_unlock(a);
+
+	if (init) {
+		kvm_vcpu_reset(vcpu, true);
+		vcpu->arch.mp_state = vcpu->vcpu_id == BSP_VCPU_ID ?
+			KVM_MP_STATE_RUNNABLE : KVM_MP_STATE_INIT_RECEIVED;
+		/* A SIPI that came with the INIT, before we looked, counts. */
+	}
+	if (sipi && vcpu->arch.mp_state == KVM_MP_STATE_INIT_RECEIVED) {
+		kvm_vcpu_deliver_sipi_vector(vcpu, vector);
+		vcpu->arch.mp_state = KVM_MP_STATE_RUNNABLE;
+	}
+}
+
+/** KVM_SET_MP_STATE's SIPI_RECEIVED.  Linux: the KVM_APIC_SIPI bit set by
+ *  kvm_arch_vcpu_ioctl_set_mpstate(). */
+void kvm_lapic_set_pending_sipi(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+
+	kvm_lapic_lock(a);
+	a->lapic.pending_events |= LAPIC_PENDING_SIPI;
+	kvm_lapic_unlock(a);
+}
+
+/** An INIT or a SIPI waits to be looked at.
+ *  Linux: kvm_apic_has_pending_init_or_sipi(). */
+static bool kvm_apic_has_pending_init_or_sipi(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.apic && READ_ONCE(vcpu->arch.apic->lapic.pending_events);
+}
+
+/** What a blocked vCPU must wake for, besides interrupts: INIT, SIPI, a
+ *  timer expiry.  Linux: kvm_apic_has_pending_init_or_sipi(),
+ *  kvm_cpu_has_pending_timer(). */
+bool kvm_apic_has_events(struct kvm_vcpu *vcpu)
+{
+	return kvm_apic_has_pending_init_or_sipi(vcpu) ||
+	       (vcpu->arch.apic && atomic_read(&vcpu->arch.apic->pending_timer));
+}
+
+/** The highest vector set in a 256-bit register of the page (IRR, ISR:
+ *  eight 32-bit words 16 bytes apart), or -1.  Linux: apic_find_highest_vector(). */
+static int apic_find_highest_vector(const struct kvm_lapic *s, u32 reg)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--) {
+		u32 w = lapic_get_reg(s, reg + i * 0x10);
+
+		if (w)
+			return i * 32 + fls(w) - 1;
+	}
+	return -1;
+}
+
+/** The IRR's highest vector if its class is above the ISR's (an EOI would
+ *  not be needed) but not above the TPR's: only the task priority holds
+ *  it back (Intel SDM Vol. 3A, 10.8.3.1). */
+static int lapic_find_tpr_blocked(const struct kvm_lapic *s)
+{
+	int irr = apic_find_highest_vector(s, APIC_IRR);
+	int isr = apic_find_highest_vector(s, APIC_ISR);
+	u32 tpr = lapic_get_reg(s, APIC_TASKPRI) & 0xff;
+
+	/* Class 0 (vectors 0-15) is never above any PPR. */
+	if (irr < 16 || (isr >= 0 && (irr >> 4) <= (isr >> 4)))
+		return -1;
+	return (u32)(irr >> 4) <= (tpr >> 4) ? irr : -1;
+}
+
+/**
+ * kvm_lapic_find_tpr_blocked - the IRR's highest vector, if only the TPR
+ * keeps it out (it is above the ISR's priority): lowering CR8 below its
+ * class would let it in, so the vendor must see that write.
+ * Returns the vector, or -1.  Linux: update_cr8_intercept().
+ */
+int kvm_lapic_find_tpr_blocked(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+	int v;
+
+	if (!a)
+		return -1;
+	kvm_lapic_lock(a);
+	v = lapic_find_tpr_blocked(&a->lapic);
+	kvm_lapic_unlock(a);
+	return v;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Delivery: a message to the APICs it names                                */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * kvm_apic_deliver - send @irq to every APIC it names (an ICR write, an
+ * IOAPIC redirection entry).  Each target decides whether it is named
+ * (Intel SDM Vol. 3A, 10.6.2 "Determining IPI Destination"); lowest
+ * priority goes to one of them, picked by vector as KVM's vector hashing
+ * does (the vector modulo the number of candidates; the SDM leaves the
+ * choice to the chipset, 10.6.2.4).
+ * @kvm: the VM
+ * @src: the sending APIC (NULL for the IOAPIC): shorthands are relative to it
+ * @irq: the message
+ *
+ * Returns -1 if no APIC was named, else how many accepted it (0: all
+ * coalesced).  Linux: kvm_irq_delivery_to_apic().
+ */
+static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
+			    const struct lapic_irq *irq)
+{
+	struct kvm_vlapic *targets[KVM_MAX_VCPUS];
+	struct kvm_lapic *from = src ? &src->lapic : NULL;
+	int i, n, nr = 0, r = 0;
+
+	n = READ_ONCE(kvm->created_vcpus);
+	smp_rmb();	/* the count before the pointers: kvm_vm_ioctl_create_vcpu() */
+	for (i = 0; i < n; i++) {
+		struct kvm_vlapic *a = kvm->vcpus[i]->arch.apic;
+		bool match;
+
+		if (!a)
+			continue;
+		kvm_lapic_lock(a);
+		match = lapic_hw_enabled(&a->lapic) &&
+			lapic_match_dest(&a->lapic, from, irq->shorthand, irq->dest_id,
+					 irq->dest_mode);
+		kvm_lapic_unlock(a);
+		if (match)
+			targets[nr++] = a;
+	}
+	if (!nr)
+		return -1;
+	/* Lowest priority to a physical broadcast names no one to pick:
+	 * KVM delivers it as fixed, to all. */
+	if (irq->delivery_mode == APIC_DM_LOWEST && nr > 1 &&
+	    !(irq->dest_mode == 0 && irq->dest_id == 0xff)) {
+		targets[0] = targets[irq->vector % nr];
+		nr = 1;
+	}
+	for (i = 0; i < nr; i++) {
+		kvm_lapic_lock(targets[i]);
+		r += lapic_accept_irq(&targets[i]->lapic, irq);
+		kvm_lapic_unlock(targets[i]);
+	}
+	return r;
+}
+
+/* ---------------------------------------------------------------------- */
 /* What a vCPU asks before entry                                            */
 /* ---------------------------------------------------------------------- */
 
 /**
- * Is the PIC's INT output high for @p vcpu?  Only the boot vCPU is wired
- * to it (see the top of this file).  Read without the lock, as KVM does:
- * the INTA under the lock settles what is really there.
- * Linux: kvm_cpu_has_extint().
+ * Does @p vcpu's LAPIC let the PIC in?  Its LINT0 is wired to the PIC's
+ * INT output: when LINT0 is unmasked in ExtINT mode, or when the APIC is
+ * hardware-disabled and the CPU takes INTR directly (Intel SDM Vol. 3A,
+ * 10.4.3).  Linux: kvm_apic_accept_pic_intr().
  */
-static bool kvm_cpu_has_extint(struct kvm_vcpu *vcpu)
+static bool kvm_apic_accept_pic_intr(struct kvm_vcpu *vcpu)
 {
-	struct kvm_vpic *s;
-
-	if (!irqchip_in_kernel(vcpu->kvm) || vcpu->vcpu_id != BSP_VCPU_ID)
-		return false;
-	s = vcpu->kvm->arch.vpic;
-	return READ_ONCE(s->pic.output);
+	return vcpu->arch.apic && lapic_accept_pic_intr(&vcpu->arch.apic->lapic);
 }
 
 /**
- * kvm_cpu_has_interrupt - does an interrupt wait for @vcpu?
- * @vcpu: the vCPU
- *
- * The PIC's (ExtINT), or a vector the IOAPIC sent.
- * Linux: kvm_cpu_has_interrupt().
+ * Is the PIC's INT output high for @p vcpu, and does its LAPIC let it
+ * in?  Read without the PIC's lock, as KVM does: the INTA under the lock
+ * settles what is really there.  Linux: kvm_cpu_has_extint().
+ */
+static bool kvm_cpu_has_extint(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vpic *s = vcpu->kvm->arch.vpic;
+
+	return s && kvm_apic_accept_pic_intr(vcpu) && READ_ONCE(s->pic.output);
+}
+
+/**
+ * kvm_cpu_has_interrupt - does an interrupt wait for @vcpu: the PIC's
+ * (ExtINT), or one its LAPIC would deliver now (the IRR's highest vector
+ * above the processor priority)?  Linux: kvm_cpu_has_interrupt().
  */
 bool kvm_cpu_has_interrupt(struct kvm_vcpu *vcpu)
 {
+	struct kvm_vlapic *a = vcpu->arch.apic;
+	int v;
+
 	if (kvm_cpu_has_extint(vcpu))
 		return true;
-	return !bitmap_empty(vcpu->arch.pending_vectors, 256);
+	if (!a)
+		return false;
+	kvm_lapic_lock(a);
+	v = lapic_has_interrupt(&a->lapic);
+	kvm_lapic_unlock(a);
+	return v >= 0;
 }
 EXPORT_SYMBOL_GPL(kvm_cpu_has_interrupt);
 
 /**
- * kvm_cpu_get_interrupt - acknowledge the interrupt @vcpu takes next.
- * @vcpu: the vCPU
- *
- * The PIC first, as in KVM (ExtINT is looked at before the LAPIC's IRR):
- * its INTA cycle moves the request into service and gives the vector.
- * Otherwise the highest pending IOAPIC vector, which is taken off the
- * list (the LAPIC will put it in its ISR instead, chapter 04).
- * Returns the vector, or -1 if there is none.
- * Linux: kvm_cpu_get_interrupt().
+ * kvm_cpu_get_interrupt - acknowledge the interrupt @vcpu takes next:
+ * the PIC's INTA cycle first (as KVM, ExtINT before the IRR), else the
+ * LAPIC's, which moves the vector from IRR to ISR and raises the
+ * processor priority (Intel SDM Vol. 3A, 10.8.3.1).
+ * Returns the vector, or -1 if there is none any more.
+ * Linux: kvm_cpu_get_interrupt() -> kvm_get_apic_interrupt().
  */
 int kvm_cpu_get_interrupt(struct kvm_vcpu *vcpu)
 {
-	unsigned long *pending = vcpu->arch.pending_vectors;
-	unsigned long v;
+	struct kvm_vlapic *a = vcpu->arch.apic;
+	int v;
 
 	if (kvm_cpu_has_extint(vcpu))
 		return kvm_pic_read_irq(vcpu);
-	for (;;) {
-		v = find_last_bit(pending, 256);
-		if (v >= 256)
-			return -1;
-		/* The IOAPIC only sets bits; only this vCPU clears them. */
-		if (test_and_clear_bit(v, pending))
-			return v;
-	}
+	if (!a)
+		return -1;
+	kvm_lapic_lock(a);
+	v = lapic_get_interrupt(&a->lapic);
+	kvm_lapic_unlock(a);
+	return v;
 }
 EXPORT_SYMBOL_GPL(kvm_cpu_get_interrupt);
 

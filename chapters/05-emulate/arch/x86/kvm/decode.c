@@ -213,3 +213,32 @@ u64 x86_mmio_merge_load(u64 old, u64 data, const struct x86_mmio_insn *d)
 		return data;
 	}
 }
+
+/**
+ * x86_decode_mov_to_cr - decode MOV to a control register, 0F 22 /r
+ * (Intel SDM Vol. 2B, "MOV-Move to/from Control Registers"): the CR is
+ * ModRM.reg (+ 8 with REX.R: CR8), the source ModRM.rm (+ 8 with REX.B),
+ * whatever ModRM.mod says.  Only 64-bit code has CR8, and REX.
+ * @insn: the bytes at RIP
+ * @avail: how many there are
+ * @mode_bytes: the code size, 2, 4 or 8
+ * @cr: the control register written
+ * @gpr: the register it is written from (enum kvm_reg numbering)
+ *
+ * Returns the instruction's length, or -EINVAL if it is not that MOV.
+ * For SVM without decode assists (QEMU's), which says that CR8 was
+ * written but not from where.  Linux: the emulator's em_cr_write().
+ */
+int x86_decode_mov_to_cr(const u8 *insn, int avail, int mode_bytes, int *cr, int *gpr)
+{
+	int i = 0;
+	u8 rex = 0;
+
+	if (mode_bytes == 8 && i < avail && (insn[i] & 0xf0) == 0x40)
+		rex = insn[i++];
+	if (i + 3 > avail || insn[i] != 0x0f || insn[i + 1] != 0x22)
+		return -EINVAL;
+	*cr = ((insn[i + 2] >> 3) & 7) | (rex & 4 ? 8 : 0);
+	*gpr = (insn[i + 2] & 7) | (rex & 1 ? 8 : 0);
+	return i + 3;
+}

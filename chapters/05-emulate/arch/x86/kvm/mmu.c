@@ -160,31 +160,94 @@ static void tdp_free_table(u64 *table, int level)
 	atomic_long_dec(&kvm_stat_pages);
 }
 
+/*
+ * ---------------------------------------------------------------------
+ * Chapter 04: faults on several vCPUs at once.
+ *
+ * The tables are changed under kvm->mmu_lock, a spinlock held only for
+ * the few stores of one fault, so a fault must have its table pages
+ * before it takes the lock: it tops up a small per-vCPU cache first
+ * (allowed to sleep), and kvm_tdp_map() takes pages from there.
+ * ---------------------------------------------------------------------
+ */
+
+/** Fill @mc up to one page per level below the root, sleeping if need
+ *  be.  Linux: kvm_mmu_topup_memory_cache(). */
+static int kvm_mmu_topup_memory_cache(struct kvm_mmu_memory_cache *mc)
+{
+	while (mc->nobjs < ARRAY_SIZE(mc->objects)) {
+		u64 *table = tdp_alloc_table();
+
+		if (!table)
+			return -ENOMEM;
+		mc->objects[mc->nobjs++] = table;
+	}
+	return 0;
+}
+
+/** A page from @mc; never empty after a top-up, since one fault takes at
+ *  most one per level.  Linux: kvm_mmu_memory_cache_alloc(). */
+static u64 *kvm_mmu_memory_cache_alloc(struct kvm_mmu_memory_cache *mc)
+{
+	return mc->objects[--mc->nobjs];
+}
+
+/** A vCPU goes away: free the pages left in its cache.
+ *  Linux: kvm_mmu_destroy() -> mmu_free_memory_caches(). */
+void kvm_mmu_destroy(struct kvm_vcpu *vcpu)
+{
+	struct kvm_mmu_memory_cache *mc = &vcpu->arch.mmu_page_cache;
+
+	while (mc->nobjs) {
+		free_page((unsigned long)mc->objects[--mc->nobjs]);
+		atomic_long_dec(&kvm_stat_pages);
+	}
+}
+
 /**
  * kvm_tdp_map - make guest-physical @gpa point to host page @pfn,
- * creating the missing tables on the way down.  A read-only mapping
- * lacks the writable bit, so a guest write to it faults (EPT violation
- * or NPF) and comes back to us.  Linux: kvm_tdp_mmu_map().
+ * linking in tables from @mc where they are missing.  A read-only
+ * mapping lacks the writable bit, so a guest write to it faults (EPT
+ * violation or NPF) and comes back to us.  Called with kvm->mmu_lock
+ * held.  The hardware walks these tables while we change them, so each
+ * entry is written whole (WRITE_ONCE()), and a new table is zeroed
+ * before the entry pointing to it appears.  Linux: kvm_tdp_mmu_map().
  */
-static int kvm_tdp_map(struct kvm *kvm, gpa_t gpa, unsigned long pfn, bool writable)
+static void kvm_tdp_map(struct kvm *kvm, struct kvm_mmu_memory_cache *mc, gpa_t gpa,
+			unsigned long pfn, bool writable)
 {
 	u64 *table = __va(kvm->arch.tdp_root);
 	int level;
 
+	lockdep_assert_held(&kvm->mmu_lock);
 	for (level = PT64_LEVELS; level > 1; level--) {
 		u64 *entry = &table[tdp_index(gpa, level)];
 
-		if (!*entry) {
-			u64 *next = tdp_alloc_table();
-
-			if (!next)
-				return -ENOMEM;
-			*entry = tdp_table_entry(&tdp_format, __pa(next));
-		}
+		if (!*entry)
+			WRITE_ONCE(*entry, tdp_table_entry(&tdp_format,
+							   __pa(kvm_mmu_memory_cache_alloc(mc))));
 		table = __va(*entry & PT64_ADDR_MASK);
 	}
 	WRITE_ONCE(table[tdp_index(gpa, 1)], tdp_leaf_entry(&tdp_format, pfn, writable));
-	return 0;
+}
+
+/** Take the lock that guards the tables.  Linux: KVM_MMU_LOCK(). */
+static void kvm_mmu_lock(struct kvm *kvm)
+{
+	spin_lock(&kvm->mmu_lock);
+}
+
+/** Release it.  Linux: KVM_MMU_UNLOCK(). */
+static void kvm_mmu_unlock(struct kvm *kvm)
+{
+	spin_unlock(&kvm->mmu_lock);
+}
+
+/** In a long walk under the lock: let waiting vCPUs in, and the
+ *  scheduler.  Linux: cond_resched_rwlock_write(&kvm->mmu_lock). */
+static void kvm_mmu_cond_resched(struct kvm *kvm)
+{
+	cond_resched_lock(&kvm->mmu_lock);
 }
 
 /** The leaf entry for @gpa, or NULL if a table on the way is missing. */
@@ -251,8 +314,14 @@ void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
 	unsigned long i;
 
 	/* Only a pinned page can be mapped. */
-	xa_for_each(&slot->pages, i, page)
+	kvm_mmu_lock(kvm);
+	xa_for_each(&slot->pages, i, page) {
 		kvm_tdp_unmap(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
+		kvm_mmu_cond_resched(kvm);
+	}
+	kvm_mmu_unlock(kvm);
+	/* Every vCPU leaves the guest and flushes before it enters again:
+	 * when this returns, no CPU can still reach the pages. */
 	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
 }
 
@@ -277,28 +346,36 @@ void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
 
 /**
  * kvm_read_guest - copy guest-physical memory, through the VMM's mapping
- * of the memslot (we run in the VMM's process).  The caller holds
- * slots_lock, so the slot cannot go away meanwhile (KVM uses SRCU for
- * that).  Linux: kvm_read_guest().
+ * of the memslot (we run in the VMM's process).  The copy may fault in
+ * the VMM's page and sleep, so the slot is kept alive by SRCU, not RCU.
+ * SRCU read sections nest, so a caller already inside one (the fault
+ * path) may call this too.  Linux: kvm_read_guest(), whose callers hold
+ * kvm->srcu already (the vCPU holds it for the whole of KVM_RUN).
  */
 int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len)
 {
+	int r = 0;
+	int srcu_idx = srcu_read_lock(&kvm->srcu);
+
 	while (len) {
 		struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
 		unsigned long off = offset_in_page(gpa);
 		unsigned long n = min(len, PAGE_SIZE - off);
 		unsigned long hva;
 
+		r = -EFAULT;
 		if (!slot)
-			return -EFAULT;
+			break;
 		hva = slot->userspace_addr + ((gpa >> PAGE_SHIFT) - slot->base_gfn) * PAGE_SIZE + off;
 		if (copy_from_user(data, (void __user *)hva, n))
-			return -EFAULT;
+			break;
+		r = 0;
 		gpa += n;
 		data += n;
 		len -= n;
 	}
-	return 0;
+	srcu_read_unlock(&kvm->srcu, srcu_idx);
+	return r;
 }
 EXPORT_SYMBOL_GPL(kvm_read_guest);
 
@@ -353,6 +430,29 @@ static void kvm_rip_advance(struct kvm_vcpu *vcpu, int len)
 		rip = (u32)rip;
 	kvm_rip_write(vcpu, rip);
 }
+
+/**
+ * kvm_emulate_cr8_write - the guest wrote CR8 and the vendor knows no
+ * more (SVM without decode assists): decode the MOV, set the task
+ * priority, step over it.  Returns 1 to go on, 0 with an internal-error
+ * exit if the instruction is not a MOV to CR8.
+ * Linux: cr_interception() -> the emulator.
+ */
+int kvm_emulate_cr8_write(struct kvm_vcpu *vcpu)
+{
+	u8 insn[X86_MAX_INSN_LEN];
+	int len, mode_bytes, cr, gpr, n;
+
+	if (fetch_guest_insn(vcpu, insn, &len, &mode_bytes))
+		return kvm_unexpected_exit(vcpu, 0);
+	n = x86_decode_mov_to_cr(insn, len, mode_bytes, &cr, &gpr);
+	if (n < 0 || cr != 8)
+		return kvm_unexpected_exit(vcpu, 0);
+	kvm_set_cr8(vcpu, kvm_register_read(vcpu, gpr));
+	kvm_rip_advance(vcpu, n);
+	return 1;
+}
+EXPORT_SYMBOL_GPL(kvm_emulate_cr8_write);
 
 /** The instruction cannot be handled: stop the guest, say why, never guess.
  * Linux: kvm_prepare_emulation_failure_exit(). */
@@ -419,6 +519,17 @@ static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
 		else
 			data = kvm_register_read(vcpu, d->reg);
 	}
+	/* The vCPU's own local APIC first: every vCPU has one at the same
+	 * address, so it is not on the VM's bus.  Linux: vcpu_mmio_write(). */
+	if (d->is_write && !kvm_lapic_mmio(vcpu, gpa, d->size, &data, true)) {
+		kvm_rip_advance(vcpu, d->len);
+		return 1;
+	}
+	if (!d->is_write) {
+		data = 0;
+		if (!kvm_lapic_mmio(vcpu, gpa, d->size, &data, false))
+			return mmio_finish_read(vcpu, &data);
+	}
 	/* A device in the kernel (the IOAPIC) answers before userspace. */
 	if (d->is_write && !kvm_io_bus_write(vcpu, KVM_MMIO_BUS, gpa, d->size, &data)) {
 		kvm_rip_advance(vcpu, d->len);
@@ -456,6 +567,7 @@ static int kvm_pin_gfn(struct kvm *kvm, struct kvm_memory_slot *slot, unsigned l
 {
 	unsigned int flags = FOLL_LONGTERM;
 	struct page *page;
+	struct page *first;
 	int r;
 
 	if (!(slot->flags & KVM_MEM_READONLY))
@@ -467,9 +579,23 @@ static int kvm_pin_gfn(struct kvm *kvm, struct kvm_memory_slot *slot, unsigned l
 		r = -EFAULT;
 		goto out_unaccount;
 	}
-	r = xa_err(xa_store(&slot->pages, idx, page, GFP_KERNEL_ACCOUNT));
-	if (r)
+	/*
+	 * Another vCPU may have faulted on the same frame and pinned it
+	 * while we slept in pin_user_pages_fast(): record ours only if the
+	 * entry is still empty.  The first one recorded is the one the slot
+	 * owns (and unpins); a second would be a pin never given back.
+	 */
+	first = xa_cmpxchg(&slot->pages, idx, NULL, page, GFP_KERNEL_ACCOUNT);
+	if (xa_is_err(first)) {
+		r = xa_err(first);
 		goto out_unpin;
+	}
+	if (first) {
+		unpin_user_page(page);
+		kvm_unaccount_pinned(kvm, 1);
+		*pagep = first;
+		return 0;
+	}
 	atomic_long_inc(&kvm_stat_pages);
 	*pagep = page;
 	return 0;
@@ -479,6 +605,39 @@ out_unpin:
 out_unaccount:
 	kvm_unaccount_pinned(kvm, 1);
 	return r;
+}
+
+/** No RAM at @gpa, or a write to a read-only slot: the access is MMIO.
+ *  Returns as kvm_mmu_page_fault() does. */
+static int kvm_mmu_fault_no_ram(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch, bool table_walk)
+{
+	/* The CPU's own walk of the guest's page tables (or its A/D update)
+	 * hit no RAM: no instruction to decode, so stop rather than guess.
+	 * KVM emulates the walk instead. */
+	if (table_walk)
+		return mmio_emulation_failure(vcpu, gpa, NULL, 0);
+	return kvm_mmio_exit(vcpu, gpa, fetch);
+}
+
+/** The host page behind frame @idx of @slot: the one pinned already, or
+ *  pin it now (which may sleep).  Linux: kvm_faultin_pfn(). */
+static int kvm_faultin_page(struct kvm *kvm, struct kvm_memory_slot *slot, unsigned long idx,
+			    struct page **pagep)
+{
+	*pagep = xa_load(&slot->pages, idx);
+	return *pagep ? 0 : kvm_pin_gfn(kvm, slot, idx, pagep);
+}
+
+/**
+ * May frame @idx of @slot be mapped writable?  Not in a read-only slot.
+ * Dirty logging maps pages read-only until the guest writes them: the
+ * write faults, we note the page here, and map it writable.
+ */
+static bool kvm_fault_writable(struct kvm_memory_slot *slot, unsigned long idx, bool write)
+{
+	if (write && slot->dirty_bitmap)
+		set_bit(idx, slot->dirty_bitmap);
+	return !(slot->flags & KVM_MEM_READONLY) && (!slot->dirty_bitmap || write);
 }
 
 /**
@@ -491,50 +650,60 @@ out_unaccount:
  * (KVM, which pins nothing, has no such failure).
  * Linux: kvm_mmu_page_fault() -> kvm_tdp_page_fault().
  */
+/*
+ * Chapter 04: vCPUs fault in parallel.  The slot is looked up and its
+ * page pinned with no lock held, only inside an SRCU read section; a
+ * slot change publishes new memslots and then waits for every such
+ * section to end (synchronize_srcu()) before it unmaps and unpins the old
+ * slot's pages.  Only the store into the tables takes kvm->mmu_lock.
+ * Linux: kvm_tdp_page_fault() -> kvm_faultin_pfn(), then
+ * kvm_tdp_mmu_map() under mmu_lock, after is_page_fault_stale().
+ */
 int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
 		       bool table_walk)
 {
+	struct kvm_mmu_memory_cache *mc = &vcpu->arch.mmu_page_cache;
 	struct kvm *kvm = vcpu->kvm;
 	struct kvm_memory_slot *slot;
 	struct page *page;
 	unsigned long idx;
-	bool writable;
-	int r = 1;
+	int srcu_idx, r;
+	u64 gen;
 
-	/* Faults and slot changes exclude each other: a slot cannot go away
-	 * under a fault that is mapping one of its pages. */
-	mutex_lock(&kvm->slots_lock);
+	srcu_idx = srcu_read_lock(&kvm->srcu);
+	/* The generation before the lookup: if it still holds once the
+	 * page is pinned, no slot change came in between. */
+	gen = kvm_memslots(kvm)->generation;
 	slot = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
 	if (!slot || (write && (slot->flags & KVM_MEM_READONLY))) {
-		/* The CPU's own walk of the guest's page tables (or its A/D
-		 * update) hit no RAM: no instruction to decode, so stop
-		 * rather than guess.  KVM emulates the walk instead. */
-		if (table_walk)
-			r = mmio_emulation_failure(vcpu, gpa, NULL, 0);
-		else
-			r = kvm_mmio_exit(vcpu, gpa, fetch);
+		r = kvm_mmu_fault_no_ram(vcpu, gpa, fetch, table_walk);
 		goto out;
 	}
 	idx = (gpa >> PAGE_SHIFT) - slot->base_gfn;
-	page = xa_load(&slot->pages, idx);
-	if (!page) {
-		r = kvm_pin_gfn(kvm, slot, idx, &page);
-		if (r)
-			goto out;
-		r = 1;
-	}
+	/* Both may sleep: pinning faults the VMM's page in, and the
+	 * tables must be allocated before the spinlock is taken. */
+	r = kvm_faultin_page(kvm, slot, idx, &page);
+	if (!r)
+		r = kvm_mmu_topup_memory_cache(mc);
+	if (r)
+		goto out;
+
+	kvm_mmu_lock(kvm);
 	/*
-	 * Dirty logging maps pages read-only until the guest writes them:
-	 * the write faults, we note the page, and map it writable.
+	 * A slot change while we pinned: the slot we hold may be gone or
+	 * moved.  Mapping it anyway would be undone (the writer unmaps the
+	 * old slot's pages once we leave the SRCU section), but the guest
+	 * could use the stale page meanwhile.  So map nothing and let the
+	 * guest repeat the access, which faults again on the new memslots.
+	 * The pinned page is the old slot's to unpin.
 	 */
-	writable = !(slot->flags & KVM_MEM_READONLY) &&
-		   (!slot->dirty_bitmap || write);
-	if (write && slot->dirty_bitmap)
-		set_bit(idx, slot->dirty_bitmap);
-	if (kvm_tdp_map(kvm, gpa & PAGE_MASK, page_to_pfn(page), writable))
-		r = -ENOMEM;
+	if (kvm_memslots(kvm)->generation == gen)
+		kvm_tdp_map(kvm, mc, gpa & PAGE_MASK, page_to_pfn(page),
+			    kvm_fault_writable(slot, idx, write));
+	kvm_mmu_unlock(kvm);
+	r = 1;
 out:
-	mutex_unlock(&kvm->slots_lock);
+	srcu_read_unlock(&kvm->srcu, srcu_idx);
 	return r;
 }
 EXPORT_SYMBOL_GPL(kvm_mmu_page_fault);
@@ -551,34 +720,21 @@ static void tdp_write_protect(struct kvm *kvm, gpa_t gpa)
 /**
  * kvm_mmu_write_protect_pages - make the pages of @slot marked in @which
  * read-only again, so that their next write is seen.  Called with
- * slots_lock held; flushes every vCPU's cached translations.
+ * slots_lock held; changes the tables under kvm_mmu_lock() and flushes
+ * every vCPU's cached translations.
  * Linux: kvm_arch_mmu_enable_log_dirty_pt_masked().
  */
 void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
 				 const unsigned long *which)
 {
-	struct page *page;
 	unsigned long i;
 
-	/* Only the pages recorded in slot->pages can be mapped: visit those,
-	 * or the dirty ones, never every frame of a possibly huge slot. */
-	if (which) {
-		for_each_set_bit(i, which, slot->npages)
-			tdp_write_protect(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
-	} else {
-		xa_for_each(&slot->pages, i, page)
-			tdp_write_protect(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
+	kvm_mmu_lock(kvm);
+	for_each_set_bit(i, which, slot->npages) {
+		tdp_write_protect(kvm, (slot->base_gfn + i) << PAGE_SHIFT);
+		kvm_mmu_cond_resched(kvm);
 	}
+	kvm_mmu_unlock(kvm);
 	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
 }
 
-/**
- * kvm_mmu_slot_set_dirty_logging - KVM_MEM_LOG_DIRTY_PAGES turned on:
- * start from a clean log with every mapped page write-protected.
- * Linux: kvm_mmu_slot_apply_flags().
- */
-void kvm_mmu_slot_set_dirty_logging(struct kvm *kvm, struct kvm_memory_slot *slot, bool on)
-{
-	if (on)
-		kvm_mmu_write_protect_pages(kvm, slot, NULL);
-}

@@ -24,6 +24,9 @@
 #include <asm/page.h>
 #include <asm/processor-flags.h>
 #include <asm/special_insns.h>
+#include <asm/apicdef.h>
+#include <asm/mtrr.h>
+#include <asm/tsc.h>
 
 #include <minikvm/kvm_host.h>
 
@@ -44,6 +47,41 @@ EXPORT_SYMBOL_GPL(kvm_x86_ops);
 #define RESET_CR0	(X86_CR0_ET | X86_CR0_CD | X86_CR0_NW)	/**< 0x60000010 */
 #define RESET_RFLAGS	X86_EFLAGS_FIXED	/**< 0x2: only the reserved bit 1 */
 /** @} */
+
+/* The MSR code is further down, with the MSR exit handlers. */
+struct kvm_msr_list;
+static void kvm_vcpu_reset_msrs(struct kvm_vcpu *vcpu);
+static int kvm_set_apic_base(struct kvm_vcpu *vcpu, struct msr_data *msr_info);
+static int msr_io(struct kvm_vcpu *vcpu, struct kvm_msrs __user *user_msrs,
+		  int (*do_msr)(struct kvm_vcpu *vcpu, u32 index, u64 *data),
+		  bool writeback);
+static int do_get_msr(struct kvm_vcpu *vcpu, u32 index, u64 *data);
+static int do_set_msr(struct kvm_vcpu *vcpu, u32 index, u64 *data);
+static int do_get_msr_feature(struct kvm_vcpu *vcpu, u32 index, u64 *data);
+static int kvm_get_msr_list(struct kvm_msr_list __user *user_list, const u32 *list, u32 n);
+static int kvm_set_tsc_khz(struct kvm_vcpu *vcpu, u32 user_tsc_khz);
+static void kvm_vcpu_ioctl_get_fpu(struct kvm_vcpu *vcpu, struct kvm_fpu *fpu);
+static void kvm_vcpu_ioctl_set_fpu(struct kvm_vcpu *vcpu, const struct kvm_fpu *fpu);
+
+/**
+ * msrs_to_save - the MSRs a VMM saves and restores to move a vCPU
+ * (KVM_GET_MSR_INDEX_LIST).  KVM lists these and many more (PMU,
+ * Hyper-V, kvmclock, ...): every entry here is in KVM's list too.  KVM
+ * keeps two tables, the hardware's (msrs_to_save_all[]) and the ones it
+ * emulates (emulated_msrs_all[]), and reports one after the other; one
+ * table is enough here.  Accepted but not listed, as by KVM: EFER, FS/GS
+ * base and APIC_BASE, which travel in KVM_SET_SREGS; the MTRRs and
+ * MCG_CAP, which a VMM reads by number.  Linux: msrs_to_save_all[],
+ * emulated_msrs_all[].
+ */
+static const u32 msrs_to_save[] = {
+	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+	MSR_STAR, MSR_CSTAR, MSR_KERNEL_GS_BASE, MSR_SYSCALL_MASK, MSR_LSTAR,
+	MSR_IA32_TSC, MSR_IA32_CR_PAT,
+	/* emulated */
+	MSR_IA32_TSC_ADJUST, MSR_IA32_TSC_DEADLINE, MSR_IA32_MISC_ENABLE,
+	MSR_IA32_MCG_STATUS,
+};
 
 /* ---------------------------------------------------------------------- */
 /* Registration                                                             */
@@ -219,11 +257,23 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_VCPU_EVENTS:
 	case KVM_CAP_MP_STATE:
 	case KVM_CAP_USER_NMI:
+	case KVM_CAP_TSC_DEADLINE_TIMER:
 		return 1;
 	case KVM_CAP_IRQ_ROUTING:
 		/* The number of GSIs a routing table may use: QEMU sizes its
 		 * table by it. */
 		return KVM_MAX_IRQ_ROUTES;
+	case KVM_CAP_HLT:		/* HLT without an irqchip: KVM_EXIT_HLT */
+	case KVM_CAP_GET_TSC_KHZ:
+	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
+	case KVM_CAP_GET_MSR_FEATURES:	/* with an empty list */
+		return 1;
+	/* KVM_CAP_TSC_CONTROL: no TSC scaling, 0 (default). */
+	case KVM_CAP_PIT:
+	case KVM_CAP_PIT2:
+	case KVM_CAP_PIT_STATE2:
+	case KVM_CAP_REINJECT_CONTROL:
+		return 1;
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:
 		return KVM_MAX_VCPUS;
@@ -242,7 +292,16 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
  *  Linux: kvm_arch_init_vm(). */
 int kvm_arch_init_vm(struct kvm *kvm, unsigned long type)
 {
+	/* Every vCPU's TSC reads 0 now and counts from here. */
+	kvm->arch.cur_tsc_offset = -rdtsc();
 	return kvm_mmu_init_vm(kvm);
+}
+
+/** Stop the PIT before the vCPUs it kicks are destroyed.
+ *  Linux: kvm_arch_sync_events(). */
+void kvm_arch_sync_events(struct kvm *kvm)
+{
+	kvm_pit_destroy(kvm);
 }
 
 /** Free the x86 part of a VM: its EPT/NPT tables.
@@ -268,11 +327,27 @@ int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
 	if (!fpu_alloc_guest_fpstate(&vcpu->arch.guest_fpu))
 		goto out_free_pio;
 	kvm_vcpu_reset_state(vcpu);
+	/* Before the vendor builds its VMCS/VMCB from them. */
+	kvm_vcpu_reset_msrs(vcpu);
+	vcpu->arch.l1_tsc_offset = vcpu->kvm->arch.cur_tsc_offset;
 	r = kvm_x86_ops.vcpu_create(vcpu);
 	if (r)
 		goto out_free_fpu;
+	/* With the irqchip in the kernel every vCPU gets a local APIC, and
+	 * only the boot vCPU runs from the start: the others wait for the
+	 * INIT-SIPI-SIPI of the boot protocol (Intel SDM Vol. 3A, 8.4.4),
+	 * and KVM_RUN sleeps until then.  Linux: kvm_arch_vcpu_create(). */
+	if (irqchip_in_kernel(vcpu->kvm)) {
+		r = kvm_create_lapic(vcpu);
+		if (r)
+			goto out_free_vendor;
+		if (vcpu->vcpu_id != BSP_VCPU_ID)
+			vcpu->arch.mp_state = KVM_MP_STATE_UNINITIALIZED;
+	}
 	return 0;
 
+out_free_vendor:
+	kvm_x86_ops.vcpu_free(vcpu);
 out_free_fpu:
 	fpu_free_guest_fpstate(&vcpu->arch.guest_fpu);
 out_free_pio:
@@ -311,17 +386,74 @@ void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu)
 	vcpu->arch.nmi_pending = 0;
 	vcpu->arch.nmi_injected = false;
 	atomic_set(&vcpu->arch.nmi_queued, 0);
-	bitmap_zero(vcpu->arch.pending_vectors, 256);
 	vcpu->arch.mp_state = KVM_MP_STATE_RUNNABLE;
 	/* A line may already be high: look at the controllers first thing. */
 	kvm_make_request(KVM_REQ_EVENT, vcpu);
 }
 EXPORT_SYMBOL_GPL(kvm_vcpu_reset_state);
 
+/**
+ * kvm_vcpu_reset - RESET or INIT of the whole vCPU: the architectural
+ * registers, the local APIC and the vendor's VMCS/VMCB.  INIT keeps what
+ * the SDM says it keeps (Table 10-1, "INIT" column: the MSRs, the x87/SSE
+ * state; minikvm keeps them all as they are).
+ * Linux: kvm_vcpu_reset().
+ */
+void kvm_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
+{
+	kvm_vcpu_reset_state(vcpu);
+	kvm_lapic_reset(vcpu, init_event);
+	kvm_x86_ops.vcpu_reset(vcpu, init_event);
+}
+
+/**
+ * kvm_vcpu_deliver_sipi_vector - a SIPI starts an AP in real mode at
+ * physical address @vector * 4096: CS selector vector << 8, base
+ * vector << 12, IP 0 (Intel SDM Vol. 3A, 8.4.4.1).
+ * Linux: kvm_vcpu_deliver_sipi_vector().
+ */
+void kvm_vcpu_deliver_sipi_vector(struct kvm_vcpu *vcpu, u8 vector)
+{
+	struct kvm_segment cs;
+
+	kvm_x86_ops.get_segment(vcpu, &cs, VCPU_SREG_CS);
+	cs.selector = vector << 8;
+	cs.base = (u64)vector << 12;
+	kvm_x86_ops.set_segment(vcpu, &cs, VCPU_SREG_CS);
+	kvm_rip_write(vcpu, 0);
+}
+
+/**
+ * kvm_set_cr8 - MOV to CR8, the task priority (Intel SDM Vol. 3A,
+ * 10.8.6.1): bits 3:0 are TPR bits 7:4.  With the local APIC in the
+ * kernel it lives there; without, it is only kept for KVM_GET_SREGS and
+ * kvm_run.cr8.  Linux: kvm_set_cr8().
+ */
+void kvm_set_cr8(struct kvm_vcpu *vcpu, unsigned long cr8)
+{
+	if (lapic_in_kernel(vcpu)) {
+		kvm_lapic_set_tpr(vcpu, cr8);
+		return;
+	}
+	vcpu->arch.cr8 = cr8 & 0xf;
+}
+EXPORT_SYMBOL_GPL(kvm_set_cr8);
+
+/** MOV from CR8.  Linux: kvm_get_cr8(). */
+unsigned long kvm_get_cr8(struct kvm_vcpu *vcpu)
+{
+	if (lapic_in_kernel(vcpu))
+		return kvm_lapic_get_cr8(vcpu);
+	return vcpu->arch.cr8;
+}
+EXPORT_SYMBOL_GPL(kvm_get_cr8);
+
 /** Free the vendor's vCPU state, the CPUID table and the PIO page.
  *  Linux: kvm_arch_vcpu_destroy(). */
 void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 {
+	kvm_free_lapic(vcpu);
+	kvm_mmu_destroy(vcpu);
 	kvm_x86_ops.vcpu_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->arch.guest_fpu);
 	kvfree(vcpu->arch.cpuid_entries);
@@ -409,11 +541,9 @@ static void get_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
 	s->cr2 = vcpu->arch.cr2;
 	s->cr3 = vcpu->arch.cr3;
 	s->cr4 = vcpu->arch.cr4;
-	s->cr8 = vcpu->arch.cr8;
+	s->cr8 = kvm_get_cr8(vcpu);
 	s->efer = vcpu->arch.efer;
-	/* No local APIC yet (chapter 04): report the architectural default. */
-	s->apic_base = 0xfee00000 | MSR_IA32_APICBASE_ENABLE |
-		       (vcpu->vcpu_id == 0 ? MSR_IA32_APICBASE_BSP : 0);
+	s->apic_base = kvm_get_apic_base(vcpu);
 }
 
 /**
@@ -446,6 +576,19 @@ static int set_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
 
 	if (!kvm_is_valid_sregs(s))
 		return -EINVAL;
+	{
+		/* The VMM restores APIC_BASE with the rest, first, as a
+		 * host-initiated write: refused whole if invalid, before
+		 * anything else changed.  Linux: __set_sregs() ->
+		 * kvm_set_apic_base(). */
+		struct msr_data apic_base_msr = {
+			.host_initiated = true, .index = MSR_IA32_APICBASE,
+			.data = s->apic_base,
+		};
+
+		if (kvm_set_apic_base(vcpu, &apic_base_msr))
+			return -EINVAL;
+	}
 
 	dt.size = s->idt.limit;
 	dt.address = s->idt.base;
@@ -455,7 +598,7 @@ static int set_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
 	kvm_x86_ops.set_gdt(vcpu, &dt);
 
 	vcpu->arch.cr2 = s->cr2;
-	vcpu->arch.cr8 = s->cr8 & 0xf;
+	kvm_set_cr8(vcpu, s->cr8);
 	kvm_x86_ops.set_efer(vcpu, s->efer);
 	kvm_x86_ops.set_cr0(vcpu, s->cr0);
 	kvm_x86_ops.set_cr4(vcpu, s->cr4);
@@ -707,6 +850,10 @@ static void kvm_inject_pending_event(struct kvm_vcpu *vcpu, bool req_int_win)
 	}
 	if (kvm_cpu_has_injectable_intr(vcpu) || req_int_win)
 		kvm_x86_ops.enable_irq_window(vcpu);
+	/* 4. An interrupt only the task priority holds back: the vendor
+	 *    must see the guest lower CR8.  Linux: update_cr8_intercept(). */
+	if (kvm_x86_ops.update_cr8_intercept)
+		kvm_x86_ops.update_cr8_intercept(vcpu, kvm_lapic_find_tpr_blocked(vcpu));
 }
 
 /** The VMM's irqchip wants to know when the guest can take an interrupt
@@ -737,8 +884,8 @@ static void post_kvm_run_save(struct kvm_vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 
 	run->if_flag = !!(kvm_x86_ops.get_rflags(vcpu) & X86_EFLAGS_IF);
-	run->cr8 = vcpu->arch.cr8;
-	run->apic_base = 0;
+	run->cr8 = kvm_get_cr8(vcpu);
+	run->apic_base = kvm_get_apic_base(vcpu);
 	run->ready_for_interrupt_injection = irqchip_in_kernel(vcpu->kvm) ||
 		kvm_vcpu_ready_for_interrupt_injection(vcpu);
 }
@@ -763,6 +910,13 @@ static bool kvm_vcpu_has_events(struct kvm_vcpu *vcpu)
  *  Linux: kvm_arch_vcpu_runnable(). */
 bool kvm_arch_vcpu_runnable(struct kvm_vcpu *vcpu)
 {
+	/* An AP waiting for INIT or SIPI wakes for nothing else (its timer
+	 * too, which it then takes into its IRR and goes back to sleep). */
+	if (vcpu->arch.mp_state == KVM_MP_STATE_UNINITIALIZED ||
+	    vcpu->arch.mp_state == KVM_MP_STATE_INIT_RECEIVED)
+		return kvm_apic_has_events(vcpu);
+	if (kvm_apic_has_events(vcpu))
+		return true;
 	return vcpu->arch.mp_state == KVM_MP_STATE_RUNNABLE || kvm_vcpu_has_events(vcpu);
 }
 
@@ -775,7 +929,12 @@ bool kvm_arch_vcpu_runnable(struct kvm_vcpu *vcpu)
 static int vcpu_block(struct kvm_vcpu *vcpu)
 {
 	kvm_vcpu_block(vcpu);
-	if (kvm_arch_vcpu_runnable(vcpu))
+	/* The timer's expiry becomes an IRR bit, INIT and SIPI a new MP
+	 * state; a halted vCPU runs again if what woke it is an event it
+	 * can take now. */
+	kvm_inject_apic_timer_irqs(vcpu);
+	kvm_apic_accept_events(vcpu);
+	if (vcpu->arch.mp_state == KVM_MP_STATE_HALTED && kvm_vcpu_has_events(vcpu))
 		vcpu->arch.mp_state = KVM_MP_STATE_RUNNABLE;
 	return 1;
 }
@@ -870,6 +1029,16 @@ long kvm_arch_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg
 	switch (ioctl) {
 	case KVM_GET_SUPPORTED_CPUID:
 		return kvm_dev_ioctl_get_cpuid((void __user *)arg);
+	case KVM_GET_MSR_INDEX_LIST:
+		return kvm_get_msr_list((void __user *)arg, msrs_to_save,
+					ARRAY_SIZE(msrs_to_save));
+	case KVM_GET_MSR_FEATURE_INDEX_LIST:
+		/* MSRs that describe the host's CPU (VMX capabilities,
+		 * ARCH_CAPABILITIES, ...): we emulate none, so the list is
+		 * empty, and KVM_GET_MSRS below answers 0 for any index. */
+		return kvm_get_msr_list((void __user *)arg, NULL, 0);
+	case KVM_GET_MSRS:
+		return msr_io(NULL, (void __user *)arg, do_get_msr_feature, true);
 	default:
 		return -EINVAL;
 	}
@@ -879,6 +1048,7 @@ long kvm_arch_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg
 long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 {
 	struct kvm *kvm = filp->private_data;
+	long r;
 
 	switch (ioctl) {
 	case KVM_SET_TSS_ADDR:
@@ -890,13 +1060,68 @@ long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 			return -EINVAL;
 		kvm->arch.tss_addr = arg;
 		return 0;
+	case KVM_SET_IDENTITY_MAP_ADDR: {
+		/* The page an Intel CPU without unrestricted guest needs for
+		 * its real-mode identity map; ours do not, so it is only
+		 * kept.  Like KVM, only before the first vCPU.
+		 * Linux: the same case in kvm_arch_vm_ioctl(). */
+		u64 addr;
+		int r = -EINVAL;
+
+		mutex_lock(&kvm->lock);
+		if (kvm->created_vcpus)
+			goto out_unlock;
+		r = -EFAULT;
+		if (copy_from_user(&addr, (void __user *)arg, sizeof(addr)))
+			goto out_unlock;
+		kvm->arch.ept_identity_map_addr = addr;
+		r = 0;
+out_unlock:
+		mutex_unlock(&kvm->lock);
+		return r;
+	}
 	default:
+		/* KVM_CREATE_PIT2, KVM_GET_PIT2, ...: timer.c. */
+		r = kvm_vm_ioctl_pit(kvm, ioctl, (void __user *)arg);
+		if (r != -ENOTTY)
+			return r;
 		/* KVM_CREATE_IRQCHIP, KVM_IRQ_LINE, ...: irq.c. */
 		return kvm_vm_ioctl_irqchip(kvm, ioctl, (void __user *)arg);
 	}
 }
 
 /** vCPU ioctls other than KVM_RUN.  Linux: kvm_arch_vcpu_ioctl(). */
+/**
+ * kvm_vcpu_ioctl_set_mpstate - KVM_SET_MP_STATE.  Without a local APIC in
+ * the kernel a vCPU can only run (there is no INIT/SIPI to wait for, and
+ * no one to wake a halted vCPU).  SIPI_RECEIVED is "INIT_RECEIVED with a
+ * SIPI pending": the SIPI is delivered with the vector the APIC last
+ * stored.  Linux: kvm_arch_vcpu_ioctl_set_mpstate().
+ */
+static int kvm_vcpu_ioctl_set_mpstate(struct kvm_vcpu *vcpu, u32 mp_state)
+{
+	switch (mp_state) {
+	case KVM_MP_STATE_RUNNABLE:
+		break;
+	case KVM_MP_STATE_UNINITIALIZED:
+	case KVM_MP_STATE_INIT_RECEIVED:
+	case KVM_MP_STATE_HALTED:
+	case KVM_MP_STATE_SIPI_RECEIVED:
+		if (!lapic_in_kernel(vcpu))
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (mp_state == KVM_MP_STATE_SIPI_RECEIVED) {
+		kvm_lapic_set_pending_sipi(vcpu);
+		mp_state = KVM_MP_STATE_INIT_RECEIVED;
+	}
+	vcpu->arch.mp_state = mp_state;
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	return 0;
+}
+
 long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 {
 	struct kvm_vcpu *vcpu = filp->private_data;
@@ -932,6 +1157,29 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 	}
 	case KVM_SET_CPUID2:
 		return kvm_vcpu_ioctl_set_cpuid2(vcpu, argp);
+	case KVM_GET_MSRS:
+		return msr_io(vcpu, argp, do_get_msr, true);
+	case KVM_SET_MSRS:
+		return msr_io(vcpu, argp, do_set_msr, false);
+	case KVM_GET_TSC_KHZ:
+		/* The guest's TSC rate is the host's (no scaling). */
+		return tsc_khz;
+	case KVM_SET_TSC_KHZ:
+		return kvm_set_tsc_khz(vcpu, (u32)arg);
+	case KVM_GET_FPU: {
+		struct kvm_fpu fpu;
+
+		kvm_vcpu_ioctl_get_fpu(vcpu, &fpu);
+		return copy_to_user(argp, &fpu, sizeof(fpu)) ? -EFAULT : 0;
+	}
+	case KVM_SET_FPU: {
+		struct kvm_fpu fpu;
+
+		if (copy_from_user(&fpu, argp, sizeof(fpu)))
+			return -EFAULT;
+		kvm_vcpu_ioctl_set_fpu(vcpu, &fpu);
+		return 0;
+	}
 	case KVM_INTERRUPT: {
 		struct kvm_interrupt irq;
 
@@ -955,9 +1203,36 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 			return -EFAULT;
 		return kvm_vcpu_ioctl_x86_set_vcpu_events(vcpu, &events);
 	}
-	case KVM_GET_MP_STATE: {
-		struct kvm_mp_state mp = { .mp_state = vcpu->arch.mp_state };
+	case KVM_GET_LAPIC: {
+		struct kvm_lapic_state *ls;
+		int r;
 
+		ls = kzalloc(sizeof(*ls), GFP_KERNEL_ACCOUNT);
+		if (!ls)
+			return -ENOMEM;
+		r = kvm_vcpu_ioctl_get_lapic(vcpu, ls);
+		if (!r && copy_to_user(argp, ls, sizeof(*ls)))
+			r = -EFAULT;
+		kfree(ls);
+		return r;
+	}
+	case KVM_SET_LAPIC: {
+		struct kvm_lapic_state *ls;
+		int r;
+
+		ls = memdup_user(argp, sizeof(*ls));
+		if (IS_ERR(ls))
+			return PTR_ERR(ls);
+		r = kvm_vcpu_ioctl_set_lapic(vcpu, ls);
+		kfree(ls);
+		return r;
+	}
+	case KVM_GET_MP_STATE: {
+		struct kvm_mp_state mp;
+
+		/* An INIT or SIPI received but not yet looked at counts. */
+		kvm_apic_accept_events(vcpu);
+		mp.mp_state = vcpu->arch.mp_state;
 		return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
 	}
 	case KVM_SET_MP_STATE: {
@@ -965,15 +1240,7 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 
 		if (copy_from_user(&mp, argp, sizeof(mp)))
 			return -EFAULT;
-		/* Without a local APIC there is no INIT/SIPI: a vCPU runs
-		 * or halts, and only an in-kernel irqchip can wake a halted
-		 * one.  Linux: kvm_arch_vcpu_ioctl_set_mpstate(). */
-		if (mp.mp_state != KVM_MP_STATE_RUNNABLE &&
-		    (mp.mp_state != KVM_MP_STATE_HALTED || !irqchip_in_kernel(vcpu->kvm)))
-			return -EINVAL;
-		vcpu->arch.mp_state = mp.mp_state;
-		kvm_make_request(KVM_REQ_EVENT, vcpu);
-		return 0;
+		return kvm_vcpu_ioctl_set_mpstate(vcpu, mp.mp_state);
 	}
 	default:
 		return -EINVAL;
@@ -1144,42 +1411,383 @@ static bool is_noncanonical_address(u64 la, struct kvm_vcpu *vcpu)
 	return !__is_canonical_address(la, vcpu_virt_addr_bits(vcpu));
 }
 
-/** RDMSR of an MSR no vendor keeps.  0 on success, 1 for #GP.
- *  Linux: kvm_get_msr_common(). */
-int kvm_get_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
+/** The most entries one KVM_GET_MSRS / KVM_SET_MSRS takes.  Linux: MAX_IO_MSRS. */
+#define MAX_IO_MSRS		256
+
+/** IA32_MISC_ENABLE bits the guest may not change: "BTS/PEBS
+ *  unavailable" (Intel SDM Vol. 4, Table 2-2).  Linux:
+ *  MSR_IA32_MISC_ENABLE_PMU_RO_MASK. */
+#define MISC_ENABLE_PMU_RO_MASK	(MSR_IA32_MISC_ENABLE_BTS_UNAVAIL | \
+				 MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL)
+
+/** MTRRcap (Intel SDM Vol. 3A, 12.11.2.1): WC (bit 10) and fixed ranges
+ *  (bit 8) supported, KVM_NR_VAR_MTRR variable ranges.  KVM's value. */
+#define KVM_MTRR_CAP		(BIT(10) | BIT(8) | KVM_NR_VAR_MTRR)
+
+/** The power-on PAT: WB, WT, UC-, UC, twice (Intel SDM Vol. 3A, 12.12.4). */
+#define PAT_RESET_VALUE		0x0007040600070406ULL
+
+/** Does the VMM's CPUID table for this vCPU show a feature?  @reg is the
+ *  output register (0 EAX ... 3 EDX).  Linux: guest_cpuid_has(). */
+static bool guest_cpuid_has(struct kvm_vcpu *vcpu, u32 leaf, u32 index, int reg, int bit)
+{
+	struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, leaf, index);
+	u32 regs[4];
+
+	if (!e)
+		return false;
+	regs[0] = e->eax; regs[1] = e->ebx; regs[2] = e->ecx; regs[3] = e->edx;
+	return regs[reg] & BIT(bit);
+}
+
+/** The guest's physical-address width, CPUID 0x80000008 EAX[7:0], or 36
+ *  without that leaf (Intel SDM Vol. 3A, 4.1.4).  Linux: cpuid_maxphyaddr(). */
+static int cpuid_maxphyaddr(struct kvm_vcpu *vcpu)
+{
+	struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, 0x80000008, 0);
+
+	return e ? e->eax & 0xff : 36;
+}
+
+/** Bits above MAXPHYADDR, reserved in every physical address the guest
+ *  writes.  Linux: kvm_vcpu_reserved_gpa_bits_raw(). */
+static u64 reserved_gpa_bits(struct kvm_vcpu *vcpu)
+{
+	return ~GENMASK_ULL(cpuid_maxphyaddr(vcpu) - 1, 0);
+}
+
+/* ---- The guest's TSC ----------------------------------------------------- */
+
+/** The guest's TSC now: the host's plus the offset the CPU adds.
+ *  Linux: kvm_read_l1_tsc() (no TSC scaling here). */
+u64 kvm_read_l1_tsc(struct kvm_vcpu *vcpu)
+{
+	return rdtsc() + vcpu->arch.l1_tsc_offset;
+}
+
+/** Give the CPU a new offset.  Linux: kvm_vcpu_write_tsc_offset(). */
+static void kvm_vcpu_write_tsc_offset(struct kvm_vcpu *vcpu, u64 offset)
+{
+	vcpu->arch.l1_tsc_offset = offset;
+	kvm_x86_ops.write_tsc_offset(vcpu, offset);
+}
+
+/**
+ * kvm_set_guest_tsc - a WRMSR of IA32_TSC from the guest: the TSC reads
+ * @data from now on, and IA32_TSC_ADJUST moves by the same amount, so
+ * that software sees what its write did (Intel SDM Vol. 3B, 18.17.3).
+ * Linux: the !host_initiated branch of MSR_IA32_TSC in kvm_set_msr_common().
+ */
+static void kvm_set_guest_tsc(struct kvm_vcpu *vcpu, u64 data)
+{
+	s64 adj = data - kvm_read_l1_tsc(vcpu);
+
+	kvm_vcpu_write_tsc_offset(vcpu, vcpu->arch.l1_tsc_offset + adj);
+	vcpu->arch.ia32_tsc_adjust_msr += adj;
+}
+
+/**
+ * kvm_set_tsc_from_host - KVM_SET_MSRS of IA32_TSC: a VMM restores a TSC
+ * value, which is no guest write, so TSC_ADJUST stays.  KVM also
+ * recognizes writes that land within a second of another vCPU's TSC and
+ * gives both the same offset, so that restored vCPUs stay in step; we
+ * take the value as it comes.  Linux: kvm_synchronize_tsc().
+ */
+static void kvm_set_tsc_from_host(struct kvm_vcpu *vcpu, u64 data)
+{
+	kvm_vcpu_write_tsc_offset(vcpu, data - rdtsc());
+}
+
+/* ---- IA32_APIC_BASE ------------------------------------------------------ */
+
+/** IA32_APIC_BASE: the local APIC's when it is in the kernel, else the
+ *  value the VMM's own APIC model last stored.  Linux: kvm_get_apic_base(). */
+u64 kvm_get_apic_base(struct kvm_vcpu *vcpu)
+{
+	if (lapic_in_kernel(vcpu))
+		return kvm_lapic_get_base(vcpu);
+	return vcpu->arch.apic_base;
+}
+
+/**
+ * kvm_set_apic_base - IA32_APIC_BASE (Intel SDM Vol. 3A, 11.4.4 and
+ * 11.12.1): bits 0-7 and 9 are reserved, and so is bit 10 (x2APIC
+ * enable) without x2APIC in the guest's CPUID, and every bit above
+ * MAXPHYADDR; x2APIC without the xAPIC enabled is invalid.  The guest
+ * may not go from x2APIC back to xAPIC, nor from disabled to x2APIC
+ * (11.12.5, Figure 11-27); a VMM restoring state may.
+ * Linux: kvm_set_apic_base().
+ */
+static int kvm_set_apic_base(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
+{
+	u64 old = kvm_get_apic_base(vcpu), data = msr_info->data;
+	u64 mode_bits = MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE;
+	u64 reserved = reserved_gpa_bits(vcpu) | 0x2ff;
+
+	if (!guest_cpuid_has(vcpu, 1, 0, 2, 21))	/* CPUID.1:ECX.x2APIC */
+		reserved |= X2APIC_ENABLE;
+	if ((data & reserved) || (data & mode_bits) == X2APIC_ENABLE)
+		return 1;
+	if (!msr_info->host_initiated) {
+		if ((old & mode_bits) == mode_bits &&
+		    (data & mode_bits) == MSR_IA32_APICBASE_ENABLE)
+			return 1;
+		if (!(old & mode_bits) && (data & mode_bits) == mode_bits)
+			return 1;
+	}
+	vcpu->arch.apic_base = data;
+	if (lapic_in_kernel(vcpu))
+		kvm_lapic_set_base(vcpu, data);
+	return 0;
+}
+
+/* ---- MTRRs and PAT ------------------------------------------------------- */
+
+/** A memory type an MTRR may hold: UC, WC, WT, WP, WB (Intel SDM Vol. 3A,
+ *  Table 12-8); 2, 3 and 7 are reserved.  Linux: valid_mtrr_type(). */
+static bool valid_mtrr_type(u8 t)
+{
+	return t < 8 && (BIT(t) & 0x73);
+}
+
+/** Each of the eight PAT entries is a type 0-7 but 2 or 3 (Intel SDM
+ *  Vol. 3A, 12.12.2, Table 12-10).  Linux: kvm_pat_valid(). */
+static bool kvm_pat_valid(u64 data)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 t = data >> (i * 8);
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
+/** The fixed-range MTRRs in kvm_mtrr.fixed[] order, or -1.
+ *  Linux: fixed_msr_to_range_index(). */
+static int fixed_mtrr_index(u32 msr)
 {
 	switch (msr) {
+	case MSR_MTRRfix64K_00000:
+		return 0;
+	case MSR_MTRRfix16K_80000 ... MSR_MTRRfix16K_A0000:
+		return 1 + msr - MSR_MTRRfix16K_80000;
+	case MSR_MTRRfix4K_C0000 ... MSR_MTRRfix4K_F8000:
+		return 3 + msr - MSR_MTRRfix4K_C0000;
+	default:
+		return -1;
+	}
+}
+
+/** Is this an MTRR we keep (MTRRcap aside)? */
+static bool is_mtrr_msr(u32 msr)
+{
+	return msr == MSR_MTRRdefType || fixed_mtrr_index(msr) >= 0 ||
+	       (msr >= MTRRphysBase_MSR(0) && msr <= MTRRphysMask_MSR(KVM_NR_VAR_MTRR - 1));
+}
+
+/**
+ * kvm_mtrr_valid - may @data go into MTRR @msr?  Reserved bits are
+ * IA32_MTRR_DEF_TYPE 63:12 and 9:8; PHYSBASE 11:8 and PHYSMASK 10:0 and
+ * both above MAXPHYADDR; each type byte must be a valid type (Intel SDM
+ * Vol. 3A, 12.11.2).  Linux: kvm_mtrr_valid().
+ */
+static bool kvm_mtrr_valid(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+{
+	int i;
+
+	if (msr == MSR_MTRRdefType)
+		return !(data & ~0xcffULL) && valid_mtrr_type(data & 0xff);
+	if (fixed_mtrr_index(msr) >= 0) {
+		for (i = 0; i < 8; i++)
+			if (!valid_mtrr_type(data >> (i * 8)))
+				return false;
+		return true;
+	}
+	if (!(msr & 1))		/* PHYSBASEn */
+		return valid_mtrr_type(data & 0xff) &&
+		       !(data & (reserved_gpa_bits(vcpu) | 0xf00));
+	return !(data & (reserved_gpa_bits(vcpu) | 0x7ff));	/* PHYSMASKn */
+}
+
+/** Where MTRR @msr is kept.  Linux: find_mtrr() of sorts in mtrr.c. */
+static u64 *mtrr_slot(struct kvm_vcpu *vcpu, u32 msr)
+{
+	struct kvm_mtrr *m = &vcpu->arch.mtrr_state;
+	int i = fixed_mtrr_index(msr);
+
+	if (msr == MSR_MTRRdefType)
+		return &m->deftype;
+	if (i >= 0)
+		return &m->fixed[i];
+	return &m->var[msr - MTRRphysBase_MSR(0)];
+}
+
+/* ---- Reset and the common MSRs ---------------------------------------- */
+
+/**
+ * kvm_vcpu_reset_msrs - the MSRs at power-on (Intel SDM Vol. 3A, 10.1.1,
+ * Table 10-1; 12.11.5 for the MTRRs, which start disabled): KVM's values.
+ * The TSC is not here: a vCPU starts with the VM's offset.
+ * Linux: the !init_event part of kvm_vcpu_reset().
+ */
+static void kvm_vcpu_reset_msrs(struct kvm_vcpu *vcpu)
+{
+	vcpu->arch.apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
+			       (vcpu->vcpu_id == 0 ? MSR_IA32_APICBASE_BSP : 0);
+	vcpu->arch.ia32_tsc_adjust_msr = 0;
+	vcpu->arch.ia32_misc_enable_msr = MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL |
+					  MSR_IA32_MISC_ENABLE_BTS_UNAVAIL;
+	vcpu->arch.pat = PAT_RESET_VALUE;
+	vcpu->arch.mcg_cap = 0;		/* no banks: KVM_X86_SETUP_MCE is not offered */
+	vcpu->arch.mcg_status = 0;
+	memset(&vcpu->arch.mtrr_state, 0, sizeof(vcpu->arch.mtrr_state));
+}
+
+/** RDMSR of an MSR no vendor keeps.  0 on success, 1 for #GP.
+ *  Linux: kvm_get_msr_common(). */
+int kvm_get_msr_common(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
+{
+	u64 *data = &msr_info->data;
+
+	/* x2APIC registers (Intel SDM Vol. 3A, 11.12.1.2). */
+	if (msr_info->index >= APIC_BASE_MSR && msr_info->index <= APIC_BASE_MSR + 0xff)
+		return kvm_x2apic_msr_read(vcpu, msr_info->index, data);
+	switch (msr_info->index) {
 	case MSR_EFER:
 		*data = vcpu->arch.efer;
 		return 0;
+	case MSR_IA32_APICBASE:
+		*data = kvm_get_apic_base(vcpu);
+		return 0;
+	case MSR_IA32_TSC:
+		*data = kvm_read_l1_tsc(vcpu);
+		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		*data = vcpu->arch.ia32_tsc_adjust_msr;
+		return 0;
+	case MSR_IA32_TSC_DEADLINE:
+		*data = kvm_get_lapic_tscdeadline_msr(vcpu);
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		*data = vcpu->arch.ia32_misc_enable_msr;
+		return 0;
+	case MSR_IA32_CR_PAT:
+		*data = vcpu->arch.pat;
+		return 0;
+	case MSR_MTRRcap:
+		*data = KVM_MTRR_CAP;
+		return 0;
+	case MSR_IA32_MCG_CAP:
+		*data = vcpu->arch.mcg_cap;
+		return 0;
+	case MSR_IA32_MCG_STATUS:
+		*data = vcpu->arch.mcg_status;
+		return 0;
 	default:
+		if (is_mtrr_msr(msr_info->index)) {
+			*data = *mtrr_slot(vcpu, msr_info->index);
+			return 0;
+		}
 		return 1;
 	}
 }
 EXPORT_SYMBOL_GPL(kvm_get_msr_common);
 
+/** WRMSR of the MSRs only the common code keeps (kvm_set_msr_common()
+ *  does EFER).  0 on success, 1 for #GP. */
+static int kvm_set_msr_lapic(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
+{
+	u32 msr = msr_info->index;
+	u64 data = msr_info->data;
+
+	switch (msr) {
+	case MSR_IA32_APICBASE:
+		return kvm_set_apic_base(vcpu, msr_info);
+	case MSR_IA32_TSC:
+		if (msr_info->host_initiated)
+			kvm_set_tsc_from_host(vcpu, data);
+		else
+			kvm_set_guest_tsc(vcpu, data);
+		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		/* A guest write moves the TSC by the change (SDM 18.17.3); a
+		 * VMM restoring it moves nothing.  Without TSC_ADJUST in
+		 * CPUID.7.0:EBX[1] KVM ignores the write, and so do we. */
+		if (!guest_cpuid_has(vcpu, 7, 0, 1, 1))
+			return 0;
+		if (!msr_info->host_initiated)
+			kvm_vcpu_write_tsc_offset(vcpu, vcpu->arch.l1_tsc_offset +
+						  (data - vcpu->arch.ia32_tsc_adjust_msr));
+		vcpu->arch.ia32_tsc_adjust_msr = data;
+		return 0;
+	case MSR_IA32_TSC_DEADLINE:
+		kvm_set_lapic_tscdeadline_msr(vcpu, data);
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		/* The guest may not flip the PMU read-only bits; EMON is
+		 * read-only and silently kept.  Linux: the same case in
+		 * kvm_set_msr_common(). */
+		if (!msr_info->host_initiated) {
+			if ((vcpu->arch.ia32_misc_enable_msr ^ data) & MISC_ENABLE_PMU_RO_MASK)
+				return 1;
+			data &= ~MSR_IA32_MISC_ENABLE_EMON;
+			data |= vcpu->arch.ia32_misc_enable_msr & MSR_IA32_MISC_ENABLE_EMON;
+		}
+		vcpu->arch.ia32_misc_enable_msr = data;
+		return 0;
+	case MSR_IA32_CR_PAT:
+		if (!kvm_pat_valid(data))
+			return 1;
+		vcpu->arch.pat = data;
+		return 0;
+	case MSR_IA32_MCG_STATUS:
+		vcpu->arch.mcg_status = data;
+		return 0;
+	default:
+		/* MTRRcap and MCG_CAP are read-only: #GP. */
+		if (is_mtrr_msr(msr) && kvm_mtrr_valid(vcpu, msr, data)) {
+			*mtrr_slot(vcpu, msr) = data;
+			return 0;
+		}
+		return 1;
+	}
+}
+
 /** WRMSR of an MSR no vendor keeps.  0 on success, 1 for #GP.
  *  Linux: kvm_set_msr_common(). */
-int kvm_set_msr_common(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+int kvm_set_msr_common(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
-	switch (msr) {
+	u64 data = msr_info->data;
+
+	/* x2APIC registers (Intel SDM Vol. 3A, 11.12.1.2). */
+	if (msr_info->index >= APIC_BASE_MSR && msr_info->index <= APIC_BASE_MSR + 0xff)
+		return kvm_x2apic_msr_write(vcpu, msr_info->index, data);
+	switch (msr_info->index) {
 	case MSR_EFER:
 		/* Only SCE, LME and NX exist for our guests.  LMA is the CPU's
 		 * to set, when paging turns on: a guest may write back what it
 		 * read (read-modify-write), but its LMA bit is ignored. */
 		if (data & ~(u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
 			return 1;
+		/* LME may not change under paging (Intel SDM Vol. 3A,
+		 * 10.8.5); a VMM restoring state may.  Linux: set_efer(). */
+		if (!msr_info->host_initiated && (vcpu->arch.cr0 & X86_CR0_PG) &&
+		    ((vcpu->arch.efer ^ data) & EFER_LME))
+			return 1;
 		kvm_x86_ops.set_efer(vcpu, (data & ~(u64)EFER_LMA) |
 				     (vcpu->arch.efer & EFER_LMA));
 		return 0;
 	default:
-		return 1;
+		return kvm_set_msr_lapic(vcpu, msr_info);
 	}
 }
 EXPORT_SYMBOL_GPL(kvm_set_msr_common);
 
 /**
- * kvm_set_msr - the checks every WRMSR gets before the vendor sees it.
+ * __kvm_set_msr - the checks every WRMSR gets before the vendor sees it.
  * An address MSR must hold a canonical address: the guest gets #GP, as
  * from a CPU, and the host never tries to load such a value itself (its
  * WRMSR would fault).  SYSENTER_EIP/ESP are made canonical instead
@@ -1187,9 +1795,12 @@ EXPORT_SYMBOL_GPL(kvm_set_msr_common);
  * CPUs differ: Intel raises #GP, AMD ignores the upper half).
  * Linux: __kvm_set_msr().
  */
-static int kvm_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+static int __kvm_set_msr(struct kvm_vcpu *vcpu, u32 index, u64 data, bool host_initiated)
 {
-	switch (msr) {
+	struct msr_data msr = { .index = index, .data = data };
+
+	msr.host_initiated = host_initiated;
+	switch (index) {
 	case MSR_FS_BASE:
 	case MSR_GS_BASE:
 	case MSR_KERNEL_GS_BASE:
@@ -1200,10 +1811,23 @@ static int kvm_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 		break;
 	case MSR_IA32_SYSENTER_EIP:
 	case MSR_IA32_SYSENTER_ESP:
-		data = __canonical_address(data, vcpu_virt_addr_bits(vcpu));
+		msr.data = __canonical_address(data, vcpu_virt_addr_bits(vcpu));
 		break;
 	}
-	return kvm_x86_ops.set_msr(vcpu, msr, data);
+	return kvm_x86_ops.set_msr(vcpu, &msr);
+}
+
+/** Read an MSR for the guest or the VMM.  Linux: __kvm_get_msr(). */
+static int __kvm_get_msr(struct kvm_vcpu *vcpu, u32 index, u64 *data, bool host_initiated)
+{
+	struct msr_data msr = { .index = index };
+	int r;
+
+	msr.host_initiated = host_initiated;
+	r = kvm_x86_ops.get_msr(vcpu, &msr);
+	if (!r)
+		*data = msr.data;
+	return r;
 }
 
 /** RDMSR: ECX names the MSR, the value goes to EDX:EAX.  Linux: kvm_emulate_rdmsr(). */
@@ -1212,7 +1836,7 @@ int kvm_emulate_rdmsr(struct kvm_vcpu *vcpu)
 	u32 msr = kvm_register_read(vcpu, VCPU_REGS_RCX);
 	u64 data;
 
-	if (kvm_x86_ops.get_msr(vcpu, msr, &data)) {
+	if (__kvm_get_msr(vcpu, msr, &data, false)) {
 		kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 		return 1;
 	}
@@ -1229,13 +1853,158 @@ int kvm_emulate_wrmsr(struct kvm_vcpu *vcpu)
 	u64 data = (u32)kvm_register_read(vcpu, VCPU_REGS_RAX) |
 		   ((u64)(u32)kvm_register_read(vcpu, VCPU_REGS_RDX) << 32);
 
-	if (kvm_set_msr(vcpu, msr, data)) {
+	if (__kvm_set_msr(vcpu, msr, data, false)) {
 		kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 		return 1;
 	}
 	return kvm_skip_emulated_instruction(vcpu);
 }
 EXPORT_SYMBOL_GPL(kvm_emulate_wrmsr);
+
+/* ---- The MSR ioctls ------------------------------------------------------- */
+
+/** One MSR for KVM_GET_MSRS / KVM_SET_MSRS: 0 or nonzero to stop. */
+typedef int (*msr_io_fn)(struct kvm_vcpu *vcpu, u32 index, u64 *data);
+
+/** KVM_GET_MSRS on a vCPU.  Linux: do_get_msr(). */
+static int do_get_msr(struct kvm_vcpu *vcpu, u32 index, u64 *data)
+{
+	return __kvm_get_msr(vcpu, index, data, true);
+}
+
+/** KVM_SET_MSRS.  Linux: do_set_msr(). */
+static int do_set_msr(struct kvm_vcpu *vcpu, u32 index, u64 *data)
+{
+	return __kvm_set_msr(vcpu, index, *data, true);
+}
+
+/** KVM_GET_MSRS on /dev/minikvm: the feature MSRs (KVM_CAP_GET_MSR_FEATURES).
+ *  We emulate none, so every index fails.  Linux: do_get_msr_feature(). */
+static int do_get_msr_feature(struct kvm_vcpu *vcpu, u32 index, u64 *data)
+{
+	return 1;
+}
+
+/**
+ * msr_io - KVM_GET_MSRS / KVM_SET_MSRS: a struct kvm_msrs header and
+ * nmsrs entries.  The entries are done in order until one fails; the
+ * answer is how many succeeded (so a VMM learns which MSR stopped it),
+ * and a read copies all the entries back.  256 entries or more are
+ * -E2BIG.  Linux: msr_io() + __msr_io().
+ */
+static int msr_io(struct kvm_vcpu *vcpu, struct kvm_msrs __user *user_msrs,
+		  msr_io_fn do_msr, bool writeback)
+{
+	struct kvm_msr_entry *entries;
+	struct kvm_msrs msrs;
+	u32 i;
+	int r;
+
+	if (copy_from_user(&msrs, user_msrs, sizeof(msrs)))
+		return -EFAULT;
+	if (msrs.nmsrs >= MAX_IO_MSRS)
+		return -E2BIG;
+	entries = memdup_user(user_msrs->entries, msrs.nmsrs * sizeof(*entries));
+	if (IS_ERR(entries))
+		return PTR_ERR(entries);
+	for (i = 0; i < msrs.nmsrs; i++)
+		if (do_msr(vcpu, entries[i].index, &entries[i].data))
+			break;
+	r = i;
+	if (writeback && copy_to_user(user_msrs->entries, entries,
+				      msrs.nmsrs * sizeof(*entries)))
+		r = -EFAULT;
+	kfree(entries);
+	return r;
+}
+
+/**
+ * kvm_get_msr_list - KVM_GET_MSR_INDEX_LIST and
+ * KVM_GET_MSR_FEATURE_INDEX_LIST: the header's nmsrs says how many
+ * indices fit; it is always written back with how many there are, and
+ * too small a buffer is -E2BIG, so a VMM can ask twice.
+ * Linux: the two cases in kvm_arch_dev_ioctl().
+ */
+static int kvm_get_msr_list(struct kvm_msr_list __user *user_list, const u32 *list, u32 n)
+{
+	struct kvm_msr_list hdr;
+	u32 room;
+
+	if (copy_from_user(&hdr, user_list, sizeof(hdr)))
+		return -EFAULT;
+	room = hdr.nmsrs;
+	hdr.nmsrs = n;
+	if (copy_to_user(user_list, &hdr, sizeof(hdr)))
+		return -EFAULT;
+	if (room < n)
+		return -E2BIG;
+	if (copy_to_user(user_list->indices, list, n * sizeof(u32)))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * kvm_set_tsc_khz - KVM_SET_TSC_KHZ.  Without TSC scaling (KVM_CAP_TSC_CONTROL
+ * is not offered) the guest's TSC runs at the host's rate: that rate, or
+ * 0 for "the host's", is accepted, anything else is -EINVAL.  KVM, also
+ * without scaling, accepts a rate within 250 ppm of the host's and, for
+ * a faster one, emulates it by catching up; we refuse that too.
+ * Linux: kvm_set_tsc_khz().
+ */
+static int kvm_set_tsc_khz(struct kvm_vcpu *vcpu, u32 user_tsc_khz)
+{
+	u64 tol = (u64)tsc_khz * 250 / 1000000;
+
+	if (user_tsc_khz == 0 ||
+	    (user_tsc_khz >= tsc_khz - tol && user_tsc_khz <= tsc_khz + tol))
+		return 0;
+	return -EINVAL;
+}
+
+/**
+ * kvm_vcpu_ioctl_get_fpu - KVM_GET_FPU: the x87 and SSE state in the
+ * FXSAVE layout (Intel SDM Vol. 1, 10.5.1, Table 10-2), from the guest's
+ * saved fpstate (only KVM_RUN has it in the registers).  KVM leaves
+ * mxcsr out of struct kvm_fpu (0), and so do we: a VMM reads it with
+ * KVM_GET_XSAVE.  Linux: kvm_arch_vcpu_ioctl_get_fpu().
+ */
+static void kvm_vcpu_ioctl_get_fpu(struct kvm_vcpu *vcpu, struct kvm_fpu *fpu)
+{
+	struct fxregs_state *fx = &vcpu->arch.guest_fpu.fpstate->regs.fxsave;
+
+	memset(fpu, 0, sizeof(*fpu));
+	memcpy(fpu->fpr, fx->st_space, sizeof(fpu->fpr));
+	fpu->fcw = fx->cwd;
+	fpu->fsw = fx->swd;
+	fpu->ftwx = fx->twd;
+	fpu->last_opcode = fx->fop;
+	fpu->last_ip = fx->rip;
+	fpu->last_dp = fx->rdp;
+	memcpy(fpu->xmm, fx->xmm_space, sizeof(fpu->xmm));
+}
+
+/**
+ * kvm_vcpu_ioctl_set_fpu - KVM_SET_FPU: the reverse.  With XSAVE the
+ * legacy area is loaded only when the header's XSTATE_BV says x87/SSE
+ * are not in their initial state (Intel SDM Vol. 1, 13.8.1): say so.
+ * Linux: kvm_arch_vcpu_ioctl_set_fpu().
+ */
+static void kvm_vcpu_ioctl_set_fpu(struct kvm_vcpu *vcpu, const struct kvm_fpu *fpu)
+{
+	union fpregs_state *regs = &vcpu->arch.guest_fpu.fpstate->regs;
+	struct fxregs_state *fx = &regs->fxsave;
+
+	memcpy(fx->st_space, fpu->fpr, sizeof(fpu->fpr));
+	fx->cwd = fpu->fcw;
+	fx->swd = fpu->fsw;
+	fx->twd = fpu->ftwx;
+	fx->fop = fpu->last_opcode;
+	fx->rip = fpu->last_ip;
+	fx->rdp = fpu->last_dp;
+	memcpy(fx->xmm_space, fpu->xmm, sizeof(fpu->xmm));
+	if (cpu_feature_enabled(X86_FEATURE_XSAVE))
+		regs->xsave.header.xfeatures |= XFEATURE_MASK_FPSSE;
+}
 
 /**
  * kvm_emulate_rdpmc - RDPMC.  Both vendors intercept it: without the
@@ -1478,6 +2247,14 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 		if (kvm_check_request(KVM_REQ_EVENT, vcpu))
 			req_event = true;
 	}
+	if (req_event) {
+		/* What the APIC timer and other vCPUs left for us: a timer
+		 * interrupt into the IRR, an INIT that stops us here. */
+		kvm_inject_apic_timer_irqs(vcpu);
+		kvm_apic_accept_events(vcpu);
+		if (vcpu->arch.mp_state != KVM_MP_STATE_RUNNABLE)
+			return 1;
+	}
 
 	local_irq_disable();
 
@@ -1571,6 +2348,27 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 		r = cui(vcpu);
 		if (r <= 0)
 			goto out;
+	}
+	/*
+	 * An AP that has never been started sleeps here until another vCPU
+	 * sends it INIT, then returns -EAGAIN: the VMM calls KVM_RUN again,
+	 * and now the vCPU waits in the run loop for its SIPI.
+	 * Linux: the KVM_MP_STATE_UNINITIALIZED case of
+	 * kvm_arch_vcpu_ioctl_run().
+	 */
+	if (unlikely(vcpu->arch.mp_state == KVM_MP_STATE_UNINITIALIZED)) {
+		if (READ_ONCE(run->immediate_exit)) {
+			r = -EINTR;
+			goto out;
+		}
+		kvm_vcpu_block(vcpu);
+		kvm_apic_accept_events(vcpu);
+		r = -EAGAIN;
+		if (signal_pending(current)) {
+			r = -EINTR;
+			run->exit_reason = KVM_EXIT_INTR;
+		}
+		goto out;
 	}
 	/* The VMM's way to get out without a signal race: it sets this flag
 	 * in its signal handler (KVM_CAP_IMMEDIATE_EXIT). */

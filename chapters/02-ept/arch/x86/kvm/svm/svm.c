@@ -463,7 +463,7 @@ static void svm_vcpu_run(struct kvm_vcpu *vcpu)
 	svm->cr4_entered = vmcb->save.cr4;
 	/* With V_INTR_MASKING the guest's CR8 is V_TPR (APM 15.21.1). */
 	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~V_TPR_MASK) |
-				(vcpu->arch.cr8 & V_TPR_MASK);
+				(kvm_get_cr8(vcpu) & V_TPR_MASK);
 	pre_svm_run(svm);
 
 	asm volatile("clgi" ::: "memory");
@@ -490,8 +490,10 @@ static void svm_vcpu_run(struct kvm_vcpu *vcpu)
 	if (vmcb->save.cr4 != svm->cr4_entered)
 		vcpu->arch.cr4 = vmcb->save.cr4;
 	vcpu->arch.efer = vmcb->save.efer & ~EFER_SVME;
-	/* MOV to CR8 changed V_TPR without an exit: what KVM_GET_SREGS shows. */
-	vcpu->arch.cr8 = vmcb->control.int_ctl & V_TPR_MASK;
+	/* MOV to CR8 changed V_TPR without an exit: the task priority is
+	 * what the guest left there.  Linux: sync_cr8_to_lapic(). */
+	if ((vmcb->control.int_ctl & V_TPR_MASK) != kvm_get_cr8(vcpu))
+		kvm_set_cr8(vcpu, vmcb->control.int_ctl & V_TPR_MASK);
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
 
 	/*
@@ -595,11 +597,12 @@ static void svm_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)
  * VMLOAD/VMSAVE switch (APM 15.5.2), which the CPU holds only while the
  * guest runs.  Linux: svm_get_msr().
  */
-static int svm_get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
+static int svm_get_msr(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
 	struct vmcb_save_area *s = &to_svm(vcpu)->vmcb->save;
+	u64 *data = &msr_info->data;
 
-	switch (msr) {
+	switch (msr_info->index) {
 	case MSR_FS_BASE:		*data = s->fs.base; return 0;
 	case MSR_GS_BASE:		*data = s->gs.base; return 0;
 	case MSR_KERNEL_GS_BASE:	*data = s->kernel_gs_base; return 0;
@@ -611,16 +614,17 @@ static int svm_get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
 	case MSR_IA32_SYSENTER_ESP:	*data = s->sysenter_esp; return 0;
 	case MSR_IA32_SYSENTER_EIP:	*data = s->sysenter_eip; return 0;
 	default:
-		return kvm_get_msr_common(vcpu, msr, data);
+		return kvm_get_msr_common(vcpu, msr_info);
 	}
 }
 
 /** WRMSR of the MSRs svm_get_msr() reads.  Linux: svm_set_msr(). */
-static int svm_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+static int svm_set_msr(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
 	struct vmcb_save_area *s = &to_svm(vcpu)->vmcb->save;
+	u64 data = msr_info->data;
 
-	switch (msr) {
+	switch (msr_info->index) {
 	case MSR_FS_BASE:		s->fs.base = data; return 0;
 	case MSR_GS_BASE:		s->gs.base = data; return 0;
 	case MSR_KERNEL_GS_BASE:	s->kernel_gs_base = data; return 0;
@@ -633,7 +637,7 @@ static int svm_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 	case MSR_IA32_SYSENTER_ESP:	s->sysenter_esp = data; return 0;
 	case MSR_IA32_SYSENTER_EIP:	s->sysenter_eip = data; return 0;
 	default:
-		return kvm_set_msr_common(vcpu, msr, data);
+		return kvm_set_msr_common(vcpu, msr_info);
 	}
 }
 

@@ -306,6 +306,7 @@ static int adjust_vmx_controls(const char *name, u32 min, u32 opt, u32 msr, u32 
 static int setup_vmcs_config(struct vmcs_config *c)
 {
 	u32 pin_min = PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING;
+	u32 cpu_min = 0, exit_opt = 0, entry_opt = 0;
 	u64 basic;
 	bool true_ctls;
 	int r;
@@ -334,7 +335,7 @@ static int setup_vmcs_config(struct vmcs_config *c)
 			/* Without a TPR shadow a 64-bit guest's MOV to CR8 would
 			 * write the host's local APIC TPR and could mask the
 			 * host's own interrupts: it must exit. */
-			CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING, 0,
+			CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING | cpu_min, 0,
 			true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS,
 			&c->cpu_based);
 	r = r ?: adjust_vmx_controls("secondary controls",
@@ -345,12 +346,12 @@ static int setup_vmcs_config(struct vmcs_config *c)
 			VM_EXIT_LOAD_IA32_EFER |
 			/* The guest's DR7 travels in the VMCS: with the TRUE
 			 * MSRs these are not forced to 1 (SDM A.4, A.5). */
-			VM_EXIT_SAVE_DEBUG_CONTROLS, 0,
+			VM_EXIT_SAVE_DEBUG_CONTROLS, exit_opt,
 			true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS,
 			&c->vmexit_ctrl);
 	r = r ?: adjust_vmx_controls("VM-entry controls",
 			VM_ENTRY_LOAD_IA32_EFER | VM_ENTRY_LOAD_DEBUG_CONTROLS,
-			VM_ENTRY_IA32E_MODE,
+			VM_ENTRY_IA32E_MODE | entry_opt,
 			true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS,
 			&c->vmentry_ctrl);
 	if (r)
@@ -1153,15 +1154,15 @@ static int handle_cr(struct kvm_vcpu *vcpu)
 	unsigned long val = kvm_register_read(vcpu, (q >> CR_QUAL_REG_SHIFT) & 0xf);
 
 	if (cr == 8) {
-		/* CR8 is the task-priority register.  With no local APIC yet
-		 * we only keep it, so the guest reads back what it wrote.
+		/* CR8 is the task-priority register: every access exits (no
+		 * TPR shadow), so the local APIC sees each new priority.
 		 * Linux: kvm_set_cr8() / kvm_get_cr8(). */
 		int reg = (q >> CR_QUAL_REG_SHIFT) & 0xf;
 
 		if (type == CR_QUAL_TYPE_MOV_TO_CR)
-			vcpu->arch.cr8 = val & 0xf;
+			kvm_set_cr8(vcpu, val);
 		else if (type == CR_QUAL_TYPE_MOV_FROM_CR)
-			kvm_register_write(vcpu, reg, vcpu->arch.cr8);
+			kvm_register_write(vcpu, reg, kvm_get_cr8(vcpu));
 		else
 			return kvm_unexpected_exit(vcpu, EXIT_REASON_CR_ACCESS);
 		return kvm_skip_emulated_instruction(vcpu);
@@ -1256,11 +1257,12 @@ static void vmx_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)
  * vmx_get_msr - MSRs that live in the VMCS or in struct vcpu_vmx.
  * Linux: vmx_get_msr().
  */
-static int vmx_get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
+static int vmx_get_msr(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	u64 *data = &msr_info->data;
 
-	switch (msr) {
+	switch (msr_info->index) {
 	case MSR_FS_BASE:
 		*data = vmcs_readl(GUEST_FS_BASE);
 		return 0;
@@ -1297,7 +1299,7 @@ static int vmx_get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
 		*data = vmcs_readl(GUEST_SYSENTER_EIP);
 		return 0;
 	default:
-		return kvm_get_msr_common(vcpu, msr, data);
+		return kvm_get_msr_common(vcpu, msr_info);
 	}
 }
 
@@ -1317,11 +1319,12 @@ static int vmx_set_guest_uret_msr(struct vcpu_vmx *vmx, unsigned int slot, u64 d
 }
 
 /** WRMSR of the MSRs vmx_get_msr() reads.  Linux: vmx_set_msr(). */
-static int vmx_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+static int vmx_set_msr(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	u64 data = msr_info->data;
 
-	switch (msr) {
+	switch (msr_info->index) {
 	case MSR_FS_BASE:
 		vmcs_writel(GUEST_FS_BASE, data);
 		return 0;
@@ -1353,7 +1356,7 @@ static int vmx_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 		vmcs_writel(GUEST_SYSENTER_EIP, data);
 		return 0;
 	default:
-		return kvm_set_msr_common(vcpu, msr, data);
+		return kvm_set_msr_common(vcpu, msr_info);
 	}
 }
 

@@ -69,6 +69,7 @@ struct vmcb_control_area {
 #define  V_IRQ_MASK		BIT(8)	/**< a virtual interrupt is pending */
 #define  V_INTR_PRIO_SHIFT	16	/**< bits 19:16: its priority, against V_TPR */
 #define  V_INTR_PRIO_MASK	(0xf << V_INTR_PRIO_SHIFT)	/**< the priority field */
+#define  V_IGN_TPR_MASK		BIT(20)	/**< take the V_IRQ whatever V_TPR says */
 #define  V_INTR_MASKING_MASK	BIT(24)	/**< host RFLAGS.IF masks physical interrupts */
 	u32 int_vector;			/**< +0x064 V_INTR_VECTOR, for a V_IRQ */
 	u32 int_state;			/**< +0x068 bit 0: the guest is in an interrupt shadow (STI, MOV SS) */

@@ -365,6 +365,7 @@ static void init_vmcb(struct vcpu_svm *svm)
 	c->int_ctl = V_INTR_MASKING_MASK;
 	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
 	c->nested_cr3 = svm->vcpu.kvm->arch.tdp_root;
+	c->tsc_offset = svm->vcpu.arch.l1_tsc_offset;
 
 	init_seg(&s->es, 0x093);	/* present, data, read/write, accessed */
 	init_seg(&s->ss, 0x093);
@@ -382,7 +383,7 @@ static void init_vmcb(struct vcpu_svm *svm)
 	s->rflags = X86_EFLAGS_FIXED;
 	s->dr6 = 0xffff0ff0;
 	s->dr7 = 0x400;
-	s->g_pat = 0x0007040600070406ULL;	/* the PAT power-on value */
+	s->g_pat = svm->vcpu.arch.pat;
 	s->efer = svm->vcpu.arch.efer | EFER_SVME;
 	s->cr0 = svm->vcpu.arch.cr0;
 	s->cr3 = svm->vcpu.arch.cr3;
@@ -540,7 +541,7 @@ static void svm_vcpu_run(struct kvm_vcpu *vcpu)
 	svm->cr4_entered = vmcb->save.cr4;
 	/* With V_INTR_MASKING the guest's CR8 is V_TPR (APM 15.21.1). */
 	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~V_TPR_MASK) |
-				(vcpu->arch.cr8 & V_TPR_MASK);
+				(kvm_get_cr8(vcpu) & V_TPR_MASK);
 	pre_svm_run(svm);
 
 	asm volatile("clgi" ::: "memory");
@@ -567,8 +568,10 @@ static void svm_vcpu_run(struct kvm_vcpu *vcpu)
 	if (vmcb->save.cr4 != svm->cr4_entered)
 		vcpu->arch.cr4 = vmcb->save.cr4;
 	vcpu->arch.efer = vmcb->save.efer & ~EFER_SVME;
-	/* MOV to CR8 changed V_TPR without an exit: what KVM_GET_SREGS shows. */
-	vcpu->arch.cr8 = vmcb->control.int_ctl & V_TPR_MASK;
+	/* MOV to CR8 changed V_TPR without an exit: the task priority is
+	 * what the guest left there.  Linux: sync_cr8_to_lapic(). */
+	if ((vmcb->control.int_ctl & V_TPR_MASK) != kvm_get_cr8(vcpu))
+		kvm_set_cr8(vcpu, vmcb->control.int_ctl & V_TPR_MASK);
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
 
 	svm_complete_interrupts(svm);
@@ -681,9 +684,42 @@ static void svm_enable_irq_window(struct kvm_vcpu *vcpu)
 	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
 
 	c->int_vector = 0;
-	c->int_ctl = (c->int_ctl & ~V_INTR_PRIO_MASK) | V_IRQ_MASK |
+	c->int_ctl = (c->int_ctl & ~V_INTR_PRIO_MASK) | V_IRQ_MASK | V_IGN_TPR_MASK |
 		     (0xf << V_INTR_PRIO_SHIFT);
 	c->intercept_misc1 |= INTERCEPT_VINTR;
+}
+
+/**
+ * svm_update_cr8_intercept - an interrupt waits in the local APIC's IRR
+ * and only the task priority holds it back.  A 64-bit guest lowers it
+ * with MOV to CR8, which changes V_TPR without an exit (APM 15.21.1):
+ * intercept CR8 writes while that is so, and only then.  (Writes through
+ * the APIC page's TPR exit anyway, as MMIO.)
+ * @vcpu: the vCPU
+ * @vector: the vector waiting, or -1 for none
+ *
+ * Linux: svm_update_cr8_intercept().
+ */
+static void svm_update_cr8_intercept(struct kvm_vcpu *vcpu, int vector)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+
+	if (vector < 0)
+		c->intercept_cr &= ~INTERCEPT_CR8_WRITE;
+	else
+		c->intercept_cr |= INTERCEPT_CR8_WRITE;
+}
+
+/** INIT or RESET: the VMCB from vcpu->arch, NMI tracking cleared.
+ *  Linux: svm_vcpu_reset(). */
+static void svm_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+
+	init_vmcb(svm);
+	svm->nmi_masked = false;
+	svm->awaiting_iret_completion = false;
+	svm->nmi_singlestep = false;
 }
 
 /**
@@ -753,7 +789,7 @@ static int svm_vintr(struct kvm_vcpu *vcpu)
 {
 	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
 
-	c->int_ctl &= ~(V_IRQ_MASK | V_INTR_PRIO_MASK);
+	c->int_ctl &= ~(V_IRQ_MASK | V_INTR_PRIO_MASK | V_IGN_TPR_MASK);
 	c->intercept_misc1 &= ~INTERCEPT_VINTR;
 	kvm_make_request(KVM_REQ_EVENT, vcpu);
 	return 1;
@@ -836,11 +872,12 @@ static void svm_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)
  * VMLOAD/VMSAVE switch (APM 15.5.2), which the CPU holds only while the
  * guest runs.  Linux: svm_get_msr().
  */
-static int svm_get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
+static int svm_get_msr(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
 	struct vmcb_save_area *s = &to_svm(vcpu)->vmcb->save;
+	u64 *data = &msr_info->data;
 
-	switch (msr) {
+	switch (msr_info->index) {
 	case MSR_FS_BASE:		*data = s->fs.base; return 0;
 	case MSR_GS_BASE:		*data = s->gs.base; return 0;
 	case MSR_KERNEL_GS_BASE:	*data = s->kernel_gs_base; return 0;
@@ -852,16 +889,17 @@ static int svm_get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
 	case MSR_IA32_SYSENTER_ESP:	*data = s->sysenter_esp; return 0;
 	case MSR_IA32_SYSENTER_EIP:	*data = s->sysenter_eip; return 0;
 	default:
-		return kvm_get_msr_common(vcpu, msr, data);
+		return kvm_get_msr_common(vcpu, msr_info);
 	}
 }
 
 /** WRMSR of the MSRs svm_get_msr() reads.  Linux: svm_set_msr(). */
-static int svm_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+static int svm_set_msr(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
 	struct vmcb_save_area *s = &to_svm(vcpu)->vmcb->save;
+	u64 data = msr_info->data;
 
-	switch (msr) {
+	switch (msr_info->index) {
 	case MSR_FS_BASE:		s->fs.base = data; return 0;
 	case MSR_GS_BASE:		s->gs.base = data; return 0;
 	case MSR_KERNEL_GS_BASE:	s->kernel_gs_base = data; return 0;
@@ -873,9 +911,24 @@ static int svm_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 	case MSR_IA32_SYSENTER_CS:	s->sysenter_cs = data; return 0;
 	case MSR_IA32_SYSENTER_ESP:	s->sysenter_esp = data; return 0;
 	case MSR_IA32_SYSENTER_EIP:	s->sysenter_eip = data; return 0;
+	case MSR_IA32_CR_PAT:
+		/* With nested paging the CPU uses the guest's PAT from the
+		 * VMCB's g_pat while the guest runs (APM Vol. 2, 15.25.8);
+		 * the common code checks the value and keeps it. */
+		if (kvm_set_msr_common(vcpu, msr_info))
+			return 1;
+		s->g_pat = data;
+		return 0;
 	default:
-		return kvm_set_msr_common(vcpu, msr, data);
+		return kvm_set_msr_common(vcpu, msr_info);
 	}
+}
+
+/** The guest's RDTSC returns the host TSC plus the VMCB's TSC_OFFSET
+ *  (APM Vol. 2, 15.30.5).  Linux: svm_write_tsc_offset(). */
+static void svm_write_tsc_offset(struct kvm_vcpu *vcpu, u64 offset)
+{
+	to_svm(vcpu)->vmcb->control.tsc_offset = offset;
 }
 
 /** IN/OUT: EXITINFO1 says port, size, direction (APM 15.10.2); string
@@ -961,6 +1014,10 @@ static int svm_handle_exit(struct kvm_vcpu *vcpu)
 		return svm_db(vcpu);
 	case SVM_EXIT_VINTR:
 		return svm_vintr(vcpu);
+	case SVM_EXIT_WRITE_CR8:
+		/* No decode assists under QEMU: find the source register by
+		 * decoding the MOV.  Linux: cr_interception(). */
+		return kvm_emulate_cr8_write(vcpu);
 	case SVM_EXIT_IRET:
 		return svm_iret(vcpu);
 	case SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR7:
@@ -1067,6 +1124,8 @@ static struct kvm_x86_ops svm_x86_ops = {
 	.interrupt_allowed = svm_interrupt_allowed,
 	.nmi_allowed = svm_nmi_allowed,
 	.enable_irq_window = svm_enable_irq_window,
+	.update_cr8_intercept = svm_update_cr8_intercept,
+	.vcpu_reset = svm_vcpu_reset,
 	.enable_nmi_window = svm_enable_nmi_window,
 	.get_interrupt_shadow = svm_get_interrupt_shadow,
 	.set_interrupt_shadow = svm_set_interrupt_shadow,
@@ -1074,6 +1133,7 @@ static struct kvm_x86_ops svm_x86_ops = {
 	.set_nmi_mask = svm_set_nmi_mask,
 	.get_msr = svm_get_msr,
 	.set_msr = svm_set_msr,
+	.write_tsc_offset = svm_write_tsc_offset,
 	.sync_dirty_debug_regs = svm_sync_dirty_debug_regs,
 };
 

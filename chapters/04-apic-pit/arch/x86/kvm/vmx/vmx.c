@@ -318,6 +318,7 @@ static int adjust_vmx_controls(const char *name, u32 min, u32 opt, u32 msr, u32 
 static int setup_vmcs_config(struct vmcs_config *c)
 {
 	u32 pin_min = PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING;
+	u32 cpu_min = 0, exit_opt = 0, entry_opt = 0;
 	u64 basic;
 	bool true_ctls;
 	int r;
@@ -336,6 +337,12 @@ static int setup_vmcs_config(struct vmcs_config *c)
 	/* Virtual NMIs, so that the CPU, not we, knows when the guest's NMI
 	 * handler has finished (its IRET). */
 	pin_min |= PIN_BASED_VIRTUAL_NMIS;
+	/* The guest's TSC runs at the host's rate from its own origin
+	 * (SDM Vol. 3C, 25.3); RDTSC itself does not exit. */
+	cpu_min |= CPU_BASED_USE_TSC_OFFSETTING;
+	/* The guest's PAT switched by entry and exit, where the CPU can. */
+	exit_opt |= VM_EXIT_LOAD_IA32_PAT;
+	entry_opt |= VM_ENTRY_LOAD_IA32_PAT;
 	r = adjust_vmx_controls("pin-based controls", pin_min, 0,
 			true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
 			&c->pin_based);
@@ -349,7 +356,7 @@ static int setup_vmcs_config(struct vmcs_config *c)
 			/* Without a TPR shadow a 64-bit guest's MOV to CR8 would
 			 * write the host's local APIC TPR and could mask the
 			 * host's own interrupts: it must exit. */
-			CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING, 0,
+			CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING | cpu_min, 0,
 			true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS,
 			&c->cpu_based);
 	r = r ?: adjust_vmx_controls("secondary controls",
@@ -360,16 +367,22 @@ static int setup_vmcs_config(struct vmcs_config *c)
 			VM_EXIT_LOAD_IA32_EFER |
 			/* The guest's DR7 travels in the VMCS: with the TRUE
 			 * MSRs these are not forced to 1 (SDM A.4, A.5). */
-			VM_EXIT_SAVE_DEBUG_CONTROLS, 0,
+			VM_EXIT_SAVE_DEBUG_CONTROLS, exit_opt,
 			true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS,
 			&c->vmexit_ctrl);
 	r = r ?: adjust_vmx_controls("VM-entry controls",
 			VM_ENTRY_LOAD_IA32_EFER | VM_ENTRY_LOAD_DEBUG_CONTROLS,
-			VM_ENTRY_IA32E_MODE,
+			VM_ENTRY_IA32E_MODE | entry_opt,
 			true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS,
 			&c->vmentry_ctrl);
 	if (r)
 		return r;
+	/* Loading the guest's PAT needs the host's back at the exit. */
+	if (!(c->vmentry_ctrl & VM_ENTRY_LOAD_IA32_PAT) ||
+	    !(c->vmexit_ctrl & VM_EXIT_LOAD_IA32_PAT)) {
+		c->vmentry_ctrl &= ~VM_ENTRY_LOAD_IA32_PAT;
+		c->vmexit_ctrl &= ~VM_EXIT_LOAD_IA32_PAT;
+	}
 	/* With EPT we never want CR3 accesses to exit, if the CPU allows. */
 	c->cpu_based &= ~(CPU_BASED_CR3_LOAD_EXITING | CPU_BASED_CR3_STORE_EXITING);
 	{
@@ -794,10 +807,9 @@ static void vmx_load_pdptrs(struct kvm_vcpu *vcpu)
 	if (!(vcpu->arch.cr0 & X86_CR0_PG) || !(vcpu->arch.cr4 & X86_CR4_PAE) ||
 	    (vcpu->arch.efer & EFER_LMA))
 		return;
-	mutex_lock(&vcpu->kvm->slots_lock);
-	/* Unreadable means not present: the guest's walk will fault. */
+	/* Unreadable means not present: the guest's walk will fault.
+	 * (kvm_read_guest() keeps the slot alive with kvm->srcu.) */
 	kvm_read_guest(vcpu->kvm, vcpu->arch.cr3 & ~0x1ful, pdpte, sizeof(pdpte));
-	mutex_unlock(&vcpu->kvm->slots_lock);
 	vmcs_writel(GUEST_PDPTR0, pdpte[0]);
 	vmcs_writel(GUEST_PDPTR1, pdpte[1]);
 	vmcs_writel(GUEST_PDPTR2, pdpte[2]);
@@ -905,6 +917,8 @@ static void vmx_set_constant_host_state(void)
 	vmcs_writel(HOST_IA32_SYSENTER_CS, lo);
 	vmcs_writel(HOST_IA32_SYSENTER_EIP, native_read_msr(MSR_IA32_SYSENTER_EIP));
 	vmcs_writel(HOST_IA32_EFER, native_read_msr(MSR_EFER));
+	if (vmcs_config.vmexit_ctrl & VM_EXIT_LOAD_IA32_PAT)
+		vmcs_writel(HOST_IA32_PAT, native_read_msr(MSR_IA32_CR_PAT));
 }
 
 /** A segment as after RESET (SDM Vol. 3A, Table 10-1).
@@ -971,6 +985,9 @@ static void init_vmcs(struct vcpu_vmx *vmx)
 	vmcs_writel(GUEST_SYSENTER_CS, 0);
 	vmcs_writel(GUEST_SYSENTER_ESP, 0);
 	vmcs_writel(GUEST_SYSENTER_EIP, 0);
+	if (vmcs_config.vmentry_ctrl & VM_ENTRY_LOAD_IA32_PAT)
+		vmcs_writel(GUEST_IA32_PAT, vcpu->arch.pat);
+	vmcs_writel(TSC_OFFSET, vcpu->arch.l1_tsc_offset);
 	vmcs_writel(GUEST_ACTIVITY_STATE, 0);		/* active */
 	vmcs_writel(GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS, 0);
@@ -980,6 +997,13 @@ static void init_vmcs(struct vcpu_vmx *vmx)
 	vmx_set_cr4(vcpu, vcpu->arch.cr4);
 	vmx_set_cr3(vcpu, vcpu->arch.cr3);
 	kvm_register_write(vcpu, VCPU_REGS_RIP, 0xfff0);
+}
+
+/** INIT or RESET: the VMCS (current on this CPU: we are in KVM_RUN) from
+ *  vcpu->arch.  Linux: vmx_vcpu_reset(). */
+static void vmx_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
+{
+	init_vmcs(to_vmx(vcpu));
 }
 
 /** A VMCS for the new vCPU, VMCLEARed, loaded here and initialized.
@@ -1361,15 +1385,15 @@ static int handle_cr(struct kvm_vcpu *vcpu)
 	unsigned long val = kvm_register_read(vcpu, (q >> CR_QUAL_REG_SHIFT) & 0xf);
 
 	if (cr == 8) {
-		/* CR8 is the task-priority register.  With no local APIC yet
-		 * we only keep it, so the guest reads back what it wrote.
+		/* CR8 is the task-priority register: every access exits (no
+		 * TPR shadow), so the local APIC sees each new priority.
 		 * Linux: kvm_set_cr8() / kvm_get_cr8(). */
 		int reg = (q >> CR_QUAL_REG_SHIFT) & 0xf;
 
 		if (type == CR_QUAL_TYPE_MOV_TO_CR)
-			vcpu->arch.cr8 = val & 0xf;
+			kvm_set_cr8(vcpu, val);
 		else if (type == CR_QUAL_TYPE_MOV_FROM_CR)
-			kvm_register_write(vcpu, reg, vcpu->arch.cr8);
+			kvm_register_write(vcpu, reg, kvm_get_cr8(vcpu));
 		else
 			return kvm_unexpected_exit(vcpu, EXIT_REASON_CR_ACCESS);
 		return kvm_skip_emulated_instruction(vcpu);
@@ -1465,11 +1489,12 @@ static void vmx_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)
  * vmx_get_msr - MSRs that live in the VMCS or in struct vcpu_vmx.
  * Linux: vmx_get_msr().
  */
-static int vmx_get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
+static int vmx_get_msr(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	u64 *data = &msr_info->data;
 
-	switch (msr) {
+	switch (msr_info->index) {
 	case MSR_FS_BASE:
 		*data = vmcs_readl(GUEST_FS_BASE);
 		return 0;
@@ -1506,7 +1531,7 @@ static int vmx_get_msr(struct kvm_vcpu *vcpu, u32 msr, u64 *data)
 		*data = vmcs_readl(GUEST_SYSENTER_EIP);
 		return 0;
 	default:
-		return kvm_get_msr_common(vcpu, msr, data);
+		return kvm_get_msr_common(vcpu, msr_info);
 	}
 }
 
@@ -1526,11 +1551,12 @@ static int vmx_set_guest_uret_msr(struct vcpu_vmx *vmx, unsigned int slot, u64 d
 }
 
 /** WRMSR of the MSRs vmx_get_msr() reads.  Linux: vmx_set_msr(). */
-static int vmx_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
+static int vmx_set_msr(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	u64 data = msr_info->data;
 
-	switch (msr) {
+	switch (msr_info->index) {
 	case MSR_FS_BASE:
 		vmcs_writel(GUEST_FS_BASE, data);
 		return 0;
@@ -1561,9 +1587,27 @@ static int vmx_set_msr(struct kvm_vcpu *vcpu, u32 msr, u64 data)
 	case MSR_IA32_SYSENTER_EIP:
 		vmcs_writel(GUEST_SYSENTER_EIP, data);
 		return 0;
+	case MSR_IA32_CR_PAT:
+		/* Checked and kept by the common code.  Loaded into the CPU
+		 * only if the VMCS can switch it (VM-entry control "load
+		 * IA32_PAT", SDM 24.8.1); otherwise the guest runs with the
+		 * host's PAT and its own is only stored. */
+		if (kvm_set_msr_common(vcpu, msr_info))
+			return 1;
+		if (vmcs_config.vmentry_ctrl & VM_ENTRY_LOAD_IA32_PAT)
+			vmcs_writel(GUEST_IA32_PAT, data);
+		return 0;
 	default:
-		return kvm_set_msr_common(vcpu, msr, data);
+		return kvm_set_msr_common(vcpu, msr_info);
 	}
+}
+
+/** RDTSC, RDTSCP and RDMSR of IA32_TSC in the guest return the host TSC
+ *  plus TSC_OFFSET, with "use TSC offsetting" on (SDM Vol. 3C, 25.3).
+ *  Linux: vmx_write_tsc_offset(). */
+static void vmx_write_tsc_offset(struct kvm_vcpu *vcpu, u64 offset)
+{
+	vmcs_writel(TSC_OFFSET, offset);
 }
 
 /**
@@ -1757,6 +1801,7 @@ static struct kvm_x86_ops vmx_x86_ops = {
 	.interrupt_allowed = vmx_interrupt_allowed,
 	.nmi_allowed = vmx_nmi_allowed,
 	.enable_irq_window = vmx_enable_irq_window,
+	.vcpu_reset = vmx_vcpu_reset,
 	.enable_nmi_window = vmx_enable_nmi_window,
 	.get_interrupt_shadow = vmx_get_interrupt_shadow,
 	.set_interrupt_shadow = vmx_set_interrupt_shadow,
@@ -1764,6 +1809,7 @@ static struct kvm_x86_ops vmx_x86_ops = {
 	.set_nmi_mask = vmx_set_nmi_mask,
 	.get_msr = vmx_get_msr,
 	.set_msr = vmx_set_msr,
+	.write_tsc_offset = vmx_write_tsc_offset,
 	.sync_dirty_debug_regs = vmx_sync_dirty_debug_regs,
 };
 

@@ -69,6 +69,7 @@ struct vmcb_control_area {
 #define  V_IRQ_MASK		BIT(8)	/**< a virtual interrupt is pending */
 #define  V_INTR_PRIO_SHIFT	16	/**< bits 19:16: its priority, against V_TPR */
 #define  V_INTR_PRIO_MASK	(0xf << V_INTR_PRIO_SHIFT)	/**< the priority field */
+#define  V_IGN_TPR_MASK		BIT(20)	/**< take the V_IRQ whatever V_TPR says */
 #define  V_INTR_MASKING_MASK	BIT(24)	/**< host RFLAGS.IF masks physical interrupts */
 	u32 int_vector;			/**< +0x064 V_INTR_VECTOR, for a V_IRQ */
 	u32 int_state;			/**< +0x068 bit 0: the guest is in an interrupt shadow (STI, MOV SS) */
@@ -188,6 +189,9 @@ static_assert(offsetof(struct vmcb, save.g_pat) == 0x668);
 /** #VMEXIT codes, in vmcb_control_area.exit_code.  APM Vol. 2, Appendix C,
  *  Table C-1.  @{ */
 #define SVM_EXIT_READ_CR0	0x000
+#define SVM_EXIT_WRITE_CR8	0x018	/**< MOV to CR8, when intercepted */
+/** intercept_cr bit for CR8 writes (writes are bits 31:16). */
+#define INTERCEPT_CR8_WRITE	BIT(16 + 8)
 #define SVM_EXIT_READ_DR0	0x020	/**< + n: MOV from DRn */
 #define SVM_EXIT_READ_DR7	0x027	/**< MOV from DR7 */
 #define SVM_EXIT_WRITE_DR0	0x030	/**< + n: MOV to DRn */

@@ -176,6 +176,7 @@ enum vmcs_field {
 
 /** Primary processor-based controls (SDM 25.6.2, Table 25-6). @{ */
 #define CPU_BASED_INTR_WINDOW_EXITING	BIT(2)	/**< exit once the guest can take an interrupt */
+#define CPU_BASED_USE_TSC_OFFSETTING	BIT(3)	/**< the guest's TSC is the host's + TSC_OFFSET */
 #define CPU_BASED_HLT_EXITING		BIT(7)	/**< HLT exits */
 #define CPU_BASED_INVLPG_EXITING	BIT(9)	/**< INVLPG exits */
 #define CPU_BASED_MWAIT_EXITING		BIT(10)	/**< MWAIT exits */
@@ -200,6 +201,7 @@ enum vmcs_field {
 /** VM-exit controls (SDM 25.7.1, Table 25-13). @{ */
 #define VM_EXIT_SAVE_DEBUG_CONTROLS	BIT(2)	/**< store the guest's DR7 and DEBUGCTL */
 #define VM_EXIT_HOST_ADDR_SPACE_SIZE	BIT(9)	/**< the host is 64-bit */
+#define VM_EXIT_LOAD_IA32_PAT		BIT(19)	/**< load PAT from HOST_IA32_PAT */
 #define VM_EXIT_SAVE_IA32_EFER		BIT(20)	/**< store the guest's EFER in GUEST_IA32_EFER */
 #define VM_EXIT_LOAD_IA32_EFER		BIT(21)	/**< load EFER from HOST_IA32_EFER */
 /** @} */
@@ -207,6 +209,7 @@ enum vmcs_field {
 /** VM-entry controls (SDM 25.8.1, Table 25-15). @{ */
 #define VM_ENTRY_LOAD_DEBUG_CONTROLS	BIT(2)	/**< load DR7 and DEBUGCTL from the guest fields */
 #define VM_ENTRY_IA32E_MODE		BIT(9)	/**< guest in IA-32e mode */
+#define VM_ENTRY_LOAD_IA32_PAT		BIT(14)	/**< load PAT from GUEST_IA32_PAT */
 #define VM_ENTRY_LOAD_IA32_EFER		BIT(15)	/**< load EFER from GUEST_IA32_EFER */
 /** @} */
 

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pit-irq - counter 0 of the in-kernel PIT interrupting through the
+ * master 8259's IRQ 0, in 32-bit protected mode (idt32.S), with KVM's
+ * default lost-tick policy (reinject: a tick goes only once the previous
+ * one was acknowledged).  Counter 2 serves as a stopwatch (mode 0, OUT 2
+ * on port 0x61), as Linux uses it to calibrate.
+ *   - mode 2 at 200 Hz wakes HLT; 4 ticks take 4 periods (20 ms; checked
+ *     as 19-54.9 ms, the upper bound counter 2's range) and arrive on
+ *     vector 0x20;
+ *   - mode 3 at 200 Hz ticks too;
+ *   - modes 0, 1 and 4 interrupt once (KVM arms a one-shot timer for
+ *     each), mode 5 never (no trigger on counter 0's GATE);
+ *   - ticks while IRQ 0 is masked in the IMR do not arrive; after
+ *     unmasking they do again;
+ *   - with automatic EOI (ICW4 AEOI), where the guest never writes an
+ *     EOI, the INTA itself is the acknowledgement reinject mode waits for.
+ * CHECK32 lines, none depending on timing (relations print 1 or 0);
+ * EXIT_PASS (status 65) when all are as expected.
+ */
+#include "guest.h"
+#include "macros.S"
+#include "irqmacros.S"
+#include "pitmacros.S"
+
+#define V0		PIC_M_BASE	/* IRQ 0 */
+#define C200HZ		(PIT_HZ / 200)	/* 5965 clocks, 5 ms */
+
+.macro PROGRAM n, m, count
+	mov	$((\n) | ((\m) << 8)), %edx
+	mov	$\count, %ecx
+	call	pit_load32
+.endm
+
+/* TICKS_IN ms: zero the tick count, take interrupts for ms milliseconds
+ * (counter 2 busy-waits), then stop taking them. */
+.macro TICKS_IN ms
+	movl	$0, COUNT(V0)
+	sti
+	mov	$\ms, %ecx
+	call	pit_wait_ms32
+	cli
+.endm
+
+/* QUIET: stop counter 0 (mode 5 has no timer), then take interrupts for
+ * 30 ms so that a tick already latched in IRR, or the ticks reinject mode
+ * still has in hand (one per EOI), are taken before the next count. */
+.macro QUIET
+	PROGRAM	0, 5, 0
+	sti
+	mov	$30, %ecx
+	call	pit_wait_ms32
+	cli
+.endm
+
+	.code16
+	.text
+	.globl	_start
+_start:
+	jmp	enter_pm32
+
+	.code32
+main32:
+	xor	%ebp, %ebp
+	cli
+	call	idt_init32
+	PIC_INIT
+	HOOK32	V0, h_eoi
+	OUTB	PIC_M_DATA, 0xfe	/* only IRQ 0 */
+
+	/* Mode 2, 200 Hz; counter 2 times 4 ticks (20 ms of its 54.9). */
+	PROGRAM	0, 2, C200HZ
+	OUTB	PORT_B, PORT_B_GATE2
+	PROGRAM	2, 0, 0xffff
+	movl	$0, COUNT(V0)
+	sti
+1:	hlt
+	cmpl	$4, COUNT(V0)
+	jb	1b
+	cli
+	mov	$2, %dl
+	call	pit_count32
+	mov	%eax, %esi
+	INB	PORT_B
+	and	$PORT_B_OUT2, %eax	/* counter 2 ran out: over 54.9 ms */
+	CHECK32	%eax, 0, "4 ticks within 54.9 ms:"
+	mov	$0xffff, %eax
+	sub	%esi, %eax
+	cmp	$(4 * C200HZ * 95 / 100), %eax
+	setae	%al
+	movzbl	%al, %eax
+	CHECK32	%eax, 1, "4 ticks took at least 4 periods:"
+	CHECK32	IRQ_LAST, V0, "vector of IRQ 0:"
+
+	QUIET
+	PROGRAM	0, 3, C200HZ
+	TICKS_IN 30
+	cmpl	$2, COUNT(V0)
+	setae	%al
+	movzbl	%al, %eax
+	CHECK32	%eax, 1, "mode 3 at 200 Hz ticks:"
+
+	QUIET
+	/* One-shot modes: 10 ms, then nothing. */
+	PROGRAM	0, 0, (PIT_HZ / 100)
+	TICKS_IN 40
+	CHECK32	COUNT(V0), 1, "mode 0 ticks in 40 ms:"
+	QUIET
+	PROGRAM	0, 1, (PIT_HZ / 100)
+	TICKS_IN 40
+	CHECK32	COUNT(V0), 1, "mode 1 ticks in 40 ms:"
+	QUIET
+	PROGRAM	0, 4, (PIT_HZ / 100)
+	TICKS_IN 40
+	CHECK32	COUNT(V0), 1, "mode 4 ticks in 40 ms:"
+	QUIET
+	PROGRAM	0, 5, (PIT_HZ / 100)
+	TICKS_IN 40
+	CHECK32	COUNT(V0), 0, "mode 5 ticks in 40 ms:"
+
+	QUIET
+	/* Masked in the IMR: nothing; unmasked: ticks again. */
+	PROGRAM	0, 2, C200HZ
+	OUTB	PIC_M_DATA, 0xff
+	TICKS_IN 30
+	CHECK32	COUNT(V0), 0, "ticks while IRQ 0 is masked:"
+	OUTB	PIC_M_DATA, 0xfe
+	TICKS_IN 30
+	cmpl	$3, COUNT(V0)
+	setae	%al
+	movzbl	%al, %eax
+	CHECK32	%eax, 1, "ticks after unmasking:"
+
+	/* Automatic EOI: no EOI written, the INTA acknowledges. */
+	PIC_INIT ICW4_AEOI
+	HOOK32	V0, h_none
+	OUTB	PIC_M_DATA, 0xfe
+	PROGRAM	0, 2, C200HZ
+	TICKS_IN 50
+	cmpl	$5, COUNT(V0)
+	setae	%al
+	movzbl	%al, %eax
+	CHECK32	%eax, 1, "AEOI: ticks keep coming:"
+
+	PROGRAM	0, 5, 0			/* stop counter 0 */
+	call	clear_regs32
+	jmp	exit32
+
+h_eoi:
+	OUTB	PIC_M_CMD, OCW2_EOI
+h_none:
+	ret
+
+#include "pit32.S"
+#include "pm.S"
+#include "serial32.S"
+#include "idt32.S"
+#include "gdt.S"
