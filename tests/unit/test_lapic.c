@@ -15,7 +15,7 @@ static struct kvm_lapic apic;
 static u64 now, tsc;
 static struct lapic_irq ipis[8];
 static struct kvm_lapic *ipi_src;
-static int nipis, neoi, eoi_vec, nkick, nnmi, narm, ncancel;
+static int nipis, neoi, eoi_vec, neoi_edge, nkick, nnmi, narm, ncancel;
 static bool armed;
 static u64 armed_at;
 
@@ -28,7 +28,15 @@ static void f_send_ipi(void *o, struct kvm_lapic *src, const struct lapic_irq *i
 	nipis++;
 }
 
-static void f_eoi_level(void *o, int vector) { (void)o; neoi++; eoi_vec = vector; }
+static void f_send_eoi(void *o, int vector, int trig)
+{
+	(void)o;
+	eoi_vec = vector;
+	if (trig)
+		neoi++;
+	else
+		neoi_edge++;
+}
 static void f_kick(void *o) { (void)o; nkick++; }
 static void f_nmi(void *o) { (void)o; nnmi++; }
 static u64 f_now(void *o) { (void)o; return now; }
@@ -37,7 +45,7 @@ static void f_arm(void *o, u64 t) { (void)o; narm++; armed = true; armed_at = t;
 static void f_cancel(void *o) { (void)o; ncancel++; armed = false; }
 
 static const struct lapic_ops ops = {
-	.send_ipi = f_send_ipi, .eoi_level = f_eoi_level, .kick = f_kick, .nmi = f_nmi,
+	.send_ipi = f_send_ipi, .send_eoi = f_send_eoi, .kick = f_kick, .nmi = f_nmi,
 	.now_ns = f_now, .read_tsc = f_tsc, .timer_arm = f_arm, .timer_cancel = f_cancel,
 };
 
@@ -45,7 +53,7 @@ static void clear_log(void)
 {
 	memset(ipis, 0, sizeof(ipis));
 	ipi_src = NULL;
-	nipis = neoi = eoi_vec = nkick = nnmi = narm = ncancel = 0;
+	nipis = neoi = eoi_vec = neoi_edge = nkick = nnmi = narm = ncancel = 0;
 	armed = false;
 	armed_at = 0;
 }
@@ -374,7 +382,9 @@ Test(lapic, eoi_clears_the_highest_in_service_vector)
 	cr_assert_not(isr(0x40));
 	cr_assert_eq(r(APIC_PROCPRI), 0);
 	w(APIC_EOI, 0);		/* nothing in service: harmless */
-	cr_assert_eq(neoi, 0, "edge vectors do not reach the IOAPIC");
+	cr_assert_eq(neoi, 0, "edge vectors are not level EOIs");
+	cr_assert_eq(neoi_edge, 2, "both edge EOIs reach the IOAPIC as edge");
+	cr_assert_eq(eoi_vec, 0x40);
 }
 
 Test(lapic, eoi_of_a_level_vector_goes_to_the_ioapic)

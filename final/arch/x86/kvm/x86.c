@@ -967,11 +967,13 @@ static bool kvm_vcpu_has_events(struct kvm_vcpu *vcpu)
 bool kvm_arch_vcpu_runnable(struct kvm_vcpu *vcpu)
 {
 #ifdef CONFIG_MINIKVM_LAPIC
-	/* An AP waiting for INIT or SIPI wakes for nothing else (its timer
-	 * too, which it then takes into its IRR and goes back to sleep). */
+	/* An AP waiting for INIT or SIPI wakes for nothing else: a timer
+	 * that expires meanwhile stays counted until it runs (waking for it
+	 * would make KVM_RUN of a never-started AP return -EAGAIN at once,
+	 * again and again). */
 	if (vcpu->arch.mp_state == KVM_MP_STATE_UNINITIALIZED ||
 	    vcpu->arch.mp_state == KVM_MP_STATE_INIT_RECEIVED)
-		return kvm_apic_has_events(vcpu);
+		return kvm_apic_has_pending_init_or_sipi(vcpu);
 	if (kvm_apic_has_events(vcpu))
 		return true;
 #endif
