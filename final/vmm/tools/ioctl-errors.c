@@ -813,6 +813,7 @@ static void pit_rows(int dev, void *bad)
 }
 #endif
 
+/** Report a failed call the tool needed (not a row) and return 2. */
 static int die(const char *what)
 {
 	fprintf(stderr, "ioctl-errors: %s: %s\n", what, strerror(errno));

@@ -840,6 +840,7 @@ static void vlapic_timer_cancel(void *opaque)
 	atomic_set(&a->pending_timer, 0);
 }
 
+/** How the model reaches the kernel: the callbacks above. */
 static const struct lapic_ops vlapic_ops = {
 	.send_ipi = vlapic_send_ipi,
 	.send_eoi = vlapic_send_eoi,
@@ -965,8 +966,8 @@ int kvm_lapic_mmio(struct kvm_vcpu *vcpu, gpa_t addr, int len, void *val, bool w
 
 /** CPUID leaf 1 ECX bit 21 (x2APIC) and bit 24 (TSC-deadline), leaf
  *  0x80000008 EAX bits 7:0 (MAXPHYADDR; 36 without the leaf). */
-#define CPUID1_ECX_X2APIC_BIT		21
-#define CPUID1_ECX_TSC_DEADLINE_BIT	24
+#define CPUID1_ECX_X2APIC_BIT		21	/**< leaf 1 ECX: x2APIC */
+#define CPUID1_ECX_TSC_DEADLINE_BIT	24	/**< leaf 1 ECX: TSC-deadline timer */
 
 /** The APIC's view of the guest's CPUID table.  Linux: the lapic part of
  *  kvm_vcpu_after_set_cpuid(). */

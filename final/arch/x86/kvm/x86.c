@@ -1168,7 +1168,6 @@ out_unlock:
 	}
 }
 
-/** vCPU ioctls other than KVM_RUN.  Linux: kvm_arch_vcpu_ioctl(). */
 #ifdef CONFIG_MINIKVM_LAPIC
 /**
  * kvm_vcpu_ioctl_set_mpstate - KVM_SET_MP_STATE.  Without a local APIC in
@@ -1202,6 +1201,7 @@ static int kvm_vcpu_ioctl_set_mpstate(struct kvm_vcpu *vcpu, u32 mp_state)
 }
 #endif
 
+/** vCPU ioctls other than KVM_RUN.  Linux: kvm_arch_vcpu_ioctl(). */
 long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 {
 	struct kvm_vcpu *vcpu = filp->private_data;
