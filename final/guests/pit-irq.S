@@ -42,15 +42,13 @@
 	cli
 .endm
 
-/* QUIET: stop counter 0 (mode 5 has no timer), then take interrupts for
- * 30 ms so that a tick already latched in IRR, or the ticks reinject mode
- * still has in hand (one per EOI), are taken before the next count. */
+/* QUIET: stop counter 0 (mode 5 has no timer), then take interrupts
+ * until 10 ms pass without a tick: a tick latched in IRR, and those that
+ * reinject mode still has in hand (one per EOI), are all taken before the
+ * next count starts (quiet32). */
 .macro QUIET
 	PROGRAM	0, 5, 0
-	sti
-	mov	$30, %ecx
-	call	pit_wait_ms32
-	cli
+	call	quiet32
 .endm
 
 	.code16
@@ -131,12 +129,14 @@ main32:
 	movzbl	%al, %eax
 	CHECK32	%eax, 1, "ticks after unmasking:"
 
-	/* Automatic EOI: no EOI written, the INTA acknowledges. */
+	/* Automatic EOI: no EOI written, the INTA acknowledges.  Were that
+	 * not heard, reinject mode would send one tick and wait for ever. */
+	QUIET
 	PIC_INIT ICW4_AEOI
 	HOOK32	V0, h_none
 	OUTB	PIC_M_DATA, 0xfe
 	PROGRAM	0, 2, C200HZ
-	TICKS_IN 50
+	TICKS_IN 100
 	cmpl	$5, COUNT(V0)
 	setae	%al
 	movzbl	%al, %eax
@@ -145,6 +145,22 @@ main32:
 	PROGRAM	0, 5, 0			/* stop counter 0 */
 	call	clear_regs32
 	jmp	exit32
+
+/* quiet32: take interrupts in 10 ms windows until one brings no tick
+ * (at most 50 windows).  Clobbers %eax, %ebx, %ecx. */
+quiet32:
+	mov	$50, %ebx
+1:	push	COUNT(V0)
+	sti
+	mov	$10, %ecx
+	call	pit_wait_ms32
+	cli
+	pop	%eax
+	cmp	COUNT(V0), %eax
+	je	2f
+	dec	%ebx
+	jnz	1b
+2:	ret
 
 h_eoi:
 	OUTB	PIC_M_CMD, OCW2_EOI
