@@ -464,7 +464,7 @@ out:
  * Linux: kvm_vm_ioctl_get_pit(), kvm_vm_ioctl_set_pit(),
  * kvm_vm_ioctl_get_pit2(), kvm_vm_ioctl_set_pit2().
  */
-static void kvm_pit_state(struct kvm_pit *pit, struct kvm_pit_state2 *st, bool set, bool v2)
+static void kvm_pit_copy_state(struct kvm_pit *pit, struct kvm_pit_state2 *st, bool set, bool v2)
 {
 	spin_lock(&pit->lock);
 	if (!set) {
@@ -500,7 +500,7 @@ static int kvm_vm_ioctl_pit_state(struct kvm *kvm, void __user *argp, bool set, 
 		mutex_lock(&kvm->lock);		/* as KVM: against a second SET */
 	pit = kvm_vpit(kvm);
 	if (pit)
-		kvm_pit_state(pit, &st, set, v2);
+		kvm_pit_copy_state(pit, &st, set, v2);
 	if (set)
 		mutex_unlock(&kvm->lock);
 	if (!pit)
