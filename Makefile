@@ -19,7 +19,7 @@ help:
 	@echo "make lab            all scenarios on ARCH=\"$(ARCH)\" (svm = QEMU, vmx = Bochs)"
 	@echo "                    one scenario: make lab ARCH=svm TARGET=kvm SCENARIO=hello"
 	@echo "make lab-selftest   the lab's own checks (host-clean patterns, oracle, watchdog), no emulator"
-	@echo "make bench          exit-cost benchmarks, minikvm vs the real KVM, ARCH=\"svm vmx\""
+	@echo "make bench          benchmarks (exits, interrupts, timer, IPIs), minikvm vs the real KVM, ARCH=\"svm vmx\""
 	@echo "make shell          interactive shell inside the QEMU lab (ARCH=svm)"
 	@echo "make gdb            GDB on the modules in the QEMU lab, stopped in svm_vcpu_run (docs/gdb.md)"
 	@echo "                    a chapter: make gdb TREE=chapters/01-vmx-on; another guest: GUEST=spin"
