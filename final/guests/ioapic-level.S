@@ -20,7 +20,12 @@
  *   - GSI 11, level, masked, raised: nothing is sent and Remote IRR stays
  *     clear; unmasking it with the line still high sends it (a level input
  *     is a state, not an edge: the IOAPIC looks at it again on unmask);
- *   - GSI 12, level, masked, raised then lowered: unmasking sends nothing.
+ *   - GSI 12, level, masked, raised then lowered: unmasking sends nothing;
+ *   - GSI 13, level, raised with IF=0 (Remote IRR set), then rewritten as
+ *     edge-triggered: Remote IRR reads clear.  The 82093AA datasheet does
+ *     not say; KVM clears it, because Linux and Xen rewrite an entry as
+ *     edge to end a level interrupt on IOAPICs without an EOI register.
+ *     The vector already in the local APIC's IRR is still taken once.
  * EXIT_PASS (status 65) when every CHECK32 holds.
  */
 #include "guest.h"
@@ -30,6 +35,7 @@
 #define V_HIGH		0x40	/* GSI 10: APIC IRR/ISR/TMR word 2, bit 0 */
 #define V_MASKED	0x41	/* GSI 11 */
 #define V_GONE		0x42	/* GSI 12 */
+#define V_EDGE		0x43	/* GSI 13 */
 #define WORD2		0x20	/* offset of word 2 (vectors 0x40-0x5f) */
 
 	.code16
@@ -46,6 +52,7 @@ main32:
 	HOOK32	V_HIGH, h_high
 	HOOK32	V_MASKED, h_masked
 	HOOK32	V_GONE, h_eoi
+	HOOK32	V_EDGE, h_eoi
 	LAPIC_SW_ENABLE
 
 	mov	$10, %eax
@@ -76,7 +83,8 @@ main32:
 	CHECK32	h1_isr, 1, "first handler: ISR[0x40]:"
 	CHECK32	h1_tmr, 1, "first handler: TMR[0x40]:"
 	CHECK32	h1_redir, (IOAPIC_LEVEL | IOAPIC_REMOTE_IRR | V_HIGH), "first handler: redir[10] low:"
-	CHECK32	h1_after, (IOAPIC_LEVEL | IOAPIC_REMOTE_IRR | V_HIGH), "first handler, after EOI, high: redir[10] low:"
+	CHECK32	h1_after, (IOAPIC_LEVEL | IOAPIC_REMOTE_IRR | V_HIGH), \
+		"first handler, after EOI, high: redir[10] low:"
 	CHECK32	h1_irr, 1, "first handler, after EOI, high: IRR[0x40]:"
 	CHECK32	h3_after, (IOAPIC_LEVEL | V_HIGH), "third handler, after lowering and EOI: redir[10] low:"
 	CHECK32	h3_irr, 0, "third handler, after lowering and EOI: IRR[0x40]:"
@@ -113,6 +121,23 @@ main32:
 	call	set_entry
 	call	deliver
 	CHECK32	COUNT(V_GONE), 0, "GSI 12 raised and lowered while masked, unmasked:"
+
+	mov	$13, %eax
+	mov	$(IOAPIC_LEVEL | V_EDGE), %ebx
+	call	set_entry
+	IRQ_RAISE 13
+	mov	$13, %eax
+	call	entry_low
+	CHECK32	%eax, (IOAPIC_LEVEL | IOAPIC_REMOTE_IRR | V_EDGE), "GSI 13 raised, IF=0: redir[13] low:"
+	mov	$13, %eax
+	mov	$V_EDGE, %ebx
+	call	set_entry
+	mov	$13, %eax
+	call	entry_low
+	CHECK32	%eax, V_EDGE, "GSI 13 rewritten as edge: redir[13] low:"
+	IRQ_LOWER 13
+	call	deliver
+	CHECK32	COUNT(V_EDGE), 1, "GSI 13 deliveries:"
 	jmp	exit32
 
 /* entry_low: %eax = the low dword of redirection entry %eax. */

@@ -6,7 +6,9 @@
 # clears Remote IRR and, the line still high, the IOAPIC sends again at
 # once (three deliveries; the third handler lowers the line before its
 # EOI, and no fourth comes); a masked level input raised is sent when
-# unmasked, one raised and lowered while masked is not.
+# unmasked, one raised and lowered while masked is not; rewriting an entry
+# as edge-triggered clears its Remote IRR (KVM's behaviour, which Linux and
+# Xen rely on).
 # since: 04-apic-pit
 . /lab/scenarios/lib.sh
 vmm --timeout 30 "$GUESTS/ioapic-level.bin"
@@ -29,5 +31,8 @@ GSI 11 masked, raised: deliveries: 00000000
 GSI 11 masked, raised: redir[11] low: 00018041
 GSI 11 unmasked, still high: deliveries: 00000001
 GSI 11 after its handler: redir[11] low: 00008041
-GSI 12 raised and lowered while masked, unmasked: 00000000"
+GSI 12 raised and lowered while masked, unmasked: 00000000
+GSI 13 raised, IF=0: redir[13] low: 0000c043
+GSI 13 rewritten as edge: redir[13] low: 00000043
+GSI 13 deliveries: 00000001"
 expect_status 65 "EXIT_PASS"
