@@ -25,6 +25,7 @@
  *     a vector in bits 7:0, the rest reserved (#GP);
  *   - a fixed IPI to x2APIC ID 1 reaches the AP, whose handler notes the
  *     ID it reads;
+ *   - an ICR write with a reserved bit set (13, 17:16, 31:20) is a #GP;
  *   - writes to read-only registers (ID, version, LDR, PPR) are a #GP, as
  *     is a non-zero ESR write and a value with bits 63:32 set (SDM
  *     11.12.1.2, 11.12.1.3);
@@ -185,6 +186,10 @@ main32:
 2:	CHECK32	COUNT(V_AP), 1, "IPI to ID 1 deliveries:"
 	CHECK32	ap_who, 0x00000001, "IPI to ID 1 taken by ID:"
 
+	/* Reserved ICR bits (SDM Figure 11-28: 13, 17:16, 31:20), aimed at
+	 * an ID no vCPU has in case they were sent. */
+	GP_WRMSR MSR_ICR, 5, (0x00100000 | ICR_ASSERT | V_AP), 1, "GP on WRMSR ICR, bit 20:"
+	GP_WRMSR MSR_ICR, 5, (0x00002000 | ICR_ASSERT | V_AP), 1, "GP on WRMSR ICR, bit 13:"
 	GP_WRMSR MSR_ID, 0, 0x05, 1, "GP on WRMSR ID:"
 	GP_WRMSR MSR_VERSION, 0, 0x00050014, 1, "GP on WRMSR version:"
 	GP_WRMSR MSR_LDR, 0, 0x00000001, 1, "GP on WRMSR LDR:"

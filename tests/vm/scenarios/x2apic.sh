@@ -5,7 +5,7 @@
 # the LDR derived from it on both vCPUs, the version, no DFR, SVR/TPR/PPR
 # by MSR, the 64-bit ICR (a self IPI through IRR -> ISR -> EOI by MSR, and
 # an IPI to x2APIC ID 1), the SELF IPI register, #GP on writes to
-# read-only registers, on a non-zero ESR and on bits 63:32, the xAPIC page
+# read-only registers, on reserved ICR bits, on a non-zero ESR and on bits 63:32, the xAPIC page
 # in x2APIC mode as KVM's LAPIC_MMIO_HOLE quirk shows it (all ones, stores
 # ignored, no fault), and the IA32_APIC_BASE transitions: x2APIC to xAPIC
 # is a #GP, x2APIC -> disabled -> xAPIC works.
@@ -40,6 +40,8 @@ GP on SELF IPI with bit 8: 00000001
 SELF IPI deliveries after it: 00000001
 IPI to ID 1 deliveries: 00000001
 IPI to ID 1 taken by ID: 00000001
+GP on WRMSR ICR, bit 20: 00000001
+GP on WRMSR ICR, bit 13: 00000001
 GP on WRMSR ID: 00000001
 GP on WRMSR version: 00000001
 GP on WRMSR LDR: 00000001
