@@ -160,6 +160,17 @@
 #define MSR_X2APIC(off)		(0x800 + (off) / 16)	/**< x2APIC MSR of an xAPIC offset */
 #define MSR_X2APIC_SELF_IPI	0x83f	/**< x2APIC SELF IPI (SDM 11.12.11) */
 #define MSR_TSC_DEADLINE	0x6e0	/**< IA32_TSC_DEADLINE (SDM 11.5.4.1) */
+#define CPUID_1_ECX_X2APIC	0x200000	/**< leaf 1 ECX bit 21: x2APIC (SDM Vol. 2A, CPUID) */
+/** @} */
+
+/**
+ * The IOAPIC's redirection entry, low dword (82093AA datasheet, 3.2.4):
+ * the trigger mode and the read-only Remote IRR of a level-triggered
+ * input, whose EOI arrives from the local APIC from chapter 04 on.
+ * @{
+ */
+#define IOAPIC_LEVEL		0x8000	/**< bit 15: level-triggered */
+#define IOAPIC_REMOTE_IRR	0x4000	/**< bit 14: accepted, EOI not yet seen */
 /** @} */
 
 /**

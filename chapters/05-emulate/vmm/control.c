@@ -142,7 +142,8 @@ int control_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t *da
 	if (port != CTL_PORT)
 		return -1;
 	if (is_write) {
-		if (data[0] >= CTL_LAPIC_SAVE)
+		/* 0x16-0x1a: the local APIC's; the PIT's (0x1b-) are irqctl.c's. */
+		if (data[0] >= CTL_LAPIC_SAVE && data[0] <= CTL_NOTE)
 			vm->ctl_result = lapic_ctl_run(vm, data[0], vm->ctl_arg);
 		else
 		if (data[0] >= CTL_IRQ_LATER)

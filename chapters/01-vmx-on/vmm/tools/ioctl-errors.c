@@ -388,6 +388,7 @@ static void cpuid_rows(int vcpu, void *bad)
 
 /** The setup failed at @what: say so, with errno; returns 2. */
 
+/** Report a failed call the tool needed (not a row) and return 2. */
 static int die(const char *what)
 {
 	fprintf(stderr, "ioctl-errors: %s: %s\n", what, strerror(errno));

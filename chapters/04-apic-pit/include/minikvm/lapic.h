@@ -189,9 +189,11 @@ struct lapic_ops {
 	/** ICR write: deliver @p irq from @p src to every APIC it names
 	 *  (lapic_match_dest(), then lapic_accept_irq()). */
 	void (*send_ipi)(void *opaque, struct kvm_lapic *src, const struct lapic_irq *irq);
-	/** EOI of a vector whose TMR bit was set: tell the IOAPIC
-	 *  (ioapic_update_eoi(.., vector, IOAPIC_LEVEL_TRIG)). */
-	void (*eoi_level)(void *opaque, int vector);
+	/** EOI of @p vector, level-triggered (@p trig_mode 1: its TMR bit
+	 *  was set) or edge (0): tell the IOAPIC, which clears a level
+	 *  entry's Remote IRR and tells who waits for the acknowledge of
+	 *  either (the PIT's reinject mode).  Linux: kvm_ioapic_send_eoi(). */
+	void (*send_eoi)(void *opaque, int vector, int trig_mode);
 	/** Something new may need the vCPU (an IRR bit, a lower PPR, INIT,
 	 *  SIPI): request an event check and kick it.  Linux:
 	 *  kvm_make_request(KVM_REQ_EVENT) + kvm_vcpu_kick(). */

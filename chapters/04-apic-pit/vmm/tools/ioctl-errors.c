@@ -807,6 +807,7 @@ static void pit_rows(int dev, void *bad)
 	close(vm4);
 }
 
+/** Report a failed call the tool needed (not a row) and return 2. */
 static int die(const char *what)
 {
 	fprintf(stderr, "ioctl-errors: %s: %s\n", what, strerror(errno));

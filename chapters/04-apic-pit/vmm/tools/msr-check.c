@@ -84,17 +84,24 @@
 struct cmd {
 	uint32_t op;		/**< +0: 1 WRMSR, 2 RDMSR, 3 RDTSC */
 	uint32_t msr;		/**< +4: ECX */
-	uint32_t lo, hi;	/**< +8, +12: EAX, EDX to write */
+	uint32_t lo;		/**< +8: EAX to write */
+	uint32_t hi;		/**< +12: EDX to write */
 	uint32_t faulted;	/**< +16: the guest took #GP */
-	uint32_t out_lo, out_hi; /**< +20, +24: EAX, EDX after the op */
-	uint32_t start_lo, start_hi; /**< +28, +32: OP_SPIN's first RDTSC */
+	uint32_t out_lo;	/**< +20: EAX after the op */
+	uint32_t out_hi;	/**< +24: EDX after the op */
+	uint32_t start_lo;	/**< +28: OP_SPIN's first RDTSC, low half */
+	uint32_t start_hi;	/**< +32: and its high half */
 };
 
 /** OP_SPIN: RDTSC, ECX loop iterations, RDTSC, all inside one KVM_RUN. */
 enum { OP_WRMSR = 1, OP_RDMSR = 2, OP_RDTSC = 3, OP_SPIN = 4 };
 
-/* The guest: real mode, CS = DS = SS = 0, loaded at CODE. */
+/** The guest: real mode, CS = DS = SS = 0, loaded at CODE; it runs the
+ *  command at struct cmd, reports, and waits for the next.  Its start,
+ *  its #GP handler and its end. @{ */
 extern const unsigned char guest_start[], guest_gp[], guest_end[];
+/** @} */
+/** @cond */
 __asm__(
 	".pushsection .rodata\n"
 	".code16\n"
@@ -132,11 +139,12 @@ __asm__(
 	"guest_end:\n"
 	".code64\n"
 	".popsection\n");
+/** @endcond */
 
-static int failures;
-static int vcpu_fd;
-static struct kvm_run *run;
-static volatile struct cmd *cmd;
+static int failures;		/**< checks that failed so far */
+static int vcpu_fd;		/**< the one vCPU */
+static struct kvm_run *run;	/**< its kvm_run */
+static volatile struct cmd *cmd;	/**< the command block in guest memory */
 
 /** Report one check. */
 static void __attribute__((format(printf, 2, 3))) check(int ok, const char *fmt, ...)
@@ -152,6 +160,7 @@ static void __attribute__((format(printf, 2, 3))) check(int ok, const char *fmt,
 		failures++;
 }
 
+/** Report a failed system call and exit 2 (a broken tool, not a check). */
 static void die(const char *what)
 {
 	printf("setup failed: %s: %s\n", what, strerror(errno));
@@ -199,11 +208,13 @@ static int msrs_io(unsigned long req, uint32_t n, const uint32_t *idx, uint64_t 
 	return r < 0 ? -errno : r;
 }
 
+/** KVM_GET_MSRS of one MSR; 0 or -1. */
 static int host_get(uint32_t msr, uint64_t *v)
 {
 	return msrs_io(KVM_GET_MSRS, 1, &msr, v) == 1 ? 0 : -1;
 }
 
+/** KVM_SET_MSRS of one MSR; 0 or -1. */
 static int host_set(uint32_t msr, uint64_t v)
 {
 	return msrs_io(KVM_SET_MSRS, 1, &msr, &v) == 1 ? 0 : -1;
@@ -213,14 +224,23 @@ static int host_set(uint32_t msr, uint64_t v)
  * What minikvm's KVM_GET_MSR_INDEX_LIST holds, each with two values to
  * write (one by the VMM, one by the guest) and how it reads back.
  */
-enum readback { SAME, ZERO, COUNTS };
-static const struct msr_case {
-	uint32_t index;
-	const char *name;
-	uint64_t host_val, guest_val;
-	enum readback rb;
+enum readback {
+	SAME,		/**< reads back what was written */
+	ZERO,		/**< reads 0 */
+	COUNTS,		/**< counts up from what was written (the TSC) */
+};
+/** One MSR to round-trip. */
+struct msr_case {
+	uint32_t index;		/**< the MSR */
+	const char *name;	/**< its name, for the report */
+	uint64_t host_val;	/**< written with KVM_SET_MSRS */
+	uint64_t guest_val;	/**< written by the guest's WRMSR */
+	enum readback rb;	/**< how it reads back */
 	int listed;		/**< in minikvm's index list */
-} cases[] = {
+};
+
+/** Every MSR checked, minikvm's index list first. */
+static const struct msr_case cases[] = {
 	{ MSR_IA32_SYSENTER_CS, "SYSENTER_CS", 0x10, 0x08, SAME, 1 },
 	{ MSR_IA32_SYSENTER_ESP, "SYSENTER_ESP", 0x12345000, 0x23456000, SAME, 1 },
 	{ MSR_IA32_SYSENTER_EIP, "SYSENTER_EIP", 0x34567000, 0x45678000, SAME, 1 },
@@ -249,6 +269,7 @@ static const struct msr_case {
 	{ MSR_MTRRfix4K_F8000, "MTRRfix4K_F8000", 0x0404040404040404ull, 0x0000000000000000ull, SAME, 0 },
 	{ MSR_IA32_APICBASE, "APIC_BASE", 0xfee00900, 0xfee00900, SAME, 0 },
 };
+/** How many cases[] has. */
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
 /** Does @v read back as written @w should, by @rb? */
@@ -296,6 +317,7 @@ static void index_list(int dev, int minikvm)
 	free(l);
 }
 
+/** One VM, one vCPU: the index list, then every case both ways. */
 int main(int argc, char **argv)
 {
 	struct kvm_userspace_memory_region mr;

@@ -101,13 +101,15 @@ static const uint8_t guest[] = {
 	0xba, 0x01, 0x05, 0xef, 0xf4,
 };
 
+/** One of the two vCPUs and the thread that runs it. */
 struct vcpu {
-	int id, fd;
-	struct kvm_run *run;
-	pthread_t thread;
-	volatile int finished;		/* the thread has returned */
-	int passes;			/* reported on PORT_DONE, or -1 */
-	char failure[160];		/* why it stopped, if not PORT_DONE */
+	int id;				/**< 0 or 1 */
+	int fd;				/**< the vCPU fd */
+	struct kvm_run *run;		/**< its kvm_run */
+	pthread_t thread;		/**< the thread that runs it */
+	volatile int finished;		/**< the thread has returned */
+	int passes;			/**< reported on PORT_DONE, or -1 */
+	char failure[160];		/**< why it stopped, if not PORT_DONE */
 };
 
 static int vm_fd;

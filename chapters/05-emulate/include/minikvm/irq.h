@@ -88,6 +88,9 @@ void kvm_apic_accept_events(struct kvm_vcpu *vcpu);
 /** KVM_SET_MP_STATE to SIPI_RECEIVED: a SIPI with the last vector waits.
  *  Linux: set_bit(KVM_APIC_SIPI, &apic->pending_events). */
 void kvm_lapic_set_pending_sipi(struct kvm_vcpu *vcpu);
+/** An INIT or SIPI waits to be looked at.
+ *  Linux: kvm_apic_has_pending_init_or_sipi(). */
+bool kvm_apic_has_pending_init_or_sipi(struct kvm_vcpu *vcpu);
 /** An INIT or SIPI waits, or the APIC timer fired: something for a
  *  blocked vCPU to look at.  Linux: kvm_apic_has_pending_init_or_sipi(),
  *  kvm_cpu_has_pending_timer(). */

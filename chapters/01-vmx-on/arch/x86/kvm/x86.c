@@ -502,7 +502,6 @@ long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 }
 
 /** vCPU ioctls other than KVM_RUN.  Linux: kvm_arch_vcpu_ioctl(). */
-
 long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 {
 	struct kvm_vcpu *vcpu = filp->private_data;

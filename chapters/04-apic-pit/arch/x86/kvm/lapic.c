@@ -313,8 +313,9 @@ int lapic_get_interrupt(struct kvm_lapic *s)
 /**
  * apic_set_eoi - a write to EOI: clear the highest ISR bit (SDM 11.8.5).
  *
- * If that vector was accepted level-triggered (TMR), the EOI goes on to
- * the IOAPIC, which clears its entry's Remote IRR.  The value written is
+ * The EOI goes on to the IOAPIC, with the vector's trigger mode (TMR):
+ * a level entry clears its Remote IRR; edge or level, whoever waits for
+ * the guest to acknowledge that input hears of it.  The value written is
  * ignored, as KVM does (the SDM asks for 0).  Linux: apic_set_eoi().
  */
 static void apic_set_eoi(struct kvm_lapic *s)
@@ -326,8 +327,8 @@ static void apic_set_eoi(struct kvm_lapic *s)
 		return;
 	apic_clear_vector(s, APIC_ISR, vector);
 	apic_update_ppr(s);
-	if (apic_test_vector(s, APIC_TMR, vector) && s->ops && s->ops->eoi_level)
-		s->ops->eoi_level(s->opaque, vector);
+	if (s->ops && s->ops->send_eoi)
+		s->ops->send_eoi(s->opaque, vector, apic_test_vector(s, APIC_TMR, vector));
 	/* A lower PPR may let a pending vector through. */
 	apic_kick(s);
 }

@@ -910,11 +910,13 @@ static bool kvm_vcpu_has_events(struct kvm_vcpu *vcpu)
  *  Linux: kvm_arch_vcpu_runnable(). */
 bool kvm_arch_vcpu_runnable(struct kvm_vcpu *vcpu)
 {
-	/* An AP waiting for INIT or SIPI wakes for nothing else (its timer
-	 * too, which it then takes into its IRR and goes back to sleep). */
+	/* An AP waiting for INIT or SIPI wakes for nothing else: a timer
+	 * that expires meanwhile stays counted until it runs (waking for it
+	 * would make KVM_RUN of a never-started AP return -EAGAIN at once,
+	 * again and again). */
 	if (vcpu->arch.mp_state == KVM_MP_STATE_UNINITIALIZED ||
 	    vcpu->arch.mp_state == KVM_MP_STATE_INIT_RECEIVED)
-		return kvm_apic_has_events(vcpu);
+		return kvm_apic_has_pending_init_or_sipi(vcpu);
 	if (kvm_apic_has_events(vcpu))
 		return true;
 	return vcpu->arch.mp_state == KVM_MP_STATE_RUNNABLE || kvm_vcpu_has_events(vcpu);
@@ -1090,7 +1092,6 @@ out_unlock:
 	}
 }
 
-/** vCPU ioctls other than KVM_RUN.  Linux: kvm_arch_vcpu_ioctl(). */
 /**
  * kvm_vcpu_ioctl_set_mpstate - KVM_SET_MP_STATE.  Without a local APIC in
  * the kernel a vCPU can only run (there is no INIT/SIPI to wait for, and
@@ -1122,6 +1123,7 @@ static int kvm_vcpu_ioctl_set_mpstate(struct kvm_vcpu *vcpu, u32 mp_state)
 	return 0;
 }
 
+/** vCPU ioctls other than KVM_RUN.  Linux: kvm_arch_vcpu_ioctl(). */
 long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 {
 	struct kvm_vcpu *vcpu = filp->private_data;

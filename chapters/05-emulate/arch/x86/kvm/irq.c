@@ -429,18 +429,33 @@ static int ioapic_deliver(void *opaque, const struct ioapic_irq *irq)
 }
 
 /**
- * kvm_ioapic_update_eoi - a LAPIC took the EOI of level-triggered
- * @vector: every IOAPIC entry with that vector drops its remote IRR, and
- * delivers again if its line is still high (82093AA datasheet 3.2.4).
- * Linux: kvm_ioapic_update_eoi().
+ * kvm_ioapic_update_eoi - a LAPIC took the EOI of @vector: a level entry
+ * with that vector drops its Remote IRR, and delivers again if its line is
+ * still high (82093AA datasheet 3.2.4); and, edge or level, whoever waits
+ * for the guest to acknowledge an input with that vector (the PIT in
+ * reinject mode) hears of it, after the lock is dropped.
+ * @kvm: the VM
+ * @vector: the vector that left the ISR
+ * @trig_mode: IOAPIC_LEVEL_TRIG if the LAPIC had it level-triggered (TMR)
+ *
+ * Linux: kvm_ioapic_update_eoi() -> kvm_ioapic_update_eoi_one().
  */
-static void kvm_ioapic_update_eoi(struct kvm *kvm, int vector)
+static void kvm_ioapic_update_eoi(struct kvm *kvm, int vector, int trig_mode)
 {
 	struct kvm_vioapic *s = kvm->arch.vioapic;
+	unsigned long pins = 0;
+	int pin;
 
 	spin_lock(&s->lock);
-	ioapic_update_eoi(&s->ioapic, vector, IOAPIC_LEVEL_TRIG);
+	for (pin = 0; pin < IOAPIC_NUM_PINS; pin++)
+		if (s->ioapic.state.redirtbl[pin].fields.vector == vector)
+			__set_bit(pin, &pins);
+	if (trig_mode == IOAPIC_LEVEL_TRIG)
+		ioapic_update_eoi(&s->ioapic, vector, IOAPIC_LEVEL_TRIG);
 	spin_unlock(&s->lock);
+
+	for_each_set_bit(pin, &pins, IOAPIC_NUM_PINS)
+		kvm_notify_acked_irq(kvm, KVM_IRQCHIP_IOAPIC, pin);
 }
 
 /**
@@ -590,9 +605,11 @@ struct kvm_vlapic {
 	bool ipi_parked;
 	struct lapic_irq ipi;
 	/** @} */
-	/** The vector of a level-triggered EOI to broadcast to the IOAPIC
-	 *  once the lock is dropped, or -1. */
+	/** The vector of an EOI to send to the IOAPIC once the lock is
+	 *  dropped, or -1, and whether it was level-triggered. @{ */
 	int eoi_parked;
+	int eoi_trig;
+	/** @} */
 };
 
 /** Take @p a's lock. */
@@ -610,7 +627,7 @@ static void kvm_lapic_unlock(struct kvm_vlapic *a)
 {
 	struct lapic_irq ipi = a->ipi;
 	bool send = a->ipi_parked;
-	int eoi = a->eoi_parked;
+	int eoi = a->eoi_parked, trig = a->eoi_trig;
 
 	a->ipi_parked = false;
 	a->eoi_parked = -1;
@@ -619,7 +636,7 @@ static void kvm_lapic_unlock(struct kvm_vlapic *a)
 	if (send)
 		kvm_apic_deliver(a->vcpu->kvm, a, &ipi);
 	if (eoi >= 0)
-		kvm_ioapic_update_eoi(a->vcpu->kvm, eoi);
+		kvm_ioapic_update_eoi(a->vcpu->kvm, eoi, trig);
 }
 
 /* The model's callbacks (struct lapic_ops), all called under the lock. */
@@ -633,13 +650,13 @@ static void vlapic_send_ipi(void *opaque, struct kvm_lapic *src, const struct la
 	a->ipi_parked = true;
 }
 
-/** The EOI of a level-triggered vector: park it for the IOAPIC.
- *  Linux: kvm_ioapic_send_eoi(). */
-static void vlapic_eoi_level(void *opaque, int vector)
+/** An EOI: park it for the IOAPIC.  Linux: kvm_ioapic_send_eoi(). */
+static void vlapic_send_eoi(void *opaque, int vector, int trig_mode)
 {
 	struct kvm_vlapic *a = opaque;
 
 	a->eoi_parked = vector;
+	a->eoi_trig = trig_mode;
 }
 
 /** Something new was accepted: the vCPU must look at its APIC before it
@@ -696,9 +713,10 @@ static void vlapic_timer_cancel(void *opaque)
 	atomic_set(&a->pending_timer, 0);
 }
 
+/** How the model reaches the kernel: the callbacks above. */
 static const struct lapic_ops vlapic_ops = {
 	.send_ipi = vlapic_send_ipi,
-	.eoi_level = vlapic_eoi_level,
+	.send_eoi = vlapic_send_eoi,
 	.kick = vlapic_kick,
 	.nmi = vlapic_nmi,
 	.now_ns = vlapic_now_ns,
@@ -821,8 +839,8 @@ int kvm_lapic_mmio(struct kvm_vcpu *vcpu, gpa_t addr, int len, void *val, bool w
 
 /** CPUID leaf 1 ECX bit 21 (x2APIC) and bit 24 (TSC-deadline), leaf
  *  0x80000008 EAX bits 7:0 (MAXPHYADDR; 36 without the leaf). */
-#define CPUID1_ECX_X2APIC_BIT		21
-#define CPUID1_ECX_TSC_DEADLINE_BIT	24
+#define CPUID1_ECX_X2APIC_BIT		21	/**< leaf 1 ECX: x2APIC */
+#define CPUID1_ECX_TSC_DEADLINE_BIT	24	/**< leaf 1 ECX: TSC-deadline timer */
 
 /** The APIC's view of the guest's CPUID table.  Linux: the lapic part of
  *  kvm_vcpu_after_set_cpuid(). */
@@ -1001,7 +1019,7 @@ void kvm_lapic_set_pending_sipi(struct kvm_vcpu *vcpu)
 
 /** An INIT or a SIPI waits to be looked at.
  *  Linux: kvm_apic_has_pending_init_or_sipi(). */
-static bool kvm_apic_has_pending_init_or_sipi(struct kvm_vcpu *vcpu)
+bool kvm_apic_has_pending_init_or_sipi(struct kvm_vcpu *vcpu)
 {
 	return vcpu->arch.apic && READ_ONCE(vcpu->arch.apic->lapic.pending_events);
 }

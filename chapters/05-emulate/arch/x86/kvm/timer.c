@@ -51,6 +51,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
 
 #include <minikvm/kvm_host.h>
 #include <minikvm/i8254.h>
@@ -309,6 +310,31 @@ static const struct kvm_io_device_ops speaker_dev_ops = {
 /* ---------------------------------------------------------------------- */
 
 /**
+ * pit_timer_worker_init - the hrtimer and the worker thread, with the API
+ * of the kernel built against.  Linux 6.13 split "create a worker" from
+ * "create and start it" (kthread_run_worker(); kthread_create_worker() no
+ * longer wakes the thread) and replaced hrtimer_init() with
+ * hrtimer_setup(); the lab's 6.1 and bookworm's 6.12 have the old ones.
+ * @pit: the PIT being created
+ *
+ * Returns 0 or the worker's ERR_PTR() value.
+ */
+static int pit_timer_worker_init(struct kvm_pit *pit)
+{
+	pid_t pid = task_pid_nr(current);
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+	pit->worker = kthread_run_worker(0, "kvm-pit/%d", pid);
+	hrtimer_setup(&pit->timer, pit_timer_fn, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+#else
+	pit->worker = kthread_create_worker(0, "kvm-pit/%d", pid);
+	hrtimer_init(&pit->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	pit->timer.function = pit_timer_fn;
+#endif
+	return PTR_ERR_OR_ZERO(pit->worker);
+}
+
+/**
  * kvm_create_pit - the PIT, reset, in reinject mode, on the bus at
  * 0x40-0x43 and, with KVM_PIT_SPEAKER_DUMMY in @flags, at 0x61 too
  * (without it, port 0x61 is the VMM's: QEMU's speaker device reads
@@ -330,14 +356,10 @@ static struct kvm_pit *kvm_create_pit(struct kvm *kvm, u32 flags)
 	mutex_init(&pit->reinject_lock);
 	pit->kvm = kvm;
 
-	pit->worker = kthread_create_worker(0, "kvm-pit/%d", task_pid_nr(current));
-	if (IS_ERR(pit->worker)) {
-		r = PTR_ERR(pit->worker);
+	r = pit_timer_worker_init(pit);
+	if (r)
 		goto out_free;
-	}
 	kthread_init_work(&pit->expired, pit_do_work);
-	hrtimer_init(&pit->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
-	pit->timer.function = pit_timer_fn;
 	pit->irq_ack_notifier.gsi = 0;
 	pit->irq_ack_notifier.irq_acked = kvm_pit_ack_irq;
 	pit->mask_notifier.func = pit_mask_notifier;
@@ -442,7 +464,7 @@ out:
  * Linux: kvm_vm_ioctl_get_pit(), kvm_vm_ioctl_set_pit(),
  * kvm_vm_ioctl_get_pit2(), kvm_vm_ioctl_set_pit2().
  */
-static void kvm_pit_state(struct kvm_pit *pit, struct kvm_pit_state2 *st, bool set, bool v2)
+static void kvm_pit_copy_state(struct kvm_pit *pit, struct kvm_pit_state2 *st, bool set, bool v2)
 {
 	spin_lock(&pit->lock);
 	if (!set) {
@@ -478,7 +500,7 @@ static int kvm_vm_ioctl_pit_state(struct kvm *kvm, void __user *argp, bool set, 
 		mutex_lock(&kvm->lock);		/* as KVM: against a second SET */
 	pit = kvm_vpit(kvm);
 	if (pit)
-		kvm_pit_state(pit, &st, set, v2);
+		kvm_pit_copy_state(pit, &st, set, v2);
 	if (set)
 		mutex_unlock(&kvm->lock);
 	if (!pit)
