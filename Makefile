@@ -23,6 +23,7 @@ help:
 	@echo "make shell          interactive shell inside the QEMU lab (ARCH=svm)"
 	@echo "make gdb            GDB on the modules in the QEMU lab, stopped in svm_vcpu_run (docs/gdb.md)"
 	@echo "                    a chapter: make gdb TREE=chapters/01-vmx-on; another guest: GUEST=spin"
+	@echo "                    minivmm options: make gdb GUEST=apic-ipi VMM_ARGS=\"--smp 2\""
 	@echo "make chapters       regenerate chapters/ from final/"
 	@echo "make check-chapters fail if chapters/ is stale"
 	@echo "make docs           Doxygen HTML of final/ and every chapter: build/docs/<tree>/html"
@@ -51,7 +52,8 @@ shell: setup
 
 gdb: setup
 	@$(MAKE) -s -C $(TREE) all
-	@tests/vm/lab --tree $(TREE) --gdb $(if $(GUEST),--guest $(GUEST))
+	@tests/vm/lab --tree $(TREE) --gdb $(if $(GUEST),--guest $(GUEST)) \
+		$(if $(VMM_ARGS),--vmm-args "$(VMM_ARGS)")
 
 bench: setup
 	@$(MAKE) -s -C $(TREE) all
