@@ -884,7 +884,7 @@ void kvm_lapic_set_tpr(struct kvm_vcpu *vcpu, unsigned long cr8)
 	struct kvm_vlapic *a = vcpu->arch.apic;
 
 	kvm_lapic_lock(a);
-	lapic_set_tpr(&a->lapic, (cr8 & 0xf) << 4);
+	lapic_set_tpr(&a->lapic, cr8);	/* the model shifts CR8 into TPR[7:4] */
 	kvm_lapic_unlock(a);
 	/* A lower priority may let a pending interrupt through. */
 	kvm_make_request(KVM_REQ_EVENT, vcpu);
