@@ -346,6 +346,64 @@ Test(lapic, lowering_tpr_with_a_pending_vector_kicks)
 	cr_assert_eq(nkick, 1, "0x80 is still masked: no kick");
 }
 
+Test(lapic, highest_irr_and_isr_search_all_eight_words)
+{
+	sw_enable();
+	cr_assert_eq(lapic_find_highest_irr(&apic), -1, "empty IRR");
+	cr_assert_eq(lapic_find_highest_isr(&apic), -1, "empty ISR");
+	fixed(0x00, false);
+	cr_assert_eq(lapic_find_highest_irr(&apic), 0x00, "bit 0 of word 0");
+	fixed(0x3f, false);
+	fixed(0x21, false);
+	cr_assert_eq(lapic_find_highest_irr(&apic), 0x3f, "bit 31 of word 1");
+	fixed(0xff, false);
+	cr_assert_eq(lapic_find_highest_irr(&apic), 0xff, "bit 31 of word 7");
+	cr_assert_eq(lapic_get_interrupt(&apic), 0xff);
+	cr_assert_eq(lapic_find_highest_isr(&apic), 0xff);
+	cr_assert_eq(lapic_find_highest_irr(&apic), 0x3f, "0xff left the IRR");
+	w(APIC_EOI, 0);
+	cr_assert_eq(lapic_find_highest_isr(&apic), -1);
+}
+
+Test(lapic, tpr_blocked_is_the_vector_only_tpr_holds_back)
+{
+	sw_enable();
+	cr_assert_eq(lapic_find_tpr_blocked(&apic), -1, "nothing requested");
+	w(APIC_TASKPRI, 0x50);
+	fixed(0x51, false);
+	cr_assert_eq(lapic_has_interrupt(&apic), -1);
+	cr_assert_eq(lapic_find_tpr_blocked(&apic), 0x51, "same class as TPR: blocked");
+	fixed(0x4f, false);
+	cr_assert_eq(lapic_find_tpr_blocked(&apic), 0x51, "the highest IRR vector counts");
+	w(APIC_TASKPRI, 0x4f);
+	cr_assert_eq(lapic_has_interrupt(&apic), 0x51);
+	cr_assert_eq(lapic_find_tpr_blocked(&apic), -1, "class above TPR: deliverable");
+}
+
+Test(lapic, tpr_blocked_ignores_what_the_isr_holds_back)
+{
+	sw_enable();
+	fixed(0x61, false);
+	cr_assert_eq(lapic_get_interrupt(&apic), 0x61);
+	fixed(0x62, false);
+	w(APIC_TASKPRI, 0xf0);
+	cr_assert_eq(lapic_find_tpr_blocked(&apic), -1,
+		     "same class as in service: an EOI, not CR8, lets it in");
+	fixed(0x71, false);
+	cr_assert_eq(lapic_find_tpr_blocked(&apic), 0x71, "above the ISR class, under TPR");
+	w(APIC_TASKPRI, 0);
+	cr_assert_eq(lapic_find_tpr_blocked(&apic), -1);
+	cr_assert_eq(lapic_has_interrupt(&apic), 0x71);
+}
+
+Test(lapic, tpr_blocked_never_names_class_0)
+{
+	sw_enable();
+	fixed(0x0f, false);
+	w(APIC_TASKPRI, 0x10);
+	cr_assert_eq(lapic_find_tpr_blocked(&apic), -1, "vectors 0-15 are never deliverable");
+}
+
 Test(lapic, cr8_is_tpr_bits_7_4)
 {
 	lapic_set_tpr(&apic, 0x5);

@@ -24,6 +24,7 @@
  *   (lowest priority: only the one lapic_compare_prio() ranks first).
  * - Before entry: the PIC if lapic_accept_pic_intr(), else
  *   lapic_has_interrupt() / lapic_get_interrupt() for the vector to inject;
+ *   lapic_find_tpr_blocked() says whether the vendor must see CR8 writes;
  *   lapic_test_and_clear_init()/_sipi() drive the MP state.
  *
  * Intel SDM Vol. 3A (order number 253668), chapter 11 "Advanced
@@ -298,6 +299,9 @@ int lapic_compare_prio(struct kvm_lapic *a, struct kvm_lapic *b);
 int lapic_local_deliver(struct kvm_lapic *s, u32 lvt_reg);
 
 /* Priority, acknowledge, the PIC's path (SDM 11.8) */
+int lapic_find_highest_irr(const struct kvm_lapic *s);
+int lapic_find_highest_isr(const struct kvm_lapic *s);
+int lapic_find_tpr_blocked(const struct kvm_lapic *s);
 int lapic_has_interrupt(struct kvm_lapic *s);
 int lapic_get_interrupt(struct kvm_lapic *s);
 bool lapic_accept_pic_intr(struct kvm_lapic *s);

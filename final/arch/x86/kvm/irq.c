@@ -1160,40 +1160,10 @@ bool kvm_apic_has_events(struct kvm_vcpu *vcpu)
 	       (vcpu->arch.apic && atomic_read(&vcpu->arch.apic->pending_timer));
 }
 
-/** The highest vector set in a 256-bit register of the page (IRR, ISR:
- *  eight 32-bit words 16 bytes apart), or -1.  Linux: apic_find_highest_vector(). */
-static int apic_find_highest_vector(const struct kvm_lapic *s, u32 reg)
-{
-	int i;
-
-	for (i = 7; i >= 0; i--) {
-		u32 w = lapic_get_reg(s, reg + i * 0x10);
-
-		if (w)
-			return i * 32 + fls(w) - 1;
-	}
-	return -1;
-}
-
-/** The IRR's highest vector if its class is above the ISR's (an EOI would
- *  not be needed) but not above the TPR's: only the task priority holds
- *  it back (Intel SDM Vol. 3A, 10.8.3.1). */
-static int lapic_find_tpr_blocked(const struct kvm_lapic *s)
-{
-	int irr = apic_find_highest_vector(s, APIC_IRR);
-	int isr = apic_find_highest_vector(s, APIC_ISR);
-	u32 tpr = lapic_get_reg(s, APIC_TASKPRI) & 0xff;
-
-	/* Class 0 (vectors 0-15) is never above any PPR. */
-	if (irr < 16 || (isr >= 0 && (irr >> 4) <= (isr >> 4)))
-		return -1;
-	return (u32)(irr >> 4) <= (tpr >> 4) ? irr : -1;
-}
-
 /**
  * kvm_lapic_find_tpr_blocked - the IRR's highest vector, if only the TPR
- * keeps it out (it is above the ISR's priority): lowering CR8 below its
- * class would let it in, so the vendor must see that write.
+ * keeps it out (the model decides: lapic_find_tpr_blocked()): lowering
+ * CR8 below its class would let it in, so the vendor must see that write.
  * Returns the vector, or -1.  Linux: update_cr8_intercept().
  */
 int kvm_lapic_find_tpr_blocked(struct kvm_vcpu *vcpu)

@@ -88,10 +88,12 @@ static void apic_clear_vector(struct kvm_lapic *s, u32 base, int vec)
 }
 
 /**
- * find_highest_vector - the highest bit set in the 256-bit register at @base,
- * or -1.  Linux: find_highest_vector().
+ * apic_find_highest_vector - the highest bit set in the 256-bit register at
+ * @base (IRR, ISR or TMR: eight 32-bit words 16 bytes apart, SDM 11.8.4),
+ * or -1.  Linux: apic_find_highest_vector() (find_highest_vector() in older
+ * kernels).
  */
-static int find_highest_vector(struct kvm_lapic *s, u32 base)
+static int apic_find_highest_vector(const struct kvm_lapic *s, u32 base)
 {
 	int word;
 	u32 v;
@@ -198,12 +200,37 @@ static void apic_set_spiv(struct kvm_lapic *s, u32 val)
 /* ------------------------------------------------------------------ */
 
 /**
- * has_interrupt_for_ppr - the highest IRR vector whose class (bits 7:4)
- * is above @ppr's, or -1.  Linux: apic_has_interrupt_for_ppr().
+ * lapic_find_highest_irr - the highest vector requested (IRR), whatever the
+ * priorities say, or -1.
+ * @s: the APIC
+ *
+ * Linux: kvm_lapic_find_highest_irr(), apic_find_highest_irr().
  */
-static int has_interrupt_for_ppr(struct kvm_lapic *s, u32 ppr)
+int lapic_find_highest_irr(const struct kvm_lapic *s)
 {
-	int irr = find_highest_vector(s, APIC_IRR);
+	return apic_find_highest_vector(s, APIC_IRR);
+}
+
+/**
+ * lapic_find_highest_isr - the highest vector in service (ISR): the one the
+ * next EOI ends, and whose class PPR holds at least (SDM 11.8.3.1), or -1.
+ * @s: the APIC
+ *
+ * Linux: apic_find_highest_isr().
+ */
+int lapic_find_highest_isr(const struct kvm_lapic *s)
+{
+	return apic_find_highest_vector(s, APIC_ISR);
+}
+
+/**
+ * apic_has_interrupt_for_ppr - the highest IRR vector whose class (bits
+ * 7:4) is above @ppr's, or -1 (SDM 11.8.3.1).  Class 0 (vectors 0-15) is
+ * never above any PPR.  Linux: apic_has_interrupt_for_ppr().
+ */
+static int apic_has_interrupt_for_ppr(const struct kvm_lapic *s, u32 ppr)
+{
+	int irr = lapic_find_highest_irr(s);
 
 	if (irr == -1 || (u32)(irr & 0xf0) <= ppr)
 		return -1;
@@ -220,7 +247,7 @@ static bool __apic_update_ppr(struct kvm_lapic *s, u32 *new_ppr)
 {
 	u32 old_ppr = lapic_get_reg(s, APIC_PROCPRI);
 	u32 tpr = lapic_get_reg(s, APIC_TASKPRI);
-	int isr = find_highest_vector(s, APIC_ISR);
+	int isr = lapic_find_highest_isr(s);
 	u32 isrv = isr == -1 ? 0 : isr;
 	u32 ppr;
 
@@ -239,7 +266,7 @@ static void apic_update_ppr(struct kvm_lapic *s)
 {
 	u32 ppr;
 
-	if (__apic_update_ppr(s, &ppr) && has_interrupt_for_ppr(s, ppr) != -1)
+	if (__apic_update_ppr(s, &ppr) && apic_has_interrupt_for_ppr(s, ppr) != -1)
 		apic_kick(s);
 }
 
@@ -286,7 +313,7 @@ int lapic_has_interrupt(struct kvm_lapic *s)
 	if (!lapic_hw_enabled(s))
 		return -1;
 	__apic_update_ppr(s, &ppr);
-	return has_interrupt_for_ppr(s, ppr);
+	return apic_has_interrupt_for_ppr(s, ppr);
 }
 
 /**
@@ -311,6 +338,30 @@ int lapic_get_interrupt(struct kvm_lapic *s)
 }
 
 /**
+ * lapic_find_tpr_blocked - the IRR's highest vector if the task priority
+ * alone holds it back: its class is above the in-service class (so no EOI
+ * is needed for it) but not above TPR's (SDM 11.8.3.1).  Lowering TPR
+ * below its class lets it in, so the glue must see the guest do that,
+ * also where MOV to CR8 changes TPR without an exit (AMD APM 15.21.1).
+ * @s: the APIC
+ *
+ * Returns the vector, or -1.  Linux: the max_irr and tpr that
+ * update_cr8_intercept() hands the vendor, compared there.
+ */
+int lapic_find_tpr_blocked(const struct kvm_lapic *s)
+{
+	int isr = lapic_find_highest_isr(s);
+	u32 tpr = lapic_get_reg(s, APIC_TASKPRI);
+	int irr;
+
+	/* What would be delivered if TPR were 0: PPR is then the ISR class. */
+	irr = apic_has_interrupt_for_ppr(s, isr == -1 ? 0 : isr & 0xf0);
+	if (irr == -1 || (u32)(irr & 0xf0) > (tpr & 0xf0))
+		return -1;
+	return irr;
+}
+
+/**
  * apic_set_eoi - a write to EOI: clear the highest ISR bit (SDM 11.8.5).
  *
  * The EOI goes on to the IOAPIC, with the vector's trigger mode (TMR):
@@ -320,7 +371,7 @@ int lapic_get_interrupt(struct kvm_lapic *s)
  */
 static void apic_set_eoi(struct kvm_lapic *s)
 {
-	int vector = find_highest_vector(s, APIC_ISR);
+	int vector = lapic_find_highest_isr(s);
 
 	/* An EOI with nothing in service is harmless (Linux does it at boot). */
 	if (vector == -1)
