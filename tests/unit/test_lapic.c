@@ -567,16 +567,17 @@ Test(lapic, extint_smi_are_not_taken_by_the_apic)
 	cr_assert_eq(lapic_has_interrupt(&apic), -1);
 }
 
-Test(lapic, lowest_priority_arbitration_counts_acceptances)
+Test(lapic, lowest_priority_message_is_taken_as_fixed)
 {
-	static struct kvm_lapic other;
-	struct lapic_irq irq = { .vector = 0x40, .delivery_mode = APIC_DM_LOWEST, .level = 1 };
+	struct lapic_irq irq = { .vector = 0x40, .delivery_mode = APIC_DM_LOWEST,
+				 .level = 1, .trig_mode = 1 };
 
-	lapic_init(&other, &ops, &apic, 1, 0);
-	cr_assert_eq(lapic_compare_prio(&apic, &other), 0);
-	lapic_accept_irq(&apic, &irq);
-	cr_assert_gt(lapic_compare_prio(&apic, &other), 0, "the other one is next");
-	cr_assert_lt(lapic_compare_prio(&other, &apic), 0);
+	cr_assert_eq(lapic_accept_irq(&apic, &irq), 0, "software-disabled: dropped");
+	cr_assert_not(irr(0x40));
+	sw_enable();
+	cr_assert_eq(lapic_accept_irq(&apic, &irq), 1);
+	cr_assert(irr(0x40));
+	cr_assert(tmr(0x40), "level-triggered: TMR set for the EOI");
 }
 
 /* ---- destinations (SDM 11.6.2) ---- */

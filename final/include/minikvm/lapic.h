@@ -21,7 +21,7 @@
  *   lapic_get/set_tscdeadline(); CR8: lapic_set_tpr()/lapic_get_cr8().
  * - Messages (IOAPIC, MSI, ops->send_ipi): for each vCPU with
  *   lapic_hw_enabled() and lapic_match_dest(): lapic_accept_irq()
- *   (lowest priority: only the one lapic_compare_prio() ranks first).
+ *   (lowest priority: to one of them only, which the glue picks).
  * - Before entry: the PIC if lapic_accept_pic_intr(), else
  *   lapic_has_interrupt() / lapic_get_interrupt() for the vector to inject;
  *   lapic_find_tpr_blocked() says whether the vendor must see CR8 writes;
@@ -227,8 +227,8 @@ struct lapic_timer {
 
 /**
  * The local APIC of one vCPU.  Linux: struct kvm_lapic
- * (arch/x86/kvm/lapic.h), with vcpu->arch.apic_base, apic_arb_prio and
- * the vcpu_id folded in, since the model has no vCPU.
+ * (arch/x86/kvm/lapic.h), with vcpu->arch.apic_base and the vcpu_id
+ * folded in, since the model has no vCPU.
  *
  * @c regs is the register page in KVM's KVM_GET_LAPIC layout (the first
  * 1 KiB of the 4 KiB xAPIC page: SDM Table 11-1 offsets), so the glue
@@ -249,7 +249,6 @@ struct kvm_lapic {
 	u32 tsc_khz;		/**< guest TSC rate, for TSC-deadline; 0: unknown */
 	u32 pending_events;	/**< LAPIC_PENDING_INIT / _SIPI (Linux: apic->pending_events) */
 	u8 sipi_vector;		/**< vector of the latest SIPI (Linux: apic->sipi_vector) */
-	int arb_prio;		/**< lowest-priority arbitration counter (Linux: vcpu->arch.apic_arb_prio) */
 	bool x2apic_allowed;	/**< guest CPUID has x2APIC: IA32_APIC_BASE bit 10 writable */
 	u8 maxphyaddr;		/**< guest MAXPHYADDR: IA32_APIC_BASE bits above it are reserved */
 	const struct lapic_ops *ops;	/**< the glue's callbacks; may be NULL */
@@ -295,7 +294,6 @@ void lapic_icr_to_irq(struct kvm_lapic *s, u32 icr_low, u32 icr_high, struct lap
 int lapic_accept_irq(struct kvm_lapic *s, const struct lapic_irq *irq);
 bool lapic_match_dest(struct kvm_lapic *target, struct kvm_lapic *src, u32 shorthand,
 		      u32 dest_id, u32 dest_mode);
-int lapic_compare_prio(struct kvm_lapic *a, struct kvm_lapic *b);
 int lapic_local_deliver(struct kvm_lapic *s, u32 lvt_reg);
 
 /* Priority, acknowledge, the PIC's path (SDM 11.8) */

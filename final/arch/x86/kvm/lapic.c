@@ -23,8 +23,9 @@
  * What the guest sees follows Linux KVM, which the lab compares against,
  * even where KVM simplifies the SDM.  The simplifications, all KVM's:
  * - no Error Status: illegal vectors are accepted and ESR reads 0;
- * - no arbitration priority: APR reads 0, and lowest-priority delivery
- *   picks by a per-APIC counter (lapic_compare_prio());
+ * - no arbitration priority: APR reads 0, and the glue gives a
+ *   lowest-priority message to one of the APICs it names by vector
+ *   hashing (KVM's vector_hashing default), not by priority;
  * - messages are delivered at once: ICR Delivery Status always reads idle;
  * - a re-sent vector already in IRR still reports "accepted" (the IRR
  *   coalesces it silently);
@@ -410,9 +411,6 @@ int lapic_accept_irq(struct kvm_lapic *s, const struct lapic_irq *irq)
 	switch (irq->delivery_mode) {
 	case APIC_DM_LOWEST:
 	case APIC_DM_FIXED:
-		/* The arbitration counter of lapic_compare_prio(). */
-		if (irq->delivery_mode == APIC_DM_LOWEST)
-			s->arb_prio++;
 		if (irq->trig_mode && !irq->level)
 			return 0;
 		if (!lapic_enabled(s))
@@ -581,18 +579,6 @@ bool lapic_match_dest(struct kvm_lapic *target, struct kvm_lapic *src, u32 short
 	default:
 		return false;
 	}
-}
-
-/**
- * lapic_compare_prio - for lowest-priority delivery, which of two matching
- * APICs takes the message: negative if @a should.  The SDM (11.6.2.4)
- * picks the lowest Arbitration Priority; KVM does not model APR and
- * instead prefers the APIC that accepted the fewest lowest-priority
- * messages so far (a round robin of sorts).  Linux: kvm_apic_compare_prio().
- */
-int lapic_compare_prio(struct kvm_lapic *a, struct kvm_lapic *b)
-{
-	return a->arb_prio - b->arb_prio;
 }
 
 /**
@@ -1415,7 +1401,6 @@ void lapic_reset(struct kvm_lapic *s, bool init_event)
 	s->lapic_timer.target_expiration = 0;
 	s->lapic_timer.tscdeadline = 0;
 	apic_update_ppr(s);
-	s->arb_prio = 0;
 }
 
 /**
@@ -1537,7 +1522,6 @@ int lapic_set_state(struct kvm_lapic *s, const struct kvm_lapic_state *state)
 	update_divide_count(s);
 	start_apic_timer(s, APIC_TMCCT);
 	lapic_set_reg(s, APIC_TMCCT, 0);
-	s->arb_prio = 0;
 	apic_kick(s);
 	return 0;
 }
