@@ -65,6 +65,8 @@ static void setup_id(u32 id, u32 khz)
 	tsc = 0;
 	memset(&apic, 0xa5, sizeof(apic));	/* init must not rely on zeroed memory */
 	lapic_init(&apic, &ops, &apic, id, khz);
+	/* The guest's CPUID, as minivmm sets it: x2APIC, MAXPHYADDR 36. */
+	lapic_update_cpuid(&apic, true, khz != 0, 36);
 	clear_log();
 }
 
@@ -886,6 +888,43 @@ Test(lapic, base_msr_mode_transitions)
 	cr_assert_not(lapic_x2apic_mode(&apic));
 	lapic_update_cpuid(&apic, false, false, 36);
 	cr_assert_eq(lapic_set_base(&apic, 0xfee00c00, false), 1, "no x2APIC in CPUID");
+}
+
+Test(lapic, base_msr_without_cpuid_has_no_x2apic)
+{
+	lapic_init(&apic, &ops, &apic, 0, 0);
+	cr_assert_eq(lapic_set_base(&apic, 0xfee00c00, false), 1, "EXTD reserved");
+	cr_assert_eq(lapic_set_base(&apic, 0xfee00c00, true), 1, "for the host too");
+	cr_assert_not(lapic_x2apic_mode(&apic));
+}
+
+Test(lapic, base_msr_unchanged_value_is_checked_too)
+{
+	to_x2apic();
+	lapic_update_cpuid(&apic, false, false, 36);
+	cr_assert_eq(lapic_set_base(&apic, lapic_get_base(&apic), false), 1,
+		     "EXTD is reserved now, even if it is already set (Linux 6.1)");
+	cr_assert(lapic_x2apic_mode(&apic));
+}
+
+Test(lapic, base_valid_rules)
+{
+	const u64 dis = 0xfee00000, xa = 0xfee00800, x2 = 0xfee00c00;
+
+	cr_assert(lapic_base_valid(xa, xa | 0x100, true, 36, false), "BSP is writable");
+	cr_assert_not(lapic_base_valid(xa, xa | 0x80, true, 36, false), "bit 7");
+	cr_assert_not(lapic_base_valid(xa, xa | 0x200, true, 36, true), "bit 9, host too");
+	cr_assert_not(lapic_base_valid(xa, 0xfee00400, true, 36, true), "EN=0 EXTD=1");
+	cr_assert_not(lapic_base_valid(xa, x2, false, 36, true), "EXTD without x2APIC");
+	cr_assert_not(lapic_base_valid(xa, xa | 1ull << 36, true, 36, false));
+	cr_assert(lapic_base_valid(xa, xa | 1ull << 35, true, 36, false));
+	cr_assert(lapic_base_valid(xa, xa | 1ull << 63, true, 64, false), "MAXPHYADDR 64");
+	cr_assert_not(lapic_base_valid(x2, xa, true, 36, false), "x2APIC -> xAPIC");
+	cr_assert(lapic_base_valid(x2, xa, true, 36, true), "... the host may");
+	cr_assert_not(lapic_base_valid(dis, x2, true, 36, false), "disabled -> x2APIC");
+	cr_assert(lapic_base_valid(dis, x2, true, 36, true), "... the host may");
+	cr_assert(lapic_base_valid(x2, dis, true, 36, false), "x2APIC -> disabled");
+	cr_assert(lapic_base_valid(dis, xa, true, 36, false), "disabled -> xAPIC");
 }
 
 Test(lapic, disabled_apic_page_reads_ones_and_ignores_writes)

@@ -102,10 +102,11 @@ void kvm_inject_apic_timer_irqs(struct kvm_vcpu *vcpu);
 /** A load or store at guest-physical @addr, if it hits this vCPU's xAPIC
  *  page: 0 handled, -EOPNOTSUPP not ours.  Linux: apic_mmio_read/write(). */
 int kvm_lapic_mmio(struct kvm_vcpu *vcpu, gpa_t addr, int len, void *val, bool write);
-/** IA32_APIC_BASE of the in-kernel APIC; the value was checked by
- *  kvm_set_apic_base() (x86.c).  Linux: kvm_lapic_set_base(). @{ */
+/** IA32_APIC_BASE of the in-kernel APIC; a write returns 1 (#GP) for a
+ *  value or transition the model refuses (lapic_base_valid()).
+ *  Linux: kvm_get_apic_base(), kvm_apic_set_base(). @{ */
 u64 kvm_lapic_get_base(struct kvm_vcpu *vcpu);
-void kvm_lapic_set_base(struct kvm_vcpu *vcpu, u64 value);
+int kvm_lapic_set_base(struct kvm_vcpu *vcpu, u64 value, bool host_initiated);
 /** @} */
 /** CR8 is TPR[7:4] (Intel SDM Vol. 3A, 10.8.6.1).  Linux: kvm_lapic_set_tpr(),
  *  kvm_lapic_get_cr8(). @{ */

@@ -275,6 +275,7 @@ void lapic_init(struct kvm_lapic *s, const struct lapic_ops *ops, void *opaque,
 		u32 apic_id, u32 tsc_khz);
 void lapic_reset(struct kvm_lapic *s, bool init_event);
 void lapic_update_cpuid(struct kvm_lapic *s, bool x2apic, bool tsc_deadline, u8 maxphyaddr);
+bool lapic_base_valid(u64 old, u64 value, bool x2apic, u8 maxphyaddr, bool host_initiated);
 int lapic_set_base(struct kvm_lapic *s, u64 value, bool host_initiated);
 u64 lapic_get_base(struct kvm_lapic *s);
 bool lapic_hw_enabled(struct kvm_lapic *s);

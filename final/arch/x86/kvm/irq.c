@@ -992,17 +992,20 @@ u64 kvm_lapic_get_base(struct kvm_vcpu *vcpu)
 	return lapic_get_base(&vcpu->arch.apic->lapic);
 }
 
-/** IA32_APIC_BASE, written by the guest or the VMM (x86.c checked the
- *  value and the transition): enable, disable, x2APIC, relocation.
- *  Linux: kvm_lapic_set_base(). */
-void kvm_lapic_set_base(struct kvm_vcpu *vcpu, u64 value)
+/** IA32_APIC_BASE, written by the guest or (@host_initiated) the VMM:
+ *  enable, disable, x2APIC, relocation; the model checks the value and
+ *  the transition.  Returns 0, or 1 (#GP).  Linux: kvm_apic_set_base(). */
+int kvm_lapic_set_base(struct kvm_vcpu *vcpu, u64 value, bool host_initiated)
 {
 	struct kvm_vlapic *a = vcpu->arch.apic;
+	int r;
 
 	kvm_lapic_lock(a);
-	lapic_set_base(&a->lapic, value, true);
+	r = lapic_set_base(&a->lapic, value, host_initiated);
 	kvm_lapic_unlock(a);
-	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	if (!r)
+		kvm_make_request(KVM_REQ_EVENT, vcpu);
+	return r;
 }
 
 /** MOV to CR8.  Linux: kvm_lapic_set_tpr(). */

@@ -1283,37 +1283,59 @@ static void __lapic_set_base(struct kvm_lapic *s, u64 value)
 }
 
 /**
+ * lapic_base_valid - may IA32_APIC_BASE go from @old to @value?  The
+ * architectural rules, in one place for the in-kernel APIC
+ * (lapic_set_base()) and for a VMM that models the APIC itself (x86.c).
+ * @old: the value now
+ * @value: the value written
+ * @x2apic: the guest's CPUID has x2APIC (leaf 1 ECX bit 21)
+ * @maxphyaddr: the guest's MAXPHYADDR (leaf 0x80000008 EAX 7:0)
+ * @host_initiated: the VMM restores state (KVM_SET_MSRS, KVM_SET_SREGS):
+ *	it may make any transition between valid modes
+ *
+ * Invalid: reserved bits set (7:0, 9, EXTD without x2APIC, bits
+ * MAXPHYADDR and up; SDM 11.4.4, 11.12.1), EN=0 EXTD=1 (SDM Table 11-5),
+ * and, for the guest, the transitions the SDM forbids (11.12.5, Figure
+ * 11-27): x2APIC to xAPIC, disabled to x2APIC.  An unchanged value is
+ * checked like any other, as Linux 6.1 (the lab's oracle) does; newer
+ * kernels accept it before looking.
+ * Linux: the checks of kvm_apic_set_base() (kvm_set_apic_base() before 6.13).
+ */
+bool lapic_base_valid(u64 old, u64 value, bool x2apic, u8 maxphyaddr, bool host_initiated)
+{
+	enum lapic_mode old_mode = apic_mode(old);
+	enum lapic_mode new_mode = apic_mode(value);
+	u64 reserved = 0x2ff;
+
+	if (maxphyaddr < 64)
+		reserved |= ~0ull << maxphyaddr;
+	if (!x2apic)
+		reserved |= X2APIC_ENABLE;
+	if ((value & reserved) || new_mode == LAPIC_MODE_INVALID)
+		return false;
+	if (host_initiated)
+		return true;
+	if (old_mode == LAPIC_MODE_X2APIC && new_mode == LAPIC_MODE_XAPIC)
+		return false;
+	return !(old_mode == LAPIC_MODE_DISABLED && new_mode == LAPIC_MODE_X2APIC);
+}
+
+/**
  * lapic_set_base - WRMSR IA32_APIC_BASE (or KVM_SET_SREGS / KVM_SET_MSRS
  * with @host_initiated).
  * @s: the APIC
  * @value: the new value
- * @host_initiated: from userspace: the state-machine checks are skipped
+ * @host_initiated: from userspace: the transition checks are skipped
  *
- * Returns 1 (#GP) for reserved bits (7:0, 9, EXTD without x2APIC in CPUID,
- * the base above MAXPHYADDR), for EN=0 EXTD=1, and for the transitions the
- * SDM forbids (Figure 11-27): x2APIC to xAPIC, disabled to x2APIC.
+ * Takes @value if lapic_base_valid() says so, judged by the guest's CPUID
+ * as lapic_update_cpuid() last gave it.  Returns 0, or 1 (#GP).
  * Linux: kvm_apic_set_base() (kvm_set_apic_base() before 6.13).
  */
 int lapic_set_base(struct kvm_lapic *s, u64 value, bool host_initiated)
 {
-	enum lapic_mode old_mode = apic_mode(s->apic_base);
-	enum lapic_mode new_mode = apic_mode(value);
-	u64 reserved = 0x2ff;
-
-	if (value == s->apic_base)
-		return 0;
-	if (s->maxphyaddr < 64)
-		reserved |= ~0ull << s->maxphyaddr;
-	if (!s->x2apic_allowed)
-		reserved |= X2APIC_ENABLE;
-	if ((value & reserved) || new_mode == LAPIC_MODE_INVALID)
+	if (!lapic_base_valid(s->apic_base, value, s->x2apic_allowed, s->maxphyaddr,
+			      host_initiated))
 		return 1;
-	if (!host_initiated) {
-		if (old_mode == LAPIC_MODE_X2APIC && new_mode == LAPIC_MODE_XAPIC)
-			return 1;
-		if (old_mode == LAPIC_MODE_DISABLED && new_mode == LAPIC_MODE_X2APIC)
-			return 1;
-	}
 	__lapic_set_base(s, value);
 	return 0;
 }
@@ -1412,8 +1434,9 @@ void lapic_reset(struct kvm_lapic *s, bool init_event)
  * @apic_id: the vCPU's APIC ID (KVM: its vcpu_id); 0 is the BSP
  * @tsc_khz: the guest TSC rate, for TSC-deadline mode (0: unknown)
  *
- * Until lapic_update_cpuid(), x2APIC and TSC-deadline (if @tsc_khz) are
- * allowed and MAXPHYADDR is 36, KVM's default without CPUID leaf 0x80000008.
+ * Until lapic_update_cpuid(), x2APIC is not allowed (KVM: a guest without
+ * CPUID has no X86_FEATURE_X2APIC), TSC-deadline is (if @tsc_khz), and
+ * MAXPHYADDR is 36, KVM's default without CPUID leaf 0x80000008.
  * The RESET inside calls @ops->timer_cancel: set the host timer up first.
  * Linux: kvm_create_lapic(), less the allocation and the hrtimer.
  */
@@ -1426,7 +1449,7 @@ void lapic_init(struct kvm_lapic *s, const struct lapic_ops *ops, void *opaque,
 	s->vcpu_id = apic_id;
 	s->is_bsp = apic_id == 0;
 	s->tsc_khz = tsc_khz;
-	lapic_update_cpuid(s, true, tsc_khz != 0, 36);
+	lapic_update_cpuid(s, false, tsc_khz != 0, 36);
 	/* As KVM: enabled before the RESET value is stored, so RESET sets the ID. */
 	s->apic_base = MSR_IA32_APICBASE_ENABLE;
 	lapic_reset(s, false);

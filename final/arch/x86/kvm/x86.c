@@ -31,6 +31,9 @@
 #endif
 
 #include <minikvm/kvm_host.h>
+#ifdef CONFIG_MINIKVM_LAPIC
+#include <minikvm/lapic.h>	/* lapic_base_valid() */
+#endif
 
 /* The tracepoints live in this module: trace.h generates them here. */
 #define CREATE_TRACE_POINTS
@@ -1653,34 +1656,26 @@ u64 kvm_get_apic_base(struct kvm_vcpu *vcpu)
 }
 
 /**
- * kvm_set_apic_base - IA32_APIC_BASE (Intel SDM Vol. 3A, 11.4.4 and
- * 11.12.1): bits 0-7 and 9 are reserved, and so is bit 10 (x2APIC
- * enable) without x2APIC in the guest's CPUID, and every bit above
- * MAXPHYADDR; x2APIC without the xAPIC enabled is invalid.  The guest
- * may not go from x2APIC back to xAPIC, nor from disabled to x2APIC
- * (11.12.5, Figure 11-27); a VMM restoring state may.
- * Linux: kvm_set_apic_base().
+ * kvm_set_apic_base - WRMSR IA32_APIC_BASE, or the VMM restoring it
+ * (KVM_SET_MSRS, KVM_SET_SREGS: @msr_info->host_initiated).  Which values
+ * and transitions are valid (Intel SDM Vol. 3A, 11.4.4, 11.12.5) is the
+ * LAPIC model's to say, lapic_base_valid(); here only whose APIC takes the
+ * value: the in-kernel one, or, without it, the VMM's own, whose value
+ * vcpu->arch.apic_base keeps, judged by the guest's CPUID the same way.
+ * Returns 0, or 1 (#GP).  Linux: kvm_set_apic_base() (kvm_apic_set_base()
+ * in newer kernels).
  */
 static int kvm_set_apic_base(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
-	u64 old = kvm_get_apic_base(vcpu), data = msr_info->data;
-	u64 mode_bits = MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE;
-	u64 reserved = reserved_gpa_bits(vcpu) | 0x2ff;
+	u64 data = msr_info->data;
 
-	if (!guest_cpuid_has(vcpu, 1, 0, 2, 21))	/* CPUID.1:ECX.x2APIC */
-		reserved |= X2APIC_ENABLE;
-	if ((data & reserved) || (data & mode_bits) == X2APIC_ENABLE)
-		return 1;
-	if (!msr_info->host_initiated) {
-		if ((old & mode_bits) == mode_bits &&
-		    (data & mode_bits) == MSR_IA32_APICBASE_ENABLE)
-			return 1;
-		if (!(old & mode_bits) && (data & mode_bits) == mode_bits)
-			return 1;
-	}
-	vcpu->arch.apic_base = data;
 	if (lapic_in_kernel(vcpu))
-		kvm_lapic_set_base(vcpu, data);
+		return kvm_lapic_set_base(vcpu, data, msr_info->host_initiated);
+	if (!lapic_base_valid(vcpu->arch.apic_base, data,
+			      guest_cpuid_has(vcpu, 1, 0, 2, 21),	/* CPUID.1:ECX.x2APIC */
+			      cpuid_maxphyaddr(vcpu), msr_info->host_initiated))
+		return 1;
+	vcpu->arch.apic_base = data;
 	return 0;
 }
 
