@@ -113,10 +113,11 @@ int kvm_lapic_set_base(struct kvm_vcpu *vcpu, u64 value, bool host_initiated);
 void kvm_lapic_set_tpr(struct kvm_vcpu *vcpu, unsigned long cr8);
 u64 kvm_lapic_get_cr8(struct kvm_vcpu *vcpu);
 /** @} */
-/** The highest vector in the IRR that the TPR alone holds back, or -1:
- *  the vendor arranges an exit for when the guest lowers CR8.
- *  Linux: the irr argument of update_cr8_intercept(). */
-int kvm_lapic_find_tpr_blocked(struct kvm_vcpu *vcpu);
+/** kvm_cpu_has_interrupt(), and in @tpr_blocked the highest IRR vector
+ *  that the TPR alone holds back, or -1 (the vendor then arranges an exit
+ *  for when the guest lowers CR8), from one round of the LAPIC's lock.
+ *  Linux: kvm_cpu_has_injectable_intr(), update_cr8_intercept(). */
+bool kvm_cpu_has_interrupt_tpr(struct kvm_vcpu *vcpu, int *tpr_blocked);
 /** x2APIC registers as MSRs 0x800-0x8ff; 0 ok, 1 #GP.
  *  Linux: kvm_x2apic_msr_read(), kvm_x2apic_msr_write(). @{ */
 int kvm_x2apic_msr_read(struct kvm_vcpu *vcpu, u32 msr, u64 *data);

@@ -1117,7 +1117,10 @@ void kvm_apic_accept_events(struct kvm_vcpu *vcpu)
 	bool sipi;
 	u8 vector;
 
-	if (!a)
+	/* Nothing to take, the common case: no lock.  A sender sets the bits
+	 * before it posts KVM_REQ_EVENT, so if we miss them now, that request
+	 * brings us back.  Linux: the same early return. */
+	if (!kvm_apic_has_pending_init_or_sipi(vcpu))
 		return;
 	kvm_lapic_lock(a);
 	init = lapic_test_and_clear_init(&a->lapic);
@@ -1161,25 +1164,6 @@ bool kvm_apic_has_events(struct kvm_vcpu *vcpu)
 {
 	return kvm_apic_has_pending_init_or_sipi(vcpu) ||
 	       (vcpu->arch.apic && atomic_read(&vcpu->arch.apic->pending_timer));
-}
-
-/**
- * kvm_lapic_find_tpr_blocked - the IRR's highest vector, if only the TPR
- * keeps it out (the model decides: lapic_find_tpr_blocked()): lowering
- * CR8 below its class would let it in, so the vendor must see that write.
- * Returns the vector, or -1.  Linux: update_cr8_intercept().
- */
-int kvm_lapic_find_tpr_blocked(struct kvm_vcpu *vcpu)
-{
-	struct kvm_vlapic *a = vcpu->arch.apic;
-	int v;
-
-	if (!a)
-		return -1;
-	kvm_lapic_lock(a);
-	v = lapic_find_tpr_blocked(&a->lapic);
-	kvm_lapic_unlock(a);
-	return v;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1289,6 +1273,33 @@ bool kvm_cpu_has_interrupt(struct kvm_vcpu *vcpu)
 	return v >= 0;
 }
 EXPORT_SYMBOL_GPL(kvm_cpu_has_interrupt);
+
+/**
+ * kvm_cpu_has_interrupt_tpr - kvm_cpu_has_interrupt() and, from the same
+ * look at the LAPIC (one round of its lock), the vector that only its
+ * task priority holds back (lapic_find_tpr_blocked()): what the entry
+ * path asks once it has injected.
+ * @vcpu: the vCPU
+ * @tpr_blocked: that vector, or -1
+ *
+ * Linux: kvm_cpu_has_injectable_intr() and the max_irr of
+ * update_cr8_intercept(), which Linux reads without a lock.
+ */
+bool kvm_cpu_has_interrupt_tpr(struct kvm_vcpu *vcpu, int *tpr_blocked)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+	bool has = kvm_cpu_has_extint(vcpu);
+
+	*tpr_blocked = -1;
+	if (!a)
+		return has;
+	kvm_lapic_lock(a);
+	if (!has)
+		has = lapic_has_interrupt(&a->lapic) >= 0;
+	*tpr_blocked = lapic_find_tpr_blocked(&a->lapic);
+	kvm_lapic_unlock(a);
+	return has;
+}
 
 /**
  * kvm_cpu_get_interrupt - acknowledge the interrupt @vcpu takes next:

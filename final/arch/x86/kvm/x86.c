@@ -862,6 +862,10 @@ static void kvm_request_immediate_exit(struct kvm_vcpu *vcpu)
 static void kvm_inject_pending_event(struct kvm_vcpu *vcpu, bool req_int_win)
 {
 	struct kvm_queued_exception *ex = &vcpu->arch.exception;
+#ifdef CONFIG_MINIKVM_LAPIC
+	int tpr_blocked;
+#endif
+	bool has_intr;
 
 	process_nmi(vcpu);
 
@@ -901,13 +905,20 @@ static void kvm_inject_pending_event(struct kvm_vcpu *vcpu, bool req_int_win)
 		else
 			kvm_x86_ops.enable_nmi_window(vcpu);
 	}
-	if (kvm_cpu_has_injectable_intr(vcpu) || req_int_win)
+#ifdef CONFIG_MINIKVM_LAPIC
+	/* (3 and 4 ask the LAPIC together: its lock is taken once.) */
+	tpr_blocked = -1;
+	has_intr = irqchip_in_kernel(vcpu->kvm) && kvm_cpu_has_interrupt_tpr(vcpu, &tpr_blocked);
+#else
+	has_intr = kvm_cpu_has_injectable_intr(vcpu);
+#endif
+	if (has_intr || req_int_win)
 		kvm_x86_ops.enable_irq_window(vcpu);
 #ifdef CONFIG_MINIKVM_LAPIC
 	/* 4. An interrupt only the task priority holds back: the vendor
 	 *    must see the guest lower CR8.  Linux: update_cr8_intercept(). */
 	if (kvm_x86_ops.update_cr8_intercept)
-		kvm_x86_ops.update_cr8_intercept(vcpu, kvm_lapic_find_tpr_blocked(vcpu));
+		kvm_x86_ops.update_cr8_intercept(vcpu, tpr_blocked);
 #endif
 }
 
