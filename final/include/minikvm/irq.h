@@ -108,7 +108,7 @@ int kvm_lapic_mmio(struct kvm_vcpu *vcpu, gpa_t addr, int len, void *val, bool w
 u64 kvm_lapic_get_base(struct kvm_vcpu *vcpu);
 int kvm_lapic_set_base(struct kvm_vcpu *vcpu, u64 value, bool host_initiated);
 /** @} */
-/** CR8 is TPR[7:4] (Intel SDM Vol. 3A, 10.8.6.1).  Linux: kvm_lapic_set_tpr(),
+/** CR8 is TPR[7:4] (Intel SDM Vol. 3A, 11.8.6.1).  Linux: kvm_lapic_set_tpr(),
  *  kvm_lapic_get_cr8(). @{ */
 void kvm_lapic_set_tpr(struct kvm_vcpu *vcpu, unsigned long cr8);
 u64 kvm_lapic_get_cr8(struct kvm_vcpu *vcpu);

@@ -18,7 +18,7 @@
  *  - an IOAPIC message sets its vector in the target's
  *    vcpu->arch.pending_vectors (the LAPIC's IRR to be).  Who the target
  *    is and whether it accepts is the LAPIC's decision (Intel SDM Vol. 3A,
- *    10.6.2 "Determining IPI Destination"); until chapter 04 every vCPU
+ *    11.6.2 "Determining IPI Destination"); until chapter 04 every vCPU
  *    accepts, with the APIC ID its vcpu_id and flat logical IDs.  Real KVM
  *    drops fixed interrupts while the guest's LAPIC is software-disabled
  *    (SVR bit 8, clear at reset): a guest meant for both must enable it.
@@ -47,9 +47,9 @@
 #include <minikvm/lapic.h>
 #endif
 
-/** Physical destination 0xff: every local APIC (Intel SDM Vol. 3A, 10.6.2.1). */
+/** Physical destination 0xff: every local APIC (Intel SDM Vol. 3A, 11.6.2.1). */
 #define APIC_BROADCAST		0xff
-/** Flat logical destinations name at most 8 APICs, one bit each (10.6.2.2). */
+/** Flat logical destinations name at most 8 APICs, one bit each (11.6.2.2). */
 #define APIC_FLAT_MAX		8
 
 /**
@@ -435,7 +435,7 @@ static void kvm_pic_destroy(struct kvm *kvm, struct kvm_vpic *s)
 #ifndef CONFIG_MINIKVM_LAPIC
 /**
  * Is @p vcpu a destination of @p irq?  What a local APIC decides (Intel
- * SDM Vol. 3A, 10.6.2): physical mode names one APIC ID, or 0xff for all;
+ * SDM Vol. 3A, 11.6.2): physical mode names one APIC ID, or 0xff for all;
  * logical mode in the flat model is a bitmask of the APICs' logical IDs.
  * Until chapter 04 brings the LAPIC, the APIC ID is the vcpu_id (as KVM
  * sets it at reset) and vCPU n has logical ID 1 << n (KVM's reset LDR is
@@ -517,7 +517,7 @@ static int ioapic_deliver(void *opaque, const struct ioapic_irq *irq)
 /**
  * ioapic_deliver - the IOAPIC's deliver callback: a redirection entry's
  * message goes to the local APICs like any other (Intel SDM Vol. 3A,
- * 10.6.2); they decide whether they are named.  ExtINT is not a message
+ * 11.6.2); they decide whether they are named.  ExtINT is not a message
  * a local APIC takes (the PIC reaches the CPU through LINT0).  Runs
  * under the IOAPIC's lock, which comes before the LAPICs' locks.
  * @opaque: the struct kvm_vioapic
@@ -924,8 +924,8 @@ void kvm_free_lapic(struct kvm_vcpu *vcpu)
 }
 
 /**
- * kvm_lapic_reset - RESET or INIT the APIC (Intel SDM Vol. 3A, 10.4.7.1
- * "Local APIC State After Power-Up or Reset", 10.4.7.3 "... After an
+ * kvm_lapic_reset - RESET or INIT the APIC (Intel SDM Vol. 3A, 11.4.7.1
+ * "Local APIC State After Power-Up or Reset", 11.4.7.3 "... After an
  * INIT Reset").  The model also programs the boot vCPU's LINT0 as
  * ExtINT, as KVM does (KVM_X86_QUIRK_LINT0_REENABLED), so that the PIC
  * reaches it the way a BIOS sets up virtual-wire mode.
@@ -1104,7 +1104,7 @@ int kvm_vcpu_ioctl_set_lapic(struct kvm_vcpu *vcpu, struct kvm_lapic_state *s)
 
 /**
  * kvm_apic_accept_events - INIT and SIPI, received by the model, become
- * the vCPU's state (Intel SDM Vol. 3A, 8.4 "Multiple-Processor (MP)
+ * the vCPU's state (Intel SDM Vol. 3A, 9.4 "Multiple-Processor (MP)
  * Initialization"): INIT resets the vCPU and, on an AP, leaves it waiting
  * for a SIPI (KVM_MP_STATE_INIT_RECEIVED); a SIPI in that state starts it
  * in real mode at vector * 4096 (CS = vector << 8, IP = 0).  A SIPI at
@@ -1173,10 +1173,10 @@ bool kvm_apic_has_events(struct kvm_vcpu *vcpu)
 /**
  * kvm_apic_deliver - send @irq to every APIC it names (an ICR write, an
  * IOAPIC redirection entry).  Each target decides whether it is named
- * (Intel SDM Vol. 3A, 10.6.2 "Determining IPI Destination"); lowest
+ * (Intel SDM Vol. 3A, 11.6.2 "Determining IPI Destination"); lowest
  * priority goes to one of them, picked by vector as KVM's vector hashing
  * does (the vector modulo the number of candidates; the SDM leaves the
- * choice to the chipset, 10.6.2.4).
+ * choice to the chipset, 11.6.2.4).
  * @kvm: the VM
  * @src: the sending APIC (NULL for the IOAPIC): shorthands are relative to it
  * @irq: the message
@@ -1234,7 +1234,7 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
  * Does @p vcpu's LAPIC let the PIC in?  Its LINT0 is wired to the PIC's
  * INT output: when LINT0 is unmasked in ExtINT mode, or when the APIC is
  * hardware-disabled and the CPU takes INTR directly (Intel SDM Vol. 3A,
- * 10.4.3).  Linux: kvm_apic_accept_pic_intr().
+ * 11.4.3).  Linux: kvm_apic_accept_pic_intr().
  */
 static bool kvm_apic_accept_pic_intr(struct kvm_vcpu *vcpu)
 {
@@ -1305,7 +1305,7 @@ bool kvm_cpu_has_interrupt_tpr(struct kvm_vcpu *vcpu, int *tpr_blocked)
  * kvm_cpu_get_interrupt - acknowledge the interrupt @vcpu takes next:
  * the PIC's INTA cycle first (as KVM, ExtINT before the IRR), else the
  * LAPIC's, which moves the vector from IRR to ISR and raises the
- * processor priority (Intel SDM Vol. 3A, 10.8.3.1).
+ * processor priority (Intel SDM Vol. 3A, 11.8.3.1).
  * Returns the vector, or -1 if there is none any more.
  * Linux: kvm_cpu_get_interrupt() -> kvm_get_apic_interrupt().
  */

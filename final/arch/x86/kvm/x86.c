@@ -359,7 +359,7 @@ int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
 #ifdef CONFIG_MINIKVM_LAPIC
 	/* With the irqchip in the kernel every vCPU gets a local APIC, and
 	 * only the boot vCPU runs from the start: the others wait for the
-	 * INIT-SIPI-SIPI of the boot protocol (Intel SDM Vol. 3A, 8.4.4),
+	 * INIT-SIPI-SIPI of the boot protocol (Intel SDM Vol. 3A, 9.4.4),
 	 * and KVM_RUN sleeps until then.  Linux: kvm_arch_vcpu_create(). */
 	if (irqchip_in_kernel(vcpu->kvm)) {
 		r = kvm_create_lapic(vcpu);
@@ -442,7 +442,7 @@ void kvm_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
 /**
  * kvm_vcpu_deliver_sipi_vector - a SIPI starts an AP in real mode at
  * physical address @vector * 4096: CS selector vector << 8, base
- * vector << 12, IP 0 (Intel SDM Vol. 3A, 8.4.4.1).
+ * vector << 12, IP 0 (Intel SDM Vol. 3A, 9.4.4.1).
  * Linux: kvm_vcpu_deliver_sipi_vector().
  */
 void kvm_vcpu_deliver_sipi_vector(struct kvm_vcpu *vcpu, u8 vector)
@@ -459,7 +459,7 @@ void kvm_vcpu_deliver_sipi_vector(struct kvm_vcpu *vcpu, u8 vector)
 
 /**
  * kvm_set_cr8 - MOV to CR8, the task priority (Intel SDM Vol. 3A,
- * 10.8.6.1): bits 3:0 are TPR bits 7:4.  With the local APIC in the
+ * 11.8.6.1): bits 3:0 are TPR bits 7:4.  With the local APIC in the
  * kernel it lives there; without, it is only kept for KVM_GET_SREGS and
  * kvm_run.cr8.  Linux: kvm_set_cr8().
  */
