@@ -65,6 +65,8 @@ static void setup_id(u32 id, u32 khz)
 	tsc = 0;
 	memset(&apic, 0xa5, sizeof(apic));	/* init must not rely on zeroed memory */
 	lapic_init(&apic, &ops, &apic, id, khz);
+	/* The guest's CPUID, as minivmm sets it: x2APIC, MAXPHYADDR 36. */
+	lapic_update_cpuid(&apic, true, khz != 0, 36);
 	clear_log();
 }
 
@@ -346,6 +348,64 @@ Test(lapic, lowering_tpr_with_a_pending_vector_kicks)
 	cr_assert_eq(nkick, 1, "0x80 is still masked: no kick");
 }
 
+Test(lapic, highest_irr_and_isr_search_all_eight_words)
+{
+	sw_enable();
+	cr_assert_eq(lapic_find_highest_irr(&apic), -1, "empty IRR");
+	cr_assert_eq(lapic_find_highest_isr(&apic), -1, "empty ISR");
+	fixed(0x00, false);
+	cr_assert_eq(lapic_find_highest_irr(&apic), 0x00, "bit 0 of word 0");
+	fixed(0x3f, false);
+	fixed(0x21, false);
+	cr_assert_eq(lapic_find_highest_irr(&apic), 0x3f, "bit 31 of word 1");
+	fixed(0xff, false);
+	cr_assert_eq(lapic_find_highest_irr(&apic), 0xff, "bit 31 of word 7");
+	cr_assert_eq(lapic_get_interrupt(&apic), 0xff);
+	cr_assert_eq(lapic_find_highest_isr(&apic), 0xff);
+	cr_assert_eq(lapic_find_highest_irr(&apic), 0x3f, "0xff left the IRR");
+	w(APIC_EOI, 0);
+	cr_assert_eq(lapic_find_highest_isr(&apic), -1);
+}
+
+Test(lapic, tpr_blocked_is_the_vector_only_tpr_holds_back)
+{
+	sw_enable();
+	cr_assert_eq(lapic_find_tpr_blocked(&apic), -1, "nothing requested");
+	w(APIC_TASKPRI, 0x50);
+	fixed(0x51, false);
+	cr_assert_eq(lapic_has_interrupt(&apic), -1);
+	cr_assert_eq(lapic_find_tpr_blocked(&apic), 0x51, "same class as TPR: blocked");
+	fixed(0x4f, false);
+	cr_assert_eq(lapic_find_tpr_blocked(&apic), 0x51, "the highest IRR vector counts");
+	w(APIC_TASKPRI, 0x4f);
+	cr_assert_eq(lapic_has_interrupt(&apic), 0x51);
+	cr_assert_eq(lapic_find_tpr_blocked(&apic), -1, "class above TPR: deliverable");
+}
+
+Test(lapic, tpr_blocked_ignores_what_the_isr_holds_back)
+{
+	sw_enable();
+	fixed(0x61, false);
+	cr_assert_eq(lapic_get_interrupt(&apic), 0x61);
+	fixed(0x62, false);
+	w(APIC_TASKPRI, 0xf0);
+	cr_assert_eq(lapic_find_tpr_blocked(&apic), -1,
+		     "same class as in service: an EOI, not CR8, lets it in");
+	fixed(0x71, false);
+	cr_assert_eq(lapic_find_tpr_blocked(&apic), 0x71, "above the ISR class, under TPR");
+	w(APIC_TASKPRI, 0);
+	cr_assert_eq(lapic_find_tpr_blocked(&apic), -1);
+	cr_assert_eq(lapic_has_interrupt(&apic), 0x71);
+}
+
+Test(lapic, tpr_blocked_never_names_class_0)
+{
+	sw_enable();
+	fixed(0x0f, false);
+	w(APIC_TASKPRI, 0x10);
+	cr_assert_eq(lapic_find_tpr_blocked(&apic), -1, "vectors 0-15 are never deliverable");
+}
+
 Test(lapic, cr8_is_tpr_bits_7_4)
 {
 	lapic_set_tpr(&apic, 0x5);
@@ -509,16 +569,17 @@ Test(lapic, extint_smi_are_not_taken_by_the_apic)
 	cr_assert_eq(lapic_has_interrupt(&apic), -1);
 }
 
-Test(lapic, lowest_priority_arbitration_counts_acceptances)
+Test(lapic, lowest_priority_message_is_taken_as_fixed)
 {
-	static struct kvm_lapic other;
-	struct lapic_irq irq = { .vector = 0x40, .delivery_mode = APIC_DM_LOWEST, .level = 1 };
+	struct lapic_irq irq = { .vector = 0x40, .delivery_mode = APIC_DM_LOWEST,
+				 .level = 1, .trig_mode = 1 };
 
-	lapic_init(&other, &ops, &apic, 1, 0);
-	cr_assert_eq(lapic_compare_prio(&apic, &other), 0);
-	lapic_accept_irq(&apic, &irq);
-	cr_assert_gt(lapic_compare_prio(&apic, &other), 0, "the other one is next");
-	cr_assert_lt(lapic_compare_prio(&other, &apic), 0);
+	cr_assert_eq(lapic_accept_irq(&apic, &irq), 0, "software-disabled: dropped");
+	cr_assert_not(irr(0x40));
+	sw_enable();
+	cr_assert_eq(lapic_accept_irq(&apic, &irq), 1);
+	cr_assert(irr(0x40));
+	cr_assert(tmr(0x40), "level-triggered: TMR set for the EOI");
 }
 
 /* ---- destinations (SDM 11.6.2) ---- */
@@ -827,6 +888,43 @@ Test(lapic, base_msr_mode_transitions)
 	cr_assert_not(lapic_x2apic_mode(&apic));
 	lapic_update_cpuid(&apic, false, false, 36);
 	cr_assert_eq(lapic_set_base(&apic, 0xfee00c00, false), 1, "no x2APIC in CPUID");
+}
+
+Test(lapic, base_msr_without_cpuid_has_no_x2apic)
+{
+	lapic_init(&apic, &ops, &apic, 0, 0);
+	cr_assert_eq(lapic_set_base(&apic, 0xfee00c00, false), 1, "EXTD reserved");
+	cr_assert_eq(lapic_set_base(&apic, 0xfee00c00, true), 1, "for the host too");
+	cr_assert_not(lapic_x2apic_mode(&apic));
+}
+
+Test(lapic, base_msr_unchanged_value_is_checked_too)
+{
+	to_x2apic();
+	lapic_update_cpuid(&apic, false, false, 36);
+	cr_assert_eq(lapic_set_base(&apic, lapic_get_base(&apic), false), 1,
+		     "EXTD is reserved now, even if it is already set (Linux 6.1)");
+	cr_assert(lapic_x2apic_mode(&apic));
+}
+
+Test(lapic, base_valid_rules)
+{
+	const u64 dis = 0xfee00000, xa = 0xfee00800, x2 = 0xfee00c00;
+
+	cr_assert(lapic_base_valid(xa, xa | 0x100, true, 36, false), "BSP is writable");
+	cr_assert_not(lapic_base_valid(xa, xa | 0x80, true, 36, false), "bit 7");
+	cr_assert_not(lapic_base_valid(xa, xa | 0x200, true, 36, true), "bit 9, host too");
+	cr_assert_not(lapic_base_valid(xa, 0xfee00400, true, 36, true), "EN=0 EXTD=1");
+	cr_assert_not(lapic_base_valid(xa, x2, false, 36, true), "EXTD without x2APIC");
+	cr_assert_not(lapic_base_valid(xa, xa | 1ull << 36, true, 36, false));
+	cr_assert(lapic_base_valid(xa, xa | 1ull << 35, true, 36, false));
+	cr_assert(lapic_base_valid(xa, xa | 1ull << 63, true, 64, false), "MAXPHYADDR 64");
+	cr_assert_not(lapic_base_valid(x2, xa, true, 36, false), "x2APIC -> xAPIC");
+	cr_assert(lapic_base_valid(x2, xa, true, 36, true), "... the host may");
+	cr_assert_not(lapic_base_valid(dis, x2, true, 36, false), "disabled -> x2APIC");
+	cr_assert(lapic_base_valid(dis, x2, true, 36, true), "... the host may");
+	cr_assert(lapic_base_valid(x2, dis, true, 36, false), "x2APIC -> disabled");
+	cr_assert(lapic_base_valid(dis, xa, true, 36, false), "disabled -> xAPIC");
 }
 
 Test(lapic, disabled_apic_page_reads_ones_and_ignores_writes)
