@@ -8,8 +8,9 @@
  * IRQ 0 and to IOAPIC pin 0 - pin 0, not the pin 2 of the ISA timer
  * override that an ACPI MADT announces: that override is QEMU's own
  * routing table.  Both 8259s are initialised with every input masked
- * (left uninitialised, the 8259 would still reach LINT0, which KVM sets
- * up as ExtINT, with vector 0 + IRQ); the local APIC is software-enabled
+ * (KVM's 8259 starts with no input masked, and KVM sets the BSP's LINT0
+ * up as ExtINT: left alone, it would deliver the ticks too, on a vector
+ * of its own); the local APIC is software-enabled
  * (SVR bit 8, Intel SDM Vol. 3A, 11.4.7.2); redirection entry 0 (82093AA
  * datasheet, 3.2.4) sends vector 0x40, fixed, edge, physical destination
  * APIC ID 0.  Entry 2 sends vector 0x42, to show that nothing uses it.
