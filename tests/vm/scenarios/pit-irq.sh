@@ -5,7 +5,7 @@
 # stopwatch), mode 3 ticks, modes 0, 1 and 4 tick once and mode 5 never,
 # a masked IRQ 0 gets nothing and ticks again once unmasked, and with
 # automatic EOI the INTA is the acknowledgement that lets the next tick
-# go.  The PIT -> IOAPIC -> LAPIC half comes with the local APIC.
+# go.  The PIT -> IOAPIC -> LAPIC half is pit-ioapic.
 # since: 04-apic-pit
 . /lab/scenarios/lib.sh
 vmm --timeout 60 "$GUESTS/pit-irq.bin"
