@@ -74,7 +74,7 @@ wait_aps32:
 plock32:
 	push	%eax
 1:	mov	$1, %eax
-	xchg	%eax, print_lock	/* XCHG with memory is locked (SDM 8.1.2.1) */
+	xchg	%eax, print_lock	/* XCHG with memory is locked (SDM 9.1.2.1) */
 	test	%eax, %eax
 	jz	2f
 	pause

@@ -101,20 +101,22 @@ void kvm_inject_apic_timer_irqs(struct kvm_vcpu *vcpu);
 /** A load or store at guest-physical @addr, if it hits this vCPU's xAPIC
  *  page: 0 handled, -EOPNOTSUPP not ours.  Linux: apic_mmio_read/write(). */
 int kvm_lapic_mmio(struct kvm_vcpu *vcpu, gpa_t addr, int len, void *val, bool write);
-/** IA32_APIC_BASE of the in-kernel APIC; the value was checked by
- *  kvm_set_apic_base() (x86.c).  Linux: kvm_lapic_set_base(). @{ */
+/** IA32_APIC_BASE of the in-kernel APIC; a write returns 1 (#GP) for a
+ *  value or transition the model refuses (lapic_base_valid()).
+ *  Linux: kvm_get_apic_base(), kvm_apic_set_base(). @{ */
 u64 kvm_lapic_get_base(struct kvm_vcpu *vcpu);
-void kvm_lapic_set_base(struct kvm_vcpu *vcpu, u64 value);
+int kvm_lapic_set_base(struct kvm_vcpu *vcpu, u64 value, bool host_initiated);
 /** @} */
-/** CR8 is TPR[7:4] (Intel SDM Vol. 3A, 10.8.6.1).  Linux: kvm_lapic_set_tpr(),
+/** CR8 is TPR[7:4] (Intel SDM Vol. 3A, 11.8.6.1).  Linux: kvm_lapic_set_tpr(),
  *  kvm_lapic_get_cr8(). @{ */
 void kvm_lapic_set_tpr(struct kvm_vcpu *vcpu, unsigned long cr8);
 u64 kvm_lapic_get_cr8(struct kvm_vcpu *vcpu);
 /** @} */
-/** The highest vector in the IRR that the TPR alone holds back, or -1:
- *  the vendor arranges an exit for when the guest lowers CR8.
- *  Linux: the irr argument of update_cr8_intercept(). */
-int kvm_lapic_find_tpr_blocked(struct kvm_vcpu *vcpu);
+/** kvm_cpu_has_interrupt(), and in @tpr_blocked the highest IRR vector
+ *  that the TPR alone holds back, or -1 (the vendor then arranges an exit
+ *  for when the guest lowers CR8), from one round of the LAPIC's lock.
+ *  Linux: kvm_cpu_has_injectable_intr(), update_cr8_intercept(). */
+bool kvm_cpu_has_interrupt_tpr(struct kvm_vcpu *vcpu, int *tpr_blocked);
 /** x2APIC registers as MSRs 0x800-0x8ff; 0 ok, 1 #GP.
  *  Linux: kvm_x2apic_msr_read(), kvm_x2apic_msr_write(). @{ */
 int kvm_x2apic_msr_read(struct kvm_vcpu *vcpu, u32 msr, u64 *data);

@@ -327,8 +327,9 @@ struct kvm_vcpu_arch {
 	 *  a SIPI).  Linux: vcpu->arch.mp_state. */
 	u32 mp_state;
 	/** @} */
-	/** IA32_APIC_BASE (Intel SDM Vol. 3A, 11.4.4): 0xfee00000, enabled,
-	 *  BSP for vCPU 0.  Linux: vcpu->arch.apic_base. */
+	/** IA32_APIC_BASE (Intel SDM Vol. 3A, 11.4.4) while the VMM models
+	 *  the APIC itself (an in-kernel LAPIC keeps its own): 0xfee00000,
+	 *  enabled, BSP for vCPU 0 at RESET.  Linux: vcpu->arch.apic_base. */
 	u64 apic_base;
 	/** Added by the CPU to the host TSC when the guest reads its TSC
 	 *  (VMCS TSC_OFFSET, VMCB tsc_offset).  Linux: l1_tsc_offset. */

@@ -21,9 +21,10 @@
  *   lapic_get/set_tscdeadline(); CR8: lapic_set_tpr()/lapic_get_cr8().
  * - Messages (IOAPIC, MSI, ops->send_ipi): for each vCPU with
  *   lapic_hw_enabled() and lapic_match_dest(): lapic_accept_irq()
- *   (lowest priority: only the one lapic_compare_prio() ranks first).
+ *   (lowest priority: to one of them only, which the glue picks).
  * - Before entry: the PIC if lapic_accept_pic_intr(), else
  *   lapic_has_interrupt() / lapic_get_interrupt() for the vector to inject;
+ *   lapic_find_tpr_blocked() says whether the vendor must see CR8 writes;
  *   lapic_test_and_clear_init()/_sipi() drive the MP state.
  *
  * Intel SDM Vol. 3A (order number 253668), chapter 11 "Advanced
@@ -226,8 +227,8 @@ struct lapic_timer {
 
 /**
  * The local APIC of one vCPU.  Linux: struct kvm_lapic
- * (arch/x86/kvm/lapic.h), with vcpu->arch.apic_base, apic_arb_prio and
- * the vcpu_id folded in, since the model has no vCPU.
+ * (arch/x86/kvm/lapic.h), with vcpu->arch.apic_base and the vcpu_id
+ * folded in, since the model has no vCPU.
  *
  * @c regs is the register page in KVM's KVM_GET_LAPIC layout (the first
  * 1 KiB of the 4 KiB xAPIC page: SDM Table 11-1 offsets), so the glue
@@ -248,7 +249,6 @@ struct kvm_lapic {
 	u32 tsc_khz;		/**< guest TSC rate, for TSC-deadline; 0: unknown */
 	u32 pending_events;	/**< LAPIC_PENDING_INIT / _SIPI (Linux: apic->pending_events) */
 	u8 sipi_vector;		/**< vector of the latest SIPI (Linux: apic->sipi_vector) */
-	int arb_prio;		/**< lowest-priority arbitration counter (Linux: vcpu->arch.apic_arb_prio) */
 	bool x2apic_allowed;	/**< guest CPUID has x2APIC: IA32_APIC_BASE bit 10 writable */
 	u8 maxphyaddr;		/**< guest MAXPHYADDR: IA32_APIC_BASE bits above it are reserved */
 	const struct lapic_ops *ops;	/**< the glue's callbacks; may be NULL */
@@ -275,6 +275,7 @@ void lapic_init(struct kvm_lapic *s, const struct lapic_ops *ops, void *opaque,
 		u32 apic_id, u32 tsc_khz);
 void lapic_reset(struct kvm_lapic *s, bool init_event);
 void lapic_update_cpuid(struct kvm_lapic *s, bool x2apic, bool tsc_deadline, u8 maxphyaddr);
+bool lapic_base_valid(u64 old, u64 value, bool x2apic, u8 maxphyaddr, bool host_initiated);
 int lapic_set_base(struct kvm_lapic *s, u64 value, bool host_initiated);
 u64 lapic_get_base(struct kvm_lapic *s);
 bool lapic_hw_enabled(struct kvm_lapic *s);
@@ -294,10 +295,12 @@ void lapic_icr_to_irq(struct kvm_lapic *s, u32 icr_low, u32 icr_high, struct lap
 int lapic_accept_irq(struct kvm_lapic *s, const struct lapic_irq *irq);
 bool lapic_match_dest(struct kvm_lapic *target, struct kvm_lapic *src, u32 shorthand,
 		      u32 dest_id, u32 dest_mode);
-int lapic_compare_prio(struct kvm_lapic *a, struct kvm_lapic *b);
 int lapic_local_deliver(struct kvm_lapic *s, u32 lvt_reg);
 
 /* Priority, acknowledge, the PIC's path (SDM 11.8) */
+int lapic_find_highest_irr(const struct kvm_lapic *s);
+int lapic_find_highest_isr(const struct kvm_lapic *s);
+int lapic_find_tpr_blocked(const struct kvm_lapic *s);
 int lapic_has_interrupt(struct kvm_lapic *s);
 int lapic_get_interrupt(struct kvm_lapic *s);
 bool lapic_accept_pic_intr(struct kvm_lapic *s);

@@ -297,7 +297,7 @@ EXPORT_SYMBOL_GPL(kvm_vcpu_reset_state);
 
 /**
  * kvm_set_cr8 - MOV to CR8, the task priority (Intel SDM Vol. 3A,
- * 10.8.6.1): bits 3:0 are TPR bits 7:4.  With the local APIC in the
+ * 11.8.6.1): bits 3:0 are TPR bits 7:4.  With the local APIC in the
  * kernel it lives there; without, it is only kept for KVM_GET_SREGS and
  * kvm_run.cr8.  Linux: kvm_set_cr8().
  */

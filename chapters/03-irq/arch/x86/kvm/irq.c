@@ -18,7 +18,7 @@
  *  - an IOAPIC message sets its vector in the target's
  *    vcpu->arch.pending_vectors (the LAPIC's IRR to be).  Who the target
  *    is and whether it accepts is the LAPIC's decision (Intel SDM Vol. 3A,
- *    10.6.2 "Determining IPI Destination"); until chapter 04 every vCPU
+ *    11.6.2 "Determining IPI Destination"); until chapter 04 every vCPU
  *    accepts, with the APIC ID its vcpu_id and flat logical IDs.  Real KVM
  *    drops fixed interrupts while the guest's LAPIC is software-disabled
  *    (SVR bit 8, clear at reset): a guest meant for both must enable it.
@@ -41,9 +41,9 @@
 #include <minikvm/i8259.h>
 #include <minikvm/ioapic.h>
 
-/** Physical destination 0xff: every local APIC (Intel SDM Vol. 3A, 10.6.2.1). */
+/** Physical destination 0xff: every local APIC (Intel SDM Vol. 3A, 11.6.2.1). */
 #define APIC_BROADCAST		0xff
-/** Flat logical destinations name at most 8 APICs, one bit each (10.6.2.2). */
+/** Flat logical destinations name at most 8 APICs, one bit each (11.6.2.2). */
 #define APIC_FLAT_MAX		8
 
 /**
@@ -293,7 +293,7 @@ static void kvm_pic_destroy(struct kvm *kvm, struct kvm_vpic *s)
 
 /**
  * Is @p vcpu a destination of @p irq?  What a local APIC decides (Intel
- * SDM Vol. 3A, 10.6.2): physical mode names one APIC ID, or 0xff for all;
+ * SDM Vol. 3A, 11.6.2): physical mode names one APIC ID, or 0xff for all;
  * logical mode in the flat model is a bitmask of the APICs' logical IDs.
  * Until chapter 04 brings the LAPIC, the APIC ID is the vcpu_id (as KVM
  * sets it at reset) and vCPU n has logical ID 1 << n (KVM's reset LDR is

@@ -320,7 +320,7 @@ EXPORT_SYMBOL_GPL(kvm_vcpu_reset_state);
 
 /**
  * kvm_set_cr8 - MOV to CR8, the task priority (Intel SDM Vol. 3A,
- * 10.8.6.1): bits 3:0 are TPR bits 7:4.  With the local APIC in the
+ * 11.8.6.1): bits 3:0 are TPR bits 7:4.  With the local APIC in the
  * kernel it lives there; without, it is only kept for KVM_GET_SREGS and
  * kvm_run.cr8.  Linux: kvm_set_cr8().
  */
@@ -685,6 +685,7 @@ static void kvm_request_immediate_exit(struct kvm_vcpu *vcpu)
 static void kvm_inject_pending_event(struct kvm_vcpu *vcpu, bool req_int_win)
 {
 	struct kvm_queued_exception *ex = &vcpu->arch.exception;
+	bool has_intr;
 
 	process_nmi(vcpu);
 
@@ -724,7 +725,8 @@ static void kvm_inject_pending_event(struct kvm_vcpu *vcpu, bool req_int_win)
 		else
 			kvm_x86_ops.enable_nmi_window(vcpu);
 	}
-	if (kvm_cpu_has_injectable_intr(vcpu) || req_int_win)
+	has_intr = kvm_cpu_has_injectable_intr(vcpu);
+	if (has_intr || req_int_win)
 		kvm_x86_ops.enable_irq_window(vcpu);
 }
 

@@ -18,7 +18,7 @@
  *  - an IOAPIC message sets its vector in the target's
  *    vcpu->arch.pending_vectors (the LAPIC's IRR to be).  Who the target
  *    is and whether it accepts is the LAPIC's decision (Intel SDM Vol. 3A,
- *    10.6.2 "Determining IPI Destination"); until chapter 04 every vCPU
+ *    11.6.2 "Determining IPI Destination"); until chapter 04 every vCPU
  *    accepts, with the APIC ID its vcpu_id and flat logical IDs.  Real KVM
  *    drops fixed interrupts while the guest's LAPIC is software-disabled
  *    (SVR bit 8, clear at reset): a guest meant for both must enable it.
@@ -45,9 +45,9 @@
 #include <asm/tsc.h>
 #include <minikvm/lapic.h>
 
-/** Physical destination 0xff: every local APIC (Intel SDM Vol. 3A, 10.6.2.1). */
+/** Physical destination 0xff: every local APIC (Intel SDM Vol. 3A, 11.6.2.1). */
 #define APIC_BROADCAST		0xff
-/** Flat logical destinations name at most 8 APICs, one bit each (10.6.2.2). */
+/** Flat logical destinations name at most 8 APICs, one bit each (11.6.2.2). */
 #define APIC_FLAT_MAX		8
 
 /**
@@ -401,7 +401,7 @@ static void kvm_pic_destroy(struct kvm *kvm, struct kvm_vpic *s)
 /**
  * ioapic_deliver - the IOAPIC's deliver callback: a redirection entry's
  * message goes to the local APICs like any other (Intel SDM Vol. 3A,
- * 10.6.2); they decide whether they are named.  ExtINT is not a message
+ * 11.6.2); they decide whether they are named.  ExtINT is not a message
  * a local APIC takes (the PIC reaches the CPU through LINT0).  Runs
  * under the IOAPIC's lock, which comes before the LAPICs' locks.
  * @opaque: the struct kvm_vioapic
@@ -797,8 +797,8 @@ void kvm_free_lapic(struct kvm_vcpu *vcpu)
 }
 
 /**
- * kvm_lapic_reset - RESET or INIT the APIC (Intel SDM Vol. 3A, 10.4.7.1
- * "Local APIC State After Power-Up or Reset", 10.4.7.3 "... After an
+ * kvm_lapic_reset - RESET or INIT the APIC (Intel SDM Vol. 3A, 11.4.7.1
+ * "Local APIC State After Power-Up or Reset", 11.4.7.3 "... After an
  * INIT Reset").  The model also programs the boot vCPU's LINT0 as
  * ExtINT, as KVM does (KVM_X86_QUIRK_LINT0_REENABLED), so that the PIC
  * reaches it the way a BIOS sets up virtual-wire mode.
@@ -865,17 +865,20 @@ u64 kvm_lapic_get_base(struct kvm_vcpu *vcpu)
 	return lapic_get_base(&vcpu->arch.apic->lapic);
 }
 
-/** IA32_APIC_BASE, written by the guest or the VMM (x86.c checked the
- *  value and the transition): enable, disable, x2APIC, relocation.
- *  Linux: kvm_lapic_set_base(). */
-void kvm_lapic_set_base(struct kvm_vcpu *vcpu, u64 value)
+/** IA32_APIC_BASE, written by the guest or (@host_initiated) the VMM:
+ *  enable, disable, x2APIC, relocation; the model checks the value and
+ *  the transition.  Returns 0, or 1 (#GP).  Linux: kvm_apic_set_base(). */
+int kvm_lapic_set_base(struct kvm_vcpu *vcpu, u64 value, bool host_initiated)
 {
 	struct kvm_vlapic *a = vcpu->arch.apic;
+	int r;
 
 	kvm_lapic_lock(a);
-	lapic_set_base(&a->lapic, value, true);
+	r = lapic_set_base(&a->lapic, value, host_initiated);
 	kvm_lapic_unlock(a);
-	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	if (!r)
+		kvm_make_request(KVM_REQ_EVENT, vcpu);
+	return r;
 }
 
 /** MOV to CR8.  Linux: kvm_lapic_set_tpr(). */
@@ -974,7 +977,7 @@ int kvm_vcpu_ioctl_set_lapic(struct kvm_vcpu *vcpu, struct kvm_lapic_state *s)
 
 /**
  * kvm_apic_accept_events - INIT and SIPI, received by the model, become
- * the vCPU's state (Intel SDM Vol. 3A, 8.4 "Multiple-Processor (MP)
+ * the vCPU's state (Intel SDM Vol. 3A, 9.4 "Multiple-Processor (MP)
  * Initialization"): INIT resets the vCPU and, on an AP, leaves it waiting
  * for a SIPI (KVM_MP_STATE_INIT_RECEIVED); a SIPI in that state starts it
  * in real mode at vector * 4096 (CS = vector << 8, IP = 0).  A SIPI at
@@ -987,7 +990,10 @@ void kvm_apic_accept_events(struct kvm_vcpu *vcpu)
 	bool sipi;
 	u8 vector;
 
-	if (!a)
+	/* Nothing to take, the common case: no lock.  A sender sets the bits
+	 * before it posts KVM_REQ_EVENT, so if we miss them now, that request
+	 * brings us back.  Linux: the same early return. */
+	if (!kvm_apic_has_pending_init_or_sipi(vcpu))
 		return;
 	kvm_lapic_lock(a);
 	init = lapic_test_and_clear_init(&a->lapic);
@@ -1033,55 +1039,6 @@ bool kvm_apic_has_events(struct kvm_vcpu *vcpu)
 	       (vcpu->arch.apic && atomic_read(&vcpu->arch.apic->pending_timer));
 }
 
-/** The highest vector set in a 256-bit register of the page (IRR, ISR:
- *  eight 32-bit words 16 bytes apart), or -1.  Linux: apic_find_highest_vector(). */
-static int apic_find_highest_vector(const struct kvm_lapic *s, u32 reg)
-{
-	int i;
-
-	for (i = 7; i >= 0; i--) {
-		u32 w = lapic_get_reg(s, reg + i * 0x10);
-
-		if (w)
-			return i * 32 + fls(w) - 1;
-	}
-	return -1;
-}
-
-/** The IRR's highest vector if its class is above the ISR's (an EOI would
- *  not be needed) but not above the TPR's: only the task priority holds
- *  it back (Intel SDM Vol. 3A, 10.8.3.1). */
-static int lapic_find_tpr_blocked(const struct kvm_lapic *s)
-{
-	int irr = apic_find_highest_vector(s, APIC_IRR);
-	int isr = apic_find_highest_vector(s, APIC_ISR);
-	u32 tpr = lapic_get_reg(s, APIC_TASKPRI) & 0xff;
-
-	/* Class 0 (vectors 0-15) is never above any PPR. */
-	if (irr < 16 || (isr >= 0 && (irr >> 4) <= (isr >> 4)))
-		return -1;
-	return (u32)(irr >> 4) <= (tpr >> 4) ? irr : -1;
-}
-
-/**
- * kvm_lapic_find_tpr_blocked - the IRR's highest vector, if only the TPR
- * keeps it out (it is above the ISR's priority): lowering CR8 below its
- * class would let it in, so the vendor must see that write.
- * Returns the vector, or -1.  Linux: update_cr8_intercept().
- */
-int kvm_lapic_find_tpr_blocked(struct kvm_vcpu *vcpu)
-{
-	struct kvm_vlapic *a = vcpu->arch.apic;
-	int v;
-
-	if (!a)
-		return -1;
-	kvm_lapic_lock(a);
-	v = lapic_find_tpr_blocked(&a->lapic);
-	kvm_lapic_unlock(a);
-	return v;
-}
-
 /* ---------------------------------------------------------------------- */
 /* Delivery: a message to the APICs it names                                */
 /* ---------------------------------------------------------------------- */
@@ -1089,10 +1046,10 @@ int kvm_lapic_find_tpr_blocked(struct kvm_vcpu *vcpu)
 /**
  * kvm_apic_deliver - send @irq to every APIC it names (an ICR write, an
  * IOAPIC redirection entry).  Each target decides whether it is named
- * (Intel SDM Vol. 3A, 10.6.2 "Determining IPI Destination"); lowest
+ * (Intel SDM Vol. 3A, 11.6.2 "Determining IPI Destination"); lowest
  * priority goes to one of them, picked by vector as KVM's vector hashing
  * does (the vector modulo the number of candidates; the SDM leaves the
- * choice to the chipset, 10.6.2.4).
+ * choice to the chipset, 11.6.2.4).
  * @kvm: the VM
  * @src: the sending APIC (NULL for the IOAPIC): shorthands are relative to it
  * @irq: the message
@@ -1148,7 +1105,7 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
  * Does @p vcpu's LAPIC let the PIC in?  Its LINT0 is wired to the PIC's
  * INT output: when LINT0 is unmasked in ExtINT mode, or when the APIC is
  * hardware-disabled and the CPU takes INTR directly (Intel SDM Vol. 3A,
- * 10.4.3).  Linux: kvm_apic_accept_pic_intr().
+ * 11.4.3).  Linux: kvm_apic_accept_pic_intr().
  */
 static bool kvm_apic_accept_pic_intr(struct kvm_vcpu *vcpu)
 {
@@ -1189,10 +1146,37 @@ bool kvm_cpu_has_interrupt(struct kvm_vcpu *vcpu)
 EXPORT_SYMBOL_GPL(kvm_cpu_has_interrupt);
 
 /**
+ * kvm_cpu_has_interrupt_tpr - kvm_cpu_has_interrupt() and, from the same
+ * look at the LAPIC (one round of its lock), the vector that only its
+ * task priority holds back (lapic_find_tpr_blocked()): what the entry
+ * path asks once it has injected.
+ * @vcpu: the vCPU
+ * @tpr_blocked: that vector, or -1
+ *
+ * Linux: kvm_cpu_has_injectable_intr() and the max_irr of
+ * update_cr8_intercept(), which Linux reads without a lock.
+ */
+bool kvm_cpu_has_interrupt_tpr(struct kvm_vcpu *vcpu, int *tpr_blocked)
+{
+	struct kvm_vlapic *a = vcpu->arch.apic;
+	bool has = kvm_cpu_has_extint(vcpu);
+
+	*tpr_blocked = -1;
+	if (!a)
+		return has;
+	kvm_lapic_lock(a);
+	if (!has)
+		has = lapic_has_interrupt(&a->lapic) >= 0;
+	*tpr_blocked = lapic_find_tpr_blocked(&a->lapic);
+	kvm_lapic_unlock(a);
+	return has;
+}
+
+/**
  * kvm_cpu_get_interrupt - acknowledge the interrupt @vcpu takes next:
  * the PIC's INTA cycle first (as KVM, ExtINT before the IRR), else the
  * LAPIC's, which moves the vector from IRR to ISR and raises the
- * processor priority (Intel SDM Vol. 3A, 10.8.3.1).
+ * processor priority (Intel SDM Vol. 3A, 11.8.3.1).
  * Returns the vector, or -1 if there is none any more.
  * Linux: kvm_cpu_get_interrupt() -> kvm_get_apic_interrupt().
  */

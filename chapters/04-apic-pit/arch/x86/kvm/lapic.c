@@ -23,8 +23,9 @@
  * What the guest sees follows Linux KVM, which the lab compares against,
  * even where KVM simplifies the SDM.  The simplifications, all KVM's:
  * - no Error Status: illegal vectors are accepted and ESR reads 0;
- * - no arbitration priority: APR reads 0, and lowest-priority delivery
- *   picks by a per-APIC counter (lapic_compare_prio());
+ * - no arbitration priority: APR reads 0, and the glue gives a
+ *   lowest-priority message to one of the APICs it names by vector
+ *   hashing (KVM's vector_hashing default), not by priority;
  * - messages are delivered at once: ICR Delivery Status always reads idle;
  * - a re-sent vector already in IRR still reports "accepted" (the IRR
  *   coalesces it silently);
@@ -88,10 +89,12 @@ static void apic_clear_vector(struct kvm_lapic *s, u32 base, int vec)
 }
 
 /**
- * find_highest_vector - the highest bit set in the 256-bit register at @base,
- * or -1.  Linux: find_highest_vector().
+ * apic_find_highest_vector - the highest bit set in the 256-bit register at
+ * @base (IRR, ISR or TMR: eight 32-bit words 16 bytes apart, SDM 11.8.4),
+ * or -1.  Linux: apic_find_highest_vector() (find_highest_vector() in older
+ * kernels).
  */
-static int find_highest_vector(struct kvm_lapic *s, u32 base)
+static int apic_find_highest_vector(const struct kvm_lapic *s, u32 base)
 {
 	int word;
 	u32 v;
@@ -198,12 +201,37 @@ static void apic_set_spiv(struct kvm_lapic *s, u32 val)
 /* ------------------------------------------------------------------ */
 
 /**
- * has_interrupt_for_ppr - the highest IRR vector whose class (bits 7:4)
- * is above @ppr's, or -1.  Linux: apic_has_interrupt_for_ppr().
+ * lapic_find_highest_irr - the highest vector requested (IRR), whatever the
+ * priorities say, or -1.
+ * @s: the APIC
+ *
+ * Linux: kvm_lapic_find_highest_irr(), apic_find_highest_irr().
  */
-static int has_interrupt_for_ppr(struct kvm_lapic *s, u32 ppr)
+int lapic_find_highest_irr(const struct kvm_lapic *s)
 {
-	int irr = find_highest_vector(s, APIC_IRR);
+	return apic_find_highest_vector(s, APIC_IRR);
+}
+
+/**
+ * lapic_find_highest_isr - the highest vector in service (ISR): the one the
+ * next EOI ends, and whose class PPR holds at least (SDM 11.8.3.1), or -1.
+ * @s: the APIC
+ *
+ * Linux: apic_find_highest_isr().
+ */
+int lapic_find_highest_isr(const struct kvm_lapic *s)
+{
+	return apic_find_highest_vector(s, APIC_ISR);
+}
+
+/**
+ * apic_has_interrupt_for_ppr - the highest IRR vector whose class (bits
+ * 7:4) is above @ppr's, or -1 (SDM 11.8.3.1).  Class 0 (vectors 0-15) is
+ * never above any PPR.  Linux: apic_has_interrupt_for_ppr().
+ */
+static int apic_has_interrupt_for_ppr(const struct kvm_lapic *s, u32 ppr)
+{
+	int irr = lapic_find_highest_irr(s);
 
 	if (irr == -1 || (u32)(irr & 0xf0) <= ppr)
 		return -1;
@@ -220,7 +248,7 @@ static bool __apic_update_ppr(struct kvm_lapic *s, u32 *new_ppr)
 {
 	u32 old_ppr = lapic_get_reg(s, APIC_PROCPRI);
 	u32 tpr = lapic_get_reg(s, APIC_TASKPRI);
-	int isr = find_highest_vector(s, APIC_ISR);
+	int isr = lapic_find_highest_isr(s);
 	u32 isrv = isr == -1 ? 0 : isr;
 	u32 ppr;
 
@@ -239,7 +267,7 @@ static void apic_update_ppr(struct kvm_lapic *s)
 {
 	u32 ppr;
 
-	if (__apic_update_ppr(s, &ppr) && has_interrupt_for_ppr(s, ppr) != -1)
+	if (__apic_update_ppr(s, &ppr) && apic_has_interrupt_for_ppr(s, ppr) != -1)
 		apic_kick(s);
 }
 
@@ -286,7 +314,7 @@ int lapic_has_interrupt(struct kvm_lapic *s)
 	if (!lapic_hw_enabled(s))
 		return -1;
 	__apic_update_ppr(s, &ppr);
-	return has_interrupt_for_ppr(s, ppr);
+	return apic_has_interrupt_for_ppr(s, ppr);
 }
 
 /**
@@ -311,6 +339,30 @@ int lapic_get_interrupt(struct kvm_lapic *s)
 }
 
 /**
+ * lapic_find_tpr_blocked - the IRR's highest vector if the task priority
+ * alone holds it back: its class is above the in-service class (so no EOI
+ * is needed for it) but not above TPR's (SDM 11.8.3.1).  Lowering TPR
+ * below its class lets it in, so the glue must see the guest do that,
+ * also where MOV to CR8 changes TPR without an exit (AMD APM 15.21.1).
+ * @s: the APIC
+ *
+ * Returns the vector, or -1.  Linux: the max_irr and tpr that
+ * update_cr8_intercept() hands the vendor, compared there.
+ */
+int lapic_find_tpr_blocked(const struct kvm_lapic *s)
+{
+	int isr = lapic_find_highest_isr(s);
+	u32 tpr = lapic_get_reg(s, APIC_TASKPRI);
+	int irr;
+
+	/* What would be delivered if TPR were 0: PPR is then the ISR class. */
+	irr = apic_has_interrupt_for_ppr(s, isr == -1 ? 0 : isr & 0xf0);
+	if (irr == -1 || (u32)(irr & 0xf0) > (tpr & 0xf0))
+		return -1;
+	return irr;
+}
+
+/**
  * apic_set_eoi - a write to EOI: clear the highest ISR bit (SDM 11.8.5).
  *
  * The EOI goes on to the IOAPIC, with the vector's trigger mode (TMR):
@@ -320,7 +372,7 @@ int lapic_get_interrupt(struct kvm_lapic *s)
  */
 static void apic_set_eoi(struct kvm_lapic *s)
 {
-	int vector = find_highest_vector(s, APIC_ISR);
+	int vector = lapic_find_highest_isr(s);
 
 	/* An EOI with nothing in service is harmless (Linux does it at boot). */
 	if (vector == -1)
@@ -359,9 +411,6 @@ int lapic_accept_irq(struct kvm_lapic *s, const struct lapic_irq *irq)
 	switch (irq->delivery_mode) {
 	case APIC_DM_LOWEST:
 	case APIC_DM_FIXED:
-		/* The arbitration counter of lapic_compare_prio(). */
-		if (irq->delivery_mode == APIC_DM_LOWEST)
-			s->arb_prio++;
 		if (irq->trig_mode && !irq->level)
 			return 0;
 		if (!lapic_enabled(s))
@@ -530,18 +579,6 @@ bool lapic_match_dest(struct kvm_lapic *target, struct kvm_lapic *src, u32 short
 	default:
 		return false;
 	}
-}
-
-/**
- * lapic_compare_prio - for lowest-priority delivery, which of two matching
- * APICs takes the message: negative if @a should.  The SDM (11.6.2.4)
- * picks the lowest Arbitration Priority; KVM does not model APR and
- * instead prefers the APIC that accepted the fewest lowest-priority
- * messages so far (a round robin of sorts).  Linux: kvm_apic_compare_prio().
- */
-int lapic_compare_prio(struct kvm_lapic *a, struct kvm_lapic *b)
-{
-	return a->arb_prio - b->arb_prio;
 }
 
 /**
@@ -1246,37 +1283,59 @@ static void __lapic_set_base(struct kvm_lapic *s, u64 value)
 }
 
 /**
+ * lapic_base_valid - may IA32_APIC_BASE go from @old to @value?  The
+ * architectural rules, in one place for the in-kernel APIC
+ * (lapic_set_base()) and for a VMM that models the APIC itself (x86.c).
+ * @old: the value now
+ * @value: the value written
+ * @x2apic: the guest's CPUID has x2APIC (leaf 1 ECX bit 21)
+ * @maxphyaddr: the guest's MAXPHYADDR (leaf 0x80000008 EAX 7:0)
+ * @host_initiated: the VMM restores state (KVM_SET_MSRS, KVM_SET_SREGS):
+ *	it may make any transition between valid modes
+ *
+ * Invalid: reserved bits set (7:0, 9, EXTD without x2APIC, bits
+ * MAXPHYADDR and up; SDM 11.4.4, 11.12.1), EN=0 EXTD=1 (SDM Table 11-5),
+ * and, for the guest, the transitions the SDM forbids (11.12.5, Figure
+ * 11-27): x2APIC to xAPIC, disabled to x2APIC.  An unchanged value is
+ * checked like any other, as Linux 6.1 (the lab's oracle) does; newer
+ * kernels accept it before looking.
+ * Linux: the checks of kvm_apic_set_base() (kvm_set_apic_base() before 6.13).
+ */
+bool lapic_base_valid(u64 old, u64 value, bool x2apic, u8 maxphyaddr, bool host_initiated)
+{
+	enum lapic_mode old_mode = apic_mode(old);
+	enum lapic_mode new_mode = apic_mode(value);
+	u64 reserved = 0x2ff;
+
+	if (maxphyaddr < 64)
+		reserved |= ~0ull << maxphyaddr;
+	if (!x2apic)
+		reserved |= X2APIC_ENABLE;
+	if ((value & reserved) || new_mode == LAPIC_MODE_INVALID)
+		return false;
+	if (host_initiated)
+		return true;
+	if (old_mode == LAPIC_MODE_X2APIC && new_mode == LAPIC_MODE_XAPIC)
+		return false;
+	return !(old_mode == LAPIC_MODE_DISABLED && new_mode == LAPIC_MODE_X2APIC);
+}
+
+/**
  * lapic_set_base - WRMSR IA32_APIC_BASE (or KVM_SET_SREGS / KVM_SET_MSRS
  * with @host_initiated).
  * @s: the APIC
  * @value: the new value
- * @host_initiated: from userspace: the state-machine checks are skipped
+ * @host_initiated: from userspace: the transition checks are skipped
  *
- * Returns 1 (#GP) for reserved bits (7:0, 9, EXTD without x2APIC in CPUID,
- * the base above MAXPHYADDR), for EN=0 EXTD=1, and for the transitions the
- * SDM forbids (Figure 11-27): x2APIC to xAPIC, disabled to x2APIC.
+ * Takes @value if lapic_base_valid() says so, judged by the guest's CPUID
+ * as lapic_update_cpuid() last gave it.  Returns 0, or 1 (#GP).
  * Linux: kvm_apic_set_base() (kvm_set_apic_base() before 6.13).
  */
 int lapic_set_base(struct kvm_lapic *s, u64 value, bool host_initiated)
 {
-	enum lapic_mode old_mode = apic_mode(s->apic_base);
-	enum lapic_mode new_mode = apic_mode(value);
-	u64 reserved = 0x2ff;
-
-	if (value == s->apic_base)
-		return 0;
-	if (s->maxphyaddr < 64)
-		reserved |= ~0ull << s->maxphyaddr;
-	if (!s->x2apic_allowed)
-		reserved |= X2APIC_ENABLE;
-	if ((value & reserved) || new_mode == LAPIC_MODE_INVALID)
+	if (!lapic_base_valid(s->apic_base, value, s->x2apic_allowed, s->maxphyaddr,
+			      host_initiated))
 		return 1;
-	if (!host_initiated) {
-		if (old_mode == LAPIC_MODE_X2APIC && new_mode == LAPIC_MODE_XAPIC)
-			return 1;
-		if (old_mode == LAPIC_MODE_DISABLED && new_mode == LAPIC_MODE_X2APIC)
-			return 1;
-	}
 	__lapic_set_base(s, value);
 	return 0;
 }
@@ -1364,7 +1423,6 @@ void lapic_reset(struct kvm_lapic *s, bool init_event)
 	s->lapic_timer.target_expiration = 0;
 	s->lapic_timer.tscdeadline = 0;
 	apic_update_ppr(s);
-	s->arb_prio = 0;
 }
 
 /**
@@ -1376,8 +1434,9 @@ void lapic_reset(struct kvm_lapic *s, bool init_event)
  * @apic_id: the vCPU's APIC ID (KVM: its vcpu_id); 0 is the BSP
  * @tsc_khz: the guest TSC rate, for TSC-deadline mode (0: unknown)
  *
- * Until lapic_update_cpuid(), x2APIC and TSC-deadline (if @tsc_khz) are
- * allowed and MAXPHYADDR is 36, KVM's default without CPUID leaf 0x80000008.
+ * Until lapic_update_cpuid(), x2APIC is not allowed (KVM: a guest without
+ * CPUID has no X86_FEATURE_X2APIC), TSC-deadline is (if @tsc_khz), and
+ * MAXPHYADDR is 36, KVM's default without CPUID leaf 0x80000008.
  * The RESET inside calls @ops->timer_cancel: set the host timer up first.
  * Linux: kvm_create_lapic(), less the allocation and the hrtimer.
  */
@@ -1390,7 +1449,7 @@ void lapic_init(struct kvm_lapic *s, const struct lapic_ops *ops, void *opaque,
 	s->vcpu_id = apic_id;
 	s->is_bsp = apic_id == 0;
 	s->tsc_khz = tsc_khz;
-	lapic_update_cpuid(s, true, tsc_khz != 0, 36);
+	lapic_update_cpuid(s, false, tsc_khz != 0, 36);
 	/* As KVM: enabled before the RESET value is stored, so RESET sets the ID. */
 	s->apic_base = MSR_IA32_APICBASE_ENABLE;
 	lapic_reset(s, false);
@@ -1486,7 +1545,6 @@ int lapic_set_state(struct kvm_lapic *s, const struct kvm_lapic_state *state)
 	update_divide_count(s);
 	start_apic_timer(s, APIC_TMCCT);
 	lapic_set_reg(s, APIC_TMCCT, 0);
-	s->arb_prio = 0;
 	apic_kick(s);
 	return 0;
 }

@@ -29,6 +29,7 @@
 #include <asm/tsc.h>
 
 #include <minikvm/kvm_host.h>
+#include <minikvm/lapic.h>	/* lapic_base_valid() */
 
 /* The tracepoints live in this module: trace.h generates them here. */
 #define CREATE_TRACE_POINTS
@@ -335,7 +336,7 @@ int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
 		goto out_free_fpu;
 	/* With the irqchip in the kernel every vCPU gets a local APIC, and
 	 * only the boot vCPU runs from the start: the others wait for the
-	 * INIT-SIPI-SIPI of the boot protocol (Intel SDM Vol. 3A, 8.4.4),
+	 * INIT-SIPI-SIPI of the boot protocol (Intel SDM Vol. 3A, 9.4.4),
 	 * and KVM_RUN sleeps until then.  Linux: kvm_arch_vcpu_create(). */
 	if (irqchip_in_kernel(vcpu->kvm)) {
 		r = kvm_create_lapic(vcpu);
@@ -409,7 +410,7 @@ void kvm_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
 /**
  * kvm_vcpu_deliver_sipi_vector - a SIPI starts an AP in real mode at
  * physical address @vector * 4096: CS selector vector << 8, base
- * vector << 12, IP 0 (Intel SDM Vol. 3A, 8.4.4.1).
+ * vector << 12, IP 0 (Intel SDM Vol. 3A, 9.4.4.1).
  * Linux: kvm_vcpu_deliver_sipi_vector().
  */
 void kvm_vcpu_deliver_sipi_vector(struct kvm_vcpu *vcpu, u8 vector)
@@ -425,7 +426,7 @@ void kvm_vcpu_deliver_sipi_vector(struct kvm_vcpu *vcpu, u8 vector)
 
 /**
  * kvm_set_cr8 - MOV to CR8, the task priority (Intel SDM Vol. 3A,
- * 10.8.6.1): bits 3:0 are TPR bits 7:4.  With the local APIC in the
+ * 11.8.6.1): bits 3:0 are TPR bits 7:4.  With the local APIC in the
  * kernel it lives there; without, it is only kept for KVM_GET_SREGS and
  * kvm_run.cr8.  Linux: kvm_set_cr8().
  */
@@ -809,6 +810,8 @@ static void kvm_request_immediate_exit(struct kvm_vcpu *vcpu)
 static void kvm_inject_pending_event(struct kvm_vcpu *vcpu, bool req_int_win)
 {
 	struct kvm_queued_exception *ex = &vcpu->arch.exception;
+	int tpr_blocked;
+	bool has_intr;
 
 	process_nmi(vcpu);
 
@@ -848,12 +851,15 @@ static void kvm_inject_pending_event(struct kvm_vcpu *vcpu, bool req_int_win)
 		else
 			kvm_x86_ops.enable_nmi_window(vcpu);
 	}
-	if (kvm_cpu_has_injectable_intr(vcpu) || req_int_win)
+	/* (3 and 4 ask the LAPIC together: its lock is taken once.) */
+	tpr_blocked = -1;
+	has_intr = irqchip_in_kernel(vcpu->kvm) && kvm_cpu_has_interrupt_tpr(vcpu, &tpr_blocked);
+	if (has_intr || req_int_win)
 		kvm_x86_ops.enable_irq_window(vcpu);
 	/* 4. An interrupt only the task priority holds back: the vendor
 	 *    must see the guest lower CR8.  Linux: update_cr8_intercept(). */
 	if (kvm_x86_ops.update_cr8_intercept)
-		kvm_x86_ops.update_cr8_intercept(vcpu, kvm_lapic_find_tpr_blocked(vcpu));
+		kvm_x86_ops.update_cr8_intercept(vcpu, tpr_blocked);
 }
 
 /** The VMM's irqchip wants to know when the guest can take an interrupt
@@ -1512,34 +1518,26 @@ u64 kvm_get_apic_base(struct kvm_vcpu *vcpu)
 }
 
 /**
- * kvm_set_apic_base - IA32_APIC_BASE (Intel SDM Vol. 3A, 11.4.4 and
- * 11.12.1): bits 0-7 and 9 are reserved, and so is bit 10 (x2APIC
- * enable) without x2APIC in the guest's CPUID, and every bit above
- * MAXPHYADDR; x2APIC without the xAPIC enabled is invalid.  The guest
- * may not go from x2APIC back to xAPIC, nor from disabled to x2APIC
- * (11.12.5, Figure 11-27); a VMM restoring state may.
- * Linux: kvm_set_apic_base().
+ * kvm_set_apic_base - WRMSR IA32_APIC_BASE, or the VMM restoring it
+ * (KVM_SET_MSRS, KVM_SET_SREGS: @msr_info->host_initiated).  Which values
+ * and transitions are valid (Intel SDM Vol. 3A, 11.4.4, 11.12.5) is the
+ * LAPIC model's to say, lapic_base_valid(); here only whose APIC takes the
+ * value: the in-kernel one, or, without it, the VMM's own, whose value
+ * vcpu->arch.apic_base keeps, judged by the guest's CPUID the same way.
+ * Returns 0, or 1 (#GP).  Linux: kvm_set_apic_base() (kvm_apic_set_base()
+ * in newer kernels).
  */
 static int kvm_set_apic_base(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 {
-	u64 old = kvm_get_apic_base(vcpu), data = msr_info->data;
-	u64 mode_bits = MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE;
-	u64 reserved = reserved_gpa_bits(vcpu) | 0x2ff;
+	u64 data = msr_info->data;
 
-	if (!guest_cpuid_has(vcpu, 1, 0, 2, 21))	/* CPUID.1:ECX.x2APIC */
-		reserved |= X2APIC_ENABLE;
-	if ((data & reserved) || (data & mode_bits) == X2APIC_ENABLE)
-		return 1;
-	if (!msr_info->host_initiated) {
-		if ((old & mode_bits) == mode_bits &&
-		    (data & mode_bits) == MSR_IA32_APICBASE_ENABLE)
-			return 1;
-		if (!(old & mode_bits) && (data & mode_bits) == mode_bits)
-			return 1;
-	}
-	vcpu->arch.apic_base = data;
 	if (lapic_in_kernel(vcpu))
-		kvm_lapic_set_base(vcpu, data);
+		return kvm_lapic_set_base(vcpu, data, msr_info->host_initiated);
+	if (!lapic_base_valid(vcpu->arch.apic_base, data,
+			      guest_cpuid_has(vcpu, 1, 0, 2, 21),	/* CPUID.1:ECX.x2APIC */
+			      cpuid_maxphyaddr(vcpu), msr_info->host_initiated))
+		return 1;
+	vcpu->arch.apic_base = data;
 	return 0;
 }
 
