@@ -652,6 +652,9 @@ void kvm_make_request(unsigned int req, struct kvm_vcpu *vcpu);
 void kvm_vcpu_kick(struct kvm_vcpu *vcpu);
 bool kvm_vcpu_wake_up(struct kvm_vcpu *vcpu);
 void kvm_vcpu_block(struct kvm_vcpu *vcpu);
+#ifdef CONFIG_MINIKVM_LAPIC
+void kvm_vcpu_on_spin(struct kvm_vcpu *me);
+#endif
 bool kvm_arch_vcpu_runnable(struct kvm_vcpu *vcpu);
 struct kvm_vcpu *kvm_get_vcpu_by_id(struct kvm *kvm, int id);
 #endif

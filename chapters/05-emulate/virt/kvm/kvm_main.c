@@ -304,6 +304,20 @@ void kvm_vcpu_block(struct kvm_vcpu *vcpu)
 }
 EXPORT_SYMBOL_GPL(kvm_vcpu_block);
 
+/**
+ * kvm_vcpu_on_spin - @me spins in the guest, waiting for another vCPU
+ * (a PAUSE-loop exit): give the CPU away for a moment.  KVM picks a vCPU
+ * of the same VM whose thread was preempted while it ran, the likely lock
+ * holder, and yields to that thread (yield_to()); minikvm lets the
+ * scheduler pick, which is enough to run a vCPU that waits for this CPU.
+ * Linux: kvm_vcpu_on_spin().
+ */
+void kvm_vcpu_on_spin(struct kvm_vcpu *me)
+{
+	yield();
+}
+EXPORT_SYMBOL_GPL(kvm_vcpu_on_spin);
+
 /** The vCPU with id @id (KVM_CREATE_VCPU's argument), or NULL.
  *  Linux: kvm_get_vcpu_by_id(). */
 struct kvm_vcpu *kvm_get_vcpu_by_id(struct kvm *kvm, int id)

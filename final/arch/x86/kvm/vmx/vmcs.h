@@ -89,6 +89,10 @@ enum vmcs_field {
 	VM_ENTRY_INSTRUCTION_LEN	= 0x0000401a,
 	TPR_THRESHOLD			= 0x0000401c,
 	SECONDARY_VM_EXEC_CONTROL	= 0x0000401e,
+#ifdef CONFIG_MINIKVM_LAPIC
+	PLE_GAP				= 0x00004020,
+	PLE_WINDOW			= 0x00004022,
+#endif
 	/* B.3.2 32-bit read-only data fields */
 	VM_INSTRUCTION_ERROR		= 0x00004400,
 	VM_EXIT_REASON			= 0x00004402,
@@ -204,6 +208,9 @@ enum vmcs_field {
 /** Secondary processor-based controls (SDM 25.6.2, Table 25-7). @{ */
 #define SECONDARY_EXEC_ENABLE_EPT	BIT(1)	/**< EPT: guest-physical addresses go through the EPT */
 #define SECONDARY_EXEC_UNRESTRICTED_GUEST BIT(7)	/**< the guest may run unpaged, even in real mode */
+#ifdef CONFIG_MINIKVM_LAPIC
+#define SECONDARY_EXEC_PAUSE_LOOP_EXITING BIT(10)	/**< a PAUSE loop longer than PLE_WINDOW exits */
+#endif
 /** @} */
 
 /** VM-exit controls (SDM 25.7.1, Table 25-13). @{ */
@@ -307,6 +314,9 @@ enum vmcs_field {
 #define EXIT_REASON_INVALID_STATE	33
 #define EXIT_REASON_MWAIT_INSTRUCTION	36
 #define EXIT_REASON_MONITOR_INSTRUCTION	39
+#ifdef CONFIG_MINIKVM_LAPIC
+#define EXIT_REASON_PAUSE_INSTRUCTION	40
+#endif
 #define EXIT_REASON_EPT_VIOLATION	48
 #define EXIT_REASON_EPT_MISCONFIG	49
 #define EXIT_REASON_INVEPT		50

@@ -306,7 +306,7 @@ static int adjust_vmx_controls(const char *name, u32 min, u32 opt, u32 msr, u32 
 static int setup_vmcs_config(struct vmcs_config *c)
 {
 	u32 pin_min = PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING;
-	u32 cpu_min = 0, exit_opt = 0, entry_opt = 0;
+	u32 cpu_min = 0, cpu2_opt = 0, exit_opt = 0, entry_opt = 0;
 	u64 basic;
 	bool true_ctls;
 	int r;
@@ -339,7 +339,7 @@ static int setup_vmcs_config(struct vmcs_config *c)
 			true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS,
 			&c->cpu_based);
 	r = r ?: adjust_vmx_controls("secondary controls",
-			SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST, 0,
+			SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST, cpu2_opt,
 			MSR_IA32_VMX_PROCBASED_CTLS2, &c->cpu_based_2nd);
 	r = r ?: adjust_vmx_controls("VM-exit controls",
 			VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |

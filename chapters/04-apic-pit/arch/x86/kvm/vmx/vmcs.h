@@ -89,6 +89,8 @@ enum vmcs_field {
 	VM_ENTRY_INSTRUCTION_LEN	= 0x0000401a,
 	TPR_THRESHOLD			= 0x0000401c,
 	SECONDARY_VM_EXEC_CONTROL	= 0x0000401e,
+	PLE_GAP				= 0x00004020,
+	PLE_WINDOW			= 0x00004022,
 	/* B.3.2 32-bit read-only data fields */
 	VM_INSTRUCTION_ERROR		= 0x00004400,
 	VM_EXIT_REASON			= 0x00004402,
@@ -196,6 +198,7 @@ enum vmcs_field {
 /** Secondary processor-based controls (SDM 25.6.2, Table 25-7). @{ */
 #define SECONDARY_EXEC_ENABLE_EPT	BIT(1)	/**< EPT: guest-physical addresses go through the EPT */
 #define SECONDARY_EXEC_UNRESTRICTED_GUEST BIT(7)	/**< the guest may run unpaged, even in real mode */
+#define SECONDARY_EXEC_PAUSE_LOOP_EXITING BIT(10)	/**< a PAUSE loop longer than PLE_WINDOW exits */
 /** @} */
 
 /** VM-exit controls (SDM 25.7.1, Table 25-13). @{ */
@@ -291,6 +294,7 @@ enum vmcs_field {
 #define EXIT_REASON_INVALID_STATE	33
 #define EXIT_REASON_MWAIT_INSTRUCTION	36
 #define EXIT_REASON_MONITOR_INSTRUCTION	39
+#define EXIT_REASON_PAUSE_INSTRUCTION	40
 #define EXIT_REASON_EPT_VIOLATION	48
 #define EXIT_REASON_EPT_MISCONFIG	49
 #define EXIT_REASON_INVEPT		50

@@ -318,7 +318,7 @@ static int adjust_vmx_controls(const char *name, u32 min, u32 opt, u32 msr, u32 
 static int setup_vmcs_config(struct vmcs_config *c)
 {
 	u32 pin_min = PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING;
-	u32 cpu_min = 0, exit_opt = 0, entry_opt = 0;
+	u32 cpu_min = 0, cpu2_opt = 0, exit_opt = 0, entry_opt = 0;
 	u64 basic;
 	bool true_ctls;
 	int r;
@@ -343,6 +343,9 @@ static int setup_vmcs_config(struct vmcs_config *c)
 	/* The guest's PAT switched by entry and exit, where the CPU can. */
 	exit_opt |= VM_EXIT_LOAD_IA32_PAT;
 	entry_opt |= VM_ENTRY_LOAD_IA32_PAT;
+	/* A vCPU spinning on PAUSE waits for another one: let it exit, so
+	 * that the other gets the CPU (handle_pause()). */
+	cpu2_opt |= SECONDARY_EXEC_PAUSE_LOOP_EXITING;
 	r = adjust_vmx_controls("pin-based controls", pin_min, 0,
 			true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
 			&c->pin_based);
@@ -360,7 +363,7 @@ static int setup_vmcs_config(struct vmcs_config *c)
 			true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS,
 			&c->cpu_based);
 	r = r ?: adjust_vmx_controls("secondary controls",
-			SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST, 0,
+			SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST, cpu2_opt,
 			MSR_IA32_VMX_PROCBASED_CTLS2, &c->cpu_based_2nd);
 	r = r ?: adjust_vmx_controls("VM-exit controls",
 			VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
@@ -943,6 +946,13 @@ static void init_vmcs(struct vcpu_vmx *vmx)
 	vmx->exec_ctls = vmcs_config.cpu_based;
 	vmcs_writel(CPU_BASED_VM_EXEC_CONTROL, vmx->exec_ctls);
 	vmcs_writel(SECONDARY_VM_EXEC_CONTROL, vmcs_config.cpu_based_2nd);
+	/* PAUSE-loop exiting (SDM Vol. 3C, 26.1.3): PAUSEs less than
+	 * PLE_GAP TSC cycles apart form one loop, which exits once it has
+	 * lasted PLE_WINDOW cycles.  KVM's defaults: 128 and 4096. */
+	if (vmcs_config.cpu_based_2nd & SECONDARY_EXEC_PAUSE_LOOP_EXITING) {
+		vmcs_writel(PLE_GAP, 128);
+		vmcs_writel(PLE_WINDOW, 4096);
+	}
 	vmcs_writel(VM_EXIT_CONTROLS, vmcs_config.vmexit_ctrl);
 	vmx->entry_ctls = vmcs_config.vmentry_ctrl;
 	vmcs_writel(VM_ENTRY_CONTROLS, vmx->entry_ctls);
@@ -1355,6 +1365,22 @@ static int handle_window(struct kvm_vcpu *vcpu, u32 control)
 	return 1;
 }
 
+/**
+ * handle_pause - the guest has been spinning on PAUSE for PLE_WINDOW
+ * cycles: it waits for something another vCPU must do (release a lock,
+ * come up after its SIPI).  If that vCPU's thread waits for this CPU, it
+ * gets it now; the PAUSE itself is skipped, the loop goes on afterwards.
+ * Without this a spinning guest gives the CPU back only at the host's
+ * next timer tick, and under Bochs, whose one CPU runs every vCPU, not
+ * even then: smp-boot's BSP waited there for APs that never ran.
+ * Linux: handle_pause() (which also grows and shrinks the window).
+ */
+static int handle_pause(struct kvm_vcpu *vcpu)
+{
+	kvm_vcpu_on_spin(vcpu);
+	return kvm_skip_emulated_instruction(vcpu);
+}
+
 /** IN/OUT: the qualification says port, size, direction (SDM Table 28-5).
  *  Linux: handle_io(). */
 static int handle_io(struct kvm_vcpu *vcpu)
@@ -1712,6 +1738,8 @@ static int vmx_handle_exit(struct kvm_vcpu *vcpu)
 		return kvm_emulate_cpuid(vcpu);
 	case EXIT_REASON_HLT:
 		return kvm_emulate_halt(vcpu);
+	case EXIT_REASON_PAUSE_INSTRUCTION:
+		return handle_pause(vcpu);
 	case EXIT_REASON_INVD:
 		return kvm_skip_emulated_instruction(vcpu);	/* a no-op for a guest */
 	case EXIT_REASON_VMCALL:
