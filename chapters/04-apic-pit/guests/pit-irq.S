@@ -26,31 +26,6 @@
 #define V0		PIC_M_BASE	/* IRQ 0 */
 #define C200HZ		(PIT_HZ / 200)	/* 5965 clocks, 5 ms */
 
-.macro PROGRAM n, m, count
-	mov	$((\n) | ((\m) << 8)), %edx
-	mov	$\count, %ecx
-	call	pit_load32
-.endm
-
-/* TICKS_IN ms: zero the tick count, take interrupts for ms milliseconds
- * (counter 2 busy-waits), then stop taking them. */
-.macro TICKS_IN ms
-	movl	$0, COUNT(V0)
-	sti
-	mov	$\ms, %ecx
-	call	pit_wait_ms32
-	cli
-.endm
-
-/* QUIET: stop counter 0 (mode 5 has no timer), then take interrupts
- * until 10 ms pass without a tick: a tick latched in IRR, and those that
- * reinject mode still has in hand (one per EOI), are all taken before the
- * next count starts (quiet32). */
-.macro QUIET
-	PROGRAM	0, 5, 0
-	call	quiet32
-.endm
-
 	.code16
 	.text
 	.globl	_start
@@ -93,7 +68,7 @@ main32:
 
 	QUIET
 	PROGRAM	0, 3, C200HZ
-	TICKS_IN 30
+	TICKS_IN 30, V0
 	cmpl	$2, COUNT(V0)
 	setae	%al
 	movzbl	%al, %eax
@@ -104,32 +79,32 @@ main32:
 	 * still have sent is cleared from the PIC after each load. */
 	PROGRAM	0, 0, (PIT_HZ / 100)
 	call	pic_fresh32
-	TICKS_IN 40
+	TICKS_IN 40, V0
 	CHECK32	COUNT(V0), 1, "mode 0 ticks in 40 ms:"
 	QUIET
 	PROGRAM	0, 1, (PIT_HZ / 100)
 	call	pic_fresh32
-	TICKS_IN 40
+	TICKS_IN 40, V0
 	CHECK32	COUNT(V0), 1, "mode 1 ticks in 40 ms:"
 	QUIET
 	PROGRAM	0, 4, (PIT_HZ / 100)
 	call	pic_fresh32
-	TICKS_IN 40
+	TICKS_IN 40, V0
 	CHECK32	COUNT(V0), 1, "mode 4 ticks in 40 ms:"
 	QUIET
 	PROGRAM	0, 5, (PIT_HZ / 100)
 	call	pic_fresh32
-	TICKS_IN 40
+	TICKS_IN 40, V0
 	CHECK32	COUNT(V0), 0, "mode 5 ticks in 40 ms:"
 
 	QUIET
 	/* Masked in the IMR: nothing; unmasked: ticks again. */
 	PROGRAM	0, 2, C200HZ
 	OUTB	PIC_M_DATA, 0xff
-	TICKS_IN 30
+	TICKS_IN 30, V0
 	CHECK32	COUNT(V0), 0, "ticks while IRQ 0 is masked:"
 	OUTB	PIC_M_DATA, 0xfe
-	TICKS_IN 30
+	TICKS_IN 30, V0
 	cmpl	$3, COUNT(V0)
 	setae	%al
 	movzbl	%al, %eax
@@ -142,7 +117,7 @@ main32:
 	HOOK32	V0, h_none
 	OUTB	PIC_M_DATA, 0xfe
 	PROGRAM	0, 2, C200HZ
-	TICKS_IN 100
+	TICKS_IN 100, V0
 	cmpl	$5, COUNT(V0)
 	setae	%al
 	movzbl	%al, %eax

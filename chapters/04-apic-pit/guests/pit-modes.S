@@ -38,13 +38,6 @@
 	movzbl	%al, %eax
 .endm
 
-/* PROGRAM n, mode, count: LSB then MSB access. */
-.macro PROGRAM n, m, count
-	mov	$((\n) | ((\m) << 8)), %edx
-	mov	$\count, %ecx
-	call	pit_load32
-.endm
-
 /* BOOL cc: %eax = 1 if the flags say cc, else 0. */
 .macro BOOL cc
 	set\cc	%al

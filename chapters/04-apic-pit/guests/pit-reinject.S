@@ -20,12 +20,6 @@
 #define V0		PIC_M_BASE
 #define CTL_PIT_REINJECT 0x1d
 
-.macro PROGRAM n, m, count
-	mov	$((\n) | ((\m) << 8)), %edx
-	mov	$\count, %ecx
-	call	pit_load32
-.endm
-
 	.code16
 	.text
 	.globl	_start

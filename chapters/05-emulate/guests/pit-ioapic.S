@@ -44,12 +44,6 @@
 #define WORD2		0x20	/* offset of word 2 (vectors 0x40-0x5f) */
 #define C200HZ		(PIT_HZ / 200)	/* 5965 clocks, 5 ms */
 
-.macro PROGRAM n, m, count
-	mov	$((\n) | ((\m) << 8)), %edx
-	mov	$\count, %ecx
-	call	pit_load32
-.endm
-
 /* ENTRY pin, low: redirection entry pin = low, destination APIC ID 0. */
 .macro ENTRY pin, low
 	mov	$\pin, %eax
@@ -63,24 +57,6 @@
 	cmpl	$\n, COUNT(V_TICK)
 	setae	%al
 	movzbl	%al, %eax
-.endm
-
-/* TICKS_IN ms: zero the tick count, take interrupts for ms milliseconds
- * (counter 2 busy-waits), then stop taking them. */
-.macro TICKS_IN ms
-	movl	$0, COUNT(V_TICK)
-	sti
-	mov	$\ms, %ecx
-	call	pit_wait_ms32
-	cli
-.endm
-
-/* QUIET: stop counter 0 (mode 5 has no timer), then take interrupts
- * until 10 ms pass without a tick, so that the ticks reinject mode still
- * has in hand (one per EOI) are all taken before the next count starts. */
-.macro QUIET
-	PROGRAM	0, 5, 0
-	call	quiet32
 .endm
 
 	.code16
@@ -134,10 +110,10 @@ main32:
 	QUIET
 	ENTRY	0, (IOAPIC_MASKED | V_TICK)
 	PROGRAM	0, 2, C200HZ
-	TICKS_IN 30
+	TICKS_IN 30, V_TICK
 	CHECK32	COUNT(V_TICK), 0, "ticks while entry 0 is masked:"
 	ENTRY	0, V_TICK
-	TICKS_IN 50
+	TICKS_IN 50, V_TICK
 	AT_LEAST 2
 	CHECK32	%eax, 1, "ticks after unmasking:"
 
@@ -151,7 +127,7 @@ main32:
 	PROGRAM	0, 5, 0
 	CHECK32	COUNT(V_TICK), 0, "ticks taken with IF=0:"
 	HOOK32	V_TICK, h_none
-	TICKS_IN 10
+	TICKS_IN 10, V_TICK
 	CHECK32	COUNT(V_TICK), 1, "no EOI: ticks taken:"
 	CHECK32	LAPIC_BASE + LAPIC_ISR + WORD2, 1, "no EOI: ISR[0x40]:"
 	CHECK32	LAPIC_BASE + LAPIC_IRR + WORD2, 0, "no EOI: IRR[0x40]:"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * pitmacros.S - the PIT constants of the chapter-04 guests (#included at
+ * pitmacros.S - the PIT constants and macros of the chapter-04 guests (#included at
  * the top, after irqmacros.S; their routines are in pit32.S, #included at
  * the end with serial32.S).
  * Intel 8254 datasheet (231164-005): ports 0x40-0x42 the counters, 0x43
@@ -26,3 +26,30 @@
 #define PIT_RB_BOTH(n)	(0xc0 | (2 << (n)))
 #define MS_CLOCKS(ms)	((PIT_HZ * (ms)) / 1000)
 
+/* PROGRAM n, m, count: load counter n in mode m with count (LSB then
+ * MSB; pit_load32 in pit32.S). */
+.macro PROGRAM n, m, count
+	mov	$((\n) | ((\m) << 8)), %edx
+	mov	$\count, %ecx
+	call	pit_load32
+.endm
+
+/* TICKS_IN ms, vec: zero the count of interrupts on vector vec, take
+ * interrupts for ms milliseconds (counter 2 busy-waits), then stop
+ * taking them.  COUNT() is irqmacros.S's. */
+.macro TICKS_IN ms, vec
+	movl	$0, COUNT(\vec)
+	sti
+	mov	$\ms, %ecx
+	call	pit_wait_ms32
+	cli
+.endm
+
+/* QUIET: stop counter 0 (mode 5 has no timer), then take interrupts
+ * until 10 ms pass without a tick (quiet32, in the guest): a tick latched
+ * in IRR, and those that reinject mode still has in hand (one per EOI),
+ * are all taken before the next count starts. */
+.macro QUIET
+	PROGRAM	0, 5, 0
+	call	quiet32
+.endm
