@@ -1260,17 +1260,7 @@ static bool kvm_cpu_has_extint(struct kvm_vcpu *vcpu)
  */
 bool kvm_cpu_has_interrupt(struct kvm_vcpu *vcpu)
 {
-	struct kvm_vlapic *a = vcpu->arch.apic;
-	int v;
-
-	if (kvm_cpu_has_extint(vcpu))
-		return true;
-	if (!a)
-		return false;
-	kvm_lapic_lock(a);
-	v = lapic_has_interrupt(&a->lapic);
-	kvm_lapic_unlock(a);
-	return v >= 0;
+	return kvm_cpu_has_interrupt_tpr(vcpu, NULL);
 }
 EXPORT_SYMBOL_GPL(kvm_cpu_has_interrupt);
 
@@ -1280,7 +1270,7 @@ EXPORT_SYMBOL_GPL(kvm_cpu_has_interrupt);
  * task priority holds back (lapic_find_tpr_blocked()): what the entry
  * path asks once it has injected.
  * @vcpu: the vCPU
- * @tpr_blocked: that vector, or -1
+ * @tpr_blocked: that vector, or -1; NULL when only the answer matters
  *
  * Linux: kvm_cpu_has_injectable_intr() and the max_irr of
  * update_cr8_intercept(), which Linux reads without a lock.
@@ -1290,13 +1280,15 @@ bool kvm_cpu_has_interrupt_tpr(struct kvm_vcpu *vcpu, int *tpr_blocked)
 	struct kvm_vlapic *a = vcpu->arch.apic;
 	bool has = kvm_cpu_has_extint(vcpu);
 
-	*tpr_blocked = -1;
-	if (!a)
+	if (tpr_blocked)
+		*tpr_blocked = -1;
+	if (!a || (has && !tpr_blocked))
 		return has;
 	kvm_lapic_lock(a);
 	if (!has)
 		has = lapic_has_interrupt(&a->lapic) >= 0;
-	*tpr_blocked = lapic_find_tpr_blocked(&a->lapic);
+	if (tpr_blocked)
+		*tpr_blocked = lapic_find_tpr_blocked(&a->lapic);
 	kvm_lapic_unlock(a);
 	return has;
 }

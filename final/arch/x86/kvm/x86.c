@@ -907,7 +907,7 @@ static void kvm_inject_pending_event(struct kvm_vcpu *vcpu, bool req_int_win)
 	}
 #ifdef CONFIG_MINIKVM_LAPIC
 	/* (3 and 4 ask the LAPIC together: its lock is taken once.) */
-	tpr_blocked = -1;
+	tpr_blocked = -1;	/* no in-kernel irqchip: nothing held back */
 	has_intr = irqchip_in_kernel(vcpu->kvm) && kvm_cpu_has_interrupt_tpr(vcpu, &tpr_blocked);
 #else
 	has_intr = kvm_cpu_has_injectable_intr(vcpu);

@@ -852,7 +852,7 @@ static void kvm_inject_pending_event(struct kvm_vcpu *vcpu, bool req_int_win)
 			kvm_x86_ops.enable_nmi_window(vcpu);
 	}
 	/* (3 and 4 ask the LAPIC together: its lock is taken once.) */
-	tpr_blocked = -1;
+	tpr_blocked = -1;	/* no in-kernel irqchip: nothing held back */
 	has_intr = irqchip_in_kernel(vcpu->kvm) && kvm_cpu_has_interrupt_tpr(vcpu, &tpr_blocked);
 	if (has_intr || req_int_win)
 		kvm_x86_ops.enable_irq_window(vcpu);
