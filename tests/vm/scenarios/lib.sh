@@ -5,7 +5,7 @@
 # lab's differential oracle records traces.  It exits 0 to pass, 77 to skip, anything
 # else to fail; `fail` and `skip` print the one-line reason the lab reports.
 
-fail() { echo "reason: $*"; exit 1; }
+fail() { echo "reason: $*"; kill_bg; exit 1; }
 skip() { echo "reason: $*"; exit 77; }
 
 # trace_args: "--trace FILE" for the next run of minivmm when the lab
@@ -107,10 +107,27 @@ vmm_bg() {
 	# $! would then be that subshell, not minivmm (tracing looks up the
 	# VM's debugfs directory by minivmm's pid).
 	targs=$(trace_args)
+	# Empty the output files here, in this shell, before the fork: the
+	# child's own ">" runs later, and until then wait_for_out would read
+	# what the same scenario's run on the other target left there.
+	: >"/tmp/$name.out"
+	: >"/tmp/$name.err"
 	# shellcheck disable=SC2086 # targs is empty or two words
 	"$VMM" --dev "$DEV" $targs "$@" >"/tmp/$name.out" 2>"/tmp/$name.err" &
 	BG_PID=$!
+	BG_PIDS="$BG_PIDS $BG_PID"
 	echo "minivmm $* &: pid $BG_PID"
+}
+
+# kill_bg: kill -9 every minivmm vmm_bg started that still runs, and reap
+# it, so that a scenario that fails halfway leaves no VM behind to hold
+# the modules (the lab unloads them after the last scenario).
+kill_bg() {
+	local p
+	for p in ${BG_PIDS:-}; do
+		kill -KILL "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	BG_PIDS=
 }
 
 # wait_for_out NAME TEXT [SECONDS]: wait until the guest of vmm_bg NAME
