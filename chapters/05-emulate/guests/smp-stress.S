@@ -95,9 +95,18 @@ ap_main32:
 	hlt
 	jmp	1b
 
-/* stress: this CPU's ROUNDS rounds; then done++. */
+/* stress: this CPU's ROUNDS rounds; then done++.  Every CPU waits here
+ * until all have come this far: ap_up counts an AP before its ap_main32
+ * has software-enabled its APIC, and an APIC that is not yet enabled
+ * drops a fixed IPI (SDM Vol. 3A, 11.4.7.2), so without this barrier the
+ * first IPI of the ring could be lost by the guest's own doing. */
 stress:
-	call	lapic_id32
+	lock incl ready
+1:	cmpl	$NR_CPUS, ready
+	jae	2f
+	pause
+	jmp	1b
+2:	call	lapic_id32
 	mov	%eax, %esi		/* my ID */
 	lea	1(%eax), %edi
 	and	$(NR_CPUS - 1), %edi	/* the next CPU */
@@ -163,6 +172,7 @@ check_pages:
 
 	.p2align 2
 done:		.long	0
+ready:		.long	0	/* CPUs whose APIC is enabled */
 sent:		.fill	NR_CPUS, 4, 0
 recv:		.fill	NR_CPUS, 4, 0
 lost:		.fill	NR_CPUS, 4, 0
