@@ -16,6 +16,15 @@ struct guest_paging_regs {
 	/** @} */
 };
 
+/**
+ * struct guest_walker - what a walk found: the guest-physical address
+ * and, for the emulator's access checks, the rights of the whole path.
+ * Linux: struct guest_walker in arch/x86/kvm/mmu/paging_tmpl.h.
+ */
+struct guest_walker {
+	u64 gpa;		/**< the translation */
+};
+
 /** Reads @len bytes of guest-physical memory at @gpa; 0 or -EFAULT. */
 typedef int (*read_guest_fn)(void *opaque, u64 gpa, void *buf, unsigned int len);
 

@@ -18,6 +18,11 @@
  *   EFER.LMA=1                   4-level paging, 1 GiB / 2 MiB pages (4.5)
  *
  * Only translation is done; access rights (U/S, R/W, NX) are not checked.
+#ifdef CONFIG_MINIKVM_EMULATE
+ * guest_walk_access() adds them, for the instruction emulator (chapter 05):
+ * the walk gathers each level's rights in a struct guest_walker and
+ * permission_fault() judges the access against them (SDM Vol. 3A, 4.6).
+#endif
  * Linux: arch/x86/kvm/mmu/paging_tmpl.h, FNAME(walk_addr_generic)().
  */
 #include <minikvm/paging.h>
@@ -47,22 +52,24 @@ static int read_entry(read_guest_fn read, void *opaque, u64 table, u64 index,
 
 /** 32-bit paging: 10 + 10 + 12 bits (SDM 4.3, Figures 4-2 and 4-3). */
 static int walk32(const struct guest_paging_regs *r, u64 gva, read_guest_fn read,
-		  void *opaque, u64 *gpa)
+		  void *opaque, struct guest_walker *w)
 {
 	u64 pde, pte;
 
-	if (read_entry(read, opaque, r->cr3 & 0xfffff000ull, (gva >> 22) & 0x3ff, 4, &pde) ||
-	    !(pde & PT_PRESENT))
+	if (read_entry(read, opaque, r->cr3 & 0xfffff000ull, (gva >> 22) & 0x3ff, 4, &pde))
+		return -EIO;
+	if (!(pde & PT_PRESENT))
 		return -EFAULT;
 	if ((pde & PT_PAGE_SIZE) && (r->cr4 & X86_CR4_PSE)) {
 		/* 4 MiB page; PDE bits 20:13 are physical bits 39:32 (PSE-36). */
-		*gpa = (pde & 0xffc00000ull) | (((pde >> 13) & 0xff) << 32) | (gva & 0x3fffff);
+		w->gpa = (pde & 0xffc00000ull) | (((pde >> 13) & 0xff) << 32) | (gva & 0x3fffff);
 		return 0;
 	}
-	if (read_entry(read, opaque, pde & 0xfffff000ull, (gva >> 12) & 0x3ff, 4, &pte) ||
-	    !(pte & PT_PRESENT))
+	if (read_entry(read, opaque, pde & 0xfffff000ull, (gva >> 12) & 0x3ff, 4, &pte))
+		return -EIO;
+	if (!(pte & PT_PRESENT))
 		return -EFAULT;
-	*gpa = (pte & 0xfffff000ull) | (gva & 0xfff);
+	w->gpa = (pte & 0xfffff000ull) | (gva & 0xfff);
 	return 0;
 }
 
@@ -71,7 +78,7 @@ static int walk32(const struct guest_paging_regs *r, u64 gva, read_guest_fn read
  * 4.5.4); they differ in the number of levels and the top one.
  */
 static int walk64(const struct guest_paging_regs *r, u64 gva, read_guest_fn read,
-		  void *opaque, u64 *gpa)
+		  void *opaque, struct guest_walker *w)
 {
 	bool long_mode = r->efer & EFER_LMA;
 	int level = long_mode ? 4 : 3;
@@ -83,47 +90,66 @@ static int walk64(const struct guest_paging_regs *r, u64 gva, read_guest_fn read
 	} else {
 		/* The PAE PDPT: 4 entries, 32-byte aligned, at CR3 (SDM 4.4.1). */
 		table = r->cr3 & 0xffffffe0ull;
-		if (read_entry(read, opaque, table, (gva >> 30) & 3, 8, &entry) ||
-		    !(entry & PT_PRESENT))
+		if (read_entry(read, opaque, table, (gva >> 30) & 3, 8, &entry))
+			return -EIO;
+		if (!(entry & PT_PRESENT))
 			return -EFAULT;
 		table = entry & PT_ADDR_MASK;
 		level = 2;
 	}
 	for (; level >= 1; level--) {
 		shift = 12 + 9 * (level - 1);
-		if (read_entry(read, opaque, table, (gva >> shift) & 0x1ff, 8, &entry) ||
-		    !(entry & PT_PRESENT))
+		if (read_entry(read, opaque, table, (gva >> shift) & 0x1ff, 8, &entry))
+			return -EIO;
+		if (!(entry & PT_PRESENT))
 			return -EFAULT;
 		/* PS in a PDPTE (1 GiB, 4-level only) or a PDE (2 MiB). */
 		if ((level == 2 || level == 3) && (entry & PT_PAGE_SIZE)) {
 			u64 page_mask = (1ull << shift) - 1;
 
-			*gpa = (entry & PT_ADDR_MASK & ~page_mask) | (gva & page_mask);
+			w->gpa = (entry & PT_ADDR_MASK & ~page_mask) | (gva & page_mask);
 			return 0;
 		}
 		table = entry & PT_ADDR_MASK;
 	}
-	*gpa = table | (gva & 0xfff);
+	w->gpa = table | (gva & 0xfff);
 	return 0;
 }
 
 /**
- * guest_walk - translate @gva as the guest's CPU would, in the mode the
- * control registers in @regs select.  Returns 0 with the address in
- * @gpa, or -EFAULT if some level is not present or cannot be read.
- * Linux: FNAME(walk_addr_generic)() in arch/x86/kvm/mmu/paging_tmpl.h,
- * which also checks access rights and sets accessed/dirty bits.
+ * walk_addr - the walk itself, in the mode the control registers in @regs
+ * select, recording the result (and, in chapter 05, the rights) in @w.
+ * Returns 0, -EFAULT if some level is not present, -EIO if a table
+ * cannot be read.  Linux: FNAME(walk_addr_generic)().
+ */
+static int walk_addr(const struct guest_paging_regs *regs, u64 gva,
+		     read_guest_fn read, void *opaque, struct guest_walker *w)
+{
+	if (!(regs->cr0 & X86_CR0_PG)) {
+		/* Outside long mode linear addresses are 32 bits wide. */
+		w->gpa = gva & 0xffffffffull;
+		return 0;
+	}
+	if (!(regs->cr4 & X86_CR4_PAE))
+		return walk32(regs, gva & 0xffffffffull, read, opaque, w);
+	return walk64(regs, (regs->efer & EFER_LMA) ? gva : (gva & 0xffffffffull),
+		      read, opaque, w);
+}
+
+/**
+ * guest_walk - translate @gva as the guest's CPU would.  Returns 0 with
+ * the address in @gpa, or -EFAULT if some level is not present or
+ * cannot be read.  Linux: FNAME(walk_addr)(), which also checks access
+ * rights and sets accessed/dirty bits.
  */
 int guest_walk(const struct guest_paging_regs *regs, u64 gva,
 	       read_guest_fn read, void *opaque, u64 *gpa)
 {
-	if (!(regs->cr0 & X86_CR0_PG)) {
-		/* Outside long mode linear addresses are 32 bits wide. */
-		*gpa = gva & 0xffffffffull;
-		return 0;
-	}
-	if (!(regs->cr4 & X86_CR4_PAE))
-		return walk32(regs, gva & 0xffffffffull, read, opaque, gpa);
-	return walk64(regs, (regs->efer & EFER_LMA) ? gva : (gva & 0xffffffffull),
-		      read, opaque, gpa);
+	struct guest_walker w;
+
+	if (walk_addr(regs, gva, read, opaque, &w))
+		return -EFAULT;
+	*gpa = w.gpa;
+	return 0;
 }
+

@@ -18,6 +18,11 @@
  *   EFER.LMA=1                   4-level paging, 1 GiB / 2 MiB pages (4.5)
  *
  * Only translation is done; access rights (U/S, R/W, NX) are not checked.
+#ifdef CONFIG_MINIKVM_EMULATE
+ * guest_walk_access() adds them, for the instruction emulator (chapter 05):
+ * the walk gathers each level's rights in a struct guest_walker and
+ * permission_fault() judges the access against them (SDM Vol. 3A, 4.6).
+#endif
  * Linux: arch/x86/kvm/mmu/paging_tmpl.h, FNAME(walk_addr_generic)().
  */
 #include <minikvm/paging.h>
@@ -29,10 +34,17 @@
 #define X86_CR4_PSE	(1ull << 4)	/**< CR4.PSE: 4 MiB pages in 32-bit paging */
 #define X86_CR4_PAE	(1ull << 5)	/**< CR4.PAE: 64-bit entries */
 #define EFER_LMA	(1ull << 10)	/**< EFER.LMA: long mode, 4-level paging */
+#define X86_CR0_WP	(1ull << 16)	/**< CR0.WP: supervisor writes obey R/W */
+#define X86_CR4_SMEP	(1ull << 20)	/**< CR4.SMEP: no supervisor fetch from user pages */
+#define X86_CR4_SMAP	(1ull << 21)	/**< CR4.SMAP: no supervisor data access to user pages */
+#define EFER_NXE	(1ull << 11)	/**< EFER.NXE: bit 63 of an entry is XD */
 /** @} */
 
 /** Page-table entry bits (SDM Vol. 3A, 4.3-4.5). @{ */
 #define PT_PRESENT	(1ull << 0)	/**< P: present */
+#define PT_WRITABLE	(1ull << 1)	/**< R/W: writes allowed */
+#define PT_USER		(1ull << 2)	/**< U/S: user-mode accesses allowed */
+#define PT64_NX		(1ull << 63)	/**< XD: no instruction fetch (with EFER.NXE) */
 #define PT_PAGE_SIZE	(1ull << 7)	/**< PS: this entry maps a large page */
 #define PT_ADDR_MASK	0x000ffffffffff000ull	/**< bits 51:12: next table or page */
 /** @} */
@@ -45,24 +57,44 @@ static int read_entry(read_guest_fn read, void *opaque, u64 table, u64 index,
 	return read(opaque, table + index * size, entry, size);	/* little endian */
 }
 
+/**
+ * walker_note - fold one level's entry into the rights of the whole walk:
+ * an access must be allowed at every level, so R/W and U/S are ANDed and
+ * XD is ORed (SDM Vol. 3A, 4.6.1 and 4.6.2).  The PAE PDPTEs have none of
+ * these bits and are not noted.
+ */
+static void walker_note(struct guest_walker *w, u64 entry, bool has_xd)
+{
+	if (!(entry & PT_WRITABLE))
+		w->writable = false;
+	if (!(entry & PT_USER))
+		w->user = false;
+	if (has_xd && (entry & PT64_NX))
+		w->nx = true;
+}
+
 /** 32-bit paging: 10 + 10 + 12 bits (SDM 4.3, Figures 4-2 and 4-3). */
 static int walk32(const struct guest_paging_regs *r, u64 gva, read_guest_fn read,
-		  void *opaque, u64 *gpa)
+		  void *opaque, struct guest_walker *w)
 {
 	u64 pde, pte;
 
-	if (read_entry(read, opaque, r->cr3 & 0xfffff000ull, (gva >> 22) & 0x3ff, 4, &pde) ||
-	    !(pde & PT_PRESENT))
+	if (read_entry(read, opaque, r->cr3 & 0xfffff000ull, (gva >> 22) & 0x3ff, 4, &pde))
+		return -EIO;
+	if (!(pde & PT_PRESENT))
 		return -EFAULT;
+	walker_note(w, pde, false);
 	if ((pde & PT_PAGE_SIZE) && (r->cr4 & X86_CR4_PSE)) {
 		/* 4 MiB page; PDE bits 20:13 are physical bits 39:32 (PSE-36). */
-		*gpa = (pde & 0xffc00000ull) | (((pde >> 13) & 0xff) << 32) | (gva & 0x3fffff);
+		w->gpa = (pde & 0xffc00000ull) | (((pde >> 13) & 0xff) << 32) | (gva & 0x3fffff);
 		return 0;
 	}
-	if (read_entry(read, opaque, pde & 0xfffff000ull, (gva >> 12) & 0x3ff, 4, &pte) ||
-	    !(pte & PT_PRESENT))
+	if (read_entry(read, opaque, pde & 0xfffff000ull, (gva >> 12) & 0x3ff, 4, &pte))
+		return -EIO;
+	if (!(pte & PT_PRESENT))
 		return -EFAULT;
-	*gpa = (pte & 0xfffff000ull) | (gva & 0xfff);
+	walker_note(w, pte, false);
+	w->gpa = (pte & 0xfffff000ull) | (gva & 0xfff);
 	return 0;
 }
 
@@ -71,7 +103,7 @@ static int walk32(const struct guest_paging_regs *r, u64 gva, read_guest_fn read
  * 4.5.4); they differ in the number of levels and the top one.
  */
 static int walk64(const struct guest_paging_regs *r, u64 gva, read_guest_fn read,
-		  void *opaque, u64 *gpa)
+		  void *opaque, struct guest_walker *w)
 {
 	bool long_mode = r->efer & EFER_LMA;
 	int level = long_mode ? 4 : 3;
@@ -83,47 +115,138 @@ static int walk64(const struct guest_paging_regs *r, u64 gva, read_guest_fn read
 	} else {
 		/* The PAE PDPT: 4 entries, 32-byte aligned, at CR3 (SDM 4.4.1). */
 		table = r->cr3 & 0xffffffe0ull;
-		if (read_entry(read, opaque, table, (gva >> 30) & 3, 8, &entry) ||
-		    !(entry & PT_PRESENT))
+		if (read_entry(read, opaque, table, (gva >> 30) & 3, 8, &entry))
+			return -EIO;
+		if (!(entry & PT_PRESENT))
 			return -EFAULT;
 		table = entry & PT_ADDR_MASK;
 		level = 2;
 	}
 	for (; level >= 1; level--) {
 		shift = 12 + 9 * (level - 1);
-		if (read_entry(read, opaque, table, (gva >> shift) & 0x1ff, 8, &entry) ||
-		    !(entry & PT_PRESENT))
+		if (read_entry(read, opaque, table, (gva >> shift) & 0x1ff, 8, &entry))
+			return -EIO;
+		if (!(entry & PT_PRESENT))
 			return -EFAULT;
+		walker_note(w, entry, r->efer & EFER_NXE);
 		/* PS in a PDPTE (1 GiB, 4-level only) or a PDE (2 MiB). */
 		if ((level == 2 || level == 3) && (entry & PT_PAGE_SIZE)) {
 			u64 page_mask = (1ull << shift) - 1;
 
-			*gpa = (entry & PT_ADDR_MASK & ~page_mask) | (gva & page_mask);
+			w->gpa = (entry & PT_ADDR_MASK & ~page_mask) | (gva & page_mask);
 			return 0;
 		}
 		table = entry & PT_ADDR_MASK;
 	}
-	*gpa = table | (gva & 0xfff);
+	w->gpa = table | (gva & 0xfff);
 	return 0;
 }
 
 /**
- * guest_walk - translate @gva as the guest's CPU would, in the mode the
- * control registers in @regs select.  Returns 0 with the address in
- * @gpa, or -EFAULT if some level is not present or cannot be read.
- * Linux: FNAME(walk_addr_generic)() in arch/x86/kvm/mmu/paging_tmpl.h,
- * which also checks access rights and sets accessed/dirty bits.
+ * walk_addr - the walk itself, in the mode the control registers in @regs
+ * select, recording the result (and, in chapter 05, the rights) in @w.
+ * Returns 0, -EFAULT if some level is not present, -EIO if a table
+ * cannot be read.  Linux: FNAME(walk_addr_generic)().
+ */
+static int walk_addr(const struct guest_paging_regs *regs, u64 gva,
+		     read_guest_fn read, void *opaque, struct guest_walker *w)
+{
+	w->writable = true;
+	w->user = true;
+	w->nx = false;
+	if (!(regs->cr0 & X86_CR0_PG)) {
+		/* Outside long mode linear addresses are 32 bits wide. */
+		w->gpa = gva & 0xffffffffull;
+		return 0;
+	}
+	if (!(regs->cr4 & X86_CR4_PAE))
+		return walk32(regs, gva & 0xffffffffull, read, opaque, w);
+	return walk64(regs, (regs->efer & EFER_LMA) ? gva : (gva & 0xffffffffull),
+		      read, opaque, w);
+}
+
+/**
+ * guest_walk - translate @gva as the guest's CPU would.  Returns 0 with
+ * the address in @gpa, or -EFAULT if some level is not present or
+ * cannot be read.  Linux: FNAME(walk_addr)(), which also checks access
+ * rights and sets accessed/dirty bits.
  */
 int guest_walk(const struct guest_paging_regs *regs, u64 gva,
 	       read_guest_fn read, void *opaque, u64 *gpa)
 {
-	if (!(regs->cr0 & X86_CR0_PG)) {
-		/* Outside long mode linear addresses are 32 bits wide. */
-		*gpa = gva & 0xffffffffull;
-		return 0;
+	struct guest_walker w;
+
+	if (walk_addr(regs, gva, read, opaque, &w))
+		return -EFAULT;
+	*gpa = w.gpa;
+	return 0;
+}
+
+/**
+ * permission_fault - may @access (PFERR_WRITE/USER/FETCH_MASK bits, and
+ * PFERR_SMAP_OK when RFLAGS.AC lets an explicit supervisor access reach
+ * user pages) go through a translation with the rights in @w?  SDM Vol.
+ * 3A, 4.6: user accesses need U/S at every level and, to write, R/W;
+ * supervisor writes obey R/W only with CR0.WP; no fetch from an XD page;
+ * SMEP forbids supervisor fetches from user pages, SMAP supervisor data
+ * accesses to them.  Linux: permission_fault() in arch/x86/kvm/mmu.h
+ * (which precomputes the same rules into a table per paging mode).
+ */
+static bool permission_fault(const struct guest_paging_regs *r, const struct guest_walker *w,
+			     u32 access)
+{
+	bool user = access & PFERR_USER_MASK;
+
+	if (!(r->cr0 & X86_CR0_PG))
+		return false;		/* no paging, no rights */
+	if (access & PFERR_FETCH_MASK) {
+		if (w->nx)
+			return true;
+		if (user)
+			return !w->user;
+		return w->user && (r->cr4 & X86_CR4_SMEP);
 	}
-	if (!(regs->cr4 & X86_CR4_PAE))
-		return walk32(regs, gva & 0xffffffffull, read, opaque, gpa);
-	return walk64(regs, (regs->efer & EFER_LMA) ? gva : (gva & 0xffffffffull),
-		      read, opaque, gpa);
+	if (user) {
+		if (!w->user)
+			return true;
+	} else if (w->user && (r->cr4 & X86_CR4_SMAP) && !(access & PFERR_SMAP_OK)) {
+		return true;
+	}
+	if (access & PFERR_WRITE_MASK)
+		return !w->writable && (user || (r->cr0 & X86_CR0_WP));
+	return false;
+}
+
+/**
+ * guest_walk_access - translate @gva for an access of kind @access, as the
+ * CPU would, rights included.  Returns 0 with the address in @gpa;
+ * -EFAULT with the page-fault error code the CPU would push in
+ * @error_code (SDM Vol. 3A, 4.7: P set for a rights violation, clear for
+ * a page not present; W/R, U/S; I/D for a fetch where SMEP or PAE with
+ * NXE makes it meaningful); -EIO if a table is not in the guest's RAM.
+ * Accessed and dirty bits are not set (Linux's walker sets them, as the
+ * CPU does), and reserved bits are not checked.
+ * Linux: FNAME(walk_addr_generic)().
+ */
+int guest_walk_access(const struct guest_paging_regs *regs, u64 gva, u32 access,
+		      read_guest_fn read, void *opaque, u64 *gpa, u32 *error_code)
+{
+	struct guest_walker w;
+	int r = walk_addr(regs, gva, read, opaque, &w);
+
+	*error_code = access & (PFERR_WRITE_MASK | PFERR_USER_MASK);
+	if ((access & PFERR_FETCH_MASK) &&
+	    ((regs->cr4 & X86_CR4_SMEP) ||
+	     ((regs->cr4 & X86_CR4_PAE) && (regs->efer & EFER_NXE))))
+		*error_code |= PFERR_FETCH_MASK;
+	if (r == -EIO)
+		return -EIO;
+	if (r)
+		return -EFAULT;		/* not present: P = 0 */
+	if (permission_fault(regs, &w, access)) {
+		*error_code |= PFERR_PRESENT_MASK;
+		return -EFAULT;
+	}
+	*gpa = w.gpa;
+	return 0;
 }
