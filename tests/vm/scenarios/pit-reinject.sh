@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # pit-reinject: the lost-tick policy (final/guests/pit-reinject.S).  PIT
-# counter 0 runs at 50 Hz while the guest spends 400 ms with interrupts
-# off and then 400 ms with them on.  By default (reinject) KVM keeps the
+# counter 0 runs at 100 Hz while the guest spends 200 ms with interrupts
+# off and then 200 ms with them on.  By default (reinject) KVM keeps the
 # ~20 ticks the guest could not take and delivers them one per EOI: about
 # 40 in all.  With KVM_REINJECT_CONTROL pit_reinject = 0 each tick is a
 # plain pulse and the missed ones merge into one PIC request: about 21.
@@ -10,7 +10,8 @@
 # reinject at least 33, pulses at most 28 (the two differ by ~19).
 # A count outside its range is measured again, up to three runs per
 # mode, every run printed: once CI saw the real KVM take 1 tick in 400
-# ms with pit_reinject = 0, which is what a host stall of the emulator
+# ms with pit_reinject = 0 (with windows of 400 ms at 50 Hz then), which
+# is what a host stall of the emulator
 # does (the late hrtimer callbacks queue the one PIT work item, and the
 # queued pulses merge).  A broken policy misses the range every time.
 # since: 04-apic-pit

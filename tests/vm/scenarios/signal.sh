@@ -13,7 +13,7 @@ expect_err_contains "interrupted by signal 14"
 
 vmm_bg spin "$GUESTS/spin.bin"
 wait_for_out spin spinning
-sleep 0.5			# well inside the guest's loop by now
+sleep 0.2			# well inside the guest's loop by now
 t0=$(uptime_ms)
 kill -TERM "$BG_PID"
 wait "$BG_PID"
