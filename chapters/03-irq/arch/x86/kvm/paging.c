@@ -17,12 +17,10 @@
  *   CR4.PAE=1, EFER.LMA=0        PAE paging, 3 levels, 2 MiB pages (4.4)
  *   EFER.LMA=1                   4-level paging, 1 GiB / 2 MiB pages (4.5)
  *
- * Only translation is done; access rights (U/S, R/W, NX) are not checked.
-#ifdef CONFIG_MINIKVM_EMULATE
- * guest_walk_access() adds them, for the instruction emulator (chapter 05):
- * the walk gathers each level's rights in a struct guest_walker and
- * permission_fault() judges the access against them (SDM Vol. 3A, 4.6).
-#endif
+ * guest_walk() only translates.  From chapter 05 on, guest_walk_access()
+ * also judges the access rights (U/S, R/W, XD, SMEP, SMAP; SDM Vol. 3A,
+ * 4.6) for the instruction emulator: the walk gathers each level's rights
+ * in a struct guest_walker, and permission_fault() decides.
  * Linux: arch/x86/kvm/mmu/paging_tmpl.h, FNAME(walk_addr_generic)().
  */
 #include <minikvm/paging.h>
