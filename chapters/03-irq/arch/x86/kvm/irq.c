@@ -10,19 +10,6 @@
  * the IOAPIC has a message to send).  This file turns those into work for
  * a vCPU: a vector or an NMI to take, a KVM_REQ_EVENT request, a kick.
  *
- * Chapter 03 has no local APIC, so two shortcuts stand where KVM has one:
- *  - the PIC's INT output goes to the boot vCPU (vcpu_id 0) as ExtINT.
- *    KVM sends it to every vCPU whose LAPIC accepts PIC interrupts
- *    (kvm_apic_accept_pic_intr()); after reset that is the BSP only, whose
- *    LINT0 KVM programs as ExtINT (KVM_X86_QUIRK_LINT0_REENABLED);
- *  - an IOAPIC message sets its vector in the target's
- *    vcpu->arch.pending_vectors (the LAPIC's IRR to be).  Who the target
- *    is and whether it accepts is the LAPIC's decision (Intel SDM Vol. 3A,
- *    11.6.2 "Determining IPI Destination"); until chapter 04 every vCPU
- *    accepts, with the APIC ID its vcpu_id and flat logical IDs.  Real KVM
- *    drops fixed interrupts while the guest's LAPIC is software-disabled
- *    (SVR bit 8, clear at reset): a guest meant for both must enable it.
- *
  * Locks: each chip has a spinlock (the models run under it); vCPUs are
  * kicked after the PIC's lock is dropped, as the PIC's INTA runs under it
  * from the vCPU itself.  KVM_CREATE_IRQCHIP runs under kvm->lock, which
@@ -40,6 +27,21 @@
 #include <minikvm/kvm_host.h>
 #include <minikvm/i8259.h>
 #include <minikvm/ioapic.h>
+
+/*
+ * Chapter 03 has no local APIC, so two shortcuts stand where KVM has one:
+ *  - the PIC's INT output goes to the boot vCPU (vcpu_id 0) as ExtINT.
+ *    KVM sends it to every vCPU whose LAPIC accepts PIC interrupts
+ *    (kvm_apic_accept_pic_intr()); after reset that is the BSP only, whose
+ *    LINT0 KVM programs as ExtINT (KVM_X86_QUIRK_LINT0_REENABLED);
+ *  - an IOAPIC message sets its vector in the target's
+ *    vcpu->arch.pending_vectors (the LAPIC's IRR to be).  Who the target
+ *    is and whether it accepts is the LAPIC's decision (Intel SDM Vol. 3A,
+ *    11.6.2 "Determining IPI Destination"); until chapter 04 every vCPU
+ *    accepts, with the APIC ID its vcpu_id and flat logical IDs.  Real KVM
+ *    drops fixed interrupts while the guest's LAPIC is software-disabled
+ *    (SVR bit 8, clear at reset): a guest meant for both must enable it.
+ */
 
 /** Physical destination 0xff: every local APIC (Intel SDM Vol. 3A, 11.6.2.1). */
 #define APIC_BROADCAST		0xff

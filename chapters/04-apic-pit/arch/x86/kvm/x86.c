@@ -798,9 +798,11 @@ static void kvm_request_immediate_exit(struct kvm_vcpu *vcpu)
  * kvm_inject_pending_event - the one function that decides what the next
  * entry delivers, and the only caller of the vendor's inject_* ops.
  * Interrupts are off; other threads can still raise PIC/IOAPIC lines
- * (under the chips' locks), set IOAPIC vectors in pending_vectors and
- * queue NMIs (nmi_queued): whatever they add after we looked posts
- * KVM_REQ_EVENT and kicks us, and the next entry looks again.  What cannot go in now, because the
+ * (under the chips' locks), deliver vectors to this vCPU (chapter 03's
+ * pending_vectors, the local APIC's IRR from chapter 04 on) and queue
+ * NMIs (nmi_queued): whatever they add after we looked posts
+ * KVM_REQ_EVENT and kicks us, and the next entry looks again.  What
+ * cannot go in now, because the
  * guest blocks it (RFLAGS.IF = 0, an STI / MOV SS shadow, an NMI handler
  * still running), opens a window: the vendor arranges an exit as soon as
  * the guest can take it, and we come back here.
