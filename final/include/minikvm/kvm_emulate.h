@@ -221,7 +221,8 @@ struct operand {
 	u64 ea;			/**< OP_MEM: effective address (offset in seg) */
 	u64 val;		/**< value (after execution: the result) */
 	u64 orig_val;		/**< value as read, before the operation */
-	u64 val_hi;		/**< CMPXCHG16B: upper 8 bytes */
+	u64 val_hi;		/**< CMPXCHG16B: upper 8 bytes of val */
+	u64 orig_val_hi;	/**< CMPXCHG16B: upper 8 bytes of orig_val */
 };
 
 struct opcode;
