@@ -885,9 +885,11 @@ static int em_xchg(struct x86_emulate_ctxt *ctxt)
 /**
  * em_cmpxchg - CMPXCHG (0F B0/B1): compare the accumulator with the
  * destination (flags as CMP); equal: destination = source; not equal:
- * accumulator = destination.  The CPU writes the destination back in both
- * cases; we write memory only when it changes (an MMIO device sees no
- * write of its own old value).  Linux: em_cmpxchg().
+ * accumulator = destination.  The SDM says the destination is written back
+ * in both cases; but a 32-bit register destination keeps bits 63:32 on a
+ * mismatch (the host CPU shows it: no write happens), and an MMIO device
+ * should not see a write of its own old value, so we write only on a match.
+ * Linux: em_cmpxchg().
  */
 static int em_cmpxchg(struct x86_emulate_ctxt *ctxt)
 {
@@ -899,8 +901,7 @@ static int em_cmpxchg(struct x86_emulate_ctxt *ctxt)
 		ctxt->dst.val = ctxt->src.val;
 	} else {
 		write_reg(ctxt, VCPU_REGS_RAX, false, bytes, ctxt->dst.val);
-		if (ctxt->dst.type == OP_MEM)
-			ctxt->dst.type = OP_NONE;
+		ctxt->dst.type = OP_NONE;
 	}
 	return X86EMUL_CONTINUE;
 }
