@@ -877,3 +877,348 @@ Test(emulate_diff, string_instructions_match_the_cpu)
 	rng_state = 0x9abcdef;
 	run_forms(forms, sizeof(forms) / sizeof(forms[0]), CASES);
 }
+
+/* ------------------------------------------------------------------ */
+/* Decoder: lengths and addresses worked out by hand from the SDM        */
+/* ------------------------------------------------------------------ */
+
+struct len_case {
+	const char *what;
+	enum x86emul_mode mode;
+	u8 bytes[15];
+	int n;
+	int len;	/* exact length */
+	s64 ea;		/* memory operand's effective address, or -1 */
+	int seg;	/* its segment, or -1 */
+};
+
+/* Registers for the address checks: RAX=0x100, RCX=0x200, ..., i.e. 0x100 * (n + 1). */
+static void len_regs(struct cpu_state *st)
+{
+	int r;
+
+	for (r = 0; r < 16; r++)
+		st->regs[r] = 0x100 * (r + 1);
+	st->flags = 2;
+}
+
+#define R(n) (0x100 * ((n) + 1))	/* the value len_regs() gives register n */
+#define P64 X86EMUL_MODE_PROT64
+#define P32 X86EMUL_MODE_PROT32
+#define P16 X86EMUL_MODE_PROT16
+#define RM X86EMUL_MODE_REAL
+#define DS_ VCPU_SREG_DS
+#define SS_ VCPU_SREG_SS
+
+static const struct len_case len_cases[] = {
+	{ "mov [rbx],al", P64, { 0x88, 0x03 }, 2, 2, R(3), DS_ },
+	{ "mov [rsp],rax (SIB, SS)", P64, { 0x48, 0x89, 0x04, 0x24 }, 4, 4, R(4), SS_ },
+	{ "mov [disp32],eax (SIB no base, no index)", P64,
+	  { 0x89, 0x04, 0x25, 0x78, 0x56, 0x34, 0x12 }, 7, 7, 0x12345678, DS_ },
+	{ "mov eax,[rip+0x10] (RIP-relative)", P64, { 0x8b, 0x05, 0x10, 0, 0, 0 }, 6, 6,
+	  CODE_VA + 6 + 0x10, DS_ },
+	{ "mov dword [rip-4],imm32 (RIP-rel + imm)", P64,
+	  { 0xc7, 0x05, 0xfc, 0xff, 0xff, 0xff, 1, 2, 3, 4 }, 10, 10, CODE_VA + 10 - 4, DS_ },
+	{ "mov qword [rax+disp32],imm32", P64,
+	  { 0x48, 0xc7, 0x80, 0, 1, 0, 0, 1, 2, 3, 4 }, 11, 11, R(0) + 0x100, DS_ },
+	{ "mov word [rbx],imm16", P64, { 0x66, 0xc7, 0x03, 1, 2 }, 5, 5, R(3), DS_ },
+	{ "mov rax,imm64", P64, { 0x48, 0xb8, 1, 2, 3, 4, 5, 6, 7, 8 }, 10, 10, -1, -1 },
+	{ "mov eax,moffs64", P64, { 0xa1, 1, 2, 3, 4, 5, 6, 7, 0 }, 9, 9, 0x0007060504030201ll, DS_ },
+	{ "mov eax,moffs32 (67)", P64, { 0x67, 0xa1, 1, 2, 3, 4 }, 6, 6, 0x04030201, DS_ },
+	{ "66 67 f3 REX.W movs", P64, { 0x66, 0x67, 0xf3, 0x48, 0xa5 }, 5, 5, -1, -1 },
+	{ "REX then 66: REX dropped", P64, { 0x48, 0x66, 0x89, 0x03 }, 4, 4, R(3), DS_ },
+	{ "push [r12+8] (REX.B base needs SIB)", P64, { 0x41, 0xff, 0x74, 0x24, 0x08 }, 5, 5,
+	  R(12) + 8, DS_ },
+	{ "mov eax,[r13+0] (r13 base needs disp8)", P64, { 0x41, 0x8b, 0x45, 0x00 }, 4, 4, R(13), DS_ },
+	{ "mov eax,[r12+r13] (REX.X index)", P64, { 0x43, 0x8b, 0x04, 0x2c }, 4, 4, R(12) + R(13), DS_ },
+	{ "mov eax,[rbp+rsi*4-8] (SS)", P64, { 0x8b, 0x44, 0xb5, 0xf8 }, 4, 4, R(5) + 4 * R(6) - 8, SS_ },
+	{ "mov eax,[rsp+rsp*1] is [rsp] (index 4 = none)", P64, { 0x8b, 0x04, 0x24 }, 3, 3, R(4), SS_ },
+	{ "mov eax,[r12*2+rax] (REX.X: index 12 is real)", P64, { 0x42, 0x8b, 0x04, 0x60 }, 4, 4,
+	  R(0) + 2 * R(12), DS_ },
+	{ "lock cmpxchg8b [rbx]", P64, { 0xf0, 0x0f, 0xc7, 0x0b }, 4, 4, R(3), DS_ },
+	{ "bt dword [rbx],imm8", P64, { 0x0f, 0xba, 0x23, 0x05 }, 4, 4, R(3), DS_ },
+	{ "shl dword [rbx],imm8", P64, { 0xc1, 0x23, 0x04 }, 3, 3, R(3), DS_ },
+	{ "cmp byte [rsp],-1", P64, { 0x80, 0x3c, 0x24, 0xff }, 4, 4, R(4), SS_ },
+	{ "six segment prefixes, GS wins", P64, { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x88, 0x03 },
+	  8, 8, R(3), VCPU_SREG_GS },
+	{ "14 prefixes + nop = 15 bytes", P64,
+	  { 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x90 },
+	  15, 15, -1, -1 },
+	{ "test byte [rbx],imm8", P64, { 0xf6, 0x03, 0x7f }, 3, 3, R(3), DS_ },
+	{ "test dword [rbx],imm32", P64, { 0xf7, 0x03, 1, 2, 3, 4 }, 6, 6, R(3), DS_ },
+	{ "test word [rbx],imm16", P64, { 0x66, 0xf7, 0x03, 1, 2 }, 5, 5, R(3), DS_ },
+	{ "not byte [rbx] (no imm)", P64, { 0xf6, 0x13 }, 2, 2, R(3), DS_ },
+	{ "push imm8", P64, { 0x6a, 0x80 }, 2, 2, -1, -1 },
+	{ "push imm32", P64, { 0x68, 1, 2, 3, 4 }, 5, 5, -1, -1 },
+	{ "push imm16 (66)", P64, { 0x66, 0x68, 1, 2 }, 4, 4, -1, -1 },
+	{ "movsxd rax,[rbx]", P64, { 0x48, 0x63, 0x03 }, 3, 3, R(3), DS_ },
+	/* 16-bit addressing (SDM Vol. 2A, Table 2-1) */
+	{ "mov al,[bp+si+8] (16, SS)", RM, { 0x8a, 0x42, 0x08 }, 3, 3, (R(5) + R(6) + 8) & 0xffff, SS_ },
+	{ "mov [0x1234],ax (16, disp16)", RM, { 0x89, 0x06, 0x34, 0x12 }, 4, 4, 0x1234, DS_ },
+	{ "mov ax,[bx+0x1234]", P16, { 0x8b, 0x87, 0x34, 0x12 }, 4, 4, R(3) + 0x1234, DS_ },
+	{ "mov ax,[bp] needs disp8 (mod 1)", RM, { 0x8b, 0x46, 0x00 }, 3, 3, R(5), SS_ },
+	{ "mov [bx+di-1],ax wraps at 64K", RM, { 0x89, 0x41, 0xff }, 3, 3, R(3) + R(7) - 1, DS_ },
+	{ "mov [bx],eax (66)", RM, { 0x66, 0x89, 0x07 }, 3, 3, R(3), DS_ },
+	{ "mov [esp],ax (67: 32-bit addressing)", RM, { 0x67, 0x89, 0x04, 0x24 }, 4, 4, R(4), SS_ },
+	{ "mov word [0x1234],0x5678", RM, { 0xc7, 0x06, 0x34, 0x12, 0x78, 0x56 }, 6, 6, 0x1234, DS_ },
+	{ "mov dword [0x1234],imm32 (66)", RM, { 0x66, 0xc7, 0x06, 0x34, 0x12, 1, 2, 3, 4 }, 9, 9,
+	  0x1234, DS_ },
+	{ "mov ax,moffs16", RM, { 0xa1, 0x34, 0x12 }, 3, 3, 0x1234, DS_ },
+	{ "mov ax,moffs32 (67)", RM, { 0x67, 0xa1, 1, 2, 3, 4 }, 6, 6, 0x04030201, DS_ },
+	/* 32-bit mode */
+	{ "mov eax,[ecx*4+0x1000] (SIB no base)", P32, { 0x8b, 0x04, 0x8d, 0, 0x10, 0, 0 }, 7, 7,
+	  4 * R(1) + 0x1000, DS_ },
+	{ "mov eax,[disp32] is absolute outside 64-bit", P32, { 0x8b, 0x05, 0, 0x10, 0, 0 }, 6, 6,
+	  0x1000, DS_ },
+	{ "inc eax (40 is not REX)", P32, { 0x40 }, 1, 1, -1, -1 },
+	{ "mov eax,[bp+8] (67: 16-bit addressing)", P32, { 0x67, 0x8b, 0x46, 0x08 }, 4, 4, R(5) + 8, SS_ },
+	{ "mov ax,imm16 (66)", P32, { 0x66, 0xb8, 0x34, 0x12 }, 4, 4, -1, -1 },
+	{ "mov eax,imm32", P32, { 0xb8, 1, 2, 3, 4 }, 5, 5, -1, -1 },
+};
+
+TestSuite(emulate, .init = NULL);
+
+Test(emulate, decoder_lengths_and_addresses_match_the_sdm)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(len_cases) / sizeof(len_cases[0]); i++) {
+		const struct len_case *t = &len_cases[i];
+		const struct operand *m;
+		struct cpu_state st;
+		int rc;
+
+		reset_fake(t->mode);
+		len_regs(&st);
+		rc = emu_decode(&st, t->bytes, t->n);
+		cr_assert_eq(rc, EMULATION_OK, "%s: decode returned %d (%s)", t->what, rc,
+			     ctxt.fail_reason ? ctxt.fail_reason : "-");
+		cr_expect_eq(ctxt.insn_len, t->len, "%s: length %d, expected %d", t->what,
+			     ctxt.insn_len, t->len);
+		if (t->ea < 0)
+			continue;
+		m = ctxt.dst.type == OP_MEM ? &ctxt.dst : &ctxt.src;
+		cr_assert_eq(m->type, OP_MEM, "%s: no memory operand", t->what);
+		cr_expect_eq(m->ea, (u64)t->ea, "%s: ea %#llx, expected %#llx", t->what,
+			     (unsigned long long)m->ea, (unsigned long long)t->ea);
+		cr_expect_eq(m->seg, t->seg, "%s: segment %d, expected %d", t->what, m->seg, t->seg);
+	}
+}
+
+Test(emulate, decoder_refuses_16_bytes_with_gp)
+{
+	u8 b[15];
+	struct cpu_state st;
+
+	reset_fake(P64);
+	len_regs(&st);
+	memset(b, 0x66, sizeof(b));	/* 15 prefixes: the opcode would be byte 16 */
+	cr_assert_eq(emu_decode(&st, b, 15), EMULATION_FAULT);
+	cr_assert_eq(ctxt.exception.vector, GP_VECTOR);
+	cr_assert_eq(ctxt.exception.error_code, 0);
+}
+
+/* With no bytes given, the decoder fetches only what the instruction needs:
+ * a 2-byte instruction that ends at the last byte of a mapped page decodes;
+ * one whose immediate lies on the next (unmapped) page gets #PF there. */
+Test(emulate, fetch_stops_at_the_instruction_end_and_faults_across_a_page)
+{
+	struct cpu_state st;
+	u64 end = DATA_VA + DATA_SIZE;
+
+	reset_fake(P64);
+	len_regs(&st);
+	emu_mem[DATA_SIZE - 2] = 0x88;
+	emu_mem[DATA_SIZE - 1] = 0x03;
+	memset(&ctxt, 0, sizeof(ctxt));
+	ctxt.ops = &fake_ops;
+	ctxt.mode = P64;
+	ctxt.eip = end - 2;
+	init_decode_cache(&ctxt);
+	cr_assert_eq(x86_decode_insn(&ctxt, NULL, 0), EMULATION_OK);
+	cr_assert_eq(ctxt.insn_len, 2);
+	cr_assert_eq(ctxt.insn[0], 0x88);
+
+	emu_mem[DATA_SIZE - 2] = 0xc6;	/* mov byte [rbx], imm8: 3 bytes */
+	init_decode_cache(&ctxt);
+	cr_assert_eq(x86_decode_insn(&ctxt, NULL, 0), EMULATION_FAULT);
+	cr_assert_eq(ctxt.exception.vector, PF_VECTOR);
+	cr_assert_eq(ctxt.exception.address, end);
+	cr_assert_eq(ctxt.exception.error_code, 0x10, "an instruction fetch (I/D bit)");
+}
+
+/* ------------------------------------------------------------------ */
+/* Faults and refusals                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Run @code (decode + execute) with @st; expect @vector and @ec (-1: none). */
+static void expect_fault(const char *what, struct cpu_state *st, const u8 *code, int n,
+			 int vector, int ec)
+{
+	struct cpu_state before = *st;
+	u8 mem_before[256];
+	int rc;
+
+	memcpy(mem_before, emu_mem + 0x1000, sizeof(mem_before));
+	rc = emu_decode(st, code, n);
+	if (rc == EMULATION_OK)
+		rc = emu_exec(st, NULL);
+	cr_assert_eq(rc, EMULATION_FAULT, "%s: returned %d, expected a fault", what, rc);
+	cr_assert_eq(ctxt.exception.vector, vector, "%s: vector %d, expected %d", what,
+		     ctxt.exception.vector, vector);
+	if (ec < 0) {
+		cr_assert(!ctxt.exception.error_code_valid, "%s: no error code expected", what);
+	} else {
+		cr_assert(ctxt.exception.error_code_valid, "%s: error code expected", what);
+		cr_assert_eq(ctxt.exception.error_code, ec, "%s: error code %#x, expected %#x",
+			     what, ctxt.exception.error_code, ec);
+	}
+	cr_assert_eq(ctxt.eip, CODE_VA, "%s: RIP moved", what);
+	cr_assert(!memcmp(st->regs, before.regs, sizeof(before.regs)), "%s: registers changed", what);
+	cr_assert_eq(st->flags, before.flags, "%s: flags changed", what);
+	cr_assert(!memcmp(mem_before, emu_mem + 0x1000, sizeof(mem_before)), "%s: memory changed",
+		  what);
+	cr_assert_eq(writes, 0, "%s: a write went out", what);
+}
+
+Test(emulate, non_canonical_address_is_gp_or_ss_in_64bit_mode)
+{
+	static const u8 mov_rbx[] = { 0x8b, 0x03 }, mov_rbp[] = { 0x8b, 0x45, 0x00 };
+	struct cpu_state st;
+
+	reset_fake(P64);
+	len_regs(&st);
+	st.regs[RBX] = 0x0000800000000000ull;
+	expect_fault("mov eax,[non-canonical]", &st, mov_rbx, 2, GP_VECTOR, 0);
+	st.regs[RBP] = 0xffff7fffffffffffull;
+	expect_fault("mov eax,[rbp non-canonical] (SS)", &st, mov_rbp, 3, SS_VECTOR, 0);
+	st.regs[RBX] = 0x00007ffffffffffeull;	/* the 4 bytes cross into non-canonical */
+	expect_fault("mov eax,[last canonical - 1]", &st, mov_rbx, 2, GP_VECTOR, 0);
+}
+
+Test(emulate, segment_limits_and_rights_are_checked_outside_64bit_mode)
+{
+	static const u8 load[] = { 0x8b, 0x03 }, store[] = { 0x89, 0x03 }, push[] = { 0x50 };
+	struct cpu_state st;
+	int rc;
+
+	reset_fake(P32);
+	len_regs(&st);
+	segs[VCPU_SREG_DS].base = DATA_VA;
+	segs[VCPU_SREG_DS].limit = 0x1001;
+	st.regs[RBX] = 0xffe;		/* bytes 0xffe-0x1001: inside */
+	cr_assert_eq(emu_run(&st, load, 2), EMULATION_OK);
+	st.regs[RBX] = 0xfff;		/* byte 0x1002 is beyond the limit */
+	expect_fault("load across the DS limit", &st, load, 2, GP_VECTOR, 0);
+
+	segs[VCPU_SREG_DS].type = 7;	/* expand-down: offsets above the limit */
+	segs[VCPU_SREG_DS].limit = 0xfff;
+	st.regs[RBX] = 0x800;
+	expect_fault("expand-down, below the limit", &st, load, 2, GP_VECTOR, 0);
+	st.regs[RBX] = 0x1000;
+	rc = emu_run(&st, load, 2);
+	cr_assert_eq(rc, EMULATION_OK, "expand-down, above the limit");
+
+	segs[VCPU_SREG_DS].type = 1;	/* read-only data */
+	segs[VCPU_SREG_DS].limit = 0xffffffff;
+	st.regs[RBX] = 0x1000;
+	expect_fault("store to a read-only segment", &st, store, 2, GP_VECTOR, 0);
+	segs[VCPU_SREG_DS].unusable = 1;
+	segs[VCPU_SREG_DS].type = 3;
+	expect_fault("load through an unusable (null) DS", &st, load, 2, GP_VECTOR, 0);
+
+	segs[VCPU_SREG_SS].base = DATA_VA;
+	segs[VCPU_SREG_SS].limit = 0xfff;
+	st.regs[RSP] = 0x1002;		/* the new top 0xffe-0x1001 crosses the limit */
+	expect_fault("push across the SS limit", &st, push, 1, SS_VECTOR, 0);
+}
+
+Test(emulate, undefined_forms_raise_ud)
+{
+	static const struct { const char *what; u8 b[4]; int n; } ud[] = {
+		{ "lock mov [rbx],al (not lockable)", { 0xf0, 0x88, 0x03 }, 3 },
+		{ "lock add eax,ecx (register destination)", { 0xf0, 0x01, 0xc8 }, 3 },
+		{ "lock cmp [rbx],eax (CMP does not write)", { 0xf0, 0x39, 0x03 }, 3 },
+		{ "cmpxchg8b eax (register form)", { 0x0f, 0xc7, 0xc8 }, 3 },
+		{ "mov cs,ax", { 0x8e, 0xc8 }, 2 },
+		{ "ud2", { 0x0f, 0x0b }, 2 },
+		{ "82 /0 in 64-bit mode", { 0x82, 0x03, 0x01 }, 3 },
+		{ "fe /2 (group 4 has only INC/DEC)", { 0xfe, 0x13 }, 2 },
+	};
+	struct cpu_state st;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(ud) / sizeof(ud[0]); i++) {
+		reset_fake(P64);
+		len_regs(&st);
+		st.regs[RBX] = BASE;
+		expect_fault(ud[i].what, &st, ud[i].b, ud[i].n, UD_VECTOR, -1);
+	}
+}
+
+Test(emulate, unsupported_instructions_are_refused_with_a_reason)
+{
+	static const struct { u8 b[8]; int n; } no[] = {
+		{ { 0xf7, 0x33 }, 2 },		/* div dword [rbx] */
+		{ { 0x0f, 0x05 }, 2 },		/* syscall */
+		{ { 0xff, 0x13 }, 2 },		/* call [rbx] */
+		{ { 0xe8, 0, 0, 0, 0 }, 5 },	/* call rel32 */
+		{ { 0x0f, 0x01, 0xd0 }, 3 },	/* xgetbv */
+	};
+	struct cpu_state st;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		reset_fake(P64);
+		len_regs(&st);
+		cr_assert_eq(emu_decode(&st, no[i].b, no[i].n), EMULATION_FAILED, "case %u", i);
+		cr_assert_not_null(ctxt.fail_reason, "case %u: no reason given", i);
+	}
+}
+
+/* #AC(0): CR0.AM, EFLAGS.AC, CPL 3 and a misaligned data access (SDM Vol. 3A 6.15). */
+Test(emulate, misaligned_access_at_cpl3_with_am_and_ac_is_ac)
+{
+	static const u8 load[] = { 0x8b, 0x03 };
+	struct cpu_state st;
+
+	reset_fake(P64);
+	len_regs(&st);
+	st.flags |= 1 << 18;
+	cr0 = 1 << 18;
+	cur_cpl = 3;
+	st.regs[RBX] = BASE + 2;
+	expect_fault("misaligned at CPL 3", &st, load, 2, AC_VECTOR, 0);
+	st.regs[RBX] = BASE + 4;
+	cr_assert_eq(emu_run(&st, load, 2), EMULATION_OK, "aligned");
+	st.regs[RBX] = BASE + 2;
+	cur_cpl = 0;
+	cr_assert_eq(emu_run(&st, load, 2), EMULATION_OK, "CPL 0 is not checked");
+}
+
+Test(emulate, cmpxchg16b_needs_16_byte_alignment)
+{
+	static const u8 c16[] = { 0x48, 0x0f, 0xc7, 0x0b };
+	struct cpu_state st;
+
+	reset_fake(P64);
+	len_regs(&st);
+	st.regs[RBX] = BASE + 8;
+	expect_fault("cmpxchg16b [misaligned]", &st, c16, 4, GP_VECTOR, 0);
+}
+
+/* A MOVS whose store page-faults: #PF with the store's address and a
+ * write error code, no register or memory changed, restartable. */
+Test(emulate, page_fault_mid_instruction_changes_nothing)
+{
+	static const u8 movs[] = { 0xf3, 0x48, 0xa5 };
+	struct cpu_state st;
+
+	reset_fake(P64);
+	len_regs(&st);
+	st.regs[RSI] = BASE;
+	st.regs[RDI] = DATA_VA + DATA_SIZE;	/* unmapped */
+	st.regs[RCX] = 3;
+	expect_fault("rep movsq into an unmapped page", &st, movs, 3, PF_VECTOR, 2);
+	cr_assert_eq(ctxt.exception.address, DATA_VA + DATA_SIZE);
+}

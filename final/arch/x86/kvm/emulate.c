@@ -1283,12 +1283,13 @@ static int em_outs(struct x86_emulate_ctxt *ctxt)
 
 /**
  * The six classic forms of an ALU opcode row (00-05, 08-0D, ... 38-3D):
- * Eb,Gb  Ev,Gv  Gb,Eb  Gv,Ev  AL,Ib  rAX,Iz.  @f adds NoWrite for CMP.
- * Only the forms with a memory destination can take LOCK.
+ * Eb,Gb  Ev,Gv  Gb,Eb  Gv,Ev  AL,Ib  rAX,Iz.  @f: Lock for the seven that
+ * write (check_lock() then refuses LOCK unless the destination is
+ * memory), NoWrite for CMP.
  */
 #define ALU6(f, e, n)							\
-	I(ByteOp | DstRM | SrcReg | ModRM | Lock | (f), e, n),		\
-	I(DstRM | SrcReg | ModRM | Lock | (f), e, n),			\
+	I(ByteOp | DstRM | SrcReg | ModRM | (f), e, n),			\
+	I(DstRM | SrcReg | ModRM | (f), e, n),				\
 	I(ByteOp | DstReg | SrcRM | ModRM | (f), e, n),			\
 	I(DstReg | SrcRM | ModRM | (f), e, n),				\
 	I(ByteOp | DstAcc | SrcImm | (f), e, n),			\
@@ -1359,10 +1360,10 @@ static const struct opcode group11[8] = {
  */
 static const struct opcode opcode_table[256] = {
 	/* 0x00 - 0x3f: the ALU rows; x6/x7/xE/xF are PUSH/POP seg, BCD: refused */
-	ALU6(0, em_add, "add"), N, N, ALU6(0, em_or, "or"), N, N,
-	ALU6(0, em_adc, "adc"), N, N, ALU6(0, em_sbb, "sbb"), N, N,
-	ALU6(0, em_and, "and"), N, N, ALU6(0, em_sub, "sub"), N, N,
-	ALU6(0, em_xor, "xor"), N, N, ALU6(NoWrite, em_cmp, "cmp"), N, N,
+	ALU6(Lock, em_add, "add"), N, N, ALU6(Lock, em_or, "or"), N, N,
+	ALU6(Lock, em_adc, "adc"), N, N, ALU6(Lock, em_sbb, "sbb"), N, N,
+	ALU6(Lock, em_and, "and"), N, N, ALU6(Lock, em_sub, "sub"), N, N,
+	ALU6(Lock, em_xor, "xor"), N, N, ALU6(NoWrite, em_cmp, "cmp"), N, N,
 	/* 0x40 - 0x4f: INC/DEC r (REX prefixes in 64-bit mode) */
 	X8(I(DstOpcReg, em_inc, "inc")), X8(I(DstOpcReg, em_dec, "dec")),
 	/* 0x50 - 0x5f: PUSH/POP r */
