@@ -1060,6 +1060,7 @@ static void expect_fault(const char *what, struct cpu_state *st, const u8 *code,
 	int rc;
 
 	memcpy(mem_before, emu_mem + 0x1000, sizeof(mem_before));
+	writes = 0;
 	rc = emu_decode(st, code, n);
 	if (rc == EMULATION_OK)
 		rc = emu_exec(st, NULL);
@@ -1221,4 +1222,358 @@ Test(emulate, page_fault_mid_instruction_changes_nothing)
 	st.regs[RCX] = 3;
 	expect_fault("rep movsq into an unmapped page", &st, movs, 3, PF_VECTOR, 2);
 	cr_assert_eq(ctxt.exception.address, DATA_VA + DATA_SIZE);
+}
+
+/* ------------------------------------------------------------------ */
+/* MMIO round trips: IO_NEEDED stops with no side effect; re-runs replay  */
+/* ------------------------------------------------------------------ */
+
+static int reads;	/* read_emulated calls, counted by counting_read() */
+
+static int counting_read(struct x86_emulate_ctxt *c, u64 la, void *val, unsigned int n,
+			 struct x86_exception *f)
+{
+	reads++;
+	return fake_read(c, la, val, n, f);
+}
+
+/* An ALU op on MMIO: the read goes to userspace; nothing changes until the
+ * re-run, which finishes the instruction with one write. */
+Test(emulate, io_needed_stops_without_side_effects_and_resumes)
+{
+	static const u8 add[] = { 0x01, 0x0b };	/* add [rbx], ecx */
+	struct cpu_state st, before;
+	u32 v = 0xfffffff0, got;
+
+	reset_fake(P64);
+	len_regs(&st);
+	st.regs[RBX] = BASE;
+	st.regs[RCX] = 0x20;
+	memcpy(emu_mem + 0x1000, &v, 4);
+	mmio_mode = true;
+	cr_assert_eq(emu_decode(&st, add, 2), EMULATION_OK);
+	before = st;
+	cr_assert_eq(x86_emulate_insn(&ctxt), EMULATION_IO_NEEDED);
+	cr_assert(!memcmp(ctxt.regs, before.regs, sizeof(before.regs)));
+	cr_assert_eq(ctxt.eflags, before.flags);
+	cr_assert_eq(ctxt.eip, CODE_VA);
+	cr_assert_eq(writes, 0);
+	cr_assert_eq(x86_emulate_insn(&ctxt), EMULATION_OK);
+	memcpy(&got, emu_mem + 0x1000, 4);
+	cr_assert_eq(got, 0x10);
+	cr_assert_eq(writes, 1);
+	cr_assert(ctxt.eflags & F_CF, "the carry of 0xfffffff0 + 0x20");
+	cr_assert_eq(ctxt.eip, CODE_VA + 2);
+}
+
+/* CMPS reads twice: each read is asked of "userspace" once; the re-run
+ * after the second exit replays the first from the cache. */
+Test(emulate, two_reads_each_go_out_once)
+{
+	static const u8 cmps[] = { 0xa7 };	/* cmpsd */
+	struct x86_emulate_ops ops = fake_ops;
+	struct cpu_state st;
+
+	reset_fake(P64);
+	len_regs(&st);
+	st.regs[RSI] = BASE;
+	st.regs[RDI] = BASE + 0x100;
+	memset(emu_mem + 0x1000, 0x11, 4);
+	memset(emu_mem + 0x1100, 0x11, 4);
+	mmio_mode = true;
+	reads = 0;
+	ops.read_emulated = counting_read;
+	cr_assert_eq(emu_decode(&st, cmps, 1), EMULATION_OK);
+	ctxt.ops = &ops;
+	cr_assert_eq(x86_emulate_insn(&ctxt), EMULATION_IO_NEEDED);
+	cr_assert_eq(x86_emulate_insn(&ctxt), EMULATION_IO_NEEDED);
+	cr_assert_eq(x86_emulate_insn(&ctxt), EMULATION_OK);
+	cr_assert_eq(reads, 4, "read 1 out, read 1 in + read 2 out, read 2 in: %d", reads);
+	cr_assert_eq(io_exits, 2);
+	cr_assert(ctxt.eflags & F_ZF);
+	cr_assert_eq(ctxt.regs[RSI], BASE + 4);
+	cr_assert_eq(ctxt.regs[RDI], BASE + 0x104);
+}
+
+/* ------------------------------------------------------------------ */
+/* REP string behaviour (RCX, DF, termination, one iteration per call)   */
+/* ------------------------------------------------------------------ */
+
+Test(emulate, rep_runs_one_iteration_per_call_and_rcx_zero_does_nothing)
+{
+	static const u8 rep_stosb[] = { 0xf3, 0xaa };
+	struct cpu_state st;
+	int restarts;
+
+	reset_fake(P64);
+	len_regs(&st);
+	st.regs[RDI] = BASE;
+	st.regs[RCX] = 5;
+	st.regs[RAX] = 0x77;
+	cr_assert_eq(emu_decode(&st, rep_stosb, 2), EMULATION_OK);
+	cr_assert_eq(x86_emulate_insn(&ctxt), EMULATION_RESTART);
+	cr_assert_eq(ctxt.eip, CODE_VA, "RIP stays on the instruction");
+	cr_assert_eq(ctxt.regs[RCX], 4);
+	cr_assert_eq(ctxt.regs[RDI], BASE + 1);
+	cr_assert_eq(emu_exec(&st, &restarts), EMULATION_OK);
+	cr_assert_eq(restarts, 3);
+	cr_assert_eq(st.regs[RCX], 0);
+	cr_assert_eq(st.regs[RDI], BASE + 5);
+	cr_assert_eq(emu_mem[0x1004], 0x77);
+	cr_assert_eq(ctxt.eip, CODE_VA + 2);
+
+	len_regs(&st);
+	st.regs[RCX] = 0;
+	writes = 0;
+	cr_assert_eq(emu_run(&st, rep_stosb, 2), EMULATION_OK);
+	cr_assert_eq(writes, 0);
+	cr_assert_eq(st.regs[RDI], R(7));
+	cr_assert_eq(ctxt.eip, CODE_VA + 2);
+}
+
+/* 16-bit addresses: SI/DI/CX wrap at 64K and the upper bits stay (SDM Vol. 1,
+ * 3.3.7: the address size picks SI/ESI/RSI).  Real mode, DF = 1. */
+Test(emulate, rep_movsw_with_16bit_addresses_wraps_and_goes_down)
+{
+	static const u8 rep_movsw[] = { 0xf3, 0xa5 };
+	struct cpu_state st;
+
+	reset_fake(RM);
+	segs[VCPU_SREG_DS].base = DATA_VA;
+	segs[VCPU_SREG_ES].base = DATA_VA + 0x1000;
+	len_regs(&st);
+	st.flags |= F_DF;
+	st.regs[RSI] = 0xabcd0002;	/* SI = 2: items at 2, 0, then 0xfffe */
+	st.regs[RDI] = 0x00000010;
+	st.regs[RCX] = 0x55550002;	/* CX = 2 */
+	emu_mem[2] = 0x11; emu_mem[3] = 0x22; emu_mem[0] = 0x33; emu_mem[1] = 0x44;
+	cr_assert_eq(emu_run(&st, rep_movsw, 2), EMULATION_OK);
+	cr_assert_eq(st.regs[RSI], 0xabcdfffe);
+	cr_assert_eq(st.regs[RDI], 0x0000000c);
+	cr_assert_eq(st.regs[RCX], 0x55550000);
+	cr_assert_eq(emu_mem[0x1010], 0x11);
+	cr_assert_eq(emu_mem[0x1011], 0x22);
+	cr_assert_eq(emu_mem[0x100e], 0x33);
+	cr_assert_eq(emu_mem[0x100f], 0x44);
+}
+
+Test(emulate, repe_cmpsb_stops_at_the_first_difference)
+{
+	static const u8 repe_cmpsb[] = { 0xf3, 0xa6 }, repne_scasb[] = { 0xf2, 0xae };
+	struct cpu_state st;
+
+	reset_fake(P64);
+	len_regs(&st);
+	memcpy(emu_mem + 0x1000, "abcdXf", 6);
+	memcpy(emu_mem + 0x1100, "abcdef", 6);
+	st.regs[RSI] = BASE;
+	st.regs[RDI] = BASE + 0x100;
+	st.regs[RCX] = 6;
+	cr_assert_eq(emu_run(&st, repe_cmpsb, 2), EMULATION_OK);
+	cr_assert_eq(st.regs[RCX], 1, "5 compared, the 5th differed");
+	cr_assert_eq(st.regs[RSI], BASE + 5);
+	cr_assert(!(st.flags & F_ZF));
+
+	len_regs(&st);
+	st.regs[RAX] = 'd';
+	st.regs[RDI] = BASE + 0x100;
+	st.regs[RCX] = 6;
+	cr_assert_eq(emu_run(&st, repne_scasb, 2), EMULATION_OK);
+	cr_assert_eq(st.regs[RCX], 2, "found at the 4th");
+	cr_assert_eq(st.regs[RDI], BASE + 0x104);
+	cr_assert(st.flags & F_ZF);
+}
+
+/* ------------------------------------------------------------------ */
+/* INS / OUTS (port I/O: not runnable natively in user space)          */
+/* ------------------------------------------------------------------ */
+
+/* REP INSB asks the port for as many items as fit before the page end,
+ * then the rest: two calls, counts 4 and 6, the bytes in order. */
+Test(emulate, rep_insb_batches_up_to_the_page_end)
+{
+	static const u8 rep_insb[] = { 0xf3, 0x6c };
+	struct cpu_state st;
+	int i;
+
+	reset_fake(P64);
+	len_regs(&st);
+	st.regs[RDI] = DATA_VA + 0x1ffc;
+	st.regs[RCX] = 10;
+	st.regs[RDX] = 0x3f8;
+	cr_assert_eq(emu_decode(&st, rep_insb, 2), EMULATION_OK);
+	cr_assert_eq(x86_emulate_insn(&ctxt), EMULATION_RESTART);
+	cr_assert_eq(pio_last_count, 4);
+	cr_assert_eq(ctxt.regs[RCX], 6);
+	cr_assert_eq(ctxt.regs[RDI], DATA_VA + 0x2000);
+	cr_assert_eq(x86_emulate_insn(&ctxt), EMULATION_OK);
+	cr_assert_eq(pio_last_count, 6);
+	cr_assert_eq(ctxt.regs[RCX], 0);
+	cr_assert_eq(ctxt.regs[RDI], DATA_VA + 0x2006);
+	for (i = 0; i < 10; i++)
+		cr_assert_eq(emu_mem[0x1ffc + i], 0x10 + i, "byte %d", i);
+	cr_assert_eq(ctxt.eip, CODE_VA + 2);
+}
+
+/* DF = 1: the first word read lands at RDI, the next below it. The port
+ * first answers IO_NEEDED (a KVM_EXIT_IO); the re-run gets the data. */
+Test(emulate, rep_insw_downwards_through_an_io_exit)
+{
+	static const u8 rep_insw[] = { 0x66, 0xf3, 0x6d };
+	static const u8 want[6] = { 0x14, 0x15, 0x12, 0x13, 0x10, 0x11 };
+	struct cpu_state st;
+
+	reset_fake(P64);
+	len_regs(&st);
+	st.flags |= F_DF;
+	st.regs[RDI] = DATA_VA + 0x1004;
+	st.regs[RCX] = 5;
+	mmio_mode = true;
+	cr_assert_eq(emu_decode(&st, rep_insw, 3), EMULATION_OK);
+	cr_assert_eq(x86_emulate_insn(&ctxt), EMULATION_IO_NEEDED);
+	cr_assert_eq(pio_last_count, 3, "items down to the page start: %u", pio_last_count);
+	cr_assert_eq(ctxt.regs[RCX], 5);
+	cr_assert_eq(writes, 0);
+	cr_assert_eq(x86_emulate_insn(&ctxt), EMULATION_RESTART);
+	cr_assert(!memcmp(emu_mem + 0x1000, want, 6));
+	cr_assert_eq(ctxt.regs[RCX], 2);
+	cr_assert_eq(ctxt.regs[RDI], DATA_VA + 0xffe);
+}
+
+Test(emulate, ins_with_rex_w_moves_dwords)
+{
+	static const u8 insd[] = { 0x48, 0x6d };
+	struct cpu_state st;
+
+	reset_fake(P64);
+	len_regs(&st);
+	st.regs[RDI] = BASE;
+	cr_assert_eq(emu_run(&st, insd, 2), EMULATION_OK);
+	cr_assert_eq(st.regs[RDI], BASE + 4);
+	cr_assert_eq(emu_mem[0x1003], 0x13);
+	cr_assert_eq(emu_mem[0x1004], 0);
+}
+
+/* REP OUTSB: one item per call (as KVM), DF honoured. */
+Test(emulate, rep_outsb_sends_one_item_per_iteration)
+{
+	static const u8 rep_outsb[] = { 0xf3, 0x6e };
+	struct cpu_state st;
+	int restarts;
+
+	reset_fake(P64);
+	len_regs(&st);
+	memcpy(emu_mem + 0x1000, "xyz", 3);
+	st.flags |= F_DF;
+	st.regs[RSI] = BASE + 2;
+	st.regs[RCX] = 3;
+	cr_assert_eq(emu_decode(&st, rep_outsb, 2), EMULATION_OK);
+	cr_assert_eq(emu_exec(&st, &restarts), EMULATION_OK);
+	cr_assert_eq(restarts, 2);
+	cr_assert_eq(port_out_len, 3);
+	cr_assert(!memcmp(port_out, "zyx", 3));
+	cr_assert_eq(st.regs[RSI], BASE - 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* 16- and 32-bit modes (hand-computed from the SDM)                    */
+/* ------------------------------------------------------------------ */
+
+/* [bp+si+disp8] is SS-relative and wraps at 64K (SDM Vol. 2A Table 2-1). */
+Test(emulate, real_mode_bp_si_disp8_uses_ss_and_wraps)
+{
+	static const u8 mov[] = { 0x88, 0x42, 0x08 };	/* mov [bp+si+8], al */
+	struct cpu_state st;
+
+	reset_fake(RM);
+	segs[VCPU_SREG_DS].base = DATA_VA;
+	segs[VCPU_SREG_SS].base = DATA_VA + 0x2000;
+	len_regs(&st);
+	st.regs[RBP] = 0xfff0;
+	st.regs[RSI] = 0x0020;		/* 0xfff0 + 0x20 + 8 = 0x10018: offset 0x18 */
+	st.regs[RAX] = 0x5a;
+	cr_assert_eq(emu_run(&st, mov, 3), EMULATION_OK);
+	cr_assert_eq(emu_mem[0x2018], 0x5a);
+	cr_assert_eq(ctxt.eip, (CODE_VA + 3) & 0xffff, "IP wraps at 64K");
+}
+
+/* 32-bit code on a 16-bit stack (SS.B = 0): PUSH moves SP only. */
+Test(emulate, push_on_a_16bit_stack_moves_sp_only)
+{
+	static const u8 push_eax[] = { 0x50 }, pop_bx[] = { 0x66, 0x5b };
+	struct cpu_state st;
+	u32 v;
+
+	reset_fake(P32);
+	segs[VCPU_SREG_SS].base = DATA_VA;
+	segs[VCPU_SREG_SS].db = 0;
+	segs[VCPU_SREG_SS].limit = 0xffff;
+	segs[VCPU_SREG_SS].g = 0;
+	len_regs(&st);
+	st.regs[RSP] = 0xabcd1004;
+	st.regs[RAX] = 0xdeadbeef;
+	cr_assert_eq(emu_run(&st, push_eax, 1), EMULATION_OK);
+	cr_assert_eq(st.regs[RSP], 0xabcd1000);
+	memcpy(&v, emu_mem + 0x1000, 4);
+	cr_assert_eq(v, 0xdeadbeef);
+	cr_assert_eq(emu_run(&st, pop_bx, 2), EMULATION_OK);
+	cr_assert_eq(st.regs[RSP], 0xabcd1002);
+	cr_assert_eq(st.regs[RBX] & 0xffff, 0xbeef);
+	cr_assert_eq(st.regs[RBX] >> 16, R(3) >> 16, "BX written, the rest of EBX kept");
+}
+
+Test(emulate, mov_sreg_in_real_mode_sets_base_to_selector_times_16)
+{
+	static const u8 mov_ds_ax[] = { 0x8e, 0xd8 }, mov_ax_es[] = { 0x8c, 0xc0 };
+	struct cpu_state st;
+
+	reset_fake(RM);
+	len_regs(&st);
+	st.regs[RAX] = 0x1234;
+	cr_assert_eq(emu_run(&st, mov_ds_ax, 2), EMULATION_OK);
+	cr_assert_eq(segs[VCPU_SREG_DS].selector, 0x1234);
+	cr_assert_eq(segs[VCPU_SREG_DS].base, 0x12340);
+	segs[VCPU_SREG_ES].selector = 0xb800;
+	cr_assert_eq(emu_run(&st, mov_ax_es, 2), EMULATION_OK);
+	cr_assert_eq(st.regs[RAX] & 0xffff, 0xb800);
+}
+
+/* Protected mode: a descriptor load from the GDT (SDM Vol. 3A 3.4.5), the
+ * accessed bit set in memory, #NP / #GP for bad selectors, MOV SS blocking
+ * interrupts for one instruction. */
+Test(emulate, mov_sreg_in_protected_mode_loads_the_descriptor)
+{
+	static const u8 mov_ds_ax[] = { 0x8e, 0xd8 }, mov_ss_ax[] = { 0x8e, 0xd0 };
+	u64 data = 0x12cf92345000ffffull;	/* base 0x12345000, 4G, RW data, not accessed */
+	u64 absent = 0x00cf12000000ffffull;	/* P = 0 */
+	struct cpu_state st;
+
+	reset_fake(P32);
+	gdt.base = DATA_VA + 0x100;
+	gdt.limit = 0x27;			/* 5 entries */
+	memcpy(emu_mem + 0x110, &data, 8);	/* selector 0x10 */
+	memcpy(emu_mem + 0x118, &absent, 8);	/* selector 0x18 */
+	len_regs(&st);
+	st.regs[RAX] = 0x10;
+	cr_assert_eq(emu_run(&st, mov_ds_ax, 2), EMULATION_OK);
+	cr_assert_eq(segs[VCPU_SREG_DS].base, 0x12345000);
+	cr_assert_eq(segs[VCPU_SREG_DS].limit, 0xffffffff);
+	cr_assert_eq(segs[VCPU_SREG_DS].type, 3);
+	cr_assert_eq(segs[VCPU_SREG_DS].db, 1);
+	cr_assert_eq(emu_mem[0x115], 0x93, "accessed bit written back");
+	cr_assert_eq(ctxt.interruptibility, 0);
+
+	cr_assert_eq(emu_run(&st, mov_ss_ax, 2), EMULATION_OK);
+	cr_assert_eq(ctxt.interruptibility, X86_SHADOW_INT_MOV_SS);
+
+	st.regs[RAX] = 0x18;
+	expect_fault("not present", &st, mov_ds_ax, 2, NP_VECTOR, 0x18);
+	st.regs[RAX] = 0x2b;			/* index 5, RPL 3: beyond the limit */
+	expect_fault("beyond the GDT limit", &st, mov_ds_ax, 2, GP_VECTOR, 0x28);
+	st.regs[RAX] = 0x13;			/* RPL 3 > DPL 0 */
+	expect_fault("RPL above DPL", &st, mov_ds_ax, 2, GP_VECTOR, 0x10);
+	st.regs[RAX] = 0;
+	expect_fault("null SS", &st, mov_ss_ax, 2, GP_VECTOR, 0);
+	cr_assert_eq(emu_run(&st, mov_ds_ax, 2), EMULATION_OK, "null DS is allowed");
+	cr_assert(segs[VCPU_SREG_DS].unusable);
 }
