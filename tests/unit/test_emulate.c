@@ -952,6 +952,29 @@ static const struct len_case len_cases[] = {
 	{ "push imm32", P64, { 0x68, 1, 2, 3, 4 }, 5, 5, -1, -1 },
 	{ "push imm16 (66)", P64, { 0x66, 0x68, 1, 2 }, 4, 4, -1, -1 },
 	{ "movsxd rax,[rbx]", P64, { 0x48, 0x63, 0x03 }, 3, 3, R(3), DS_ },
+	/* Not emulated, but their lengths are known (stepping over intercepts) */
+	{ "cpuid", P64, { 0x0f, 0xa2 }, 2, 2, -1, -1 },
+	{ "hlt with redundant prefixes", P64, { 0x2e, 0x3e, 0xf4 }, 3, 3, -1, -1 },
+	{ "rdmsr", P64, { 0x0f, 0x32 }, 2, 2, -1, -1 },
+	{ "wrmsr", P64, { 0x0f, 0x30 }, 2, 2, -1, -1 },
+	{ "vmmcall", P64, { 0x0f, 0x01, 0xd9 }, 3, 3, -1, -1 },
+	{ "xsetbv", P64, { 0x0f, 0x01, 0xd1 }, 3, 3, -1, -1 },
+	{ "invlpg [rax+8]", P64, { 0x0f, 0x01, 0x78, 0x08 }, 4, 4, -1, -1 },
+	{ "mov cr3,rax", P64, { 0x0f, 0x22, 0xd8 }, 3, 3, -1, -1 },
+	{ "mov cr3,rax with mod 0 (mod ignored)", P64, { 0x0f, 0x22, 0x18 }, 3, 3, -1, -1 },
+	{ "mov rax,cr8 (REX.R)", P64, { 0x44, 0x0f, 0x20, 0xc0 }, 4, 4, -1, -1 },
+	{ "jz rel32", P64, { 0x0f, 0x84, 1, 2, 3, 4 }, 6, 6, -1, -1 },
+	{ "jnz rel8", P64, { 0x75, 0xfe }, 2, 2, -1, -1 },
+	{ "call rel32", P64, { 0xe8, 1, 2, 3, 4 }, 5, 5, -1, -1 },
+	{ "in al,imm8", P64, { 0xe4, 0x60 }, 2, 2, -1, -1 },
+	{ "out dx,eax", P64, { 0xef }, 1, 1, -1, -1 },
+	{ "ret imm16", P64, { 0xc2, 8, 0 }, 3, 3, -1, -1 },
+	{ "int 0x80", P64, { 0xcd, 0x80 }, 2, 2, -1, -1 },
+	{ "imul eax,[rbx+disp8],imm32", P64, { 0x69, 0x43, 0x10, 1, 2, 3, 4 }, 7, 7, -1, -1 },
+	{ "div dword [rbx+rsi*4+disp32]", P64, { 0xf7, 0xb4, 0xb3, 1, 2, 3, 4 }, 7, 7, -1, -1 },
+	{ "pause", P64, { 0xf3, 0x90 }, 2, 2, -1, -1 },
+	{ "rdtsc", P32, { 0x0f, 0x31 }, 2, 2, -1, -1 },
+	{ "in ax,dx (66)", RM, { 0xed }, 1, 1, -1, -1 },
 	/* 16-bit addressing (SDM Vol. 2A, Table 2-1) */
 	{ "mov al,[bp+si+8] (16, SS)", RM, { 0x8a, 0x42, 0x08 }, 3, 3, (R(5) + R(6) + 8) & 0xffff, SS_ },
 	{ "mov [0x1234],ax (16, disp16)", RM, { 0x89, 0x06, 0x34, 0x12 }, 4, 4, 0x1234, DS_ },
@@ -1157,14 +1180,23 @@ Test(emulate, undefined_forms_raise_ud)
 	}
 }
 
+/* Instructions with a known shape decode (the glue can step over them by
+ * the length) and are refused when executed; unknown shapes are refused by
+ * the decoder.  Either way fail_reason names it. */
 Test(emulate, unsupported_instructions_are_refused_with_a_reason)
 {
-	static const struct { u8 b[8]; int n; } no[] = {
-		{ { 0xf7, 0x33 }, 2 },		/* div dword [rbx] */
-		{ { 0x0f, 0x05 }, 2 },		/* syscall */
-		{ { 0xff, 0x13 }, 2 },		/* call [rbx] */
-		{ { 0xe8, 0, 0, 0, 0 }, 5 },	/* call rel32 */
-		{ { 0x0f, 0x01, 0xd0 }, 3 },	/* xgetbv */
+	static const struct { u8 b[8]; int n, len; } no[] = {
+		{ { 0xf7, 0x33 }, 2, 2 },		/* div dword [rbx] */
+		{ { 0x0f, 0x05 }, 2, 2 },		/* syscall */
+		{ { 0xff, 0x13 }, 2, 2 },		/* call [rbx] */
+		{ { 0xe8, 0, 0, 0, 0 }, 5, 5 },		/* call rel32 */
+		{ { 0x0f, 0x01, 0xd0 }, 3, 3 },		/* xgetbv */
+		{ { 0x0f, 0xa2 }, 2, 2 },		/* cpuid */
+	};
+	static const struct { u8 b[8]; int n; } undecodable[] = {
+		{ { 0x0f, 0x38, 0x00, 0xc1 }, 4 },	/* pshufb: the 0F 38 map */
+		{ { 0xc5, 0xf9, 0x6f, 0xc1 }, 4 },	/* VEX vmovdqa */
+		{ { 0x9a, 1, 2, 3, 4, 5, 6 }, 7 },	/* callf ptr16:32 */
 	};
 	struct cpu_state st;
 	unsigned int i;
@@ -1172,8 +1204,19 @@ Test(emulate, unsupported_instructions_are_refused_with_a_reason)
 	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
 		reset_fake(P64);
 		len_regs(&st);
-		cr_assert_eq(emu_decode(&st, no[i].b, no[i].n), EMULATION_FAILED, "case %u", i);
+		st.regs[RBX] = BASE;
+		cr_assert_eq(emu_decode(&st, no[i].b, no[i].n), EMULATION_OK, "case %u", i);
+		cr_assert_eq(ctxt.insn_len, no[i].len, "case %u", i);
+		cr_assert_eq(x86_emulate_insn(&ctxt), EMULATION_FAILED, "case %u", i);
 		cr_assert_not_null(ctxt.fail_reason, "case %u: no reason given", i);
+		cr_assert_eq(ctxt.eip, CODE_VA);
+	}
+	for (i = 0; i < sizeof(undecodable) / sizeof(undecodable[0]); i++) {
+		reset_fake(P64);
+		len_regs(&st);
+		cr_assert_eq(emu_decode(&st, undecodable[i].b, undecodable[i].n), EMULATION_FAILED,
+			     "undecodable %u", i);
+		cr_assert_not_null(ctxt.fail_reason);
 	}
 }
 
@@ -1576,4 +1619,23 @@ Test(emulate, mov_sreg_in_protected_mode_loads_the_descriptor)
 	expect_fault("null SS", &st, mov_ss_ax, 2, GP_VECTOR, 0);
 	cr_assert_eq(emu_run(&st, mov_ds_ax, 2), EMULATION_OK, "null DS is allowed");
 	cr_assert(segs[VCPU_SREG_DS].unusable);
+}
+
+/* 40-4F are INC/DEC r outside 64-bit mode (REX prefixes inside it). */
+Test(emulate, inc_dec_register_opcodes_outside_64bit_mode)
+{
+	static const u8 inc_eax[] = { 0x40 }, dec_di[] = { 0x66, 0x4f };
+	struct cpu_state st;
+
+	reset_fake(P32);
+	len_regs(&st);
+	st.regs[RAX] = 0x7fffffff;
+	st.flags = 2 | F_CF;
+	cr_assert_eq(emu_run(&st, inc_eax, 1), EMULATION_OK);
+	cr_assert_eq(st.regs[RAX], 0x80000000);
+	cr_assert_eq(st.flags & (F_OF | F_SF | F_CF | F_ZF), F_OF | F_SF | F_CF, "CF kept");
+	st.regs[RDI] = 0x12340000;
+	cr_assert_eq(emu_run(&st, dec_di, 2), EMULATION_OK);
+	cr_assert_eq(st.regs[RDI], 0x1234ffff, "DI wraps, the upper half stays");
+	cr_assert_eq(ctxt.eip, CODE_VA + 2);
 }
