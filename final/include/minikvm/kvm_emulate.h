@@ -26,7 +26,32 @@
  *                           is asked again with the same arguments and now
  *                           answers with the data
  *     EMULATION_FAULT       no state changed; inject ctxt->exception
- *     EMULATION_FAILED      ctxt->fail_reason says why
+ *     EMULATION_FAILED      ctxt->fail_reason says why; ctxt->insn[] and
+ *                           insn_len (when decoding got that far) hold
+ *                           the bytes for KVM_INTERNAL_ERROR_EMULATION
+ *
+ * Notes for the glue:
+ * - struct x86_emulate_ctxt is over 2 KiB (the read caches): keep it in
+ *   the vCPU (Linux: vcpu->arch.emulate_ctxt), not on the stack.
+ * - x86_decode_insn() can return EMULATION_FAULT too: a fetch that
+ *   faulted (#PF from ops->fetch, #GP for a CS limit or a 16th byte) or a
+ *   #UD found while decoding (LOCK where not allowed, CMPXCHG8B with a
+ *   register).  Instructions the emulator does not execute but whose
+ *   shape it knows (HLT, CPUID, RDMSR/WRMSR, IN/OUT, VMMCALL, MOV CR,
+ *   Jcc, CALL...) decode with their exact length, so ctxt->insn_len is
+ *   how far to step over an intercepted instruction; x86_emulate_insn()
+ *   then refuses them (EMULATION_FAILED, "cpuid: not emulated").
+ * - The read caches are emptied by x86_emulate_insn() itself on every
+ *   return other than EMULATION_IO_NEEDED, and by init_decode_cache().
+ * - A locked read-modify-write (LOCK prefix, XCHG with memory, CMPXCHG8B)
+ *   writes through cmpxchg_emulated; X86EMUL_CMPXCHG_FAILED from it makes
+ *   x86_emulate_insn() undo the run and return EMULATION_RESTART.
+ * - REP INS writes its whole batch with one write_emulated() call of
+ *   count * size bytes when DF = 0 (within one page), item by item when
+ *   DF = 1.  REP OUTS and the other string instructions do one item per
+ *   call, returning EMULATION_RESTART until rCX runs out (or REPE/REPNE
+ *   stops): the glue may re-enter the guest in between, or call again.
+ * - ctxt->eip wraps at 16 bits outside protected 32/64-bit modes.
  */
 #ifndef MINIKVM_KVM_EMULATE_H
 #define MINIKVM_KVM_EMULATE_H

@@ -29,6 +29,14 @@
  * stops before it has changed anything; registers are worked on in place
  * and restored from a snapshot when it stops.
  *
+ * Undefined flags.  Where the SDM leaves a flag undefined we do what the
+ * Intel and AMD CPUs we compared with do, or the simplest thing, and the
+ * unit test does not compare it: AF is cleared by AND/OR/XOR/TEST and by
+ * shifts; OF of a shift by more than 1 is computed as for a shift by 1;
+ * CF of an 8/16-bit SHL/SHR by at least the width is 0; BT* leave OF, SF,
+ * AF and PF alone.  MUL/DIV (whose undefined flags differ between vendors)
+ * are not emulated.
+ *
  * What we leave out, compared with Linux: everything that is not a data
  * access (branches, CALL/RET, MUL/DIV, system instructions, SSE/AVX, x87),
  * far pointers, task switches, POP/PUSH of segment registers, the
@@ -1568,7 +1576,8 @@ static int fetch_signed(struct x86_emulate_ctxt *ctxt, unsigned int size, u64 *v
  * decode_prefixes - legacy prefixes in any order (SDM Vol. 2A, 2.1.1), then
  * in 64-bit mode a REX prefix, which counts only right before the opcode
  * (2.2.1: a legacy prefix after REX cancels it).  Leaves the opcode byte in
- * @b.  Sets operand and address size (Table 2-? / 3-4).
+ * @b.  Sets operand and address size (SDM Vol. 1, 3.6.1, Tables 3-3 and
+ * 3-4: 66/67 toggle the default; REX.W makes 64-bit operands).
  */
 static int decode_prefixes(struct x86_emulate_ctxt *ctxt, u8 *b)
 {
@@ -2132,7 +2141,8 @@ static void string_advance(struct x86_emulate_ctxt *ctxt)
 /**
  * string_done - does a REP string instruction stop after this iteration?
  * When rCX reaches 0; for CMPS/SCAS also when REPE sees ZF = 0 or REPNE
- * sees ZF = 1 (SDM Vol. 2B, REP/REPE/REPZ/REPNE/REPNZ, Table 4-?).
+ * sees ZF = 1 (SDM Vol. 2B, REP/REPE/REPZ/REPNE/REPNZ, the table of
+ * repeat conditions).
  */
 static bool string_done(struct x86_emulate_ctxt *ctxt)
 {
