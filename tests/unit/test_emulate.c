@@ -1639,3 +1639,45 @@ Test(emulate, inc_dec_register_opcodes_outside_64bit_mode)
 	cr_assert_eq(st.regs[RDI], 0x1234ffff, "DI wraps, the upper half stays");
 	cr_assert_eq(ctxt.eip, CODE_VA + 2);
 }
+
+static int cmpxchg_calls, cmpxchg_fail_left;
+
+/* Another vCPU changed the memory between the read and the locked write. */
+static int racing_cmpxchg(struct x86_emulate_ctxt *c, u64 la, const void *old, const void *new,
+			  unsigned int n, struct x86_exception *f)
+{
+	cmpxchg_calls++;
+	if (cmpxchg_fail_left-- > 0)
+		return X86EMUL_CMPXCHG_FAILED;
+	return fake_cmpxchg(c, la, old, new, n, f);
+}
+
+/* XCHG with memory is locked without a prefix: its write is a compare-
+ * exchange, and a lost race undoes the run and asks for another. */
+Test(emulate, xchg_with_memory_writes_by_cmpxchg_and_retries_a_lost_race)
+{
+	static const u8 xchg[] = { 0x87, 0x0b };	/* xchg [rbx], ecx */
+	struct x86_emulate_ops ops = fake_ops;
+	struct cpu_state st;
+	u32 v = 0x11111111, got;
+
+	reset_fake(P64);
+	len_regs(&st);
+	st.regs[RBX] = BASE;
+	st.regs[RCX] = 0x22222222;
+	memcpy(emu_mem + 0x1000, &v, 4);
+	ops.cmpxchg_emulated = racing_cmpxchg;
+	cmpxchg_calls = 0;
+	cmpxchg_fail_left = 1;
+	cr_assert_eq(emu_decode(&st, xchg, 2), EMULATION_OK);
+	ctxt.ops = &ops;
+	cr_assert_eq(x86_emulate_insn(&ctxt), EMULATION_RESTART);
+	cr_assert_eq(ctxt.regs[RCX], 0x22222222, "the register swap was undone");
+	cr_assert_eq(ctxt.eip, CODE_VA);
+	cr_assert_eq(x86_emulate_insn(&ctxt), EMULATION_OK);
+	cr_assert_eq(cmpxchg_calls, 2);
+	cr_assert_eq(ctxt.regs[RCX], 0x11111111);
+	memcpy(&got, emu_mem + 0x1000, 4);
+	cr_assert_eq(got, 0x22222222);
+	cr_assert_eq(writes, 1);
+}

@@ -109,15 +109,9 @@ enum kvm_seg {
 #define EMULATION_FAULT		4	/**< raise ctxt->exception */
 /** @} */
 
-/** Exception vectors the emulator raises (SDM Vol. 3A, Table 6-1). @{ */
-#define DE_VECTOR	0
-#define UD_VECTOR	6
-#define NP_VECTOR	11
-#define SS_VECTOR	12
-#define GP_VECTOR	13
-#define PF_VECTOR	14
-#define AC_VECTOR	17
-/** @} */
+/* The exception vectors raised (UD_VECTOR, SS_VECTOR, GP_VECTOR, PF_VECTOR,
+ * NP_VECTOR, AC_VECTOR: SDM Vol. 3A, Table 6-1) come from <linux/kvm.h>
+ * (asm/kvm.h), as in Linux. */
 
 /**
  * A fault to inject into the guest.  Linux: struct x86_exception.

@@ -33,7 +33,7 @@
  * Intel and AMD CPUs we compared with do, or the simplest thing, and the
  * unit test does not compare it: AF is cleared by AND/OR/XOR/TEST and by
  * shifts; OF of a shift by more than 1 is computed as for a shift by 1;
- * CF of an 8/16-bit SHL/SHR by at least the width is 0; BT* leave OF, SF,
+ * CF of an 8/16-bit SHL/SHR by more than the width is 0; BT* leave OF, SF,
  * AF and PF alone.  MUL/DIV (whose undefined flags differ between vendors)
  * are not emulated.
  *
