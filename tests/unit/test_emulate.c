@@ -1681,3 +1681,53 @@ Test(emulate, xchg_with_memory_writes_by_cmpxchg_and_retries_a_lost_race)
 	cr_assert_eq(got, 0x22222222);
 	cr_assert_eq(writes, 1);
 }
+
+static int cr_written = -1;
+static u64 cr_value;
+
+static int fake_set_cr(struct x86_emulate_ctxt *c, int cr, u64 val)
+{
+	(void)c;
+	cr_written = cr;
+	cr_value = val;
+	return cr == 4 && (val >> 32);	/* a reserved CR4 bit: refused */
+}
+
+/* MOV CR (0F 20/22): the ModRM mod field is ignored, REX.R reaches CR8,
+ * CPL > 0 is #GP(0), CR1/CR5 are #UD; a refused value is #GP(0). */
+Test(emulate, mov_to_and_from_control_registers)
+{
+	static const u8 to_cr8[] = { 0x44, 0x0f, 0x22, 0xc0 };	/* mov cr8, rax */
+	static const u8 to_cr4_mod0[] = { 0x0f, 0x22, 0x21 };	/* mov cr4, rcx (mod 0) */
+	static const u8 from_cr0[] = { 0x0f, 0x20, 0xc3 };	/* mov rbx, cr0 */
+	static const u8 to_cr1[] = { 0x0f, 0x22, 0xc8 };
+	struct x86_emulate_ops ops = fake_ops;
+	struct cpu_state st;
+
+	ops.set_cr = fake_set_cr;
+	reset_fake(P64);
+	len_regs(&st);
+	st.regs[RAX] = 0x5;
+	cr_assert_eq(emu_decode(&st, to_cr8, 4), EMULATION_OK);
+	ctxt.ops = &ops;
+	cr_assert_eq(emu_exec(&st, NULL), EMULATION_OK);
+	cr_assert_eq(cr_written, 8);
+	cr_assert_eq(cr_value, 5);
+	cr_assert_eq(ctxt.eip, CODE_VA + 4);
+
+	st.regs[RCX] = 0x1ull << 32;
+	cr_assert_eq(emu_decode(&st, to_cr4_mod0, 3), EMULATION_OK);
+	cr_assert_eq(ctxt.insn_len, 3, "no displacement: mod is ignored");
+	ctxt.ops = &ops;
+	cr_assert_eq(emu_exec(&st, NULL), EMULATION_FAULT);
+	cr_assert_eq(ctxt.exception.vector, GP_VECTOR);
+	cr_assert_eq(cr_written, 4);
+
+	cr0 = 0x80050033;
+	cr_assert_eq(emu_run(&st, from_cr0, 3), EMULATION_OK);
+	cr_assert_eq(st.regs[RBX], 0x80050033);
+
+	expect_fault("mov cr1", &st, to_cr1, 3, UD_VECTOR, -1);
+	cur_cpl = 3;
+	expect_fault("mov from cr0 at CPL 3", &st, from_cr0, 3, GP_VECTOR, 0);
+}

@@ -37,7 +37,7 @@
  *   faulted (#PF from ops->fetch, #GP for a CS limit or a 16th byte) or a
  *   #UD found while decoding (LOCK where not allowed, CMPXCHG8B with a
  *   register).  Instructions the emulator does not execute but whose
- *   shape it knows (HLT, CPUID, RDMSR/WRMSR, IN/OUT, VMMCALL, MOV CR,
+ *   shape it knows (HLT, CPUID, RDMSR/WRMSR, IN/OUT, VMMCALL, MOV DR,
  *   Jcc, CALL...) decode with their exact length, so ctxt->insn_len is
  *   how far to step over an intercepted instruction; x86_emulate_insn()
  *   then refuses them (EMULATION_FAILED, "cpuid: not emulated").
@@ -200,8 +200,14 @@ struct x86_emulate_ops {
 			    const struct kvm_segment *var);
 	/** get_gdt - the GDTR, for descriptor loads in protected mode. */
 	void (*get_gdt)(struct x86_emulate_ctxt *ctxt, struct kvm_dtable *dt);
-	/** get_cr - control register @cr (0, 2, 3, 4); CR0.AM for #AC. */
+	/** get_cr - control register @cr (0, 2, 3, 4, 8); CR0.AM for #AC, MOV from CR. */
 	u64 (*get_cr)(struct x86_emulate_ctxt *ctxt, int cr);
+	/**
+	 * set_cr - MOV to CR @cr (0, 2, 3, 4, 8), already checked for CPL 0:
+	 * 0 if accepted, nonzero for a value the CPU refuses (#GP(0)).  May be
+	 * NULL: MOV to CR is then refused (EMULATION_FAILED).  Linux: set_cr.
+	 */
+	int (*set_cr)(struct x86_emulate_ctxt *ctxt, int cr, u64 val);
 	/** cpl - the current privilege level (SS.DPL; 0 in real mode). */
 	int (*cpl)(struct x86_emulate_ctxt *ctxt);
 };

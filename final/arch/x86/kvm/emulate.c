@@ -148,6 +148,7 @@ enum {
 #define PortIO		(1ull << 23)	/**< INS/OUTS: at most 32-bit items; INS moves rDI/rCX itself */
 #define NotEmul		(1ull << 24)	/**< length known, execution refused (see NE()) */
 #define RegOnly		(1ull << 25)	/**< ModRM.mod is ignored: always a register (MOV CR/DR) */
+#define CrSize		(1ull << 26)	/**< operand is 64-bit in long mode, else 32 (MOV CR) */
 
 /**
  * One entry of an opcode table.  @name is for fail_reason and the reader.
@@ -1168,6 +1169,55 @@ static int em_mov_sreg_rm(struct x86_emulate_ctxt *ctxt)
 }
 
 /* ------------------------------------------------------------------ */
+/* Execution: control registers (MOV CR, 0F 20/22)                     */
+/* ------------------------------------------------------------------ */
+
+/**
+ * check_cr_access - MOV to/from CR needs CPL 0 (#GP(0)) and an existing
+ * register: CR0, CR2, CR3, CR4, and CR8 in 64-bit mode; others are #UD
+ * (SDM Vol. 2B, "MOV—Move to/from Control Registers", Exceptions).
+ */
+static int check_cr_access(struct x86_emulate_ctxt *ctxt)
+{
+	int cr = ctxt->modrm_reg;
+
+	if (!(cr == 0 || cr == 2 || cr == 3 || cr == 4 ||
+	      (cr == 8 && ctxt->mode == X86EMUL_MODE_PROT64)))
+		return emulate_ud(ctxt);
+	if (ctxt->mode == X86EMUL_MODE_VM86 || ctxt->ops->cpl(ctxt))
+		return emulate_gp(ctxt, 0);
+	return X86EMUL_CONTINUE;
+}
+
+/** em_cr_read - MOV r, CRn (0F 20).  Linux: em_cr_read(). */
+static int em_cr_read(struct x86_emulate_ctxt *ctxt)
+{
+	int rc = check_cr_access(ctxt);
+
+	if (rc == X86EMUL_CONTINUE)
+		ctxt->dst.val = ctxt->ops->get_cr(ctxt, ctxt->modrm_reg) &
+				size_mask(ctxt->dst.bytes);
+	return rc;
+}
+
+/**
+ * em_cr_write - MOV CRn, r (0F 22): the glue applies it (CR0/CR3/CR4 have
+ * side effects on paging, CR8 is the TPR).  Linux: em_cr_write().
+ */
+static int em_cr_write(struct x86_emulate_ctxt *ctxt)
+{
+	int rc = check_cr_access(ctxt);
+
+	if (rc != X86EMUL_CONTINUE)
+		return rc;
+	if (!ctxt->ops->set_cr)
+		return emulate_fail(ctxt, "mov to cr: no set_cr");
+	if (ctxt->ops->set_cr(ctxt, ctxt->modrm_reg, ctxt->src.val))
+		return emulate_gp(ctxt, 0);
+	return X86EMUL_CONTINUE;
+}
+
+/* ------------------------------------------------------------------ */
 /* Execution: string instructions (SDM Vol. 2B, MOVS, STOS, ...; one    */
 /* iteration per call, the loop in x86_emulate_insn())                 */
 /* ------------------------------------------------------------------ */
@@ -1502,7 +1552,10 @@ static const struct opcode twobyte_table[256] = {
 	[0x07] = NE(0, "sysret: not emulated"), [0x08] = NE(0, "invd: not emulated"),
 	[0x09] = NE(0, "wbinvd: not emulated"), [0x0d] = NE(ModRM, "prefetch: not emulated"),
 	[0x18 ... 0x1f] = NE(ModRM, "hint nop: not emulated"),
-	[0x20 ... 0x23] = NE(ModRM | RegOnly, "mov cr/dr: not emulated"),
+	[0x20] = I(DstRM | ModRM | RegOnly | CrSize | Mov, em_cr_read, "mov from cr"),
+	[0x21] = NE(ModRM | RegOnly, "mov from dr: not emulated"),
+	[0x22] = I(SrcRM | ModRM | RegOnly | CrSize, em_cr_write, "mov to cr"),
+	[0x23] = NE(ModRM | RegOnly, "mov to dr: not emulated"),
 	[0x30] = NE(0, "wrmsr: not emulated"), [0x31] = NE(0, "rdtsc: not emulated"),
 	[0x32] = NE(0, "rdmsr: not emulated"), [0x33] = NE(0, "rdpmc: not emulated"),
 	[0x34] = NE(0, "sysenter: not emulated"), [0x35] = NE(0, "sysexit: not emulated"),
@@ -1980,6 +2033,8 @@ static int decode(struct x86_emulate_ctxt *ctxt)
 		ctxt->op_bytes = ctxt->op_bytes == 2 ? 2 : 8;
 	if ((ctxt->d & PortIO) && ctxt->op_bytes == 8)
 		ctxt->op_bytes = 4;
+	if (ctxt->d & CrSize)	/* 66 and REX.W do not matter */
+		ctxt->op_bytes = ctxt->mode == X86EMUL_MODE_PROT64 ? 8 : 4;
 	if (ctxt->d & ModRM) {
 		rc = decode_modrm(ctxt, &m);
 		if (rc != X86EMUL_CONTINUE)
