@@ -792,6 +792,11 @@ Test(emulate_diff, moves_match_the_cpu)
 		{ "movsx eax,ah (reg)", { 0x0f, 0xbe, 0xc4 }, 3, 0, 0, S_MEM, FLAGS_ARITH },
 		{ "movsxd rcx,[rbx]", { 0x48, 0x63, 0x0b }, 3, 0, 0, S_MEM, FLAGS_ARITH },
 		{ "mov ecx,ss:[rbx] (override)", { 0x36, 0x8b, 0x0b }, 3, 0, 0, S_MEM, FLAGS_ARITH },
+		{ "mov ecx,[ebx] (67)", { 0x67, 0x8b, 0x0b }, 3, 0, 0, S_MEM, FLAGS_ARITH },
+		{ "mov [ebx+esi*2+1],dx (67 66 SIB)", { 0x67, 0x66, 0x89, 0x54, 0x73, 0x01 }, 6, 0, 0,
+		  S_IDX, FLAGS_ARITH },
+		{ "mov r8b,[rbx+rsi] (REX.R byte)", { 0x44, 0x8a, 0x04, 0x33 }, 4, 0, 0, S_IDX,
+		  FLAGS_ARITH },
 	};
 
 	rng_state = 0x6789abc;
