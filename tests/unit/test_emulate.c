@@ -1738,3 +1738,21 @@ Test(emulate, mov_to_and_from_control_registers)
 	cur_cpl = 3;
 	expect_fault("mov from cr0 at CPL 3", &st, from_cr0, 3, GP_VECTOR, 0);
 }
+
+/* Real mode has no null segments: a zero selector (unusable as a hypervisor
+ * may report it) still addresses base 0 + offset, within the 64K limit. */
+Test(emulate, real_mode_ignores_unusable_but_keeps_the_limit)
+{
+	static const u8 load[] = { 0x8b, 0x07 };	/* mov ax, [bx] */
+	struct cpu_state st;
+
+	reset_fake(RM);
+	segs[VCPU_SREG_DS].base = DATA_VA;
+	segs[VCPU_SREG_DS].unusable = 1;
+	segs[VCPU_SREG_DS].present = 0;
+	len_regs(&st);
+	st.regs[RBX] = 0x1000;
+	cr_assert_eq(emu_run(&st, load, 2), EMULATION_OK);
+	st.regs[RBX] = 0xffff;		/* the word's second byte is at 0x10000 */
+	expect_fault("word at the end of a real-mode segment", &st, load, 2, GP_VECTOR, 0);
+}

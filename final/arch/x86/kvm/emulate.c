@@ -359,11 +359,17 @@ static int linearize(struct x86_emulate_ctxt *ctxt, int seg, u64 ea, unsigned in
 		if (!is_canonical(la) || !is_canonical(la + size - 1))
 			return segment_fault(ctxt, seg);
 	} else {
-		if (s.unusable || !s.present)
+		/*
+		 * Real and VM86 mode have no null or absent segments, and keep
+		 * whatever type bits the last protected-mode load left (a
+		 * hypervisor may report them oddly): only the limit counts there.
+		 */
+		bool protected = ctxt->mode != X86EMUL_MODE_REAL &&
+				 ctxt->mode != X86EMUL_MODE_VM86;
+
+		if (protected && (s.unusable || !s.present))
 			return segment_fault(ctxt, seg);
-		/* Real and VM86 mode keep the type a descriptor load left. */
-		if (ctxt->mode != X86EMUL_MODE_REAL && ctxt->mode != X86EMUL_MODE_VM86 &&
-		    !check_segment_rights(&s, kind))
+		if (protected && !check_segment_rights(&s, kind))
 			return segment_fault(ctxt, seg);
 		if (!check_segment_limit(&s, ea, size))
 			return segment_fault(ctxt, seg);
