@@ -26,7 +26,32 @@
  *                           is asked again with the same arguments and now
  *                           answers with the data
  *     EMULATION_FAULT       no state changed; inject ctxt->exception
- *     EMULATION_FAILED      ctxt->fail_reason says why
+ *     EMULATION_FAILED      ctxt->fail_reason says why; ctxt->insn[] and
+ *                           insn_len (when decoding got that far) hold
+ *                           the bytes for KVM_INTERNAL_ERROR_EMULATION
+ *
+ * Notes for the glue:
+ * - struct x86_emulate_ctxt is over 2 KiB (the read caches): keep it in
+ *   the vCPU (Linux: vcpu->arch.emulate_ctxt), not on the stack.
+ * - x86_decode_insn() can return EMULATION_FAULT too: a fetch that
+ *   faulted (#PF from ops->fetch, #GP for a CS limit or a 16th byte) or a
+ *   #UD found while decoding (LOCK where not allowed, CMPXCHG8B with a
+ *   register).  Instructions the emulator does not execute but whose
+ *   shape it knows (HLT, CPUID, RDMSR/WRMSR, IN/OUT, VMMCALL, MOV DR,
+ *   Jcc, CALL...) decode with their exact length, so ctxt->insn_len is
+ *   how far to step over an intercepted instruction; x86_emulate_insn()
+ *   then refuses them (EMULATION_FAILED, "cpuid: not emulated").
+ * - The read caches are emptied by x86_emulate_insn() itself on every
+ *   return other than EMULATION_IO_NEEDED, and by init_decode_cache().
+ * - A locked read-modify-write (LOCK prefix, XCHG with memory, CMPXCHG8B)
+ *   writes through cmpxchg_emulated; X86EMUL_CMPXCHG_FAILED from it makes
+ *   x86_emulate_insn() undo the run and return EMULATION_RESTART.
+ * - REP INS writes its whole batch with one write_emulated() call of
+ *   count * size bytes when DF = 0 (within one page), item by item when
+ *   DF = 1.  REP OUTS and the other string instructions do one item per
+ *   call, returning EMULATION_RESTART until rCX runs out (or REPE/REPNE
+ *   stops): the glue may re-enter the guest in between, or call again.
+ * - ctxt->eip wraps at 16 bits outside protected 32/64-bit modes.
  */
 #ifndef MINIKVM_KVM_EMULATE_H
 #define MINIKVM_KVM_EMULATE_H
@@ -84,15 +109,9 @@ enum kvm_seg {
 #define EMULATION_FAULT		4	/**< raise ctxt->exception */
 /** @} */
 
-/** Exception vectors the emulator raises (SDM Vol. 3A, Table 6-1). @{ */
-#define DE_VECTOR	0
-#define UD_VECTOR	6
-#define NP_VECTOR	11
-#define SS_VECTOR	12
-#define GP_VECTOR	13
-#define PF_VECTOR	14
-#define AC_VECTOR	17
-/** @} */
+/* The exception vectors raised (UD_VECTOR, SS_VECTOR, GP_VECTOR, PF_VECTOR,
+ * NP_VECTOR, AC_VECTOR: SDM Vol. 3A, Table 6-1) come from <linux/kvm.h>
+ * (asm/kvm.h), as in Linux. */
 
 /**
  * A fault to inject into the guest.  Linux: struct x86_exception.
@@ -181,8 +200,14 @@ struct x86_emulate_ops {
 			    const struct kvm_segment *var);
 	/** get_gdt - the GDTR, for descriptor loads in protected mode. */
 	void (*get_gdt)(struct x86_emulate_ctxt *ctxt, struct kvm_dtable *dt);
-	/** get_cr - control register @cr (0, 2, 3, 4); CR0.AM for #AC. */
+	/** get_cr - control register @cr (0, 2, 3, 4, 8); CR0.AM for #AC, MOV from CR. */
 	u64 (*get_cr)(struct x86_emulate_ctxt *ctxt, int cr);
+	/**
+	 * set_cr - MOV to CR @cr (0, 2, 3, 4, 8), already checked for CPL 0:
+	 * 0 if accepted, nonzero for a value the CPU refuses (#GP(0)).  May be
+	 * NULL: MOV to CR is then refused (EMULATION_FAILED).  Linux: set_cr.
+	 */
+	int (*set_cr)(struct x86_emulate_ctxt *ctxt, int cr, u64 val);
 	/** cpl - the current privilege level (SS.DPL; 0 in real mode). */
 	int (*cpl)(struct x86_emulate_ctxt *ctxt);
 };

@@ -29,6 +29,14 @@
  * stops before it has changed anything; registers are worked on in place
  * and restored from a snapshot when it stops.
  *
+ * Undefined flags.  Where the SDM leaves a flag undefined we do what the
+ * Intel and AMD CPUs we compared with do, or the simplest thing, and the
+ * unit test does not compare it: AF is cleared by AND/OR/XOR/TEST and by
+ * shifts; OF of a shift by more than 1 is computed as for a shift by 1;
+ * CF of an 8/16-bit SHL/SHR by more than the width is 0; BT* leave OF, SF,
+ * AF and PF alone.  MUL/DIV (whose undefined flags differ between vendors)
+ * are not emulated.
+ *
  * What we leave out, compared with Linux: everything that is not a data
  * access (branches, CALL/RET, MUL/DIV, system instructions, SSE/AVX, x87),
  * far pointers, task switches, POP/PUSH of segment registers, the
@@ -88,6 +96,7 @@ enum {
 	OpRM16,		/**< Ew whatever the operand size (MOVZX, MOV Sreg) */
 	OpRM32,		/**< Ed (MOVSXD) */
 	OpMem64,	/**< Mq or, with REX.W, Mdq: memory only (CMPXCHG8B/16B) */
+	OpImmU16,	/**< Iw (RET imm16): only for the length */
 };
 
 #define OpBits		5
@@ -115,6 +124,7 @@ enum {
 #define SrcImmByte	((u64)OpImmByte << SrcShift)
 #define SrcImmU8	((u64)OpImmU8 << SrcShift)
 #define SrcImm64	((u64)OpImm64 << SrcShift)
+#define SrcImmU16	((u64)OpImmU16 << SrcShift)
 #define SrcMoffs	((u64)OpMoffs << SrcShift)
 #define SrcOpcReg	((u64)OpOpcReg << SrcShift)
 #define SrcSreg		((u64)OpSreg << SrcShift)
@@ -136,6 +146,9 @@ enum {
 #define Only64		(1ull << 21)	/**< this meaning only in 64-bit mode (63: MOVSXD) */
 #define Undefined	(1ull << 22)	/**< #UD in every mode */
 #define PortIO		(1ull << 23)	/**< INS/OUTS: at most 32-bit items; INS moves rDI/rCX itself */
+#define NotEmul		(1ull << 24)	/**< length known, execution refused (see NE()) */
+#define RegOnly		(1ull << 25)	/**< ModRM.mod is ignored: always a register (MOV CR/DR) */
+#define CrSize		(1ull << 26)	/**< operand is 64-bit in long mode, else 32 (MOV CR) */
 
 /**
  * One entry of an opcode table.  @name is for fail_reason and the reader.
@@ -346,11 +359,17 @@ static int linearize(struct x86_emulate_ctxt *ctxt, int seg, u64 ea, unsigned in
 		if (!is_canonical(la) || !is_canonical(la + size - 1))
 			return segment_fault(ctxt, seg);
 	} else {
-		if (s.unusable || !s.present)
+		/*
+		 * Real and VM86 mode have no null or absent segments, and keep
+		 * whatever type bits the last protected-mode load left (a
+		 * hypervisor may report them oddly): only the limit counts there.
+		 */
+		bool protected = ctxt->mode != X86EMUL_MODE_REAL &&
+				 ctxt->mode != X86EMUL_MODE_VM86;
+
+		if (protected && (s.unusable || !s.present))
 			return segment_fault(ctxt, seg);
-		/* Real and VM86 mode keep the type a descriptor load left. */
-		if (ctxt->mode != X86EMUL_MODE_REAL && ctxt->mode != X86EMUL_MODE_VM86 &&
-		    !check_segment_rights(&s, kind))
+		if (protected && !check_segment_rights(&s, kind))
 			return segment_fault(ctxt, seg);
 		if (!check_segment_limit(&s, ea, size))
 			return segment_fault(ctxt, seg);
@@ -1156,6 +1175,55 @@ static int em_mov_sreg_rm(struct x86_emulate_ctxt *ctxt)
 }
 
 /* ------------------------------------------------------------------ */
+/* Execution: control registers (MOV CR, 0F 20/22)                     */
+/* ------------------------------------------------------------------ */
+
+/**
+ * check_cr_access - MOV to/from CR needs CPL 0 (#GP(0)) and an existing
+ * register: CR0, CR2, CR3, CR4, and CR8 in 64-bit mode; others are #UD
+ * (SDM Vol. 2B, "MOV—Move to/from Control Registers", Exceptions).
+ */
+static int check_cr_access(struct x86_emulate_ctxt *ctxt)
+{
+	int cr = ctxt->modrm_reg;
+
+	if (!(cr == 0 || cr == 2 || cr == 3 || cr == 4 ||
+	      (cr == 8 && ctxt->mode == X86EMUL_MODE_PROT64)))
+		return emulate_ud(ctxt);
+	if (ctxt->mode == X86EMUL_MODE_VM86 || ctxt->ops->cpl(ctxt))
+		return emulate_gp(ctxt, 0);
+	return X86EMUL_CONTINUE;
+}
+
+/** em_cr_read - MOV r, CRn (0F 20).  Linux: em_cr_read(). */
+static int em_cr_read(struct x86_emulate_ctxt *ctxt)
+{
+	int rc = check_cr_access(ctxt);
+
+	if (rc == X86EMUL_CONTINUE)
+		ctxt->dst.val = ctxt->ops->get_cr(ctxt, ctxt->modrm_reg) &
+				size_mask(ctxt->dst.bytes);
+	return rc;
+}
+
+/**
+ * em_cr_write - MOV CRn, r (0F 22): the glue applies it (CR0/CR3/CR4 have
+ * side effects on paging, CR8 is the TPR).  Linux: em_cr_write().
+ */
+static int em_cr_write(struct x86_emulate_ctxt *ctxt)
+{
+	int rc = check_cr_access(ctxt);
+
+	if (rc != X86EMUL_CONTINUE)
+		return rc;
+	if (!ctxt->ops->set_cr)
+		return emulate_fail(ctxt, "mov to cr: no set_cr");
+	if (ctxt->ops->set_cr(ctxt, ctxt->modrm_reg, ctxt->src.val))
+		return emulate_gp(ctxt, 0);
+	return X86EMUL_CONTINUE;
+}
+
+/* ------------------------------------------------------------------ */
 /* Execution: string instructions (SDM Vol. 2B, MOVS, STOS, ...; one    */
 /* iteration per call, the loop in x86_emulate_insn())                 */
 /* ------------------------------------------------------------------ */
@@ -1280,6 +1348,15 @@ static int em_outs(struct x86_emulate_ctxt *ctxt)
 #define N		{ .flags = 0 }
 /** Undefined opcode: #UD. */
 #define UD		{ .flags = Undefined }
+/**
+ * An instruction we do not emulate but whose shape (ModRM, immediate) we
+ * know, so that decoding gives its exact length: the glue steps over
+ * intercepted instructions (HLT, CPUID, RDMSR, IN, VMMCALL...) with it on
+ * SVM without NRIP save.  x86_emulate_insn() refuses it, naming it.
+ */
+#define NE(f, n)	{ .flags = (f) | NotEmul, .name = n }
+/** Sixteen copies, for the Jcc rows. */
+#define X16(x...)	X8(x), X8(x)
 
 /**
  * The six classic forms of an ALU opcode row (00-05, 08-0D, ... 38-3D):
@@ -1296,7 +1373,7 @@ static int em_outs(struct x86_emulate_ctxt *ctxt)
 	I(DstAcc | SrcImm | (f), e, n)
 
 /** Eight copies of one entry, for the +r opcode rows (40-4F, 50-5F, 90-97, B0-BF). */
-#define X8(x)	x, x, x, x, x, x, x, x
+#define X8(x...)	x, x, x, x, x, x, x, x
 
 /** Group 1 (80-83): ALU op r/m, imm; CMP does not write. */
 static const struct opcode group1[8] = {
@@ -1358,28 +1435,35 @@ static const struct opcode group11[8] = {
  * The one-byte opcode map (SDM Vol. 2D, Table A-2).  Prefix bytes never
  * reach the table: x86_decode_insn() consumes them first.
  */
+/** PUSH/POP ES/CS/SS/DS and the BCD adjusts: one byte, invalid in 64-bit mode. */
+#define SEG1	NE(No64, "push/pop seg, BCD: not emulated")
+
 static const struct opcode opcode_table[256] = {
-	/* 0x00 - 0x3f: the ALU rows; x6/x7/xE/xF are PUSH/POP seg, BCD: refused */
-	ALU6(Lock, em_add, "add"), N, N, ALU6(Lock, em_or, "or"), N, N,
-	ALU6(Lock, em_adc, "adc"), N, N, ALU6(Lock, em_sbb, "sbb"), N, N,
-	ALU6(Lock, em_and, "and"), N, N, ALU6(Lock, em_sub, "sub"), N, N,
-	ALU6(Lock, em_xor, "xor"), N, N, ALU6(NoWrite, em_cmp, "cmp"), N, N,
+	/* 0x00 - 0x3f: the ALU rows; x6/x7/xE/xF are PUSH/POP seg and BCD
+	 * (26/2E/36/3E are prefixes and 0F the escape: never looked up here) */
+	ALU6(Lock, em_add, "add"), SEG1, SEG1, ALU6(Lock, em_or, "or"), SEG1, N,
+	ALU6(Lock, em_adc, "adc"), SEG1, SEG1, ALU6(Lock, em_sbb, "sbb"), SEG1, SEG1,
+	ALU6(Lock, em_and, "and"), N, SEG1, ALU6(Lock, em_sub, "sub"), N, SEG1,
+	ALU6(Lock, em_xor, "xor"), N, SEG1, ALU6(NoWrite, em_cmp, "cmp"), N, SEG1,
 	/* 0x40 - 0x4f: INC/DEC r (REX prefixes in 64-bit mode) */
 	X8(I(DstOpcReg, em_inc, "inc")), X8(I(DstOpcReg, em_dec, "dec")),
 	/* 0x50 - 0x5f: PUSH/POP r */
 	X8(I(SrcOpcReg | Stack | NoWrite, em_push, "push")),
 	X8(I(DstOpcReg | Mov | Stack, em_pop, "pop")),
 	/* 0x60 - 0x6f: 63 MOVSXD (ARPL outside 64-bit mode), 68/6A PUSH imm, INS/OUTS */
-	N, N, N, I(DstReg | SrcRM32 | ModRM | Mov | Only64, em_movsx, "movsxd"),
+	NE(No64, "pusha: not emulated"), NE(No64, "popa: not emulated"),
+	N, I(DstReg | SrcRM32 | ModRM | Mov | Only64, em_movsx, "movsxd"),
 	N, N, N, N,
-	I(SrcImm | Stack | NoWrite, em_push, "push"), N,
-	I(SrcImmByte | Stack | NoWrite, em_push, "push"), N,
+	I(SrcImm | Stack | NoWrite, em_push, "push"),
+	NE(DstReg | SrcImm | ModRM, "imul: not emulated"),
+	I(SrcImmByte | Stack | NoWrite, em_push, "push"),
+	NE(DstReg | SrcImmByte | ModRM, "imul: not emulated"),
 	I(ByteOp | DstDI | SrcDX | Mov | String | PortIO, em_ins, "ins"),
 	I(DstDI | SrcDX | Mov | String | PortIO, em_ins, "ins"),
 	I(ByteOp | SrcSI | String | PortIO, em_outs, "outs"),
 	I(SrcSI | String | PortIO, em_outs, "outs"),
-	/* 0x70 - 0x7f: Jcc */
-	X8(N), X8(N),
+	/* 0x70 - 0x7f: Jcc rel8 */
+	X16(NE(SrcImmByte, "jcc: not emulated")),
 	/* 0x80 - 0x8f: group 1, TEST, XCHG, MOV, LEA, group 1A */
 	G(ByteOp | DstRM | SrcImm, group1), G(DstRM | SrcImm, group1),
 	G(ByteOp | DstRM | SrcImm | No64, group1), G(DstRM | SrcImmByte, group1),
@@ -1391,11 +1475,13 @@ static const struct opcode opcode_table[256] = {
 	I(DstRM | SrcReg | ModRM | Mov, em_mov, "mov"),
 	I(ByteOp | DstReg | SrcRM | ModRM | Mov, em_mov, "mov"),
 	I(DstReg | SrcRM | ModRM | Mov, em_mov, "mov"),
-	I(DstRM16 | ModRM | Mov, em_mov_rm_sreg, "mov"), N,
+	I(DstRM16 | ModRM | Mov, em_mov_rm_sreg, "mov"), NE(ModRM, "lea: not emulated"),
 	I(SrcRM16 | ModRM, em_mov_sreg_rm, "mov"), G(0, group1a),
 	/* 0x90 - 0x9f: XCHG rAX, r (90 alone is NOP: handled in decode) */
 	X8(I(DstOpcReg | SrcAcc, em_xchg, "xchg")),
-	X8(N),
+	NE(0, "cbw: not emulated"), NE(0, "cwd: not emulated"), N /* CALLF ptr */,
+	NE(0, "fwait: not emulated"), NE(0, "pushf: not emulated"), NE(0, "popf: not emulated"),
+	NE(0, "sahf: not emulated"), NE(0, "lahf: not emulated"),
 	/* 0xa0 - 0xaf: MOV moffs, MOVS, CMPS, TEST, STOS, LODS, SCAS */
 	I(ByteOp | DstAcc | SrcMoffs | Mov, em_mov, "mov"),
 	I(DstAcc | SrcMoffs | Mov, em_mov, "mov"),
@@ -1418,19 +1504,35 @@ static const struct opcode opcode_table[256] = {
 	X8(I(DstOpcReg | SrcImm64 | Mov, em_mov, "mov")),
 	/* 0xc0 - 0xcf: group 2 with imm8, RET, LES/LDS (VEX), group 11, ENTER... */
 	G(ByteOp | DstRM | SrcImmU8, group2), G(DstRM | SrcImmU8, group2),
-	N, N, N, N,
+	NE(SrcImmU16, "ret: not emulated"), NE(0, "ret: not emulated"),
+	N /* LES / VEX3 */, N /* LDS / VEX2 */,
 	G(ByteOp | DstRM | SrcImm, group11), G(DstRM | SrcImm, group11),
-	X8(N),
+	N /* ENTER */, NE(0, "leave: not emulated"),
+	NE(SrcImmU16, "retf: not emulated"), NE(0, "retf: not emulated"),
+	NE(0, "int3: not emulated"), NE(SrcImmU8, "int: not emulated"),
+	NE(No64, "into: not emulated"), NE(0, "iret: not emulated"),
 	/* 0xd0 - 0xdf: group 2 by 1 and by CL, BCD, x87 */
 	G(ByteOp | DstRM | SrcOne, group2), G(DstRM | SrcOne, group2),
 	G(ByteOp | DstRM | SrcCL, group2), G(DstRM | SrcCL, group2),
-	N, N, UD, N, X8(N),
+	NE(SrcImmU8 | No64, "aam: not emulated"), NE(SrcImmU8 | No64, "aad: not emulated"),
+	UD, NE(0, "xlat: not emulated"),
+	X8(NE(ModRM, "x87: not emulated")),
 	/* 0xe0 - 0xef: loops, IN/OUT, CALL, JMP */
-	X8(N), X8(N),
+	NE(SrcImmByte, "loopne: not emulated"), NE(SrcImmByte, "loope: not emulated"),
+	NE(SrcImmByte, "loop: not emulated"), NE(SrcImmByte, "jcxz: not emulated"),
+	NE(SrcImmU8, "in: not emulated"), NE(SrcImmU8, "in: not emulated"),
+	NE(SrcImmU8, "out: not emulated"), NE(SrcImmU8, "out: not emulated"),
+	NE(SrcImm, "call: not emulated"), NE(SrcImm, "jmp: not emulated"),
+	N /* JMPF ptr */, NE(SrcImmByte, "jmp: not emulated"),
+	NE(0, "in: not emulated"), NE(0, "in: not emulated"),
+	NE(0, "out: not emulated"), NE(0, "out: not emulated"),
 	/* 0xf0 - 0xff: (prefixes), HLT, CMC, group 3, flag ops, groups 4 and 5 */
-	N, N, N, N, N, N,
+	N, NE(0, "int1: not emulated"), N, N,
+	NE(0, "hlt: not emulated"), NE(0, "cmc: not emulated"),
 	G(ByteOp | DstRM, group3), G(DstRM, group3),
-	N, N, N, N, N, N,
+	NE(0, "clc: not emulated"), NE(0, "stc: not emulated"),
+	NE(0, "cli: not emulated"), NE(0, "sti: not emulated"),
+	NE(0, "cld: not emulated"), NE(0, "std: not emulated"),
 	G(ByteOp | DstRM, group4), G(0, group5),
 };
 
@@ -1449,6 +1551,34 @@ static const struct opcode twobyte_table[256] = {
 	[0xbf] = I(DstReg | SrcRM16 | ModRM | Mov, em_movsx, "movsx"),
 	[0xc7] = G(0, group9),
 	[0x0b] = UD,	/* UD2 */
+	/* Known shapes, not emulated: lengths for stepping over intercepts. */
+	[0x00] = NE(ModRM, "group 6 (sldt, ltr...): not emulated"),
+	[0x01] = NE(ModRM, "group 7 (lgdt, invlpg, vmmcall, xsetbv...): not emulated"),
+	[0x05] = NE(0, "syscall: not emulated"), [0x06] = NE(0, "clts: not emulated"),
+	[0x07] = NE(0, "sysret: not emulated"), [0x08] = NE(0, "invd: not emulated"),
+	[0x09] = NE(0, "wbinvd: not emulated"), [0x0d] = NE(ModRM, "prefetch: not emulated"),
+	[0x18 ... 0x1f] = NE(ModRM, "hint nop: not emulated"),
+	[0x20] = I(DstRM | ModRM | RegOnly | CrSize | Mov, em_cr_read, "mov from cr"),
+	[0x21] = NE(ModRM | RegOnly, "mov from dr: not emulated"),
+	[0x22] = I(SrcRM | ModRM | RegOnly | CrSize, em_cr_write, "mov to cr"),
+	[0x23] = NE(ModRM | RegOnly, "mov to dr: not emulated"),
+	[0x30] = NE(0, "wrmsr: not emulated"), [0x31] = NE(0, "rdtsc: not emulated"),
+	[0x32] = NE(0, "rdmsr: not emulated"), [0x33] = NE(0, "rdpmc: not emulated"),
+	[0x34] = NE(0, "sysenter: not emulated"), [0x35] = NE(0, "sysexit: not emulated"),
+	[0x40 ... 0x4f] = NE(ModRM, "cmovcc: not emulated"),
+	[0x78] = NE(ModRM, "vmread: not emulated"), [0x79] = NE(ModRM, "vmwrite: not emulated"),
+	[0x80 ... 0x8f] = NE(SrcImm, "jcc: not emulated"),
+	[0x90 ... 0x9f] = NE(ModRM, "setcc: not emulated"),
+	[0xa0] = NE(0, "push fs: not emulated"), [0xa1] = NE(0, "pop fs: not emulated"),
+	[0xa2] = NE(0, "cpuid: not emulated"),
+	[0xa4] = NE(ModRM | SrcImmU8, "shld: not emulated"), [0xa5] = NE(ModRM, "shld: not emulated"),
+	[0xa8] = NE(0, "push gs: not emulated"), [0xa9] = NE(0, "pop gs: not emulated"),
+	[0xac] = NE(ModRM | SrcImmU8, "shrd: not emulated"), [0xad] = NE(ModRM, "shrd: not emulated"),
+	[0xae] = NE(ModRM, "group 15 (fences, fxsave...): not emulated"),
+	[0xaf] = NE(ModRM, "imul: not emulated"),
+	[0xbc] = NE(ModRM, "bsf: not emulated"), [0xbd] = NE(ModRM, "bsr: not emulated"),
+	[0xc0] = NE(ModRM, "xadd: not emulated"), [0xc1] = NE(ModRM, "xadd: not emulated"),
+	[0xc8 ... 0xcf] = NE(0, "bswap: not emulated"),
 };
 
 /* ------------------------------------------------------------------ */
@@ -1505,7 +1635,8 @@ static int fetch_signed(struct x86_emulate_ctxt *ctxt, unsigned int size, u64 *v
  * decode_prefixes - legacy prefixes in any order (SDM Vol. 2A, 2.1.1), then
  * in 64-bit mode a REX prefix, which counts only right before the opcode
  * (2.2.1: a legacy prefix after REX cancels it).  Leaves the opcode byte in
- * @b.  Sets operand and address size (Table 2-? / 3-4).
+ * @b.  Sets operand and address size (SDM Vol. 1, 3.6.1, Tables 3-3 and
+ * 3-4: 66/67 toggle the default; REX.W makes 64-bit operands).
  */
 static int decode_prefixes(struct x86_emulate_ctxt *ctxt, u8 *b)
 {
@@ -1652,6 +1783,8 @@ static int decode_modrm(struct x86_emulate_ctxt *ctxt, struct modrm_mem *m)
 	ctxt->modrm_mod = ctxt->modrm >> 6;
 	ctxt->modrm_reg = ((ctxt->modrm >> 3) & 7) | ((ctxt->rex_prefix & 4) << 1);
 	ctxt->modrm_rm = (ctxt->modrm & 7) | ((ctxt->rex_prefix & 1) << 3);
+	if (ctxt->d & RegOnly)	/* MOV CR/DR: SDM Vol. 2B, "MOV—Move to/from Control Registers" */
+		ctxt->modrm_mod = 3;
 	if (ctxt->modrm_mod == 3)
 		return X86EMUL_CONTINUE;
 	if (ctxt->ad_bytes == 2)
@@ -1766,6 +1899,10 @@ static int decode_operand(struct x86_emulate_ctxt *ctxt, struct operand *op, uns
 		op->type = OP_IMM;
 		rc = insn_fetch(ctxt, 1, &op->val);
 		break;
+	case OpImmU16:
+		op->type = OP_IMM;
+		rc = insn_fetch(ctxt, 2, &op->val);
+		break;
 	case OpImm64:	/* B8+r: the immediate is as wide as the operand */
 		op->type = OP_IMM;
 		rc = insn_fetch(ctxt, size, &op->val);
@@ -1838,9 +1975,10 @@ static int check_decoded(struct x86_emulate_ctxt *ctxt)
 
 	if ((ctxt->d & Undefined) || ((ctxt->d & No64) && mode64))
 		return emulate_ud(ctxt);
-	if (!ctxt->op->u.execute)
+	/* No shape at all: the length is unknown too. */
+	if (!ctxt->op->u.execute && !ctxt->d)
 		return emulate_fail(ctxt, ctxt->opcode_len == 2 ?
-				    "two-byte opcode not emulated" : "opcode not emulated");
+				    "two-byte opcode not decoded" : "opcode not decoded");
 	if ((ctxt->d & Only64) && !mode64)
 		return emulate_fail(ctxt, "ARPL not emulated");
 	return X86EMUL_CONTINUE;
@@ -1901,6 +2039,8 @@ static int decode(struct x86_emulate_ctxt *ctxt)
 		ctxt->op_bytes = ctxt->op_bytes == 2 ? 2 : 8;
 	if ((ctxt->d & PortIO) && ctxt->op_bytes == 8)
 		ctxt->op_bytes = 4;
+	if (ctxt->d & CrSize)	/* 66 and REX.W do not matter */
+		ctxt->op_bytes = ctxt->mode == X86EMUL_MODE_PROT64 ? 8 : 4;
 	if (ctxt->d & ModRM) {
 		rc = decode_modrm(ctxt, &m);
 		if (rc != X86EMUL_CONTINUE)
@@ -2062,7 +2202,8 @@ static void string_advance(struct x86_emulate_ctxt *ctxt)
 /**
  * string_done - does a REP string instruction stop after this iteration?
  * When rCX reaches 0; for CMPS/SCAS also when REPE sees ZF = 0 or REPNE
- * sees ZF = 1 (SDM Vol. 2B, REP/REPE/REPZ/REPNE/REPNZ, Table 4-?).
+ * sees ZF = 1 (SDM Vol. 2B, REP/REPE/REPZ/REPNE/REPNZ, the table of
+ * repeat conditions).
  */
 static bool string_done(struct x86_emulate_ctxt *ctxt)
 {
@@ -2097,6 +2238,8 @@ static int execute(struct x86_emulate_ctxt *ctxt, bool *restart)
 	int rc;
 
 	*restart = false;
+	if (!ctxt->op->u.execute)
+		return emulate_fail(ctxt, ctxt->op->name ? ctxt->op->name : "not emulated");
 	if ((ctxt->d & String) && ctxt->rep_prefix && rep_count(ctxt) == 0) {
 		advance_rip(ctxt);	/* REP with rCX = 0 does nothing */
 		return X86EMUL_CONTINUE;
