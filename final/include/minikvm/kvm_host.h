@@ -31,7 +31,9 @@
 #endif
 
 #ifdef CONFIG_MINIKVM_MMU
-#include <minikvm/decode.h>
+#ifndef CONFIG_MINIKVM_EMULATE
+#include <minikvm/decode.h>	/* chapter 05's emulator replaces it */
+#endif
 #endif
 
 /** Limits.  KVM_MAX_VCPU_IDS is x86 KVM's, so that the same vCPU ids are
@@ -264,6 +266,35 @@ struct kvm_mtrr {
 };
 #endif
 
+#ifdef CONFIG_MINIKVM_EMULATE
+struct x86_emulate_ctxt;
+
+/** One MMIO access of the emulator that userspace serves: at most 8
+ *  bytes, what kvm_run.mmio carries.  Linux: struct kvm_mmio_fragment. */
+struct kvm_mmio_fragment {
+	gpa_t gpa;		/**< guest-physical address */
+	unsigned int len;	/**< 1 to 8 bytes */
+	u8 data[8];		/**< what was written, or what userspace answered */
+};
+
+/**
+ * The MMIO of the instruction being emulated.  A read userspace must
+ * answer stops the emulator (@pending); its answer joins @done, where the
+ * emulator's next run of the instruction finds it.  Writes are queued in
+ * @writes and go out, one exit each, once the instruction (or one REP
+ * iteration) is done.  Linux: vcpu->mmio_fragments and friends.
+ */
+struct kvm_emu_mmio {
+	struct kvm_mmio_fragment pending;	/**< the read userspace is asked for */
+	bool pending_read;			/**< @pending is valid */
+	struct kvm_mmio_fragment done[4];	/**< reads answered, this instruction */
+	int nr_done;				/**< entries in @done */
+	struct kvm_mmio_fragment writes[4];	/**< writes for userspace */
+	int nr_writes;				/**< entries in @writes */
+	int next_write;				/**< the next to go out */
+};
+#endif
+
 /** The x86 part of a vCPU.  Linux: struct kvm_vcpu_arch. */
 struct kvm_vcpu_arch {
 	unsigned long regs[NR_VCPU_REGS];	/**< GPRs and RIP */
@@ -283,15 +314,29 @@ struct kvm_vcpu_arch {
 	void *pio_data;		/**< second page of the kvm_run mapping */
 	struct kvm_pio_request pio;	/**< the port access in flight */
 #ifdef CONFIG_MINIKVM_MMU
+#ifndef CONFIG_MINIKVM_EMULATE
 	/** The MMIO access being completed: the decoded MOV. */
 	struct {
 		struct x86_mmio_insn insn;
 	} mmio;
 #endif
+#endif
 #ifdef CONFIG_MINIKVM_LAPIC
 	/** Tables for this vCPU's next fault (mmu.c).
 	 *  Linux: vcpu->arch.mmu_shadow_page_cache. */
 	struct kvm_mmu_memory_cache mmu_page_cache;
+#endif
+#ifdef CONFIG_MINIKVM_EMULATE
+	/** The instruction emulator's state (emulate.c).  Linux:
+	 *  vcpu->arch.emulate_ctxt. */
+	struct x86_emulate_ctxt *emulate_ctxt;
+	struct kvm_emu_mmio emu_mmio;	/**< its MMIO in flight */
+	/** Port I/O of the emulator: an OUT waits to go out to userspace /
+	 *  the answer to an IN is in pio_data. @{ */
+	bool emu_pio_pending, emu_pio_done;
+	/** @} */
+	/** The emulated REP string instruction has iterations left. */
+	bool emulate_restart;
 #endif
 	/** Work left from the last exit to userspace, done by the next KVM_RUN. */
 	int (*complete_userspace_io)(struct kvm_vcpu *vcpu);
@@ -696,6 +741,10 @@ int kvm_emulate_rdpmc(struct kvm_vcpu *vcpu);
 void kvm_queue_exception(struct kvm_vcpu *vcpu, unsigned int nr);
 void kvm_queue_exception_e(struct kvm_vcpu *vcpu, unsigned int nr, u32 error_code);
 int kvm_unexpected_exit(struct kvm_vcpu *vcpu, u64 exit_reason);
+#ifdef CONFIG_MINIKVM_EMULATE
+int kvm_emulate_instruction(struct kvm_vcpu *vcpu);
+int kvm_emulate_insn_len(struct kvm_vcpu *vcpu);
+#endif
 void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu);
 void kvm_set_cr8(struct kvm_vcpu *vcpu, unsigned long cr8);
 unsigned long kvm_get_cr8(struct kvm_vcpu *vcpu);
@@ -734,6 +783,9 @@ void kvm_mmu_slot_set_dirty_logging(struct kvm *kvm, struct kvm_memory_slot *slo
 void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
 				 const unsigned long *which);
 int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);
+#ifdef CONFIG_MINIKVM_EMULATE
+int kvm_write_guest(struct kvm *kvm, gpa_t gpa, const void *data, unsigned long len);
+#endif
 #endif
 #ifdef CONFIG_MINIKVM_LAPIC
 void kvm_mmu_destroy(struct kvm_vcpu *vcpu);

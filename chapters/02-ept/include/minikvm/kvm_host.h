@@ -22,7 +22,7 @@
 
 #include <minikvm/tdp.h>
 
-#include <minikvm/decode.h>
+#include <minikvm/decode.h>	/* chapter 05's emulator replaces it */
 
 /** Limits.  KVM_MAX_VCPU_IDS is x86 KVM's, so that the same vCPU ids are
  *  refused with the same error; the others are ours (KVM allows more). */

@@ -24,7 +24,7 @@
 #include <linux/rcuwait.h>
 #include <asm/irq_vectors.h>	/* NMI_VECTOR */
 
-#include <minikvm/decode.h>
+#include <minikvm/decode.h>	/* chapter 05's emulator replaces it */
 
 /** Limits.  KVM_MAX_VCPU_IDS is x86 KVM's, so that the same vCPU ids are
  *  refused with the same error; the others are ours (KVM allows more). */

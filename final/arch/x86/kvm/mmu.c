@@ -515,6 +515,45 @@ int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len)
 }
 EXPORT_SYMBOL_GPL(kvm_read_guest);
 
+#ifdef CONFIG_MINIKVM_EMULATE
+/**
+ * kvm_write_guest - copy into guest-physical memory, through the VMM's
+ * mapping of the memslot, and mark the pages dirty for dirty logging (the
+ * write does not go through the EPT/NPT, so no fault would tell).  A
+ * read-only slot is not written: -EFAULT, as for no slot.
+ * Linux: kvm_write_guest() -> mark_page_dirty_in_slot().
+ */
+int kvm_write_guest(struct kvm *kvm, gpa_t gpa, const void *data, unsigned long len)
+{
+	int r = 0, srcu_idx = srcu_read_lock(&kvm->srcu);
+
+	while (len) {
+		struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
+		unsigned long off = offset_in_page(gpa);
+		unsigned long n = min(len, PAGE_SIZE - off);
+		unsigned long idx, hva;
+
+		r = -EFAULT;
+		if (!slot || (slot->flags & KVM_MEM_READONLY))
+			break;
+		idx = (gpa >> PAGE_SHIFT) - slot->base_gfn;
+		hva = slot->userspace_addr + idx * PAGE_SIZE + off;
+		if (copy_to_user((void __user *)hva, data, n))
+			break;
+		if (slot->dirty_bitmap)
+			set_bit(idx, slot->dirty_bitmap);
+		r = 0;
+		gpa += n;
+		data += n;
+		len -= n;
+	}
+	srcu_read_unlock(&kvm->srcu, srcu_idx);
+	return r;
+}
+EXPORT_SYMBOL_GPL(kvm_write_guest);
+#endif
+
+#ifndef CONFIG_MINIKVM_EMULATE
 /** guest_walk()'s way to read guest memory: kvm_read_guest() on the VM
  *  in @opaque. */
 static int read_guest_cb(void *opaque, u64 gpa, void *buf, unsigned int len)
@@ -567,6 +606,8 @@ static void kvm_rip_advance(struct kvm_vcpu *vcpu, int len)
 	kvm_rip_write(vcpu, rip);
 }
 
+#endif
+
 #ifdef CONFIG_MINIKVM_LAPIC
 /**
  * kvm_emulate_cr8_write - the guest wrote CR8 and the vendor knows no
@@ -577,6 +618,9 @@ static void kvm_rip_advance(struct kvm_vcpu *vcpu, int len)
  */
 int kvm_emulate_cr8_write(struct kvm_vcpu *vcpu)
 {
+#ifdef CONFIG_MINIKVM_EMULATE
+	return kvm_emulate_instruction(vcpu);
+#else
 	u8 insn[X86_MAX_INSN_LEN];
 	int len, mode_bytes, cr, gpr, n;
 
@@ -588,6 +632,7 @@ int kvm_emulate_cr8_write(struct kvm_vcpu *vcpu)
 	kvm_set_cr8(vcpu, kvm_register_read(vcpu, gpr));
 	kvm_rip_advance(vcpu, n);
 	return 1;
+#endif
 }
 EXPORT_SYMBOL_GPL(kvm_emulate_cr8_write);
 #endif
@@ -608,6 +653,7 @@ static int mmio_emulation_failure(struct kvm_vcpu *vcpu, gpa_t gpa, const u8 *in
 	return 0;
 }
 
+#ifndef CONFIG_MINIKVM_EMULATE
 /** The data of an MMIO read arrived: into the register, and past the
  * instruction. */
 static int mmio_finish_read(struct kvm_vcpu *vcpu, const void *val)
@@ -629,6 +675,8 @@ static int complete_mmio_read(struct kvm_vcpu *vcpu)
 	return mmio_finish_read(vcpu, vcpu->run->mmio.data);
 }
 
+#endif
+
 #ifdef CONFIG_MINIKVM_IRQCHIP
 /**
  * kvm_mmio_exit - the guest touched @gpa, which no memslot backs (or
@@ -649,6 +697,13 @@ static int complete_mmio_read(struct kvm_vcpu *vcpu)
 #endif
 static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
 {
+#ifdef CONFIG_MINIKVM_EMULATE
+	/* The emulator finds the access again from the instruction itself
+	 * (and the guest's page tables): any instruction, not only MOV. */
+	if (fetch)
+		return mmio_emulation_failure(vcpu, gpa, NULL, 0);
+	return kvm_emulate_instruction(vcpu);
+#else
 	struct x86_mmio_insn *d = &vcpu->arch.mmio.insn;
 	struct kvm_run *run = vcpu->run;
 	u8 insn[X86_MAX_INSN_LEN];
@@ -704,6 +759,7 @@ static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
 	memcpy(run->mmio.data, &data, d->size);
 	kvm_rip_advance(vcpu, d->len);
 	return 0;
+#endif
 }
 
 /**

@@ -34,6 +34,11 @@
 #ifdef CONFIG_MINIKVM_LAPIC
 #include <minikvm/lapic.h>	/* lapic_base_valid() */
 #endif
+#ifdef CONFIG_MINIKVM_EMULATE
+#include <minikvm/kvm_emulate.h>
+#include <minikvm/paging.h>
+#include <minikvm/iodev.h>
+#endif
 
 /* The tracepoints live in this module: trace.h generates them here. */
 #define CREATE_TRACE_POINTS
@@ -333,6 +338,10 @@ void kvm_arch_destroy_vm(struct kvm *kvm)
 	kvm_mmu_uninit_vm(kvm);
 }
 
+#ifdef CONFIG_MINIKVM_EMULATE
+static const struct x86_emulate_ops emulate_ops;
+#endif
+
 /**
  * kvm_arch_vcpu_create - x86 state of a new vCPU, then the vendor's.
  * Linux: kvm_arch_vcpu_create() + kvm_vcpu_reset().
@@ -345,6 +354,13 @@ int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
 	if (!vcpu->arch.pio_data)
 		return -ENOMEM;
 	r = -ENOMEM;
+#ifdef CONFIG_MINIKVM_EMULATE
+	vcpu->arch.emulate_ctxt = kzalloc(sizeof(*vcpu->arch.emulate_ctxt), GFP_KERNEL_ACCOUNT);
+	if (!vcpu->arch.emulate_ctxt)
+		goto out_free_pio;
+	vcpu->arch.emulate_ctxt->ops = &emulate_ops;
+	vcpu->arch.emulate_ctxt->opaque = vcpu;
+#endif
 	if (!fpu_alloc_guest_fpstate(&vcpu->arch.guest_fpu))
 		goto out_free_pio;
 	kvm_vcpu_reset_state(vcpu);
@@ -378,6 +394,9 @@ out_free_vendor:
 out_free_fpu:
 	fpu_free_guest_fpstate(&vcpu->arch.guest_fpu);
 out_free_pio:
+#ifdef CONFIG_MINIKVM_EMULATE
+	kfree(vcpu->arch.emulate_ctxt);
+#endif
 	free_page((unsigned long)vcpu->arch.pio_data);
 	return r;
 }
@@ -497,6 +516,9 @@ void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 	kvm_x86_ops.vcpu_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->arch.guest_fpu);
 	kvfree(vcpu->arch.cpuid_entries);
+#ifdef CONFIG_MINIKVM_EMULATE
+	kfree(vcpu->arch.emulate_ctxt);
+#endif
 	free_page((unsigned long)vcpu->arch.pio_data);
 }
 
@@ -1514,6 +1536,667 @@ int kvm_fast_pio(struct kvm_vcpu *vcpu, int size, unsigned short port, int in)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(kvm_fast_pio);
+
+#ifdef CONFIG_MINIKVM_EMULATE
+/* ---------------------------------------------------------------------- */
+/* Driving the instruction emulator (emulate.c)                            */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * The emulator decodes and executes; everything that touches the vCPU or
+ * the world is here, in its callbacks: the page walk with the guest's
+ * access rights (paging.c), guest RAM, MMIO (this vCPU's local APIC, the
+ * kernel's I/O bus, then userspace) and port I/O (the bus, then
+ * userspace).  An access that needs userspace ends the KVM_RUN: a read
+ * (MMIO or IN) before the instruction can finish, so the emulator stops
+ * with nothing changed and runs the instruction again once the VMM has
+ * answered; a write (MMIO or OUT) after the instruction has finished.
+ * Linux: the emulator_* callbacks and x86_emulate_instruction() in x86.c.
+ */
+
+static struct kvm_vcpu *emul_to_vcpu(struct x86_emulate_ctxt *ctxt)
+{
+	return ctxt->opaque;
+}
+
+/** The current privilege level: SS.DPL, which always equals it (SDM Vol.
+ *  3A, 5.5); 0 in real mode, 3 in virtual-8086 mode.  Linux: the vendors'
+ *  get_cpl(). */
+static int emulator_get_cpl(struct x86_emulate_ctxt *ctxt)
+{
+	struct kvm_vcpu *vcpu = emul_to_vcpu(ctxt);
+	struct kvm_segment ss;
+
+	if (!(vcpu->arch.cr0 & X86_CR0_PE))
+		return 0;
+	if (kvm_x86_ops.get_rflags(vcpu) & X86_EFLAGS_VM)
+		return 3;
+	kvm_x86_ops.get_segment(vcpu, &ss, VCPU_SREG_SS);
+	return ss.dpl;
+}
+
+/** guest_walk()'s reader: guest RAM through the memslots. */
+static int emul_read_table(void *opaque, u64 gpa, void *buf, unsigned int len)
+{
+	return kvm_read_guest(opaque, gpa, buf, len);
+}
+
+/**
+ * emulator_translate - linear @addr to guest-physical for an access of
+ * kind @access (PFERR_* bits; the user bit is added here from the CPL
+ * unless @system), with the guest's page rights.  A violation fills
+ * @fault with the #PF the CPU would raise (CR2 = @addr).
+ * Linux: vcpu->arch.walk_mmu->gva_to_gpa().
+ */
+static int emulator_translate(struct kvm_vcpu *vcpu, u64 addr, u32 access, bool system,
+			      u64 *gpa, struct x86_exception *fault)
+{
+	struct guest_paging_regs regs = {
+		.cr0 = vcpu->arch.cr0, .cr3 = vcpu->arch.cr3,
+		.cr4 = vcpu->arch.cr4, .efer = vcpu->arch.efer,
+	};
+	u32 ec;
+	int r;
+
+	if (!system && emulator_get_cpl(vcpu->arch.emulate_ctxt) == 3)
+		access |= PFERR_USER_MASK;
+	else if (!system && (kvm_x86_ops.get_rflags(vcpu) & X86_EFLAGS_AC))
+		access |= PFERR_SMAP_OK;
+	r = guest_walk_access(&regs, addr, access, emul_read_table, vcpu->kvm, gpa, &ec);
+	if (r == -EFAULT) {
+		fault->vector = PF_VECTOR;
+		fault->error_code_valid = true;
+		fault->error_code = ec;
+		fault->address = addr;
+		return X86EMUL_PROPAGATE_FAULT;
+	}
+	return r ? X86EMUL_UNHANDLEABLE : X86EMUL_CONTINUE;
+}
+
+/**
+ * emulator_rw_std - copy between the guest's RAM at linear @addr and @val,
+ * page by page: read_std, write_std and fetch.  Memory that is not RAM
+ * cannot be done here (KVM fails such an access too).
+ * Linux: kvm_read_guest_virt_helper(), kvm_write_guest_virt_helper().
+ */
+static int emulator_rw_std(struct x86_emulate_ctxt *ctxt, u64 addr, void *val,
+			   unsigned int bytes, struct x86_exception *fault,
+			   u32 access, bool system)
+{
+	struct kvm_vcpu *vcpu = emul_to_vcpu(ctxt);
+	bool write = access & PFERR_WRITE_MASK;
+	u64 gpa;
+	int r;
+
+	while (bytes) {
+		unsigned int n = min_t(unsigned int, bytes, PAGE_SIZE - offset_in_page(addr));
+
+		r = emulator_translate(vcpu, addr, access, system, &gpa, fault);
+		if (r != X86EMUL_CONTINUE)
+			return r;
+		if (write ? kvm_write_guest(vcpu->kvm, gpa, val, n) :
+			    kvm_read_guest(vcpu->kvm, gpa, val, n))
+			return X86EMUL_UNHANDLEABLE;
+		addr += n;
+		val += n;
+		bytes -= n;
+	}
+	return X86EMUL_CONTINUE;
+}
+
+static int emulator_read_std(struct x86_emulate_ctxt *ctxt, u64 addr, void *val,
+			     unsigned int bytes, struct x86_exception *fault, bool system)
+{
+	return emulator_rw_std(ctxt, addr, val, bytes, fault, 0, system);
+}
+
+static int emulator_write_std(struct x86_emulate_ctxt *ctxt, u64 addr, const void *val,
+			      unsigned int bytes, struct x86_exception *fault, bool system)
+{
+	return emulator_rw_std(ctxt, addr, (void *)val, bytes, fault, PFERR_WRITE_MASK, system);
+}
+
+static int emulator_fetch(struct x86_emulate_ctxt *ctxt, u64 addr, void *val,
+			  unsigned int bytes, struct x86_exception *fault)
+{
+	return emulator_rw_std(ctxt, addr, val, bytes, fault, PFERR_FETCH_MASK, false);
+}
+
+/** Is @gpa guest RAM the access may use: a memslot, and not read-only
+ *  for a write?  Everything else is MMIO.  Linux: the memslot lookup in
+ *  emulator_read_write_onepage(). */
+static bool emulator_is_ram(struct kvm_vcpu *vcpu, gpa_t gpa, bool write)
+{
+	struct kvm_memory_slot *slot = gfn_to_memslot(vcpu->kvm, gpa >> PAGE_SHIFT);
+
+	return slot && !(write && (slot->flags & KVM_MEM_READONLY));
+}
+
+/** An MMIO access the kernel can serve: this vCPU's local APIC, then the
+ *  devices on the MMIO bus (the IOAPIC).  0 if one did.
+ *  Linux: vcpu_mmio_read(), vcpu_mmio_write(). */
+static int emulator_kernel_mmio(struct kvm_vcpu *vcpu, gpa_t gpa, unsigned int len, void *val,
+				bool write)
+{
+	if (!kvm_lapic_mmio(vcpu, gpa, len, val, write))
+		return 0;
+	if (write)
+		return kvm_io_bus_write(vcpu, KVM_MMIO_BUS, gpa, len, val);
+	return kvm_io_bus_read(vcpu, KVM_MMIO_BUS, gpa, len, val);
+}
+
+/**
+ * emulator_mmio_read - one MMIO read of at most 8 bytes.  The answer is
+ * the kernel's, or one userspace gave earlier for this instruction (the
+ * fragments of vcpu->arch.emu_mmio), or it must be asked for: the
+ * fragment is recorded and X86EMUL_IO_NEEDED stops the emulator.
+ */
+static int emulator_mmio_read(struct kvm_vcpu *vcpu, gpa_t gpa, void *val, unsigned int len)
+{
+	struct kvm_emu_mmio *m = &vcpu->arch.emu_mmio;
+	int i;
+
+	for (i = 0; i < m->nr_done; i++) {
+		if (m->done[i].gpa == gpa && m->done[i].len == len) {
+			memcpy(val, m->done[i].data, len);
+			return X86EMUL_CONTINUE;
+		}
+	}
+	memset(val, 0, len);
+	if (!emulator_kernel_mmio(vcpu, gpa, len, val, false))
+		return X86EMUL_CONTINUE;
+	if (m->nr_done == ARRAY_SIZE(m->done))
+		return X86EMUL_UNHANDLEABLE;
+	m->pending = (struct kvm_mmio_fragment) { .gpa = gpa, .len = len };
+	m->pending_read = true;
+	return X86EMUL_IO_NEEDED;
+}
+
+/** One MMIO write of at most 8 bytes: the kernel's devices, or queued
+ *  for userspace, which gets it once the instruction (iteration) is done. */
+static int emulator_mmio_write(struct kvm_vcpu *vcpu, gpa_t gpa, const void *val,
+			       unsigned int len)
+{
+	struct kvm_emu_mmio *m = &vcpu->arch.emu_mmio;
+	u64 data = 0;
+
+	memcpy(&data, val, len);
+	if (!emulator_kernel_mmio(vcpu, gpa, len, &data, true))
+		return X86EMUL_CONTINUE;
+	if (m->nr_writes == ARRAY_SIZE(m->writes))
+		return X86EMUL_UNHANDLEABLE;
+	m->writes[m->nr_writes].gpa = gpa;
+	m->writes[m->nr_writes].len = len;
+	memcpy(m->writes[m->nr_writes].data, val, len);
+	m->nr_writes++;
+	return X86EMUL_CONTINUE;
+}
+
+/**
+ * emulator_read_write - a data operand: page by page, translated with the
+ * guest's rights, then RAM or MMIO (8 bytes at a time, the most
+ * kvm_run.mmio carries).  Linux: emulator_read_write().
+ */
+static int emulator_read_write(struct x86_emulate_ctxt *ctxt, u64 addr, void *val,
+			       unsigned int bytes, struct x86_exception *fault, bool write)
+{
+	struct kvm_vcpu *vcpu = emul_to_vcpu(ctxt);
+	u64 gpa;
+	int r;
+
+	while (bytes) {
+		unsigned int n = min_t(unsigned int, bytes, PAGE_SIZE - offset_in_page(addr));
+
+		r = emulator_translate(vcpu, addr, write ? PFERR_WRITE_MASK : 0, false, &gpa, fault);
+		if (r != X86EMUL_CONTINUE)
+			return r;
+		if (emulator_is_ram(vcpu, gpa, write)) {
+			if (write ? kvm_write_guest(vcpu->kvm, gpa, val, n) :
+				    kvm_read_guest(vcpu->kvm, gpa, val, n))
+				return X86EMUL_UNHANDLEABLE;
+		} else {
+			unsigned int done, chunk;
+
+			for (done = 0; done < n; done += chunk) {
+				chunk = min(n - done, 8u);
+				r = write ? emulator_mmio_write(vcpu, gpa + done, val + done, chunk) :
+					    emulator_mmio_read(vcpu, gpa + done, val + done, chunk);
+				if (r != X86EMUL_CONTINUE)
+					return r;
+			}
+		}
+		addr += n;
+		val += n;
+		bytes -= n;
+	}
+	return X86EMUL_CONTINUE;
+}
+
+static int emulator_read_emulated(struct x86_emulate_ctxt *ctxt, u64 addr, void *val,
+				  unsigned int bytes, struct x86_exception *fault)
+{
+	return emulator_read_write(ctxt, addr, val, bytes, fault, false);
+}
+
+static int emulator_write_emulated(struct x86_emulate_ctxt *ctxt, u64 addr, const void *val,
+				   unsigned int bytes, struct x86_exception *fault)
+{
+	return emulator_read_write(ctxt, addr, (void *)val, bytes, fault, true);
+}
+
+/**
+ * emulator_cmpxchg_emulated - LOCK CMPXCHG and friends.  The emulator
+ * has read the operand already; compare it again here and write.  On
+ * MMIO that is all a device can see.  On RAM another vCPU could write
+ * between our read and write: KVM maps the page and uses a real locked
+ * CMPXCHG there.  minikvm emulates only instructions whose memory operand
+ * is MMIO, so RAM gets the plain read-compare-write.
+ * Linux: emulator_cmpxchg_emulated().
+ */
+static int emulator_cmpxchg_emulated(struct x86_emulate_ctxt *ctxt, u64 addr, const void *old,
+				     const void *new, unsigned int bytes,
+				     struct x86_exception *fault)
+{
+	u8 cur[16];
+	int r;
+
+	if (bytes > sizeof(cur))
+		return X86EMUL_UNHANDLEABLE;
+	r = emulator_read_emulated(ctxt, addr, cur, bytes, fault);
+	if (r != X86EMUL_CONTINUE)
+		return r;
+	if (memcmp(cur, old, bytes))
+		return X86EMUL_CMPXCHG_FAILED;
+	return emulator_write_emulated(ctxt, addr, new, bytes, fault);
+}
+
+/**
+ * emulator_pio_in_emulated - IN and (REP) INS: @count items of @size
+ * bytes from @port.  The kernel's devices answer at once; otherwise one
+ * KVM_EXIT_IO asks userspace for all @count (KVM_EXIT_IO's count), the
+ * data coming back in the run page's PIO area, and the emulator runs the
+ * instruction again to take it.  Linux: emulator_pio_in_emulated().
+ */
+static int emulator_pio_in_emulated(struct x86_emulate_ctxt *ctxt, int size, u16 port,
+				    void *val, unsigned int count)
+{
+	struct kvm_vcpu *vcpu = emul_to_vcpu(ctxt);
+	struct kvm_pio_request *pio = &vcpu->arch.pio;
+	unsigned int i;
+
+	if (vcpu->arch.emu_pio_done && pio->in && pio->port == port && pio->size == size &&
+	    pio->count == count) {
+		vcpu->arch.emu_pio_done = false;
+		memcpy(val, vcpu->arch.pio_data, size * count);
+		return X86EMUL_CONTINUE;
+	}
+	for (i = 0; i < count; i++)
+		if (kernel_pio(vcpu, size, port, 1, val + i * size))
+			break;
+	if (i == count)
+		return X86EMUL_CONTINUE;
+	if (i)		/* the kernel answered some only: let it do one at a time */
+		return X86EMUL_UNHANDLEABLE;
+	*pio = (struct kvm_pio_request) { .port = port, .in = 1, .size = size, .count = count };
+	vcpu->arch.emu_pio_pending = true;
+	return X86EMUL_IO_NEEDED;
+}
+
+/** OUT and (REP) OUTS: the kernel's devices, or queued for userspace as a
+ *  KVM_EXIT_IO once the iteration is done.  Linux: emulator_pio_out_emulated(). */
+static int emulator_pio_out_emulated(struct x86_emulate_ctxt *ctxt, int size, u16 port,
+				     const void *val, unsigned int count)
+{
+	struct kvm_vcpu *vcpu = emul_to_vcpu(ctxt);
+	unsigned int i;
+
+	for (i = 0; i < count; i++)
+		if (kernel_pio(vcpu, size, port, 0, (void *)val + i * size))
+			break;
+	if (i == count)
+		return X86EMUL_CONTINUE;
+	if (i || size * count > PAGE_SIZE)
+		return X86EMUL_UNHANDLEABLE;
+	vcpu->arch.pio = (struct kvm_pio_request) { .port = port, .in = 0, .size = size,
+						    .count = count };
+	memcpy(vcpu->arch.pio_data, val, size * count);
+	vcpu->arch.emu_pio_pending = true;
+	return X86EMUL_CONTINUE;
+}
+
+static void emulator_get_segment(struct x86_emulate_ctxt *ctxt, int seg, struct kvm_segment *var)
+{
+	kvm_x86_ops.get_segment(emul_to_vcpu(ctxt), var, seg);
+}
+
+static void emulator_set_segment(struct x86_emulate_ctxt *ctxt, int seg,
+				 const struct kvm_segment *var)
+{
+	struct kvm_segment s = *var;
+
+	kvm_x86_ops.set_segment(emul_to_vcpu(ctxt), &s, seg);
+}
+
+static void emulator_get_gdt(struct x86_emulate_ctxt *ctxt, struct kvm_dtable *dt)
+{
+	struct desc_ptr d;
+
+	kvm_x86_ops.get_gdt(emul_to_vcpu(ctxt), &d);
+	dt->base = d.address;
+	dt->limit = d.size;
+}
+
+static u64 emulator_get_cr(struct x86_emulate_ctxt *ctxt, int cr)
+{
+	struct kvm_vcpu *vcpu = emul_to_vcpu(ctxt);
+
+	switch (cr) {
+	case 0: return vcpu->arch.cr0;
+	case 2: return vcpu->arch.cr2;
+	case 3: return vcpu->arch.cr3;
+	case 4: return vcpu->arch.cr4;
+	case 8: return kvm_get_cr8(vcpu);
+	default: return 0;
+	}
+}
+
+/** MOV to CR: only CR8 comes this way (SVM without decode assists, see
+ *  kvm_emulate_cr8_write()); the vendors handle the others on their
+ *  exits.  Nonzero makes the emulator raise #GP.  Linux: emulator_set_cr(). */
+static int emulator_set_cr(struct x86_emulate_ctxt *ctxt, int cr, u64 val)
+{
+	if (cr != 8 || (val & ~0xfull))
+		return 1;
+	kvm_set_cr8(emul_to_vcpu(ctxt), val);
+	return 0;
+}
+
+/** The callbacks.  Linux: emulate_ops. */
+static const struct x86_emulate_ops emulate_ops = {
+	.read_std = emulator_read_std,
+	.write_std = emulator_write_std,
+	.fetch = emulator_fetch,
+	.read_emulated = emulator_read_emulated,
+	.write_emulated = emulator_write_emulated,
+	.cmpxchg_emulated = emulator_cmpxchg_emulated,
+	.pio_in_emulated = emulator_pio_in_emulated,
+	.pio_out_emulated = emulator_pio_out_emulated,
+	.get_segment = emulator_get_segment,
+	.set_segment = emulator_set_segment,
+	.get_gdt = emulator_get_gdt,
+	.get_cr = emulator_get_cr,
+	.set_cr = emulator_set_cr,
+	.cpl = emulator_get_cpl,
+};
+
+/** The emulator's view of the vCPU: registers, RIP, RFLAGS and the mode
+ *  (SDM Vol. 3A, 2.2: real, virtual-8086, protected 16/32, 64-bit).
+ *  Linux: init_emulate_ctxt(). */
+static void init_emulate_ctxt(struct kvm_vcpu *vcpu)
+{
+	struct x86_emulate_ctxt *ctxt = vcpu->arch.emulate_ctxt;
+	struct kvm_segment cs;
+	int i;
+
+	kvm_x86_ops.get_segment(vcpu, &cs, VCPU_SREG_CS);
+	ctxt->eflags = kvm_x86_ops.get_rflags(vcpu);
+	if (!(vcpu->arch.cr0 & X86_CR0_PE))
+		ctxt->mode = X86EMUL_MODE_REAL;
+	else if (ctxt->eflags & X86_EFLAGS_VM)
+		ctxt->mode = X86EMUL_MODE_VM86;
+	else if (is_long_mode(vcpu) && cs.l)
+		ctxt->mode = X86EMUL_MODE_PROT64;
+	else
+		ctxt->mode = cs.db ? X86EMUL_MODE_PROT32 : X86EMUL_MODE_PROT16;
+	for (i = 0; i < NR_EMULATOR_GPRS; i++)
+		ctxt->regs[i] = kvm_register_read(vcpu, i);
+	ctxt->eip = kvm_rip_read(vcpu);
+	ctxt->interruptibility = 0;
+}
+
+/** The emulator's results back into the vCPU.  A MOV SS / POP SS blocks
+ *  interrupts for one instruction, as on hardware.  Linux: the writeback
+ *  at the end of x86_emulate_instruction(). */
+static void emulator_writeback(struct kvm_vcpu *vcpu)
+{
+	struct x86_emulate_ctxt *ctxt = vcpu->arch.emulate_ctxt;
+	int i;
+
+	for (i = 0; i < NR_EMULATOR_GPRS; i++)
+		kvm_register_write(vcpu, i, ctxt->regs[i]);
+	kvm_rip_write(vcpu, ctxt->eip);
+	kvm_x86_ops.set_rflags(vcpu, ctxt->eflags);
+	kvm_x86_ops.set_interrupt_shadow(vcpu, ctxt->interruptibility ?
+					 KVM_X86_SHADOW_INT_MOV_SS : 0);
+}
+
+/** Stop the guest: the instruction cannot be emulated.  The exit carries
+ *  the instruction's bytes, as KVM's does (KVM_INTERNAL_ERROR_EMULATION,
+ *  data[0] = length, then the bytes).  Linux: handle_emulation_failure()
+ *  -> prepare_emulation_failure_exit(). */
+static int emulation_failure(struct kvm_vcpu *vcpu)
+{
+	struct x86_emulate_ctxt *ctxt = vcpu->arch.emulate_ctxt;
+	struct kvm_run *run = vcpu->run;
+	int n = min_t(int, ctxt->fetched, sizeof(run->internal.data) - 2 * sizeof(u64));
+
+	pr_warn_ratelimited("minikvm: vcpu %d: cannot emulate at rip 0x%llx (%*ph): %s\n",
+			    vcpu->vcpu_id, ctxt->eip, ctxt->fetched, ctxt->insn,
+			    ctxt->fail_reason ?: "unknown");
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	memset(run->internal.data, 0, sizeof(run->internal.data));
+	run->internal.data[0] = n;
+	memcpy(&run->internal.data[1], ctxt->insn, n);
+	run->internal.ndata = 1 + DIV_ROUND_UP(n, 8);
+	vcpu->arch.emu_mmio = (struct kvm_emu_mmio) { 0 };
+	vcpu->arch.emu_pio_pending = vcpu->arch.emu_pio_done = false;
+	return 0;
+}
+
+/** The fault the emulated instruction raised goes to the guest; a #PF
+ *  with its address in CR2.  Linux: inject_emulated_exception(). */
+static void inject_emulated_exception(struct kvm_vcpu *vcpu)
+{
+	struct x86_exception *ex = &vcpu->arch.emulate_ctxt->exception;
+
+	if (ex->vector == PF_VECTOR)
+		vcpu->arch.cr2 = ex->address;
+	if (ex->error_code_valid)
+		kvm_queue_exception_e(vcpu, ex->vector, ex->error_code);
+	else
+		kvm_queue_exception(vcpu, ex->vector);
+}
+
+static int x86_emulate_run(struct kvm_vcpu *vcpu);
+
+/** The VMM has answered an MMIO read or an IN: keep the answer where the
+ *  callbacks look, and run the instruction again.
+ *  Linux: complete_emulated_mmio(), complete_emulated_pio(). */
+static int complete_emulated_read(struct kvm_vcpu *vcpu)
+{
+	struct kvm_emu_mmio *m = &vcpu->arch.emu_mmio;
+
+	if (m->pending_read) {
+		m->done[m->nr_done] = m->pending;
+		memcpy(m->done[m->nr_done].data, vcpu->run->mmio.data, m->pending.len);
+		m->nr_done++;
+		m->pending_read = false;
+	} else {
+		vcpu->arch.emu_pio_done = true;
+	}
+	return x86_emulate_run(vcpu);
+}
+
+/** The queued writes of the finished iteration go out, one exit each. */
+static int complete_emulated_write(struct kvm_vcpu *vcpu);
+
+/** The next queued write as an exit, if any; else 1 (carry on). */
+static int emulator_next_write_exit(struct kvm_vcpu *vcpu)
+{
+	struct kvm_emu_mmio *m = &vcpu->arch.emu_mmio;
+	struct kvm_run *run = vcpu->run;
+
+	if (m->next_write < m->nr_writes) {
+		struct kvm_mmio_fragment *f = &m->writes[m->next_write++];
+
+		run->exit_reason = KVM_EXIT_MMIO;
+		run->mmio.phys_addr = f->gpa;
+		run->mmio.len = f->len;
+		run->mmio.is_write = 1;
+		memset(run->mmio.data, 0, sizeof(run->mmio.data));
+		memcpy(run->mmio.data, f->data, f->len);
+		vcpu->arch.complete_userspace_io = complete_emulated_write;
+		return 0;
+	}
+	if (vcpu->arch.emu_pio_pending) {
+		struct kvm_pio_request *pio = &vcpu->arch.pio;
+
+		vcpu->arch.emu_pio_pending = false;
+		run->exit_reason = KVM_EXIT_IO;
+		run->io.direction = KVM_EXIT_IO_OUT;
+		run->io.size = pio->size;
+		run->io.port = pio->port;
+		run->io.count = pio->count;
+		run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
+		vcpu->arch.complete_userspace_io = complete_emulated_write;
+		return 0;
+	}
+	m->nr_writes = m->next_write = 0;
+	return 1;
+}
+
+static int complete_emulated_write(struct kvm_vcpu *vcpu)
+{
+	int r = emulator_next_write_exit(vcpu);
+
+	if (r <= 0)
+		return r;
+	/* All out: a REP string instruction goes on with its next iteration. */
+	if (vcpu->arch.emulate_restart)
+		return x86_emulate_run(vcpu);
+	return 1;
+}
+
+/**
+ * x86_emulate_run - execute the decoded instruction, and act on what the
+ * emulator says: write the result back, inject its fault, or exit to
+ * userspace for I/O.  A REP string instruction runs iteration after
+ * iteration here; after a batch of them (or a pending signal or
+ * reschedule) we go back to the guest instead, which executes the
+ * instruction again and so comes back here with the remaining count: a
+ * REP is interruptible between iterations (SDM Vol. 2B, "REP").
+ * Returns as an exit handler does.  Linux: x86_emulate_instruction().
+ */
+static int x86_emulate_run(struct kvm_vcpu *vcpu)
+{
+	struct x86_emulate_ctxt *ctxt = vcpu->arch.emulate_ctxt;
+	struct kvm_run *run = vcpu->run;
+	int iterations = 0, r;
+
+	for (;;) {
+		/* The registers again: a VMM may have changed them at the exit. */
+		init_emulate_ctxt(vcpu);
+		vcpu->arch.emulate_restart = false;
+		r = x86_emulate_insn(ctxt);
+		switch (r) {
+		case EMULATION_OK:
+		case EMULATION_RESTART:
+			emulator_writeback(vcpu);
+			vcpu->arch.emu_mmio.nr_done = 0;
+			vcpu->arch.emulate_restart = r == EMULATION_RESTART;
+			r = emulator_next_write_exit(vcpu);
+			if (r <= 0)
+				return r;
+			if (!vcpu->arch.emulate_restart)
+				return 1;
+			if (++iterations >= 1024 || signal_pending(current) || need_resched())
+				return 1;	/* the guest re-executes the REP */
+			continue;
+		case EMULATION_IO_NEEDED:
+			if (vcpu->arch.emu_mmio.pending_read) {
+				struct kvm_mmio_fragment *f = &vcpu->arch.emu_mmio.pending;
+
+				run->exit_reason = KVM_EXIT_MMIO;
+				run->mmio.phys_addr = f->gpa;
+				run->mmio.len = f->len;
+				run->mmio.is_write = 0;
+				memset(run->mmio.data, 0, sizeof(run->mmio.data));
+			} else {
+				struct kvm_pio_request *pio = &vcpu->arch.pio;
+
+				vcpu->arch.emu_pio_pending = false;
+				run->exit_reason = KVM_EXIT_IO;
+				run->io.direction = KVM_EXIT_IO_IN;
+				run->io.size = pio->size;
+				run->io.port = pio->port;
+				run->io.count = pio->count;
+				run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
+			}
+			vcpu->arch.complete_userspace_io = complete_emulated_read;
+			return 0;
+		case EMULATION_FAULT:
+			vcpu->arch.emu_mmio = (struct kvm_emu_mmio) { 0 };
+			vcpu->arch.emu_pio_pending = vcpu->arch.emu_pio_done = false;
+			inject_emulated_exception(vcpu);
+			return 1;
+		default:
+			return emulation_failure(vcpu);
+		}
+	}
+}
+
+/**
+ * kvm_emulate_instruction - emulate the instruction at CS:RIP: an MMIO
+ * access (the NPT/EPT fault found no RAM), string I/O, an instruction the
+ * vendor cannot step over by itself.  Returns as an exit handler does: 1
+ * to enter the guest again, 0 with an exit for userspace.
+ * Linux: kvm_emulate_instruction() -> x86_emulate_instruction().
+ */
+int kvm_emulate_instruction(struct kvm_vcpu *vcpu)
+{
+	struct x86_emulate_ctxt *ctxt = vcpu->arch.emulate_ctxt;
+	int idx, r;
+
+	idx = srcu_read_lock(&vcpu->kvm->srcu);
+	init_emulate_ctxt(vcpu);
+	init_decode_cache(ctxt);
+	vcpu->arch.emu_mmio = (struct kvm_emu_mmio) { 0 };
+	vcpu->arch.emu_pio_pending = vcpu->arch.emu_pio_done = false;
+	r = x86_decode_insn(ctxt, NULL, 0);
+	if (r == EMULATION_OK)
+		r = x86_emulate_run(vcpu);
+	else if (r == EMULATION_FAULT) {
+		inject_emulated_exception(vcpu);
+		r = 1;
+	} else {
+		r = emulation_failure(vcpu);
+	}
+	srcu_read_unlock(&vcpu->kvm->srcu, idx);
+	return r;
+}
+EXPORT_SYMBOL_GPL(kvm_emulate_instruction);
+
+/**
+ * kvm_emulate_insn_len - decode the instruction at CS:RIP for its length
+ * only: how SVM without NRIP save steps over an intercepted instruction
+ * (a redundant prefix included).  Returns the length, or -1.
+ * Linux: kvm_emulate_instruction(vcpu, EMULTYPE_SKIP).
+ */
+int kvm_emulate_insn_len(struct kvm_vcpu *vcpu)
+{
+	struct x86_emulate_ctxt *ctxt = vcpu->arch.emulate_ctxt;
+	int idx, r;
+
+	idx = srcu_read_lock(&vcpu->kvm->srcu);
+	init_emulate_ctxt(vcpu);
+	init_decode_cache(ctxt);
+	r = x86_decode_insn(ctxt, NULL, 0);
+	srcu_read_unlock(&vcpu->kvm->srcu, idx);
+	return r == EMULATION_OK ? ctxt->insn_len : -1;
+}
+EXPORT_SYMBOL_GPL(kvm_emulate_insn_len);
+#endif
 
 #ifndef CONFIG_MINIKVM_IRQCHIP
 /** Make the guest take exception @nr, which pushes no error code, on the

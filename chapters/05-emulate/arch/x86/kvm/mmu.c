@@ -379,57 +379,41 @@ int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len)
 }
 EXPORT_SYMBOL_GPL(kvm_read_guest);
 
-/** guest_walk()'s way to read guest memory: kvm_read_guest() on the VM
- *  in @opaque. */
-static int read_guest_cb(void *opaque, u64 gpa, void *buf, unsigned int len)
-{
-	return kvm_read_guest(opaque, gpa, buf, len);
-}
-
 /**
- * The bytes at the guest's CS:RIP, up to one instruction's worth: walk
- * the guest's page tables for each page the instruction may span.
- * Sets @len to the bytes read and @mode_bytes to the code size (2, 4, 8).
- * Linux: the emulator's instruction fetch, __do_insn_fetch_bytes().
+ * kvm_write_guest - copy into guest-physical memory, through the VMM's
+ * mapping of the memslot, and mark the pages dirty for dirty logging (the
+ * write does not go through the EPT/NPT, so no fault would tell).  A
+ * read-only slot is not written: -EFAULT, as for no slot.
+ * Linux: kvm_write_guest() -> mark_page_dirty_in_slot().
  */
-static int fetch_guest_insn(struct kvm_vcpu *vcpu, u8 *buf, int *len, int *mode_bytes)
+int kvm_write_guest(struct kvm *kvm, gpa_t gpa, const void *data, unsigned long len)
 {
-	struct guest_paging_regs regs = {
-		.cr0 = vcpu->arch.cr0, .cr3 = vcpu->arch.cr3,
-		.cr4 = vcpu->arch.cr4, .efer = vcpu->arch.efer,
-	};
-	struct kvm_segment cs;
-	u64 linear, gpa;
-	int done = 0;
+	int r = 0, srcu_idx = srcu_read_lock(&kvm->srcu);
 
-	kvm_x86_ops.get_segment(vcpu, &cs, VCPU_SREG_CS);
-	*mode_bytes = (is_long_mode(vcpu) && cs.l) ? 8 : cs.db ? 4 : 2;
-	linear = (*mode_bytes == 8 ? 0 : cs.base) + kvm_rip_read(vcpu);
-	while (done < X86_MAX_INSN_LEN) {
-		int n = min_t(int, X86_MAX_INSN_LEN - done, PAGE_SIZE - offset_in_page(linear + done));
+	while (len) {
+		struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
+		unsigned long off = offset_in_page(gpa);
+		unsigned long n = min(len, PAGE_SIZE - off);
+		unsigned long idx, hva;
 
-		if (guest_walk(&regs, linear + done, read_guest_cb, vcpu->kvm, &gpa) ||
-		    kvm_read_guest(vcpu->kvm, gpa, buf + done, n))
+		r = -EFAULT;
+		if (!slot || (slot->flags & KVM_MEM_READONLY))
 			break;
-		done += n;
+		idx = (gpa >> PAGE_SHIFT) - slot->base_gfn;
+		hva = slot->userspace_addr + idx * PAGE_SIZE + off;
+		if (copy_to_user((void __user *)hva, data, n))
+			break;
+		if (slot->dirty_bitmap)
+			set_bit(idx, slot->dirty_bitmap);
+		r = 0;
+		gpa += n;
+		data += n;
+		len -= n;
 	}
-	*len = done;
-	return done ? 0 : -EFAULT;
+	srcu_read_unlock(&kvm->srcu, srcu_idx);
+	return r;
 }
-
-/**
- * Step over the decoded instruction.  Outside 64-bit mode the instruction
- * pointer wraps at 32 bits (Intel SDM Vol. 1, 3.5).  (An STI or MOV SS
- * shadow before it is not cleared here; the vendors' skip functions do.)
- */
-static void kvm_rip_advance(struct kvm_vcpu *vcpu, int len)
-{
-	unsigned long rip = kvm_rip_read(vcpu) + len;
-
-	if (!is_long_mode(vcpu))
-		rip = (u32)rip;
-	kvm_rip_write(vcpu, rip);
-}
+EXPORT_SYMBOL_GPL(kvm_write_guest);
 
 /**
  * kvm_emulate_cr8_write - the guest wrote CR8 and the vendor knows no
@@ -440,17 +424,7 @@ static void kvm_rip_advance(struct kvm_vcpu *vcpu, int len)
  */
 int kvm_emulate_cr8_write(struct kvm_vcpu *vcpu)
 {
-	u8 insn[X86_MAX_INSN_LEN];
-	int len, mode_bytes, cr, gpr, n;
-
-	if (fetch_guest_insn(vcpu, insn, &len, &mode_bytes))
-		return kvm_unexpected_exit(vcpu, 0);
-	n = x86_decode_mov_to_cr(insn, len, mode_bytes, &cr, &gpr);
-	if (n < 0 || cr != 8)
-		return kvm_unexpected_exit(vcpu, 0);
-	kvm_set_cr8(vcpu, kvm_register_read(vcpu, gpr));
-	kvm_rip_advance(vcpu, n);
-	return 1;
+	return kvm_emulate_instruction(vcpu);
 }
 EXPORT_SYMBOL_GPL(kvm_emulate_cr8_write);
 
@@ -470,27 +444,6 @@ static int mmio_emulation_failure(struct kvm_vcpu *vcpu, gpa_t gpa, const u8 *in
 	return 0;
 }
 
-/** The data of an MMIO read arrived: into the register, and past the
- * instruction. */
-static int mmio_finish_read(struct kvm_vcpu *vcpu, const void *val)
-{
-	struct x86_mmio_insn *d = &vcpu->arch.mmio.insn;
-	u64 data = 0;
-
-	memcpy(&data, val, d->size);
-	kvm_register_write(vcpu, d->reg,
-			   x86_mmio_merge_load(kvm_register_read(vcpu, d->reg), data, d));
-	kvm_rip_advance(vcpu, d->len);
-	return 1;
-}
-
-/** A read finishes on the next KVM_RUN, once the VMM has put the data in
- * run->mmio.data.  Linux: complete_emulated_mmio(). */
-static int complete_mmio_read(struct kvm_vcpu *vcpu)
-{
-	return mmio_finish_read(vcpu, vcpu->run->mmio.data);
-}
-
 /**
  * kvm_mmio_exit - the guest touched @gpa, which no memslot backs (or
  * wrote to a read-only one): decode the instruction and hand the access
@@ -501,57 +454,11 @@ static int complete_mmio_read(struct kvm_vcpu *vcpu)
  */
 static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
 {
-	struct x86_mmio_insn *d = &vcpu->arch.mmio.insn;
-	struct kvm_run *run = vcpu->run;
-	u8 insn[X86_MAX_INSN_LEN];
-	int len = 0, mode_bytes;
-	u64 data;
-
-	if (fetch || fetch_guest_insn(vcpu, insn, &len, &mode_bytes) ||
-	    x86_decode_mmio(insn, len, mode_bytes, d))
-		return mmio_emulation_failure(vcpu, gpa, insn, len);
-
-	if (d->is_write) {
-		if (d->reg < 0)
-			data = d->imm;
-		else if (d->high_byte)
-			data = kvm_register_read(vcpu, d->reg) >> 8;
-		else
-			data = kvm_register_read(vcpu, d->reg);
-	}
-	/* The vCPU's own local APIC first: every vCPU has one at the same
-	 * address, so it is not on the VM's bus.  Linux: vcpu_mmio_write(). */
-	if (d->is_write && !kvm_lapic_mmio(vcpu, gpa, d->size, &data, true)) {
-		kvm_rip_advance(vcpu, d->len);
-		return 1;
-	}
-	if (!d->is_write) {
-		data = 0;
-		if (!kvm_lapic_mmio(vcpu, gpa, d->size, &data, false))
-			return mmio_finish_read(vcpu, &data);
-	}
-	/* A device in the kernel (the IOAPIC) answers before userspace. */
-	if (d->is_write && !kvm_io_bus_write(vcpu, KVM_MMIO_BUS, gpa, d->size, &data)) {
-		kvm_rip_advance(vcpu, d->len);
-		return 1;
-	}
-	if (!d->is_write) {
-		data = 0;
-		if (!kvm_io_bus_read(vcpu, KVM_MMIO_BUS, gpa, d->size, &data))
-			return mmio_finish_read(vcpu, &data);
-	}
-	run->exit_reason = KVM_EXIT_MMIO;
-	run->mmio.phys_addr = gpa;
-	run->mmio.len = d->size;
-	run->mmio.is_write = d->is_write;
-	memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	if (!d->is_write) {
-		vcpu->arch.complete_userspace_io = complete_mmio_read;
-		return 0;
-	}
-	memcpy(run->mmio.data, &data, d->size);
-	kvm_rip_advance(vcpu, d->len);
-	return 0;
+	/* The emulator finds the access again from the instruction itself
+	 * (and the guest's page tables): any instruction, not only MOV. */
+	if (fetch)
+		return mmio_emulation_failure(vcpu, gpa, NULL, 0);
+	return kvm_emulate_instruction(vcpu);
 }
 
 /**

@@ -626,6 +626,16 @@ static int svm_skip_emulated_instruction(struct kvm_vcpu *vcpu)
 		rip = c->exit_info_2;
 	} else if (nrips && c->next_rip) {
 		rip = c->next_rip;
+#ifdef CONFIG_MINIKVM_EMULATE
+	} else {
+		/* Decode it: the exact length, prefixes included. */
+		int len = kvm_emulate_insn_len(vcpu);
+
+		if (len < 0)
+			return kvm_unexpected_exit(vcpu, c->exit_code);
+		rip += len;
+	}
+#else
 	} else {
 		switch (c->exit_code) {
 		case SVM_EXIT_HLT:	rip += 1; break;	/* F4 */
@@ -637,6 +647,7 @@ static int svm_skip_emulated_instruction(struct kvm_vcpu *vcpu)
 			return kvm_unexpected_exit(vcpu, c->exit_code);
 		}
 	}
+#endif
 	kvm_rip_write(vcpu, rip);
 	/* Stepping over an instruction ends a MOV SS / STI interrupt shadow. */
 	c->int_state = 0;
@@ -988,6 +999,10 @@ static int io_interception(struct kvm_vcpu *vcpu)
 	int in = info & SVM_IOIO_TYPE_IN;
 
 	if (info & SVM_IOIO_STR) {
+#ifdef CONFIG_MINIKVM_EMULATE
+		/* INS/OUTS: segments, address size, paging, REP. */
+		return kvm_emulate_instruction(vcpu);
+#endif
 		/* INS/OUTS need the guest's segments, address size and
 		 * paging: the emulator's work (chapter 05).  Stop cleanly. */
 		vcpu->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;

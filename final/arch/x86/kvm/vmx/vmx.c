@@ -1454,6 +1454,9 @@ static int handle_io(struct kvm_vcpu *vcpu)
 	int size = (q & IO_QUAL_SIZE_MASK) + 1;
 
 	if (q & IO_QUAL_STRING) {
+#ifdef CONFIG_MINIKVM_EMULATE
+		return kvm_emulate_instruction(vcpu);
+#endif
 		/* INS/OUTS need the instruction emulator (chapter 05). */
 		vcpu->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
 		vcpu->run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;

@@ -600,15 +600,12 @@ static int svm_skip_emulated_instruction(struct kvm_vcpu *vcpu)
 	} else if (nrips && c->next_rip) {
 		rip = c->next_rip;
 	} else {
-		switch (c->exit_code) {
-		case SVM_EXIT_HLT:	rip += 1; break;	/* F4 */
-		case SVM_EXIT_CPUID:				/* 0F A2 */
-		case SVM_EXIT_MSR:				/* 0F 32, 0F 30 */
-		case SVM_EXIT_INVD:	rip += 2; break;	/* 0F 08 */
-		case SVM_EXIT_VMMCALL:	rip += 3; break;	/* 0F 01 D9 */
-		default:
+		/* Decode it: the exact length, prefixes included. */
+		int len = kvm_emulate_insn_len(vcpu);
+
+		if (len < 0)
 			return kvm_unexpected_exit(vcpu, c->exit_code);
-		}
+		rip += len;
 	}
 	kvm_rip_write(vcpu, rip);
 	/* Stepping over an instruction ends a MOV SS / STI interrupt shadow. */
@@ -941,6 +938,8 @@ static int io_interception(struct kvm_vcpu *vcpu)
 	int in = info & SVM_IOIO_TYPE_IN;
 
 	if (info & SVM_IOIO_STR) {
+		/* INS/OUTS: segments, address size, paging, REP. */
+		return kvm_emulate_instruction(vcpu);
 		/* INS/OUTS need the guest's segments, address size and
 		 * paging: the emulator's work (chapter 05).  Stop cleanly. */
 		vcpu->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
