@@ -178,6 +178,10 @@ static int port_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t
 		return -1;
 	if (control_io(vm, port, is_write, size, data) == 0)
 		return -1;
+#ifdef CONFIG_MINIKVM_EMULATE
+	if (emudev_pio(&vm->emudev, port, is_write, size, data) == 0)
+		return -1;
+#endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	if (irq_pio(vm, port, is_write, size, data) == 0)
 		return -1;
@@ -249,6 +253,10 @@ static void handle_mmio(struct vcpu *v)
 
 	if (testdev_mmio(&vm->testdev, addr, run->mmio.is_write, data, len) == 0)
 		return;
+#ifdef CONFIG_MINIKVM_EMULATE
+	if (emudev_mmio(&vm->emudev, addr, run->mmio.is_write, data, len) == 0)
+		return;
+#endif
 	i = vm_slot_of(vm, addr);
 	if (i >= 0)
 		snprintf(where, sizeof(where), " (%s slot %d)",
@@ -691,6 +699,9 @@ int main(int argc, char **argv)
 
 	vm.out = stdout;
 	serial_init(&vm.com1, stdout);
+#ifdef CONFIG_MINIKVM_EMULATE
+	emudev_init(&vm.emudev);
+#endif
 	vm.in_data = opt.in_data;
 	if (opt.trace) {
 		FILE *f = fopen(opt.trace, "w");
