@@ -1481,13 +1481,15 @@ Test(emulate, rep_insw_downwards_through_an_io_exit)
 	mmio_mode = true;
 	cr_assert_eq(emu_decode(&st, rep_insw, 3), EMULATION_OK);
 	cr_assert_eq(x86_emulate_insn(&ctxt), EMULATION_IO_NEEDED);
-	cr_assert_eq(pio_last_count, 3, "items down to the page start: %u", pio_last_count);
+	/* KVM's bound is the 4 BYTES down to the page start, compared with
+	 * items: 4 items, one of them below the page (ins_batch_count()). */
+	cr_assert_eq(pio_last_count, 4, "bytes down to the page start: %u", pio_last_count);
 	cr_assert_eq(ctxt.regs[RCX], 5);
 	cr_assert_eq(writes, 0);
 	cr_assert_eq(x86_emulate_insn(&ctxt), EMULATION_RESTART);
 	cr_assert(!memcmp(emu_mem + 0x1000, want, 6));
-	cr_assert_eq(ctxt.regs[RCX], 2);
-	cr_assert_eq(ctxt.regs[RDI], DATA_VA + 0xffe);
+	cr_assert_eq(ctxt.regs[RCX], 1);
+	cr_assert_eq(ctxt.regs[RDI], DATA_VA + 0xffc);
 }
 
 Test(emulate, ins_with_rex_w_moves_dwords)
