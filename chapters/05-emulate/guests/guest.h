@@ -197,6 +197,24 @@
 /** @} */
 
 /**
+ * Chapter 05: minivmm's emulator test devices (final/vmm/minivmm.h,
+ * emudev.c).  The window is two pages that behave like RAM but that no
+ * memory slot covers, so every access to it is emulated; the FIFO ports
+ * give and take known byte streams for string I/O.
+ * @{
+ */
+#define EMU_WINDOW_BASE		0xd0001000	/**< 2 pages, zeroed at start */
+#define EMU_WINDOW_SIZE		0x2000
+#define EMU_FIFO_IN_PORT	0xe0	/**< IN: byte k = k * 29 + 0x5a + (k >> 8); OUT dword: restart at k */
+#define EMU_FIFO_OUT_PORT	0xe4	/**< OUT: append to the log; IN dword: its length */
+#define EMU_FIFO_SUM_PORT	0xe8	/**< IN dword: FNV-1a of the log; OUT: empty it */
+#define EMU_FIFO_MUL		29
+#define EMU_FIFO_ADD		0x5a
+#define EMU_FNV_BASIS		0x811c9dc5
+#define EMU_FNV_PRIME		0x01000193
+/** @} */
+
+/**
  * The guests of chapter 02 start in real mode like the others, then run
  * in 32-bit protected mode (pm.S) or long mode (lm64.S).  They are linked
  * at their load address, LOAD_ADDR, so that 32- and 64-bit code uses

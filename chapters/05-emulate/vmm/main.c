@@ -176,6 +176,8 @@ static int port_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t
 		return -1;
 	if (control_io(vm, port, is_write, size, data) == 0)
 		return -1;
+	if (emudev_pio(&vm->emudev, port, is_write, size, data) == 0)
+		return -1;
 	if (irq_pio(vm, port, is_write, size, data) == 0)
 		return -1;
 	if (!is_write)
@@ -244,6 +246,8 @@ static void handle_mmio(struct vcpu *v)
 	int i;
 
 	if (testdev_mmio(&vm->testdev, addr, run->mmio.is_write, data, len) == 0)
+		return;
+	if (emudev_mmio(&vm->emudev, addr, run->mmio.is_write, data, len) == 0)
 		return;
 	i = vm_slot_of(vm, addr);
 	if (i >= 0)
@@ -659,6 +663,7 @@ int main(int argc, char **argv)
 
 	vm.out = stdout;
 	serial_init(&vm.com1, stdout);
+	emudev_init(&vm.emudev);
 	vm.in_data = opt.in_data;
 	if (opt.trace) {
 		FILE *f = fopen(opt.trace, "w");

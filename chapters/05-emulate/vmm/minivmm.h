@@ -193,6 +193,41 @@ int testdev_mmio(struct testdev *d, uint64_t addr, int is_write,
 int testdev_irq(struct testdev *d, enum testdev_irq_op op, uint64_t gsi);
 int testdev_pio(struct testdev *d, uint16_t port, int is_write, uint8_t *data);
 
+/**
+ * Chapter 05's test devices (emudev.c): the MMIO "RAM window", right after
+ * the test device's page, and the string-I/O FIFO ports.  The window is
+ * two pages, so that an access or a string instruction can cross a page
+ * boundary inside it; any access of 1 to 8 bytes at any offset reads
+ * what was written there, like RAM, and the window starts out zeroed.
+ */
+#define EMU_WINDOW_BASE		0xd0001000ull	/**< after TESTDEV_BASE's page */
+#define EMU_WINDOW_SIZE		0x2000ull	/**< two 4 KiB pages */
+#define EMU_FIFO_IN_PORT	0xe0	/**< IN: the sequence; OUT dword: restart at index */
+#define EMU_FIFO_OUT_PORT	0xe4	/**< OUT: append to the log; IN dword: its length */
+#define EMU_FIFO_SUM_PORT	0xe8	/**< IN dword: FNV-1a of the log; OUT: empty it */
+/** Byte k of the IN sequence is (k * EMU_FIFO_MUL + EMU_FIFO_ADD + (k >> 8)) mod 256. @{ */
+#define EMU_FIFO_MUL		29
+#define EMU_FIFO_ADD		0x5a
+/** @} */
+/** 32-bit FNV-1a (Fowler, Noll, Vo; IETF draft-eastlake-fnv): the log's hash. @{ */
+#define EMU_FNV_BASIS		0x811c9dc5u
+#define EMU_FNV_PRIME		0x01000193u
+/** @} */
+
+/** The state of the window and the FIFO. */
+struct emudev {
+	uint8_t window[EMU_WINDOW_SIZE];	/**< the window's bytes */
+	uint32_t fifo_pos;	/**< index of the next byte EMU_FIFO_IN_PORT gives */
+	uint32_t log_len;	/**< bytes written to EMU_FIFO_OUT_PORT since the reset */
+	uint32_t log_hash;	/**< their FNV-1a hash */
+};
+
+void emudev_init(struct emudev *d);
+uint8_t emudev_fifo_byte(uint32_t k);
+int emudev_mmio(struct emudev *d, uint64_t addr, int is_write,
+		uint8_t *data, unsigned int len);
+int emudev_pio(struct emudev *d, uint16_t port, int is_write, int size, uint8_t *data);
+
 /** Extra memory slots (--slot) are KVM slots 1..VMM_MAX_SLOTS; 0 is RAM. */
 #define VMM_MAX_SLOTS	8	/**< the most --slot options */
 #define VMM_PAGE_SIZE	4096ull	/**< the unit of slots and of the dirty log */
@@ -410,6 +445,7 @@ struct vm {
 	struct serial com1;	/**< the UART at COM1_BASE */
 	struct trace trace;	/**< --trace; trace.f is NULL without it */
 	struct testdev testdev;	/**< the MMIO device at TESTDEV_BASE */
+	struct emudev emudev;	/**< the RAM window and the FIFO ports (emudev.c) */
 	const char *in_data;	/**< what TEST_DATA_PORT still has to give */
 	uint64_t marks[NR_MARKS];	/**< MARK_PORT times, ns; 0 = not reached */
 	uint32_t ctl_arg[CTL_MAX_ARGS];	/**< control-port arguments so far */

@@ -704,6 +704,12 @@ bool kvm_arch_vcpu_runnable(struct kvm_vcpu *vcpu);
 struct kvm_vcpu *kvm_get_vcpu_by_id(struct kvm *kvm, int id);
 #endif
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn);
+#ifdef CONFIG_MINIKVM_MMU
+int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);
+#endif
+#ifdef CONFIG_MINIKVM_EMULATE
+int kvm_write_guest(struct kvm *kvm, gpa_t gpa, const void *data, unsigned long len);
+#endif
 extern struct dentry *kvm_debugfs_dir;
 extern bool kvm_rebooting;
 extern atomic_long_t kvm_stat_pages;
@@ -782,10 +788,6 @@ void kvm_mmu_slot_set_dirty_logging(struct kvm *kvm, struct kvm_memory_slot *slo
 #endif
 void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
 				 const unsigned long *which);
-int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);
-#ifdef CONFIG_MINIKVM_EMULATE
-int kvm_write_guest(struct kvm *kvm, gpa_t gpa, const void *data, unsigned long len);
-#endif
 #endif
 #ifdef CONFIG_MINIKVM_LAPIC
 void kvm_mmu_destroy(struct kvm_vcpu *vcpu);

@@ -341,6 +341,7 @@ void kvm_exit(void);
 void kvm_make_all_cpus_request(struct kvm *kvm, unsigned int req);
 bool kvm_check_request(unsigned int req, struct kvm_vcpu *vcpu);
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn);
+int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);
 extern struct dentry *kvm_debugfs_dir;
 extern bool kvm_rebooting;
 extern atomic_long_t kvm_stat_pages;
@@ -398,6 +399,5 @@ int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
 void kvm_mmu_slot_set_dirty_logging(struct kvm *kvm, struct kvm_memory_slot *slot, bool on);
 void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
 				 const unsigned long *which);
-int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);
 
 #endif

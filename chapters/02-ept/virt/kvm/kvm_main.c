@@ -254,6 +254,37 @@ struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
 EXPORT_SYMBOL_GPL(gfn_to_memslot);
 
 /**
+ * kvm_read_guest - copy guest-physical memory, through the VMM's mapping
+ * of the memslot (we run in the VMM's process).  The caller holds
+ * slots_lock, so the slot cannot go away meanwhile (KVM uses SRCU for
+ * that).  Linux: kvm_read_guest().
+ */
+int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len)
+{
+	int r = 0;
+
+	while (len) {
+		struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
+		unsigned long off = offset_in_page(gpa);
+		unsigned long n = min(len, PAGE_SIZE - off);
+		unsigned long hva;
+
+		r = -EFAULT;
+		if (!slot)
+			break;
+		hva = slot->userspace_addr + ((gpa >> PAGE_SHIFT) - slot->base_gfn) * PAGE_SIZE + off;
+		if (copy_from_user(data, (void __user *)hva, n))
+			break;
+		r = 0;
+		gpa += n;
+		data += n;
+		len -= n;
+	}
+	return r;
+}
+EXPORT_SYMBOL_GPL(kvm_read_guest);
+
+/**
  * The slot field of KVM_SET_USER_MEMORY_REGION and KVM_GET_DIRTY_LOG is
  * two numbers: bits 15:0 the slot, bits 31:16 the address space.  x86 KVM
  * has a second address space for System Management Mode

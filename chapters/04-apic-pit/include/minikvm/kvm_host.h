@@ -591,6 +591,7 @@ void kvm_vcpu_on_spin(struct kvm_vcpu *me);
 bool kvm_arch_vcpu_runnable(struct kvm_vcpu *vcpu);
 struct kvm_vcpu *kvm_get_vcpu_by_id(struct kvm *kvm, int id);
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn);
+int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);
 extern struct dentry *kvm_debugfs_dir;
 extern bool kvm_rebooting;
 extern atomic_long_t kvm_stat_pages;
@@ -655,7 +656,6 @@ int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
 		       bool table_walk);
 void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,
 				 const unsigned long *which);
-int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);
 void kvm_mmu_destroy(struct kvm_vcpu *vcpu);
 
 #endif

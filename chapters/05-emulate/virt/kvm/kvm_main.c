@@ -504,6 +504,77 @@ struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
 EXPORT_SYMBOL_GPL(gfn_to_memslot);
 
 /**
+ * kvm_read_guest - copy guest-physical memory, through the VMM's mapping
+ * of the memslot (we run in the VMM's process).  The copy may fault in
+ * the VMM's page and sleep, so the slot is kept alive by SRCU, not RCU.
+ * SRCU read sections nest, so a caller already inside one (the fault
+ * path) may call this too.  Linux: kvm_read_guest(), whose callers hold
+ * kvm->srcu already (the vCPU holds it for the whole of KVM_RUN).
+ */
+int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len)
+{
+	int r = 0;
+	int srcu_idx = srcu_read_lock(&kvm->srcu);
+
+	while (len) {
+		struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
+		unsigned long off = offset_in_page(gpa);
+		unsigned long n = min(len, PAGE_SIZE - off);
+		unsigned long hva;
+
+		r = -EFAULT;
+		if (!slot)
+			break;
+		hva = slot->userspace_addr + ((gpa >> PAGE_SHIFT) - slot->base_gfn) * PAGE_SIZE + off;
+		if (copy_from_user(data, (void __user *)hva, n))
+			break;
+		r = 0;
+		gpa += n;
+		data += n;
+		len -= n;
+	}
+	srcu_read_unlock(&kvm->srcu, srcu_idx);
+	return r;
+}
+EXPORT_SYMBOL_GPL(kvm_read_guest);
+
+/**
+ * kvm_write_guest - copy into guest-physical memory, through the VMM's
+ * mapping of the memslot, and mark the pages dirty for dirty logging (the
+ * write does not go through the EPT/NPT, so no fault would tell).  A
+ * read-only slot is not written: -EFAULT, as for no slot.
+ * Linux: kvm_write_guest() -> mark_page_dirty_in_slot().
+ */
+int kvm_write_guest(struct kvm *kvm, gpa_t gpa, const void *data, unsigned long len)
+{
+	int r = 0, srcu_idx = srcu_read_lock(&kvm->srcu);
+
+	while (len) {
+		struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
+		unsigned long off = offset_in_page(gpa);
+		unsigned long n = min(len, PAGE_SIZE - off);
+		unsigned long idx, hva;
+
+		r = -EFAULT;
+		if (!slot || (slot->flags & KVM_MEM_READONLY))
+			break;
+		idx = (gpa >> PAGE_SHIFT) - slot->base_gfn;
+		hva = slot->userspace_addr + idx * PAGE_SIZE + off;
+		if (copy_to_user((void __user *)hva, data, n))
+			break;
+		if (slot->dirty_bitmap)
+			set_bit(idx, slot->dirty_bitmap);
+		r = 0;
+		gpa += n;
+		data += n;
+		len -= n;
+	}
+	srcu_read_unlock(&kvm->srcu, srcu_idx);
+	return r;
+}
+EXPORT_SYMBOL_GPL(kvm_write_guest);
+
+/**
  * The slot field of KVM_SET_USER_MEMORY_REGION and KVM_GET_DIRTY_LOG is
  * two numbers: bits 15:0 the slot, bits 31:16 the address space.  x86 KVM
  * has a second address space for System Management Mode

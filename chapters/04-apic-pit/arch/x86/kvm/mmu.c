@@ -344,41 +344,6 @@ void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
  * ---------------------------------------------------------------------
  */
 
-/**
- * kvm_read_guest - copy guest-physical memory, through the VMM's mapping
- * of the memslot (we run in the VMM's process).  The copy may fault in
- * the VMM's page and sleep, so the slot is kept alive by SRCU, not RCU.
- * SRCU read sections nest, so a caller already inside one (the fault
- * path) may call this too.  Linux: kvm_read_guest(), whose callers hold
- * kvm->srcu already (the vCPU holds it for the whole of KVM_RUN).
- */
-int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len)
-{
-	int r = 0;
-	int srcu_idx = srcu_read_lock(&kvm->srcu);
-
-	while (len) {
-		struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gpa >> PAGE_SHIFT);
-		unsigned long off = offset_in_page(gpa);
-		unsigned long n = min(len, PAGE_SIZE - off);
-		unsigned long hva;
-
-		r = -EFAULT;
-		if (!slot)
-			break;
-		hva = slot->userspace_addr + ((gpa >> PAGE_SHIFT) - slot->base_gfn) * PAGE_SIZE + off;
-		if (copy_from_user(data, (void __user *)hva, n))
-			break;
-		r = 0;
-		gpa += n;
-		data += n;
-		len -= n;
-	}
-	srcu_read_unlock(&kvm->srcu, srcu_idx);
-	return r;
-}
-EXPORT_SYMBOL_GPL(kvm_read_guest);
-
 /** guest_walk()'s way to read guest memory: kvm_read_guest() on the VM
  *  in @opaque. */
 static int read_guest_cb(void *opaque, u64 gpa, void *buf, unsigned int len)

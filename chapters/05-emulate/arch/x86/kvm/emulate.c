@@ -904,10 +904,11 @@ static int em_xchg(struct x86_emulate_ctxt *ctxt)
 /**
  * em_cmpxchg - CMPXCHG (0F B0/B1): compare the accumulator with the
  * destination (flags as CMP); equal: destination = source; not equal:
- * accumulator = destination.  The SDM says the destination is written back
- * in both cases; but a 32-bit register destination keeps bits 63:32 on a
- * mismatch (the host CPU shows it: no write happens), and an MMIO device
- * should not see a write of its own old value, so we write only on a match.
+ * accumulator = destination.  The SDM says the destination receives a
+ * write cycle either way, the old value on a mismatch: so does a memory
+ * destination here (a device sees the write, as KVM's emulator makes it).
+ * A register destination is left alone on a mismatch: a 32-bit register
+ * keeps bits 63:32 then (the host CPU shows it: no write happens).
  * Linux: em_cmpxchg().
  */
 static int em_cmpxchg(struct x86_emulate_ctxt *ctxt)
@@ -920,7 +921,8 @@ static int em_cmpxchg(struct x86_emulate_ctxt *ctxt)
 		ctxt->dst.val = ctxt->src.val;
 	} else {
 		write_reg(ctxt, VCPU_REGS_RAX, false, bytes, ctxt->dst.val);
-		ctxt->dst.type = OP_NONE;
+		if (ctxt->dst.type != OP_MEM)
+			ctxt->dst.type = OP_NONE;
 	}
 	return X86EMUL_CONTINUE;
 }
@@ -928,7 +930,7 @@ static int em_cmpxchg(struct x86_emulate_ctxt *ctxt)
 /**
  * em_cmpxchg8b - CMPXCHG8B / CMPXCHG16B (0F C7 /1): compare rDX:rAX with
  * the 8 (16) bytes in memory; equal: store rCX:rBX and set ZF; else load
- * the memory into rDX:rAX and clear ZF.  Only ZF changes.  The 16-byte
+ * the memory into rDX:rAX, clear ZF and write the memory back unchanged.  Only ZF changes.  The 16-byte
  * form needs 16-byte alignment, else #GP(0) (SDM Vol. 2A, CMPXCHG8B).
  * Linux: em_cmpxchg8b().
  */
@@ -951,10 +953,13 @@ static int em_cmpxchg8b(struct x86_emulate_ctxt *ctxt)
 		ctxt->dst.val_hi = half == 4 ? 0 : hi;
 		ctxt->lock_prefix = 1;	/* the write is a compare-exchange */
 	} else {
+		/* The memory still gets its write cycle, of its own value (SDM:
+		 * "the destination operand is written back if the comparison
+		 * fails"); a device sees it, as with KVM's emulator. */
 		set_flag(ctxt, EFLG_ZF, false);
 		write_reg(ctxt, VCPU_REGS_RAX, false, half, lo);
 		write_reg(ctxt, VCPU_REGS_RDX, false, half, hi);
-		ctxt->dst.type = OP_NONE;
+		ctxt->lock_prefix = 1;
 	}
 	return X86EMUL_CONTINUE;
 }
@@ -1258,27 +1263,30 @@ static u64 rep_count(struct x86_emulate_ctxt *ctxt)
 
 /**
  * ins_batch_count - how many items one REP INS asks the port for: all that
- * remain (rCX), but not past the end (DF=0) or start (DF=1) of the
- * destination page, nor more than the I/O cache holds.  KVM batches the
- * same way, so the VMM sees one KVM_EXIT_IO with count > 1.
+ * remain (rCX), but no more than the I/O cache holds, nor than the bytes
+ * left in rDI's page towards the end (DF=0) or start (DF=1).  That last
+ * bound compares bytes with items, as KVM does (its pio_in_emulated()):
+ * we keep the quirk so that the VMM sees the very KVM_EXIT_IOs KVM gives
+ * (the differential oracle compares them); a batch that runs past the
+ * page is written through write_emulated(), which splits at the page.
  */
 static unsigned int ins_batch_count(struct x86_emulate_ctxt *ctxt, u64 la, unsigned int size)
 {
 	u64 n = sizeof(ctxt->io_read.data) / size, in_page;
+	u64 rdi = ctxt->regs[VCPU_REGS_RDI];
 
+	(void)la;
 	if (!ctxt->rep_prefix)
 		return 1;
 	if (ctxt->eflags & EFLG_DF)
-		in_page = (la & 0xfff) / size + 1;
+		in_page = rdi & 0xfff;
 	else
-		in_page = (0x1000 - (la & 0xfff)) / size;
-	if (!in_page)	/* the first item straddles the page end */
-		in_page = 1;
+		in_page = 0x1000 - (rdi & 0xfff);
 	if (in_page < n)
 		n = in_page;
 	if (rep_count(ctxt) < n)
 		n = rep_count(ctxt);
-	return n;
+	return n ? n : 1;
 }
 
 /**

@@ -1645,23 +1645,31 @@ static int emulator_write_emulated(struct x86_emulate_ctxt *ctxt, u64 addr, cons
 }
 
 /**
- * emulator_cmpxchg_emulated - LOCK CMPXCHG and friends.  The emulator
- * has read the operand already; compare it again here and write.  On
- * MMIO that is all a device can see.  On RAM another vCPU could write
- * between our read and write: KVM maps the page and uses a real locked
- * CMPXCHG there.  minikvm emulates only instructions whose memory operand
- * is MMIO, so RAM gets the plain read-compare-write.
- * Linux: emulator_cmpxchg_emulated().
+ * emulator_cmpxchg_emulated - LOCK CMPXCHG, XCHG and friends.  The
+ * emulator has read the operand already.  On MMIO a device can only see
+ * a write, so it is one (no second read, as in KVM).  On RAM another vCPU
+ * could write between our read and write: compare again and write; KVM
+ * maps the page and uses a real locked CMPXCHG there, where minikvm, which
+ * emulates only instructions whose memory operand is MMIO, does a plain
+ * read-compare-write.  Linux: emulator_cmpxchg_emulated().
  */
 static int emulator_cmpxchg_emulated(struct x86_emulate_ctxt *ctxt, u64 addr, const void *old,
 				     const void *new, unsigned int bytes,
 				     struct x86_exception *fault)
 {
+	struct kvm_vcpu *vcpu = emul_to_vcpu(ctxt);
 	u8 cur[16];
+	u64 gpa;
 	int r;
 
 	if (bytes > sizeof(cur))
 		return X86EMUL_UNHANDLEABLE;
+	/* Within one page, RAM or not (else: a plain write, as KVM does). */
+	r = emulator_translate(vcpu, addr, PFERR_WRITE_MASK, false, &gpa, fault);
+	if (r != X86EMUL_CONTINUE)
+		return r;
+	if (offset_in_page(addr) + bytes > PAGE_SIZE || !emulator_is_ram(vcpu, gpa, true))
+		return emulator_write_emulated(ctxt, addr, new, bytes, fault);
 	r = emulator_read_emulated(ctxt, addr, cur, bytes, fault);
 	if (r != X86EMUL_CONTINUE)
 		return r;
