@@ -36,14 +36,16 @@
 #define V_FAILED	0x5a010
 #define V_K		0x5a014		/* 16-bit forms: which one */
 #define V_ESP16		0x5a018		/* run16's stack pointer */
-#define RM_STACK	0xfff0		/* real mode: SS = 0, below 64 KiB whichever of SP/ESP the CPU uses */
+/* real mode: SS = 0 and a stack below 64 KiB, whether the CPU uses SP or ESP */
+#define RM_STACK	0xfff0
 #define IN_REGS		0x5a100		/* eax ecx edx ebx esp ebp esi edi, eflags */
 #define IN_MEM		0x5a140		/* 16 bytes */
 #define CUR		0x5a200		/* a run's result: 9 dwords, then 16 bytes */
 #define RES_LEN		(13 * 4)
 #define RES_RAM		0x5a300
 #define RES_WIN		0x5a400
-#define RES16		0x5b000		/* form k: RAM result at +0x80 k, window at +0x80 k + 0x40 */
+/* form k's results: the RAM run's at RES16 + 0x80 k, the window run's 0x40 above */
+#define RES16		0x5b000
 #define FL_ALL32	0x8d5		/* CF PF AF ZF SF OF */
 #define FL_LOGIC32	0x8c5		/* without AF */
 
@@ -96,7 +98,8 @@ main32:
 	FORM32	"32-bit: 0f ab bts m32,r32",	1, "bts %ecx, (%ebx)"
 	FORM32	"32-bit: d3 shl m32,cl",	0xc5, "shll %cl, 12(%ebx)"
 	FORM32	"32-bit: f0 0f b1 lock cmpxchg", FL_ALL32, "lock cmpxchg %ecx, 8(%ebx)"
-	FORM32	"32-bit: 0f c7 cmpxchg8b",	FL_ALL32, "xchg %ebx, %ebp", "cmpxchg8b (%ebp)", "xchg %ebx, %ebp"
+	FORM32	"32-bit: 0f c7 cmpxchg8b",	FL_ALL32, \
+		"xchg %ebx, %ebp", "cmpxchg8b (%ebp)", "xchg %ebx, %ebp"
 	FORM32	"32-bit: 87 xchg m32,r32",	FL_ALL32, "xchg %edx, 4(%ebx)"
 	FORM32	"32-bit: a5 movsd",		FL_ALL32, "movsl"
 	FORM32	"32-bit: f3 a4 rep movsb",	FL_ALL32, "rep movsb"
@@ -243,7 +246,8 @@ to_unreal:
 	mov	$10, %ecx
 	rep movsl
 	movl	$0x0000ffff, GDT2 + SEL_CODE16		/* limit 0xffff, base 15:0 = 0 */
-	movl	$(0x00009a00 | (LOAD_ADDR >> 16)), GDT2 + SEL_CODE16 + 4	/* base 23:16, P, code r/x, 16-bit */
+	/* base 23:16, P, DPL 0, code r/x, 16-bit (D = 0), byte-granular */
+	movl	$(0x00009a00 | (LOAD_ADDR >> 16)), GDT2 + SEL_CODE16 + 4
 	lgdt	gdt2_desc
 	mov	%esp, V_ESP
 	ljmp	$SEL_CODE16, $REAL(pm16)
