@@ -196,7 +196,8 @@ run_case:
 	mov	%rax, V_BASE_S
 	mov	V_WIN_D, %rax
 	mov	%rax, V_BASE_D
-	mov	$(EMU_WINDOW_BASE - 0x1000 + PDE_2M), %eax	/* above 2 GiB: no imm32 store */
+	/* above 2 GiB: no imm32 store to memory */
+	mov	$(EMU_WINDOW_BASE - 0x1000 + PDE_2M), %eax
 	mov	%rax, V_PDE
 	call	run_once
 	mov	$CUR, %esi

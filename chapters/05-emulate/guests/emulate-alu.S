@@ -115,10 +115,15 @@ main64:
 	FORM	"f0 48 0f b1 lock cmpxchg m64,r64", FL_ALL, "lock cmpxchg %rdx, (%rbx)"
 	FORM	"0f b1 cmpxchg m32,r32", FL_ALL, "cmpxchg %edx, 8(%rbx)"
 	FORM	"0f b0 cmpxchg m8,r8",	FL_ALL, "cmpxchg %dl, 1(%rbx)"
-	FORM	"f0 0f c7 /1 cmpxchg8b, unequal", FL_ALL, "xchg %rbx, %rsi", "lock cmpxchg8b (%rsi)", "xchg %rbx, %rsi"
-	FORM	"0f c7 /1 cmpxchg8b, equal", FL_ALL, "mov (%rbx), %eax", "mov 4(%rbx), %edx", "xchg %rbx, %rsi", "cmpxchg8b (%rsi)", "xchg %rbx, %rsi"
-	FORM	"ff /6 push m64 and 8f /0 pop m64", FL_ALL, "pushq (%rbx)", "popq 8(%rbx)"
-	FORM	"66 ff /6 push m16 and 66 8f /0 pop m16", FL_ALL, "pushw 2(%rbx)", "popw 12(%rbx)"
+	/* CMPXCHG8B's new value is ECX:EBX, so the address goes to RSI */
+	FORM	"f0 0f c7 /1 cmpxchg8b, unequal", FL_ALL, \
+		"xchg %rbx, %rsi", "lock cmpxchg8b (%rsi)", "xchg %rbx, %rsi"
+	FORM	"0f c7 /1 cmpxchg8b, equal", FL_ALL, "mov (%rbx), %eax", "mov 4(%rbx), %edx", \
+		"xchg %rbx, %rsi", "cmpxchg8b (%rsi)", "xchg %rbx, %rsi"
+	FORM	"ff /6 push m64 and 8f /0 pop m64", FL_ALL, \
+		"pushq (%rbx)", "popq 8(%rbx)"
+	FORM	"66 ff /6 push m16 and 66 8f /0 pop m16", FL_ALL, \
+		"pushw 2(%rbx)", "popw 12(%rbx)"
 	jmp	emu_exit
 
 /*

@@ -74,7 +74,8 @@
 #define F_RSI		0x5a028
 #define F_RDI		0x5a030
 #define F_COUNT		0x5a038
-#define F_MODE		0x5a040		/* 0: resume at F_RESUME, 1: map +0x2000 and retry, 2: back to CPL 0 */
+/* F_MODE 0: resume at F_RESUME, 1: map +0x2000 and retry, 2: back to CPL 0 */
+#define F_MODE		0x5a040
 #define F_RESUME	0x5a048
 #define F_KRIP		0x5a050		/* mode 2: where CPL 0 goes on */
 #define F_KRSP		0x5a058
@@ -235,7 +236,8 @@ t5:	rep movsb
 	iretq
 2:	mov	$WIN0, %ebx
 	EXPECT	F_COUNT, 2, "T6/T7 faults at CPL 3 (T6, then the HLT that ends it)"
-	EXPECT	U_T6_VEC, 14, "T6 movsb user window page to a supervisor page at CPL 3: vector"
+	EXPECT	U_T6_VEC, 14, \
+		"T6 movsb user window page to a supervisor page at CPL 3: vector"
 	EXPECT	U_T6_ERR, 7, "T6 error code"
 	EXPECT	U_T6_CR2, FAULT_VA+0x4000, "T6 cr2"
 	EXPECT	U_T7_RDI, FAULT_VA+0x6004, "T7 movsl window to a user RAM page at CPL 3: rdi"

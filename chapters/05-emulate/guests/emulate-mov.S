@@ -97,13 +97,15 @@ main64:
 	FORM	"48 0f bf movsx rbp,m16", FL_ALL, "movswq 6(%rbx), %rbp"
 	FORM	"4c 63 movsxd r14,m32",	FL_ALL, "movslq 12(%rbx), %r14"
 	FORM	"48 63 movsxd rdx,m32 positive", FL_ALL, "movslq 16(%rbx), %rdx"
-	FORM	"8e mov es,m16 and 8c mov m16,ds", FL_ALL, "movw $sel_data, 20(%rbx)", "mov 20(%rbx), %es", "mov %ds, 22(%rbx)"
+	FORM	"8e mov es,m16 and 8c mov m16,ds", FL_ALL, \
+		"movw $sel_data, 20(%rbx)", "mov 20(%rbx), %es", "mov %ds, 22(%rbx)"
 	FORM	"8b sib base+index*8",	FL_ALL, "mov (%rbx,%rcx,8), %rdx"
 	FORM	"89 sib disp8+index*4",	FL_ALL, "mov %r11d, 4(%rbx,%rcx,4)"
 	FORM	"8a sib disp8 -1+index*2", FL_ALL, "mov -1(%rbx,%rcx,2), %al"
 	FORM	"42 8b sib index r13*4", FL_ALL, "mov 8(%rbx,%r13,4), %esi"
 	FORM	"8b sib no base, disp32+index*8", FL_ALL, "mov abs_buf(,%rcx,8), %rax"
-	FORM	"41 8b base r13, disp8 0", FL_ALL, "mov %rbx, %r13", "mov (%r13), %rax", "xor %r13d, %r13d"
+	FORM	"41 8b base r13, disp8 0", FL_ALL, \
+		"mov %rbx, %r13", "mov (%r13), %rax", "xor %r13d, %r13d"
 	FORM	"67 8b addr32",		FL_ALL, "addr32 mov 4(%ebx), %eax"
 	FORM	"48 8b rip-relative load", FL_ALL, "mov alias_buf + 8(%rip), %rax"
 	FORM	"89 rip-relative store", FL_ALL, "mov %r8d, alias_buf + 20(%rip)"

@@ -130,7 +130,8 @@ main64:
 	FORM	"f3 48 a7 repe cmpsq",	FL_ALL, "repe cmpsq"
 	FORM	"f2 ae repne scasb",	FL_ALL, "repne scasb"
 
-	DIRECTION "window to window, destination across the page", RAMBUF, RAMBUF, EMU_WINDOW_BASE, EMU_WINDOW_BASE, 0x800, 0xfa0
+	DIRECTION "window to window, destination across the page", \
+		RAMBUF, RAMBUF, EMU_WINDOW_BASE, EMU_WINDOW_BASE, 0x800, 0xfa0
 	FORM	"f3 a4 rep movsb",	FL_ALL, "rep movsb"
 	FORM	"f3 66 a5 rep movsw",	FL_ALL, "rep movsw"
 	FORM	"f3 48 a5 rep movsq",	FL_ALL, "rep movsq"
@@ -138,7 +139,8 @@ main64:
 	FORM	"f3 48 a7 repe cmpsq",	FL_ALL, "repe cmpsq"
 	FORM	"f2 ae repne scasb",	FL_ALL, "repne scasb"
 
-	DIRECTION "window to window, source across the page", RAMBUF, RAMBUF, EMU_WINDOW_BASE, EMU_WINDOW_BASE, 0xfa4, 0x1400
+	DIRECTION "window to window, source across the page", \
+		RAMBUF, RAMBUF, EMU_WINDOW_BASE, EMU_WINDOW_BASE, 0xfa4, 0x1400
 	FORM	"f3 a4 rep movsb",	FL_ALL, "rep movsb"
 	FORM	"f3 a5 rep movsd",	FL_ALL, "rep movsl"
 	FORM	"f3 48 a5 rep movsq",	FL_ALL, "rep movsq"

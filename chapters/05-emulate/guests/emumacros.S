@@ -23,9 +23,9 @@
 #define V_BAD		0x58070		/* differences printed for this form */
 #define V_RAM_S		0x58080		/* the RAM run's source buffer (RAMBUF) */
 #define V_RAM_D		0x58088		/* ... and destination (RAMBUF) */
-#define V_WIN_S		0x58090		/* the window run's source (EMU_WINDOW_BASE) */
+#define V_WIN_S		0x58090		/* the window run's source (the window) */
 #define V_WIN_D		0x58098		/* ... and destination (EMU_WINDOW_BASE) */
-#define CUR		0x58100		/* the state after a run: 16 GPRs, RFLAGS, memory */
+#define CUR		0x58100		/* a run's end state: 16 GPRs, RFLAGS, memory */
 #define  ST_FLAGS	0x80
 #define  ST_MEM		0x88
 #define ST_SIZE		0x400		/* memory up to ST_SIZE - ST_MEM bytes */

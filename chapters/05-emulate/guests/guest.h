@@ -205,7 +205,8 @@
  */
 #define EMU_WINDOW_BASE		0xd0001000	/**< 2 pages, zeroed at start */
 #define EMU_WINDOW_SIZE		0x2000
-#define EMU_FIFO_IN_PORT	0xe0	/**< IN: byte k = k * 29 + 0x5a + (k >> 8); OUT dword: restart at k */
+/** IN: byte k of the sequence, k * 29 + 0x5a + (k >> 8); OUT dword: restart at k */
+#define EMU_FIFO_IN_PORT	0xe0
 #define EMU_FIFO_OUT_PORT	0xe4	/**< OUT: append to the log; IN dword: its length */
 #define EMU_FIFO_SUM_PORT	0xe8	/**< IN dword: FNV-1a of the log; OUT: empty it */
 #define EMU_FIFO_MUL		29

@@ -36,7 +36,8 @@
 #define OUT_SRC		0x220000	/* OUTS sources: OUT_SRC .. +0x4000 */
 /* the page-crossing cases: 0x213f00 and 0x214040 cross 0x214000, 0x221e00
  * and 0x222020 cross 0x222000 */
-#define SAVED		0x1e000		/* what the 16/32-bit parts leave for the checks (DS:0xe000 in real mode) */
+/* what the 16- and 32-bit parts leave for the checks (DS:0xe000 in real mode) */
+#define SAVED		0x1e000
 #define  SV_RM_DI	(SAVED + 0)
 #define  SV_RM_CX	(SAVED + 4)
 #define  SV_PM_EDI	(SAVED + 8)
