@@ -1554,6 +1554,7 @@ EXPORT_SYMBOL_GPL(kvm_fast_pio);
  * Linux: the emulator_* callbacks and x86_emulate_instruction() in x86.c.
  */
 
+/** The vCPU an emulator context belongs to.  Linux: emul_to_vcpu(). */
 static struct kvm_vcpu *emul_to_vcpu(struct x86_emulate_ctxt *ctxt)
 {
 	return ctxt->opaque;
@@ -1644,18 +1645,22 @@ static int emulator_rw_std(struct x86_emulate_ctxt *ctxt, u64 addr, void *val,
 	return X86EMUL_CONTINUE;
 }
 
+/** ops->read_std: guest RAM by linear address.  Linux: emulator_read_std(). */
 static int emulator_read_std(struct x86_emulate_ctxt *ctxt, u64 addr, void *val,
 			     unsigned int bytes, struct x86_exception *fault, bool system)
 {
 	return emulator_rw_std(ctxt, addr, val, bytes, fault, 0, system);
 }
 
+/** ops->write_std: guest RAM by linear address.  Linux: emulator_write_std(). */
 static int emulator_write_std(struct x86_emulate_ctxt *ctxt, u64 addr, const void *val,
 			      unsigned int bytes, struct x86_exception *fault, bool system)
 {
 	return emulator_rw_std(ctxt, addr, (void *)val, bytes, fault, PFERR_WRITE_MASK, system);
 }
 
+/** ops->fetch: instruction bytes (an execute access).
+ *  Linux: kvm_fetch_guest_virt(). */
 static int emulator_fetch(struct x86_emulate_ctxt *ctxt, u64 addr, void *val,
 			  unsigned int bytes, struct x86_exception *fault)
 {
@@ -1772,12 +1777,16 @@ static int emulator_read_write(struct x86_emulate_ctxt *ctxt, u64 addr, void *va
 	return X86EMUL_CONTINUE;
 }
 
+/** ops->read_emulated: a data operand, RAM or MMIO.
+ *  Linux: emulator_read_emulated(). */
 static int emulator_read_emulated(struct x86_emulate_ctxt *ctxt, u64 addr, void *val,
 				  unsigned int bytes, struct x86_exception *fault)
 {
 	return emulator_read_write(ctxt, addr, val, bytes, fault, false);
 }
 
+/** ops->write_emulated: a data operand, RAM or MMIO.
+ *  Linux: emulator_write_emulated(). */
 static int emulator_write_emulated(struct x86_emulate_ctxt *ctxt, u64 addr, const void *val,
 				   unsigned int bytes, struct x86_exception *fault)
 {
@@ -1872,11 +1881,15 @@ static int emulator_pio_out_emulated(struct x86_emulate_ctxt *ctxt, int size, u1
 	return X86EMUL_CONTINUE;
 }
 
+/** ops->get_segment: the vendor's view of a segment register.
+ *  Linux: emulator_get_segment(). */
 static void emulator_get_segment(struct x86_emulate_ctxt *ctxt, int seg, struct kvm_segment *var)
 {
 	kvm_x86_ops.get_segment(emul_to_vcpu(ctxt), var, seg);
 }
 
+/** ops->set_segment: MOV Sreg loads it into the VMCS/VMCB.
+ *  Linux: emulator_set_segment(). */
 static void emulator_set_segment(struct x86_emulate_ctxt *ctxt, int seg,
 				 const struct kvm_segment *var)
 {
@@ -1885,6 +1898,7 @@ static void emulator_set_segment(struct x86_emulate_ctxt *ctxt, int seg,
 	kvm_x86_ops.set_segment(emul_to_vcpu(ctxt), &s, seg);
 }
 
+/** ops->get_gdt: the guest's GDTR.  Linux: emulator_get_gdt(). */
 static void emulator_get_gdt(struct x86_emulate_ctxt *ctxt, struct kvm_dtable *dt)
 {
 	struct desc_ptr d;
@@ -1894,6 +1908,8 @@ static void emulator_get_gdt(struct x86_emulate_ctxt *ctxt, struct kvm_dtable *d
 	dt->limit = d.size;
 }
 
+/** ops->get_cr: CR0, CR2, CR3, CR4 and CR8 as the guest sees them.
+ *  Linux: emulator_get_cr(). */
 static u64 emulator_get_cr(struct x86_emulate_ctxt *ctxt, int cr)
 {
 	struct kvm_vcpu *vcpu = emul_to_vcpu(ctxt);
