@@ -1995,24 +1995,25 @@ static void emulator_writeback(struct kvm_vcpu *vcpu)
 }
 
 /** Stop the guest: the instruction cannot be emulated.  The exit carries
- *  the instruction's bytes, as KVM's does (KVM_INTERNAL_ERROR_EMULATION,
- *  data[0] = length, then the bytes).  Linux: handle_emulation_failure()
- *  -> prepare_emulation_failure_exit(). */
+ *  the instruction's bytes in kvm_run's emulation_failure, KVM's ABI for
+ *  this suberror: flags, then insn_size and insn_bytes, 3 u64s of data.
+ *  Linux: handle_emulation_failure() -> prepare_emulation_failure_exit(). */
 static int emulation_failure(struct kvm_vcpu *vcpu)
 {
 	struct x86_emulate_ctxt *ctxt = vcpu->arch.emulate_ctxt;
 	struct kvm_run *run = vcpu->run;
-	int n = min_t(int, ctxt->fetched, sizeof(run->internal.data) - 2 * sizeof(u64));
+	int n = min_t(int, ctxt->fetched, sizeof(run->emulation_failure.insn_bytes));
 
 	pr_warn_ratelimited("minikvm: vcpu %d: cannot emulate at rip 0x%llx (%*ph): %s\n",
 			    vcpu->vcpu_id, ctxt->eip, ctxt->fetched, ctxt->insn,
 			    ctxt->fail_reason ?: "unknown");
 	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-	run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
-	memset(run->internal.data, 0, sizeof(run->internal.data));
-	run->internal.data[0] = n;
-	memcpy(&run->internal.data[1], ctxt->insn, n);
-	run->internal.ndata = 1 + DIV_ROUND_UP(n, 8);
+	memset(&run->emulation_failure, 0, sizeof(run->emulation_failure));
+	run->emulation_failure.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	run->emulation_failure.flags = KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
+	run->emulation_failure.insn_size = n;
+	memcpy(run->emulation_failure.insn_bytes, ctxt->insn, n);
+	run->emulation_failure.ndata = 3;
 	vcpu->arch.emu_mmio = (struct kvm_emu_mmio) { 0 };
 	vcpu->arch.emu_pio_pending = vcpu->arch.emu_pio_done = false;
 	return 0;
