@@ -107,6 +107,24 @@ static void dump_vcpu(struct vcpu *v)
 		s.ds.selector, s.ss.selector, s.cr0, s.cr3, s.cr4, s.efer);
 }
 
+/**
+ * The instruction an emulation failure names, on stderr (no newline):
+ * KVM_INTERNAL_ERROR_EMULATION with KVM_INTERNAL_ERROR_EMULATION_FLAG_
+ * INSTRUCTION_BYTES carries them in kvm_run's emulation_failure (KVM's
+ * ABI; a hypervisor may fetch more bytes than the instruction has).
+ */
+static void print_emulation_failure(const struct kvm_run *run)
+{
+	const typeof(run->emulation_failure) *e = &run->emulation_failure;
+
+	if (e->suberror != KVM_INTERNAL_ERROR_EMULATION || e->ndata < 3 ||
+	    !(e->flags & KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES))
+		return;
+	fprintf(stderr, "; instruction bytes:");
+	for (unsigned int i = 0; i < e->insn_size && i < sizeof(e->insn_bytes); i++)
+		fprintf(stderr, " %02x", e->insn_bytes[i]);
+}
+
 /** Describe KVM_EXIT_FAIL_ENTRY's hardware reason on stderr (no newline). */
 static void print_fail_entry(const struct kvm_run *run)
 {
@@ -144,6 +162,7 @@ static int bad_exit(struct vcpu *v)
 		fprintf(stderr, ": suberror %u", run->internal.suberror);
 		for (unsigned int i = 0; i < run->internal.ndata && i < 16; i++)
 			fprintf(stderr, " %llx", (unsigned long long)run->internal.data[i]);
+		print_emulation_failure(run);
 		break;
 	case KVM_EXIT_MMIO:
 		fprintf(stderr, ": %s of %u bytes at 0x%llx",

@@ -238,7 +238,7 @@ enum x86_operand_type {
  * EMULATION_RESTART starts from the decoded state.  Linux: struct operand.
  */
 struct operand {
-	enum x86_operand_type type;
+	enum x86_operand_type type;	/**< register, memory, immediate or none */
 	unsigned int bytes;	/**< operand size: 1, 2, 4, 8 (16: CMPXCHG16B) */
 	int reg;		/**< OP_REG: register number 0-15 */
 	bool high_byte;		/**< OP_REG, byte: AH, CH, DH or BH */
@@ -285,7 +285,9 @@ struct x86_emulate_ctxt {
 	u8 rep_prefix;			/**< 0xf2 (REPNE) or 0xf3 (REP/REPE), or 0 */
 	int seg_override;		/**< VCPU_SREG_* from a prefix, or -1 */
 	u8 modrm;			/**< the ModRM byte (if any) */
-	u8 modrm_mod, modrm_reg, modrm_rm; /**< its fields, REX-extended */
+	/** Its fields, REX-extended. @{ */
+	u8 modrm_mod, modrm_reg, modrm_rm;
+	/** @} */
 	u8 sib;				/**< the SIB byte (if any) */
 	bool rip_relative;		/**< [RIP + disp32] (64-bit mode) */
 	struct operand src;		/**< source operand */

@@ -99,10 +99,15 @@ enum {
 	OpImmU16,	/**< Iw (RET imm16): only for the length */
 };
 
-#define OpBits		5
-#define OpMask		((1ull << OpBits) - 1)
-#define DstShift	0
-#define SrcShift	5
+/** The destination and source kinds (enum above) packed into an opcode's
+ *  flags: 5 bits each, destination in bits 4:0, source in bits 9:5. @{ */
+#define OpBits		5				/**< bits per operand kind */
+#define OpMask		((1ull << OpBits) - 1)	/**< one kind's bits */
+#define DstShift	0				/**< where the destination kind sits */
+#define SrcShift	5				/**< where the source kind sits */
+/** @} */
+/** Destination and source kinds as flags: Dst<kind> / Src<kind> is
+ *  Op<kind> in the destination / source field (Linux's names). @{ */
 #define DstReg		((u64)OpReg << DstShift)
 #define DstRM		((u64)OpRM << DstShift)
 #define DstAcc		((u64)OpAcc << DstShift)
@@ -131,6 +136,7 @@ enum {
 #define SrcRM8		((u64)OpRM8 << SrcShift)
 #define SrcRM16		((u64)OpRM16 << SrcShift)
 #define SrcRM32		((u64)OpRM32 << SrcShift)
+/** @} */
 
 #define ByteOp		(1ull << 10)	/**< 8-bit operands (the opcode's w bit is 0) */
 #define ModRM		(1ull << 11)	/**< a ModRM byte follows the opcode */
@@ -155,12 +161,15 @@ enum {
  * Linux: struct opcode.
  */
 struct opcode {
-	u64 flags;
+	u64 flags;		/**< Dst/Src kinds and the flags above */
+	/** What to do with it. */
 	union {
+		/** Execute the instruction (most entries). */
 		int (*execute)(struct x86_emulate_ctxt *ctxt);
+		/** Group: 8 entries, picked by ModRM.reg. */
 		const struct opcode *group;
 	} u;
-	const char *name;
+	const char *name;	/**< mnemonic, for fail_reason and the reader */
 };
 
 /* ------------------------------------------------------------------ */
@@ -423,8 +432,8 @@ static int read_cached(struct read_cache *rc, void *val, unsigned int size,
 
 /** The arguments of one read_emulated call, for read_cached(). */
 struct mem_read_args {
-	u64 linear;
-	unsigned int size;
+	u64 linear;		/**< linear address */
+	unsigned int size;	/**< bytes */
 };
 
 static int mem_read_new(struct x86_emulate_ctxt *ctxt, void *buf, void *arg)
@@ -481,9 +490,9 @@ static int segmented_cmpxchg(struct x86_emulate_ctxt *ctxt, int seg, u64 ea, con
 
 /** The arguments of one pio_in_emulated call, for read_cached(). */
 struct pio_read_args {
-	int size;
-	u16 port;
-	unsigned int count;
+	int size;		/**< bytes per item */
+	u16 port;		/**< the port */
+	unsigned int count;	/**< items */
 };
 
 static int pio_read_new(struct x86_emulate_ctxt *ctxt, void *buf, void *arg)
@@ -1697,7 +1706,7 @@ done:
 
 /** A memory operand as ModRM describes it, before the operands exist. */
 struct modrm_mem {
-	u64 ea;
+	u64 ea;			/**< the effective address (offset in the segment) */
 	int seg;		/**< the default segment: SS when rBP/rSP is the base */
 	int base;		/**< base register, or -1 */
 };

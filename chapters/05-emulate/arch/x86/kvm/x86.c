@@ -1414,6 +1414,7 @@ EXPORT_SYMBOL_GPL(kvm_fast_pio);
  * Linux: the emulator_* callbacks and x86_emulate_instruction() in x86.c.
  */
 
+/** The vCPU an emulator context belongs to.  Linux: emul_to_vcpu(). */
 static struct kvm_vcpu *emul_to_vcpu(struct x86_emulate_ctxt *ctxt)
 {
 	return ctxt->opaque;
@@ -1504,18 +1505,22 @@ static int emulator_rw_std(struct x86_emulate_ctxt *ctxt, u64 addr, void *val,
 	return X86EMUL_CONTINUE;
 }
 
+/** ops->read_std: guest RAM by linear address.  Linux: emulator_read_std(). */
 static int emulator_read_std(struct x86_emulate_ctxt *ctxt, u64 addr, void *val,
 			     unsigned int bytes, struct x86_exception *fault, bool system)
 {
 	return emulator_rw_std(ctxt, addr, val, bytes, fault, 0, system);
 }
 
+/** ops->write_std: guest RAM by linear address.  Linux: emulator_write_std(). */
 static int emulator_write_std(struct x86_emulate_ctxt *ctxt, u64 addr, const void *val,
 			      unsigned int bytes, struct x86_exception *fault, bool system)
 {
 	return emulator_rw_std(ctxt, addr, (void *)val, bytes, fault, PFERR_WRITE_MASK, system);
 }
 
+/** ops->fetch: instruction bytes (an execute access).
+ *  Linux: kvm_fetch_guest_virt(). */
 static int emulator_fetch(struct x86_emulate_ctxt *ctxt, u64 addr, void *val,
 			  unsigned int bytes, struct x86_exception *fault)
 {
@@ -1632,12 +1637,16 @@ static int emulator_read_write(struct x86_emulate_ctxt *ctxt, u64 addr, void *va
 	return X86EMUL_CONTINUE;
 }
 
+/** ops->read_emulated: a data operand, RAM or MMIO.
+ *  Linux: emulator_read_emulated(). */
 static int emulator_read_emulated(struct x86_emulate_ctxt *ctxt, u64 addr, void *val,
 				  unsigned int bytes, struct x86_exception *fault)
 {
 	return emulator_read_write(ctxt, addr, val, bytes, fault, false);
 }
 
+/** ops->write_emulated: a data operand, RAM or MMIO.
+ *  Linux: emulator_write_emulated(). */
 static int emulator_write_emulated(struct x86_emulate_ctxt *ctxt, u64 addr, const void *val,
 				   unsigned int bytes, struct x86_exception *fault)
 {
@@ -1732,11 +1741,15 @@ static int emulator_pio_out_emulated(struct x86_emulate_ctxt *ctxt, int size, u1
 	return X86EMUL_CONTINUE;
 }
 
+/** ops->get_segment: the vendor's view of a segment register.
+ *  Linux: emulator_get_segment(). */
 static void emulator_get_segment(struct x86_emulate_ctxt *ctxt, int seg, struct kvm_segment *var)
 {
 	kvm_x86_ops.get_segment(emul_to_vcpu(ctxt), var, seg);
 }
 
+/** ops->set_segment: MOV Sreg loads it into the VMCS/VMCB.
+ *  Linux: emulator_set_segment(). */
 static void emulator_set_segment(struct x86_emulate_ctxt *ctxt, int seg,
 				 const struct kvm_segment *var)
 {
@@ -1745,6 +1758,7 @@ static void emulator_set_segment(struct x86_emulate_ctxt *ctxt, int seg,
 	kvm_x86_ops.set_segment(emul_to_vcpu(ctxt), &s, seg);
 }
 
+/** ops->get_gdt: the guest's GDTR.  Linux: emulator_get_gdt(). */
 static void emulator_get_gdt(struct x86_emulate_ctxt *ctxt, struct kvm_dtable *dt)
 {
 	struct desc_ptr d;
@@ -1754,6 +1768,8 @@ static void emulator_get_gdt(struct x86_emulate_ctxt *ctxt, struct kvm_dtable *d
 	dt->limit = d.size;
 }
 
+/** ops->get_cr: CR0, CR2, CR3, CR4 and CR8 as the guest sees them.
+ *  Linux: emulator_get_cr(). */
 static u64 emulator_get_cr(struct x86_emulate_ctxt *ctxt, int cr)
 {
 	struct kvm_vcpu *vcpu = emul_to_vcpu(ctxt);
@@ -1839,24 +1855,25 @@ static void emulator_writeback(struct kvm_vcpu *vcpu)
 }
 
 /** Stop the guest: the instruction cannot be emulated.  The exit carries
- *  the instruction's bytes, as KVM's does (KVM_INTERNAL_ERROR_EMULATION,
- *  data[0] = length, then the bytes).  Linux: handle_emulation_failure()
- *  -> prepare_emulation_failure_exit(). */
+ *  the instruction's bytes in kvm_run's emulation_failure, KVM's ABI for
+ *  this suberror: flags, then insn_size and insn_bytes, 3 u64s of data.
+ *  Linux: handle_emulation_failure() -> prepare_emulation_failure_exit(). */
 static int emulation_failure(struct kvm_vcpu *vcpu)
 {
 	struct x86_emulate_ctxt *ctxt = vcpu->arch.emulate_ctxt;
 	struct kvm_run *run = vcpu->run;
-	int n = min_t(int, ctxt->fetched, sizeof(run->internal.data) - 2 * sizeof(u64));
+	int n = min_t(int, ctxt->fetched, sizeof(run->emulation_failure.insn_bytes));
 
 	pr_warn_ratelimited("minikvm: vcpu %d: cannot emulate at rip 0x%llx (%*ph): %s\n",
 			    vcpu->vcpu_id, ctxt->eip, ctxt->fetched, ctxt->insn,
 			    ctxt->fail_reason ?: "unknown");
 	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-	run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
-	memset(run->internal.data, 0, sizeof(run->internal.data));
-	run->internal.data[0] = n;
-	memcpy(&run->internal.data[1], ctxt->insn, n);
-	run->internal.ndata = 1 + DIV_ROUND_UP(n, 8);
+	memset(&run->emulation_failure, 0, sizeof(run->emulation_failure));
+	run->emulation_failure.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	run->emulation_failure.flags = KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
+	run->emulation_failure.insn_size = n;
+	memcpy(run->emulation_failure.insn_bytes, ctxt->insn, n);
+	run->emulation_failure.ndata = 3;
 	vcpu->arch.emu_mmio = (struct kvm_emu_mmio) { 0 };
 	vcpu->arch.emu_pio_pending = vcpu->arch.emu_pio_done = false;
 	return 0;
