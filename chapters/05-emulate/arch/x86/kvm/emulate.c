@@ -157,7 +157,7 @@ enum {
 #define CrSize		(1ull << 26)	/**< operand is 64-bit in long mode, else 32 (MOV CR) */
 
 /**
- * One entry of an opcode table.  @name is for fail_reason and the reader.
+ * One entry of an opcode table; its name is for fail_reason and the reader.
  * Linux: struct opcode.
  */
 struct opcode {
@@ -436,6 +436,7 @@ struct mem_read_args {
 	unsigned int size;	/**< bytes */
 };
 
+/** read_cached()'s way to ask for a data operand: ops->read_emulated(). */
 static int mem_read_new(struct x86_emulate_ctxt *ctxt, void *buf, void *arg)
 {
 	struct mem_read_args *a = arg;
@@ -495,6 +496,7 @@ struct pio_read_args {
 	unsigned int count;	/**< items */
 };
 
+/** read_cached()'s way to ask for port input: ops->pio_in_emulated(). */
 static int pio_read_new(struct x86_emulate_ctxt *ctxt, void *buf, void *arg)
 {
 	struct pio_read_args *a = arg;
@@ -1448,13 +1450,13 @@ static const struct opcode group11[8] = {
 	I(Mov, em_mov, "mov"), UD, UD, UD, UD, UD, UD, UD,
 };
 
+/** PUSH/POP ES/CS/SS/DS and the BCD adjusts: one byte, invalid in 64-bit mode. */
+#define SEG1	NE(No64, "push/pop seg, BCD: not emulated")
+
 /**
  * The one-byte opcode map (SDM Vol. 2D, Table A-2).  Prefix bytes never
  * reach the table: x86_decode_insn() consumes them first.
  */
-/** PUSH/POP ES/CS/SS/DS and the BCD adjusts: one byte, invalid in 64-bit mode. */
-#define SEG1	NE(No64, "push/pop seg, BCD: not emulated")
-
 static const struct opcode opcode_table[256] = {
 	/* 0x00 - 0x3f: the ALU rows; x6/x7/xE/xF are PUSH/POP seg and BCD
 	 * (26/2E/36/3E are prefixes and 0F the escape: never looked up here) */
@@ -2112,6 +2114,7 @@ static unsigned int dst_kind(struct x86_emulate_ctxt *ctxt)
 	return (ctxt->d >> DstShift) & OpMask;
 }
 
+/** The source operand's kind (an Op* value) from the decode flags. */
 static unsigned int src_kind(struct x86_emulate_ctxt *ctxt)
 {
 	return (ctxt->d >> SrcShift) & OpMask;
