@@ -1089,6 +1089,22 @@ static int complete_fast_pio_out(struct kvm_vcpu *vcpu)
 	return kvm_skip_emulated_instruction(vcpu);
 }
 
+/** kvm_run for the port access in vcpu->arch.pio: KVM_EXIT_IO, its data
+ *  in the run page's second page (KVM_PIO_PAGE_OFFSET), where an IN's
+ *  answer comes back too. */
+static void prepare_pio_exit(struct kvm_vcpu *vcpu)
+{
+	struct kvm_pio_request *pio = &vcpu->arch.pio;
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = pio->in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
+	run->io.size = pio->size;
+	run->io.port = pio->port;
+	run->io.count = pio->count;
+	run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
+}
+
 /**
  * kvm_fast_pio - a non-string IN or OUT of 1, 2 or 4 bytes.  A device on
  * the kernel's I/O bus (the PIC) serves it on the spot; anything else
@@ -1099,7 +1115,6 @@ static int complete_fast_pio_out(struct kvm_vcpu *vcpu)
  */
 int kvm_fast_pio(struct kvm_vcpu *vcpu, int size, unsigned short port, int in)
 {
-	struct kvm_run *run = vcpu->run;
 	unsigned long rax = kvm_register_read(vcpu, VCPU_REGS_RAX);
 
 	if (in) {
@@ -1116,12 +1131,7 @@ int kvm_fast_pio(struct kvm_vcpu *vcpu, int size, unsigned short port, int in)
 	vcpu->arch.pio = (struct kvm_pio_request) {
 		.port = port, .in = in, .size = size, .count = 1,
 	};
-	run->exit_reason = KVM_EXIT_IO;
-	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
-	run->io.size = size;
-	run->io.port = port;
-	run->io.count = 1;
-	run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
+	prepare_pio_exit(vcpu);
 
 	if (in) {
 		vcpu->arch.complete_userspace_io = complete_fast_pio_in;

@@ -1354,6 +1354,22 @@ static int complete_fast_pio_out(struct kvm_vcpu *vcpu)
 	return kvm_skip_emulated_instruction(vcpu);
 }
 
+/** kvm_run for the port access in vcpu->arch.pio: KVM_EXIT_IO, its data
+ *  in the run page's second page (KVM_PIO_PAGE_OFFSET), where an IN's
+ *  answer comes back too. */
+static void prepare_pio_exit(struct kvm_vcpu *vcpu)
+{
+	struct kvm_pio_request *pio = &vcpu->arch.pio;
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = pio->in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
+	run->io.size = pio->size;
+	run->io.port = pio->port;
+	run->io.count = pio->count;
+	run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
+}
+
 /**
  * kvm_fast_pio - a non-string IN or OUT of 1, 2 or 4 bytes.  A device on
  * the kernel's I/O bus (the PIC) serves it on the spot; anything else
@@ -1364,7 +1380,6 @@ static int complete_fast_pio_out(struct kvm_vcpu *vcpu)
  */
 int kvm_fast_pio(struct kvm_vcpu *vcpu, int size, unsigned short port, int in)
 {
-	struct kvm_run *run = vcpu->run;
 	unsigned long rax = kvm_register_read(vcpu, VCPU_REGS_RAX);
 
 	if (in) {
@@ -1381,12 +1396,7 @@ int kvm_fast_pio(struct kvm_vcpu *vcpu, int size, unsigned short port, int in)
 	vcpu->arch.pio = (struct kvm_pio_request) {
 		.port = port, .in = in, .size = size, .count = 1,
 	};
-	run->exit_reason = KVM_EXIT_IO;
-	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
-	run->io.size = size;
-	run->io.port = port;
-	run->io.count = 1;
-	run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
+	prepare_pio_exit(vcpu);
 
 	if (in) {
 		vcpu->arch.complete_userspace_io = complete_fast_pio_in;
@@ -1854,6 +1864,29 @@ static void emulator_writeback(struct kvm_vcpu *vcpu)
 					 KVM_X86_SHADOW_INT_MOV_SS : 0);
 }
 
+/** kvm_run for one MMIO fragment going to userspace.
+ *  Linux: the exit part of complete_emulated_mmio(). */
+static void prepare_mmio_exit(struct kvm_run *run, const struct kvm_mmio_fragment *f,
+			      bool write)
+{
+	run->exit_reason = KVM_EXIT_MMIO;
+	run->mmio.phys_addr = f->gpa;
+	run->mmio.len = f->len;
+	run->mmio.is_write = write;
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	if (write)
+		memcpy(run->mmio.data, f->data, f->len);
+}
+
+/** Forget the I/O in flight of an instruction that will not run again
+ *  (a new one, a fault, a refusal). */
+static void emulator_drop_io(struct kvm_vcpu *vcpu)
+{
+	vcpu->arch.emu_mmio = (struct kvm_emu_mmio) { 0 };
+	vcpu->arch.emu_pio_pending = false;
+	vcpu->arch.emu_pio_done = false;
+}
+
 /** Stop the guest: the instruction cannot be emulated.  The exit carries
  *  the instruction's bytes in kvm_run's emulation_failure, KVM's ABI for
  *  this suberror: flags, then insn_size and insn_bytes, 3 u64s of data.
@@ -1874,8 +1907,7 @@ static int emulation_failure(struct kvm_vcpu *vcpu)
 	run->emulation_failure.insn_size = n;
 	memcpy(run->emulation_failure.insn_bytes, ctxt->insn, n);
 	run->emulation_failure.ndata = 3;
-	vcpu->arch.emu_mmio = (struct kvm_emu_mmio) { 0 };
-	vcpu->arch.emu_pio_pending = vcpu->arch.emu_pio_done = false;
+	emulator_drop_io(vcpu);
 	return 0;
 }
 
@@ -1923,27 +1955,13 @@ static int emulator_next_write_exit(struct kvm_vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 
 	if (m->next_write < m->nr_writes) {
-		struct kvm_mmio_fragment *f = &m->writes[m->next_write++];
-
-		run->exit_reason = KVM_EXIT_MMIO;
-		run->mmio.phys_addr = f->gpa;
-		run->mmio.len = f->len;
-		run->mmio.is_write = 1;
-		memset(run->mmio.data, 0, sizeof(run->mmio.data));
-		memcpy(run->mmio.data, f->data, f->len);
+		prepare_mmio_exit(run, &m->writes[m->next_write++], true);
 		vcpu->arch.complete_userspace_io = complete_emulated_write;
 		return 0;
 	}
 	if (vcpu->arch.emu_pio_pending) {
-		struct kvm_pio_request *pio = &vcpu->arch.pio;
-
 		vcpu->arch.emu_pio_pending = false;
-		run->exit_reason = KVM_EXIT_IO;
-		run->io.direction = KVM_EXIT_IO_OUT;
-		run->io.size = pio->size;
-		run->io.port = pio->port;
-		run->io.count = pio->count;
-		run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
+		prepare_pio_exit(vcpu);
 		vcpu->arch.complete_userspace_io = complete_emulated_write;
 		return 0;
 	}
@@ -2000,29 +2018,15 @@ static int x86_emulate_run(struct kvm_vcpu *vcpu)
 			continue;
 		case EMULATION_IO_NEEDED:
 			if (vcpu->arch.emu_mmio.pending_read) {
-				struct kvm_mmio_fragment *f = &vcpu->arch.emu_mmio.pending;
-
-				run->exit_reason = KVM_EXIT_MMIO;
-				run->mmio.phys_addr = f->gpa;
-				run->mmio.len = f->len;
-				run->mmio.is_write = 0;
-				memset(run->mmio.data, 0, sizeof(run->mmio.data));
+				prepare_mmio_exit(run, &vcpu->arch.emu_mmio.pending, false);
 			} else {
-				struct kvm_pio_request *pio = &vcpu->arch.pio;
-
 				vcpu->arch.emu_pio_pending = false;
-				run->exit_reason = KVM_EXIT_IO;
-				run->io.direction = KVM_EXIT_IO_IN;
-				run->io.size = pio->size;
-				run->io.port = pio->port;
-				run->io.count = pio->count;
-				run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
+				prepare_pio_exit(vcpu);
 			}
 			vcpu->arch.complete_userspace_io = complete_emulated_read;
 			return 0;
 		case EMULATION_FAULT:
-			vcpu->arch.emu_mmio = (struct kvm_emu_mmio) { 0 };
-			vcpu->arch.emu_pio_pending = vcpu->arch.emu_pio_done = false;
+			emulator_drop_io(vcpu);
 			inject_emulated_exception(vcpu);
 			return 1;
 		default:
@@ -2046,8 +2050,7 @@ int kvm_emulate_instruction(struct kvm_vcpu *vcpu)
 	idx = srcu_read_lock(&vcpu->kvm->srcu);
 	init_emulate_ctxt(vcpu);
 	init_decode_cache(ctxt);
-	vcpu->arch.emu_mmio = (struct kvm_emu_mmio) { 0 };
-	vcpu->arch.emu_pio_pending = vcpu->arch.emu_pio_done = false;
+	emulator_drop_io(vcpu);
 	r = x86_decode_insn(ctxt, NULL, 0);
 	if (r == EMULATION_OK)
 		r = x86_emulate_run(vcpu);
