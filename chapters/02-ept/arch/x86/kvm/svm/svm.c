@@ -515,10 +515,11 @@ static void svm_vcpu_run(struct kvm_vcpu *vcpu)
 /**
  * svm_skip_emulated_instruction - step RIP over the intercepted
  * instruction.  With NRIP save the CPU tells us the next RIP; without it
- * (QEMU TCG), IOIO gives it in EXITINFO2, and for the other intercepts we
- * use the length of the one encoding each instruction has (APM Vol. 3).
- * A redundant prefix would defeat that; KVM decodes the instruction with
- * its emulator instead, which arrives in chapter 05.
+ * (QEMU TCG), IOIO gives it in EXITINFO2 (APM Vol. 2, 15.10.2).  For the
+ * other intercepts chapters 01-04 use the length of the one encoding each
+ * instruction has (APM Vol. 3), which a redundant prefix defeats; from
+ * chapter 05 on the emulator decodes the instruction for its length
+ * (kvm_emulate_insn_len()), as KVM does.
  * Linux: svm_skip_emulated_instruction().
  */
 static int svm_skip_emulated_instruction(struct kvm_vcpu *vcpu)
