@@ -221,6 +221,28 @@
 /** @} */
 #endif
 
+#ifdef CONFIG_MINIKVM_FINAL
+/**
+ * final/: minivmm's eventfd commands (final/vmm/minivmm.h, eventfd.c).
+ * @{
+ */
+#define CTL_IOEVENTFD		0x20	/**< (addr, len | flags << 8 | kind << 24, datamatch, index + 1) */
+#define CTL_IRQFD		0x21	/**< (gsi, flags, kind, index + 1) */
+#define CTL_EVENTFD_READ	0x22	/**< (index) -> its count */
+#define CTL_EVENTFD_SIGNAL	0x23	/**< (index) */
+#define CTL_EVENTFD_CLOSE	0x24	/**< (index) */
+#define CTL_COALESCED		0x25	/**< (addr, size, pio, unregister) */
+#define CTL_EVENTFD_NEW		0x26	/**< () -> index */
+#define IOEFD_DATAMATCH		1	/**< KVM_IOEVENTFD_FLAG_DATAMATCH */
+#define IOEFD_PIO		2	/**< KVM_IOEVENTFD_FLAG_PIO */
+#define IOEFD_DEASSIGN		4	/**< KVM_IOEVENTFD_FLAG_DEASSIGN */
+#define IRQFD_DEASSIGN		1	/**< KVM_IRQFD_FLAG_DEASSIGN */
+#define IRQFD_RESAMPLE		2	/**< KVM_IRQFD_FLAG_RESAMPLE */
+#define FD_BAD			1	/**< kind: pass -1 */
+#define FD_NOT_EVENTFD		2	/**< kind: pass the VM fd */
+/** @} */
+#endif
+
 /**
  * The guests of chapter 02 start in real mode like the others, then run
  * in 32-bit protected mode (pm.S) or long mode (lm64.S).  They are linked

@@ -104,3 +104,17 @@
 
 /* COUNT(v): irq_count[v] as a memory operand. */
 #define COUNT(v) (IRQ_COUNTS + 4 * (v))
+#ifdef CONFIG_MINIKVM_FINAL
+
+/* CTL64 cmd, a, b, c, d: a minivmm control command from 64-bit code, its
+ * arguments in order (serial64.S's ctl64); the result in %eax.  Clobbers
+ * %ebx, %ecx, %edx, %esi. */
+.macro CTL64 cmd, a=$0, b=$0, c=$0, d=$0
+	mov	\a, %ebx
+	mov	\b, %ecx
+	mov	\c, %edx
+	mov	\d, %esi
+	mov	$\cmd, %al
+	call	ctl64
+.endm
+#endif

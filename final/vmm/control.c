@@ -142,6 +142,11 @@ int control_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t *da
 	if (port != CTL_PORT)
 		return -1;
 	if (is_write) {
+#ifdef CONFIG_MINIKVM_FINAL
+		if (data[0] >= CTL_IOEVENTFD)
+			vm->ctl_result = eventfd_ctl_run(vm, data[0], vm->ctl_arg);
+		else
+#endif
 #ifdef CONFIG_MINIKVM_LAPIC
 		/* 0x16-0x1a: the local APIC's; the PIT's (0x1b-) are irqctl.c's. */
 		if (data[0] >= CTL_LAPIC_SAVE && data[0] <= CTL_NOTE)

@@ -260,20 +260,16 @@ static int handle_io(struct vcpu *v)
  * is reported on vm->out, in order with the guest's output, and reads
  * all ones, like a PC bus with nothing behind the address.
  */
-static void handle_mmio(struct vcpu *v)
+static void mmio_access(struct vm *vm, uint64_t addr, int is_write, uint8_t *data,
+			unsigned int len)
 {
-	struct vm *vm = v->vm;
-	struct kvm_run *run = v->run;
-	uint64_t addr = run->mmio.phys_addr;
-	unsigned int len = run->mmio.len > 8 ? 8 : run->mmio.len;
-	uint8_t *data = run->mmio.data;
 	char where[48] = "";
 	int i;
 
-	if (testdev_mmio(&vm->testdev, addr, run->mmio.is_write, data, len) == 0)
+	if (testdev_mmio(&vm->testdev, addr, is_write, data, len) == 0)
 		return;
 #ifdef CONFIG_MINIKVM_EMULATE
-	if (emudev_mmio(&vm->emudev, addr, run->mmio.is_write, data, len) == 0)
+	if (emudev_mmio(&vm->emudev, addr, is_write, data, len) == 0)
 		return;
 #endif
 	i = vm_slot_of(vm, addr);
@@ -281,9 +277,9 @@ static void handle_mmio(struct vcpu *v)
 		snprintf(where, sizeof(where), " (%s slot %d)",
 			 vm->slot[i].present ? (vm->slot[i].readonly ? "read-only" : "present")
 					     : "deleted", i);
-	fprintf(vm->out, "minivmm: mmio %s of %u byte%s at 0x%llx%s", run->mmio.is_write ?
+	fprintf(vm->out, "minivmm: mmio %s of %u byte%s at 0x%llx%s", is_write ?
 		"write" : "read", len, len == 1 ? "" : "s", (unsigned long long)addr, where);
-	if (run->mmio.is_write) {
+	if (is_write) {
 		uint64_t value = 0;
 
 		memcpy(&value, data, len);
@@ -294,6 +290,56 @@ static void handle_mmio(struct vcpu *v)
 	fputc('\n', vm->out);
 	fflush(vm->out);
 }
+
+/** KVM_EXIT_MMIO (above). */
+static void handle_mmio(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+
+	mmio_access(v->vm, run->mmio.phys_addr, run->mmio.is_write, run->mmio.data,
+		    run->mmio.len > 8 ? 8 : run->mmio.len);
+}
+
+#ifdef CONFIG_MINIKVM_FINAL
+/** Entries of the coalesced-MMIO ring: <linux/kvm.h>'s
+ *  KVM_COALESCED_MMIO_MAX, which needs the kernel's PAGE_SIZE. */
+#define COALESCED_MAX	((4096 - sizeof(struct kvm_coalesced_mmio_ring)) / \
+			 sizeof(struct kvm_coalesced_mmio))
+
+/**
+ * Apply the writes KVM queued in the coalesced-MMIO ring since the last
+ * exit, in their order, before anything else of this exit: the exit may
+ * be a read of the same device, which must see them.  The kernel appends
+ * at `last`; minivmm consumes from `first`.  Each goes to the trace as
+ * "vmm coalesced ...", where the exit it saved would have been.
+ * QEMU: kvm_flush_coalesced_mmio_buffer().
+ */
+static void coalesced_replay(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	struct kvm_coalesced_mmio_ring *ring = vm->coalesced_ring;
+	char what[96];
+
+	while (ring && ring->first != ring->last) {
+		struct kvm_coalesced_mmio *e = &ring->coalesced_mmio[ring->first % COALESCED_MAX];
+		unsigned int len = e->len > 8 ? 8 : e->len;
+		uint64_t value = 0;
+
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);	/* the entry after `last` */
+		memcpy(&value, e->data, len);
+		snprintf(what, sizeof(what), "coalesced %s 0x%llx len %u data 0x%llx",
+			 e->pio ? "port" : "mmio", (unsigned long long)e->phys_addr, len,
+			 (unsigned long long)value);
+		trace_vmm(v->trace, what);
+		if (e->pio)
+			port_io(vm, (uint16_t)e->phys_addr, 1, (int)len, e->data);
+		else
+			mmio_access(vm, e->phys_addr, 1, e->data, len);
+		__atomic_store_n(&ring->first, (ring->first + 1) % COALESCED_MAX,
+				 __ATOMIC_RELEASE);
+	}
+}
+#endif
 
 /** The times of the MARK_PORT writes, relative to mark 0, one line each:
  * "minivmm: mark N +T ns".  The benchmarks read these. */
@@ -336,6 +382,9 @@ static int handle_exit_locked(struct vcpu *v)
 	struct vm *vm = v->vm;
 
 	vm->cur = v;
+#ifdef CONFIG_MINIKVM_FINAL
+	coalesced_replay(v);
+#endif
 	switch (v->run->exit_reason) {
 	case KVM_EXIT_IO:
 		return handle_io(v);

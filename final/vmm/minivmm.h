@@ -153,6 +153,30 @@ enum ctl_command {
 	 *  -errno. */
 	CTL_PIT_REINJECT = 0x1d,
 #endif
+#ifdef CONFIG_MINIKVM_FINAL
+	/* final/ (eventfd.c): the eventfd ABI.  The eventfds are minivmm's,
+	 * named by an index that commands return and take. */
+	/** (addr, len | flags << 8 | kind << 24, datamatch, index + 1):
+	 *  KVM_IOEVENTFD with those flags (DATAMATCH 1, PIO 2, DEASSIGN 4).
+	 *  Without DEASSIGN and with index + 1 = 0, on a new eventfd.  kind:
+	 *  0 the eventfd, 1 a bad fd (-1), 2 an fd that is not an eventfd.
+	 *  Result: the eventfd's index, or -errno. */
+	CTL_IOEVENTFD	= 0x20,
+	/** (gsi, flags, kind, index + 1): KVM_IRQFD, the same way; with
+	 *  RESAMPLE a new eventfd at the next index is the resamplefd. */
+	CTL_IRQFD	= 0x21,
+	/** (index): read the eventfd (non-blocking); result its count. */
+	CTL_EVENTFD_READ = 0x22,
+	/** (index): write 1 to the eventfd. */
+	CTL_EVENTFD_SIGNAL = 0x23,
+	/** (index): close the eventfd. */
+	CTL_EVENTFD_CLOSE = 0x24,
+	/** (addr, size, pio, unregister): KVM_(UN)REGISTER_COALESCED_MMIO;
+	 *  minivmm replays the ring before it handles each exit. */
+	CTL_COALESCED	= 0x25,
+	/** (): a new eventfd, not assigned; result its index. */
+	CTL_EVENTFD_NEW	= 0x26,
+#endif
 };
 #define CTL_MAX_ARGS	4	/**< arguments a command can take */
 
@@ -469,6 +493,16 @@ struct vcpu {
 #endif
 };
 
+#ifdef CONFIG_MINIKVM_FINAL
+/** The eventfds a VM's control commands can make (eventfd.c). */
+#define VMM_MAX_EVENTFDS	32
+
+/** One of them: its fd, -1 once closed. */
+struct vmm_eventfd {
+	int fd;
+};
+#endif
+
 /** One VM: its vCPUs and all the state the run loops and the devices need. */
 struct vm {
 	/** The device and VM file descriptors, -1 until opened. @{ */
@@ -507,6 +541,13 @@ struct vm {
 	unsigned long storm_errors;	/**< its failed KVM_IRQ_LINE calls */
 	int tick_fd;		/**< --tick's timerfd */
 #endif
+#ifdef CONFIG_MINIKVM_FINAL
+	struct vmm_eventfd efd[VMM_MAX_EVENTFDS];	/**< eventfd.c's, by index */
+	unsigned int nr_efds;	/**< entries of efd[] made so far */
+	/** The coalesced-MMIO ring (page KVM_COALESCED_MMIO_PAGE_OFFSET of
+	 *  vCPU 0's mapping), once a zone was registered; else NULL. */
+	struct kvm_coalesced_mmio_ring *coalesced_ring;
+#endif
 #ifdef CONFIG_MINIKVM_LAPIC
 	/** The "big lock": one vCPU at a time handles an exit in userspace,
 	 *  so the devices above need no lock of their own (QEMU: the BQL). */
@@ -522,6 +563,10 @@ int vm_set_slot(struct vm *vm, unsigned int i, int present, uint64_t gpa);
 int64_t vm_dirty_log(struct vm *vm, unsigned int i);
 int vm_slot_of(const struct vm *vm, uint64_t gpa);
 int control_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t *data);
+#ifdef CONFIG_MINIKVM_FINAL
+/* eventfd.c: the eventfd control commands. */
+int32_t eventfd_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg);
+#endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
 
 /* irq.c: the interrupt controllers and the lines into them. */

@@ -252,26 +252,22 @@ static int handle_io(struct vcpu *v)
  * is reported on vm->out, in order with the guest's output, and reads
  * all ones, like a PC bus with nothing behind the address.
  */
-static void handle_mmio(struct vcpu *v)
+static void mmio_access(struct vm *vm, uint64_t addr, int is_write, uint8_t *data,
+			unsigned int len)
 {
-	struct vm *vm = v->vm;
-	struct kvm_run *run = v->run;
-	uint64_t addr = run->mmio.phys_addr;
-	unsigned int len = run->mmio.len > 8 ? 8 : run->mmio.len;
-	uint8_t *data = run->mmio.data;
 	char where[48] = "";
 	int i;
 
-	if (testdev_mmio(&vm->testdev, addr, run->mmio.is_write, data, len) == 0)
+	if (testdev_mmio(&vm->testdev, addr, is_write, data, len) == 0)
 		return;
 	i = vm_slot_of(vm, addr);
 	if (i >= 0)
 		snprintf(where, sizeof(where), " (%s slot %d)",
 			 vm->slot[i].present ? (vm->slot[i].readonly ? "read-only" : "present")
 					     : "deleted", i);
-	fprintf(vm->out, "minivmm: mmio %s of %u byte%s at 0x%llx%s", run->mmio.is_write ?
+	fprintf(vm->out, "minivmm: mmio %s of %u byte%s at 0x%llx%s", is_write ?
 		"write" : "read", len, len == 1 ? "" : "s", (unsigned long long)addr, where);
-	if (run->mmio.is_write) {
+	if (is_write) {
 		uint64_t value = 0;
 
 		memcpy(&value, data, len);
@@ -281,6 +277,15 @@ static void handle_mmio(struct vcpu *v)
 	}
 	fputc('\n', vm->out);
 	fflush(vm->out);
+}
+
+/** KVM_EXIT_MMIO (above). */
+static void handle_mmio(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+
+	mmio_access(v->vm, run->mmio.phys_addr, run->mmio.is_write, run->mmio.data,
+		    run->mmio.len > 8 ? 8 : run->mmio.len);
 }
 
 /** The times of the MARK_PORT writes, relative to mark 0, one line each:

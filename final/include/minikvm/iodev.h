@@ -52,10 +52,15 @@ static inline void kvm_iodevice_init(struct kvm_io_device *dev,
 	dev->ops = ops;
 }
 
-/** The two buses.  Linux: enum kvm_bus (which has two more). */
+/** The buses.  Linux: enum kvm_bus, which has more of them. */
 enum kvm_bus {
 	KVM_MMIO_BUS,	/**< guest-physical addresses */
 	KVM_PIO_BUS,	/**< I/O ports */
+#ifdef CONFIG_MINIKVM_FINAL
+	/** s390's virtio doorbells.  Nothing on x86 writes to it, but KVM
+	 *  accepts an ioeventfd there, and so do we. */
+	KVM_VIRTIO_CCW_NOTIFY_BUS,
+#endif
 	KVM_NR_BUSES
 };
 

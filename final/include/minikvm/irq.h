@@ -163,6 +163,11 @@ void kvm_inject_nmi(struct kvm_vcpu *vcpu);
  *  pulses leave low; KVM ORs the sources.  Linux: the id that
  *  kvm_request_irq_source_id() hands kvm_create_pit(). */
 #define KVM_PIT_IRQ_SOURCE_ID	2
+#ifdef CONFIG_MINIKVM_FINAL
+/** The level of resampling irqfds (eventfd.c), lowered at the guest's
+ *  EOI.  Linux: KVM_IRQFD_RESAMPLE_IRQ_SOURCE_ID. */
+#define KVM_IRQFD_RESAMPLE_IRQ_SOURCE_ID	1
+#endif
 
 /**
  * Told when the guest acknowledges an interrupt of GSI @c gsi: the PIC's

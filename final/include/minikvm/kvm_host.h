@@ -208,6 +208,22 @@ struct kvm {
 	struct hlist_head irq_mask_notifier_list;
 	/** @} */
 #endif
+#ifdef CONFIG_MINIKVM_FINAL
+	/** The irqfds (eventfd.c).  Linux: kvm->irqfds. */
+	struct {
+		spinlock_t lock;	/**< items; taken in the eventfd's wakeup */
+		struct list_head items;	/**< active irqfds */
+		struct list_head resampler_list; /**< one resampler per level GSI */
+		struct mutex resampler_lock;	/**< resampler_list and their lists */
+	} irqfds;
+	/** The ioeventfds (eventfd.c), under slots_lock. */
+	struct list_head ioeventfds;
+	/** The coalesced-MMIO ring page, mapped by the VMM at
+	 *  KVM_COALESCED_MMIO_PAGE_OFFSET of a vCPU fd (coalesced_mmio.c). */
+	struct kvm_coalesced_mmio_ring *coalesced_mmio_ring;
+	spinlock_t ring_lock;		/**< vCPUs appending to the ring */
+	struct list_head coalesced_zones; /**< the zones, under slots_lock */
+#endif
 	struct kvm_arch arch;		/**< the x86 part */
 };
 
@@ -750,6 +766,21 @@ int kvm_unexpected_exit(struct kvm_vcpu *vcpu, u64 exit_reason);
 #ifdef CONFIG_MINIKVM_EMULATE
 int kvm_emulate_instruction(struct kvm_vcpu *vcpu);
 int kvm_emulate_insn_len(struct kvm_vcpu *vcpu);
+#endif
+#ifdef CONFIG_MINIKVM_FINAL
+/* virt/kvm/eventfd.c */
+void kvm_eventfd_init(struct kvm *kvm);
+int kvm_irqfd(struct kvm *kvm, const struct kvm_irqfd *args);
+void kvm_irqfd_release(struct kvm *kvm);
+int kvm_ioeventfd(struct kvm *kvm, const struct kvm_ioeventfd *args);
+void kvm_ioeventfd_release(struct kvm *kvm);
+int kvm_irqfd_init(void);
+void kvm_irqfd_exit(void);
+/* virt/kvm/coalesced_mmio.c */
+int kvm_coalesced_mmio_init(struct kvm *kvm);
+void kvm_coalesced_mmio_free(struct kvm *kvm);
+int kvm_vm_ioctl_register_coalesced_mmio(struct kvm *kvm, struct kvm_coalesced_mmio_zone *zone);
+int kvm_vm_ioctl_unregister_coalesced_mmio(struct kvm *kvm, struct kvm_coalesced_mmio_zone *zone);
 #endif
 void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu);
 void kvm_set_cr8(struct kvm_vcpu *vcpu, unsigned long cr8);

@@ -428,6 +428,16 @@ static void kvm_io_bus_destroy(struct kvm *kvm)
 		kfree(rcu_dereference_protected(kvm->buses[i], 1));
 }
 
+/** Does @range take an access of @len bytes at @addr?  When the access
+ *  lies inside it; a range of length 0 takes any access that starts at
+ *  its address.  Linux: kvm_io_bus_cmp(). */
+static bool kvm_io_range_holds(const struct kvm_io_range *range, gpa_t addr, int len)
+{
+	if (!range->len)
+		return addr == range->addr;
+	return addr >= range->addr && addr + len <= range->addr + range->len;
+}
+
 /**
  * kvm_io_bus_access - offer an access to the devices whose range holds
  * all of it, in registration order, until one takes it.  0 when one did,
@@ -446,7 +456,7 @@ static int kvm_io_bus_access(struct kvm_vcpu *vcpu, enum kvm_bus bus_idx, gpa_t 
 		struct kvm_io_range *range = &bus->range[i];
 		struct kvm_io_device *dev = range->dev;
 
-		if (addr < range->addr || addr + len > range->addr + range->len)
+		if (!kvm_io_range_holds(range, addr, len))
 			continue;
 		r = write ? dev->ops->write(vcpu, dev, addr, len, val)
 			  : dev->ops->read(vcpu, dev, addr, len, val);
@@ -1023,6 +1033,11 @@ static void kvm_destroy_vm(struct kvm *kvm)
 	cleanup_srcu_struct(&kvm->srcu);
 #endif
 	kvm_arch_destroy_vm(kvm);
+#ifdef CONFIG_MINIKVM_FINAL
+	/* Their devices are on the buses: before those go. */
+	kvm_ioeventfd_release(kvm);
+	kvm_coalesced_mmio_free(kvm);
+#endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	kvm_io_bus_destroy(kvm);
 #endif
@@ -1073,6 +1088,11 @@ static vm_fault_t kvm_vcpu_fault(struct vm_fault *vmf)
 		page = virt_to_page(vcpu->run);
 	else if (vmf->pgoff == KVM_PIO_PAGE_OFFSET)
 		page = virt_to_page(vcpu->arch.pio_data);
+#ifdef CONFIG_MINIKVM_FINAL
+	/* The VM's coalesced-MMIO ring, the same page in every vCPU's map. */
+	else if (vmf->pgoff == KVM_COALESCED_MMIO_PAGE_OFFSET)
+		page = virt_to_page(vcpu->kvm->coalesced_mmio_ring);
+#endif
 	else
 		return VM_FAULT_SIGBUS;
 	get_page(page);
@@ -1230,6 +1250,9 @@ out_unlock:
 /** The VM fd is closed: drop its reference.  Linux: kvm_vm_release(). */
 static int kvm_vm_release(struct inode *inode, struct file *filp)
 {
+#ifdef CONFIG_MINIKVM_FINAL
+	kvm_irqfd_release(filp->private_data);	/* Linux does it here too */
+#endif
 	kvm_put_kvm(filp->private_data);
 	return 0;
 }
@@ -1274,6 +1297,32 @@ static long kvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 #endif
 	case KVM_CHECK_EXTENSION:
 		return kvm_vm_ioctl_check_extension(kvm, arg);
+#ifdef CONFIG_MINIKVM_FINAL
+	case KVM_IRQFD: {
+		struct kvm_irqfd data;
+
+		if (copy_from_user(&data, argp, sizeof(data)))
+			return -EFAULT;
+		return kvm_irqfd(kvm, &data);
+	}
+	case KVM_IOEVENTFD: {
+		struct kvm_ioeventfd data;
+
+		if (copy_from_user(&data, argp, sizeof(data)))
+			return -EFAULT;
+		return kvm_ioeventfd(kvm, &data);
+	}
+	case KVM_REGISTER_COALESCED_MMIO:
+	case KVM_UNREGISTER_COALESCED_MMIO: {
+		struct kvm_coalesced_mmio_zone zone;
+
+		if (copy_from_user(&zone, argp, sizeof(zone)))
+			return -EFAULT;
+		if (ioctl == KVM_REGISTER_COALESCED_MMIO)
+			return kvm_vm_ioctl_register_coalesced_mmio(kvm, &zone);
+		return kvm_vm_ioctl_unregister_coalesced_mmio(kvm, &zone);
+	}
+#endif
 	default:
 		return kvm_arch_vm_ioctl(filp, ioctl, arg);
 	}
@@ -1326,6 +1375,12 @@ static int kvm_dev_ioctl_create_vm(unsigned long type)
 	refcount_set(&kvm->users_count, 1);
 	kvm->mm = current->mm;
 	mmgrab(kvm->mm);
+#ifdef CONFIG_MINIKVM_FINAL
+	kvm_eventfd_init(kvm);
+	r = kvm_coalesced_mmio_init(kvm);
+	if (r)
+		goto out_free;
+#endif
 	r = kvm_arch_init_vm(kvm, type);
 	if (r)
 		goto out_free;
@@ -1350,6 +1405,9 @@ static int kvm_dev_ioctl_create_vm(unsigned long type)
 	return fd;
 
 out_free:
+#ifdef CONFIG_MINIKVM_FINAL
+	kvm_coalesced_mmio_free(kvm);
+#endif
 	mmdrop(kvm->mm);
 #ifdef CONFIG_MINIKVM_LAPIC
 	cleanup_srcu_struct(&kvm->srcu);
@@ -1381,8 +1439,13 @@ static long kvm_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long a
 	case KVM_GET_VCPU_MMAP_SIZE:
 		if (arg)
 			return -EINVAL;
+#ifdef CONFIG_MINIKVM_FINAL
+		/* struct kvm_run, the PIO data page, the coalesced-MMIO ring. */
+		return (KVM_COALESCED_MMIO_PAGE_OFFSET + 1) * PAGE_SIZE;
+#else
 		/* struct kvm_run, then the PIO data page. */
 		return 2 * PAGE_SIZE;
+#endif
 	default:
 		return kvm_arch_dev_ioctl(filp, ioctl, arg);
 	}
@@ -1637,6 +1700,12 @@ EXPORT_SYMBOL_GPL(kvm_exit);
  *  kvm_init()), only the preempt notifiers and debugfs. */
 static int __init minikvm_core_init(void)
 {
+#ifdef CONFIG_MINIKVM_FINAL
+	int r = kvm_irqfd_init();
+
+	if (r)
+		return r;
+#endif
 	/* Turn the scheduler's preempt-notifier hooks on (a static key). */
 	preempt_notifier_inc();
 	kvm_debugfs_dir = debugfs_create_dir("minikvm", NULL);
@@ -1649,6 +1718,9 @@ static void __exit minikvm_core_exit(void)
 {
 	debugfs_remove_recursive(kvm_debugfs_dir);
 	preempt_notifier_dec();
+#ifdef CONFIG_MINIKVM_FINAL
+	kvm_irqfd_exit();
+#endif
 }
 
 module_init(minikvm_core_init);

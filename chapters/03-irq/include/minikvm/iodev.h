@@ -52,7 +52,7 @@ static inline void kvm_iodevice_init(struct kvm_io_device *dev,
 	dev->ops = ops;
 }
 
-/** The two buses.  Linux: enum kvm_bus (which has two more). */
+/** The buses.  Linux: enum kvm_bus, which has more of them. */
 enum kvm_bus {
 	KVM_MMIO_BUS,	/**< guest-physical addresses */
 	KVM_PIO_BUS,	/**< I/O ports */

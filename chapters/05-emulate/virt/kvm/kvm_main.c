@@ -423,6 +423,16 @@ static void kvm_io_bus_destroy(struct kvm *kvm)
 		kfree(rcu_dereference_protected(kvm->buses[i], 1));
 }
 
+/** Does @range take an access of @len bytes at @addr?  When the access
+ *  lies inside it; a range of length 0 takes any access that starts at
+ *  its address.  Linux: kvm_io_bus_cmp(). */
+static bool kvm_io_range_holds(const struct kvm_io_range *range, gpa_t addr, int len)
+{
+	if (!range->len)
+		return addr == range->addr;
+	return addr >= range->addr && addr + len <= range->addr + range->len;
+}
+
 /**
  * kvm_io_bus_access - offer an access to the devices whose range holds
  * all of it, in registration order, until one takes it.  0 when one did,
@@ -441,7 +451,7 @@ static int kvm_io_bus_access(struct kvm_vcpu *vcpu, enum kvm_bus bus_idx, gpa_t 
 		struct kvm_io_range *range = &bus->range[i];
 		struct kvm_io_device *dev = range->dev;
 
-		if (addr < range->addr || addr + len > range->addr + range->len)
+		if (!kvm_io_range_holds(range, addr, len))
 			continue;
 		r = write ? dev->ops->write(vcpu, dev, addr, len, val)
 			  : dev->ops->read(vcpu, dev, addr, len, val);

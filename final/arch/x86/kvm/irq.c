@@ -549,11 +549,14 @@ static int ioapic_deliver(void *opaque, const struct ioapic_irq *irq)
 }
 
 /**
- * kvm_ioapic_update_eoi - a LAPIC took the EOI of @vector: a level entry
- * with that vector drops its Remote IRR, and delivers again if its line is
- * still high (82093AA datasheet 3.2.4); and, edge or level, whoever waits
+ * kvm_ioapic_update_eoi - a LAPIC took the EOI of @vector: whoever waits
  * for the guest to acknowledge an input with that vector (the PIT in
- * reinject mode) hears of it, after the lock is dropped.
+ * reinject mode, a resampling irqfd), edge or level, hears of it first,
+ * without the lock; then a level entry with that vector drops its Remote
+ * IRR, and delivers again if its line is still high (82093AA datasheet
+ * 3.2.4).  In that order, as KVM: a listener that lowers the line at the
+ * EOI (the irqfd resampler) must do so before the IOAPIC looks at it, or
+ * the guest would take the interrupt a second time.
  * @kvm: the VM
  * @vector: the vector that left the ISR
  * @trig_mode: IOAPIC_LEVEL_TRIG if the LAPIC had it level-triggered (TMR)
@@ -570,12 +573,16 @@ static void kvm_ioapic_update_eoi(struct kvm *kvm, int vector, int trig_mode)
 	for (pin = 0; pin < IOAPIC_NUM_PINS; pin++)
 		if (s->ioapic.state.redirtbl[pin].fields.vector == vector)
 			__set_bit(pin, &pins);
-	if (trig_mode == IOAPIC_LEVEL_TRIG)
-		ioapic_update_eoi(&s->ioapic, vector, IOAPIC_LEVEL_TRIG);
 	spin_unlock(&s->lock);
 
 	for_each_set_bit(pin, &pins, IOAPIC_NUM_PINS)
 		kvm_notify_acked_irq(kvm, KVM_IRQCHIP_IOAPIC, pin);
+
+	if (trig_mode == IOAPIC_LEVEL_TRIG) {
+		spin_lock(&s->lock);
+		ioapic_update_eoi(&s->ioapic, vector, IOAPIC_LEVEL_TRIG);
+		spin_unlock(&s->lock);
+	}
 }
 #endif
 

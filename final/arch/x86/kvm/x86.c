@@ -294,6 +294,18 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_REINJECT_CONTROL:
 		return 1;
 #endif
+#ifdef CONFIG_MINIKVM_FINAL
+	case KVM_CAP_IRQFD:
+	case KVM_CAP_IRQFD_RESAMPLE:
+	case KVM_CAP_IOEVENTFD:
+	case KVM_CAP_IOEVENTFD_NO_LENGTH:
+	case KVM_CAP_IOEVENTFD_ANY_LENGTH:
+	case KVM_CAP_COALESCED_PIO:
+		return 1;
+	case KVM_CAP_COALESCED_MMIO:
+		/* Where the ring is in a vCPU fd's mapping, in pages. */
+		return KVM_COALESCED_MMIO_PAGE_OFFSET;
+#endif
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:
 		return KVM_MAX_VCPUS;

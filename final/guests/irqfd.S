@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * irqfd - interrupts raised by writing an eventfd (KVM_IRQFD;
+ * final/virt/kvm/eventfd.c), into the in-kernel 8259 pair, in long mode;
+ * minivmm never calls KVM_IRQ_LINE here.  At the guest's request
+ * (CTL_IRQFD, CTL_EVENTFD_SIGNAL, ...) minivmm:
+ *   - is refused an unknown flag, a bad fd, an fd that is no eventfd,
+ *     and a second irqfd on the same eventfd (EBUSY);
+ *   - edge: assigns an eventfd to GSI 5 and writes it: one interrupt
+ *     (IRQ 5, vector 0x25) wakes the guest from HLT;
+ *   - an eventfd written *before* it is assigned: the assignment itself
+ *     injects;
+ *   - deassigns: a write then injects nothing, and the count stays in
+ *     the eventfd for minivmm to read (nobody took it);
+ *   - closes an assigned eventfd (the irqfd goes with it), and assigns a
+ *     new one to the same GSI, which works;
+ *   - level (ELCR: IRQ 5 level-triggered) with KVM_IRQFD_FLAG_RESAMPLE:
+ *     a write raises the line until the guest's EOI, which lowers it and
+ *     signals the resamplefd once - one interrupt per write, never a
+ *     second one from a line still high after the EOI.
+ * CHECKL64 lines; EXIT_PASS when all are as expected.
+ */
+#include "guest.h"
+#include "macros.S"
+#include "irqmacros.S"
+
+#define V5		(PIC_M_BASE + 5)
+#define EINVAL		-22
+#define EBADF		-9
+#define EBUSY		-16
+
+	.code16
+	.text
+	.globl	_start
+_start:
+	jmp	enter_pm32
+
+	.code32
+main32:
+	mov	$PT_AREA, %edi
+	jmp	enter_lm64
+
+/* WAIT_IRQ n, "name": let interrupts in until one comes (HLT), then
+ * check that IRQ 5 was taken n times in all. */
+.macro WAIT_IRQ n, name
+	sti
+	hlt
+	cli
+	CHECKL64 COUNT(V5), \n, "\name"
+.endm
+
+	.code64
+main64:
+	xor	%r15, %r15
+	call	idt_init64
+	HOOK32	V5, h_irq5
+	PIC_INIT
+	OUTB	PIC_M_DATA, 0xdf		/* IRQ 5 only */
+
+	PUTS64	"refused\n"
+	CTL64	CTL_IRQFD, $5, $4
+	CHECKL64 %eax, EINVAL, "unknown flag:"
+	CTL64	CTL_IRQFD, $5, $0, $FD_BAD
+	CHECKL64 %eax, EBADF, "bad fd:"
+	CTL64	CTL_IRQFD, $5, $0, $FD_NOT_EVENTFD
+	CHECKL64 %eax, EINVAL, "not an eventfd:"
+
+	PUTS64	"edge\n"
+	CTL64	CTL_IRQFD, $5, $0
+	mov	%eax, %r12d			/* the eventfd's index */
+	lea	1(%r12), %r13d
+	CTL64	CTL_IRQFD, $7, $0, $0, %r13d
+	CHECKL64 %eax, EBUSY, "the same eventfd again:"
+	CTL64	CTL_EVENTFD_SIGNAL, %r12d
+	WAIT_IRQ 1, "written: IRQ 5 taken"
+
+	PUTS64	"written before assigned\n"
+	CTL64	CTL_EVENTFD_NEW
+	mov	%eax, %r13d
+	CTL64	CTL_EVENTFD_SIGNAL, %r13d
+	inc	%r13d
+	CTL64	CTL_IRQFD, $5, $0, $0, %r13d
+	inc	%eax
+	sub	%r13d, %eax			/* 0: the result is that eventfd's index */
+	CHECKL64 %eax, 0, "assigned:"
+	WAIT_IRQ 2, "IRQ 5 taken"
+
+	PUTS64	"deassigned\n"
+	lea	1(%r12), %r13d
+	CTL64	CTL_IRQFD, $5, $IRQFD_DEASSIGN, $0, %r13d
+	CHECKL64 %eax, 0, "deassign:"
+	CTL64	CTL_EVENTFD_SIGNAL, %r12d
+	CTL64	CTL_EVENTFD_READ, %r12d
+	CHECKL64 %eax, 1, "a write stays in the eventfd:"
+	CTL64	CTL_IRQFD, $5, $IRQFD_DEASSIGN, $0, %r13d
+	CHECKL64 %eax, 0, "deassign again (nothing to do):"
+
+	PUTS64	"closed\n"
+	CTL64	CTL_IRQFD, $5, $0
+	CTL64	CTL_EVENTFD_CLOSE, %eax
+	CHECKL64 %eax, 0, "close an assigned eventfd:"
+	CTL64	CTL_IRQFD, $5, $0
+	mov	%eax, %r12d
+	CTL64	CTL_EVENTFD_SIGNAL, %r12d
+	WAIT_IRQ 3, "a new eventfd on GSI 5: IRQ 5 taken"
+
+	PUTS64	"level, resample\n"
+	lea	1(%r12), %r13d
+	CTL64	CTL_IRQFD, $5, $IRQFD_DEASSIGN, $0, %r13d
+	OUTB	PIC_ELCR_M, 0x20		/* IRQ 5 level-triggered */
+	CTL64	CTL_IRQFD, $5, $IRQFD_RESAMPLE
+	mov	%eax, %r12d			/* the eventfd; + 1: the resamplefd */
+	lea	1(%r12), %r13d
+	CTL64	CTL_EVENTFD_SIGNAL, %r12d
+	WAIT_IRQ 4, "written: IRQ 5 taken"
+	CTL64	CTL_EVENTFD_READ, %r13d
+	CHECKL64 %eax, 1, "resamplefd after the EOI:"
+	CTL64	CTL_EVENTFD_SIGNAL, %r12d
+	WAIT_IRQ 5, "written again: IRQ 5 taken"
+	sti					/* the line is low: nothing more */
+	nop
+	cli
+	CHECKL64 COUNT(V5), 5, "no second delivery after the EOI:"
+	CTL64	CTL_EVENTFD_READ, %r13d
+	CHECKL64 %eax, 1, "resamplefd after the EOI:"
+	lea	1(%r12), %r13d
+	CTL64	CTL_IRQFD, $5, $(IRQFD_DEASSIGN), $0, %r13d
+	CHECKL64 %eax, 0, "deassign:"
+	jmp	exit64
+
+h_irq5:
+	OUTB	PIC_M_CMD, OCW2_EOI
+	ret
+
+#include "pm.S"
+#include "lm64.S"
+#include "serial32.S"
+#include "serial64.S"
+#include "idt64.S"
+#include "gdt.S"

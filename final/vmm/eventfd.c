@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/**
+ * @file eventfd.c
+ * @brief The control commands that show final/'s eventfd ABI from the
+ * VMM's side (protocol: minivmm.h, CTL_IOEVENTFD ...): ioeventfds, irqfds
+ * and the coalesced-MMIO ring, set up and observed at a guest's request.
+ *
+ * A test guest asks for an ioeventfd on a port or an address, writes
+ * there, and asks how often the eventfd was signalled: the writes that
+ * matched never became exits (the trace shows it), the others did.  It
+ * asks for an irqfd on a GSI and for the eventfd to be written, and
+ * takes the interrupt without minivmm calling KVM_IRQ_LINE.  It registers
+ * a coalesced zone, writes to it, and its writes reach minivmm's device
+ * only when the ring is replayed - before the handling of any later exit,
+ * as every VMM must (coalesced_replay()).
+ *
+ * The eventfds are minivmm's own; each command result is an index into
+ * vm->efd[] (or a negative errno), which later commands take.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/kvm.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "minivmm.h"
+
+/** A new eventfd in vm->efd[]: its index, or -errno. */
+static int efd_new(struct vm *vm)
+{
+	int fd;
+
+	if (vm->nr_efds >= VMM_MAX_EVENTFDS)
+		return -ENOSPC;
+	fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	vm->efd[vm->nr_efds] = (struct vmm_eventfd) { .fd = fd };
+	return vm->nr_efds++;
+}
+
+/** The index @i names an eventfd (not closed). */
+static struct vmm_eventfd *efd_get(struct vm *vm, uint32_t i)
+{
+	return i < vm->nr_efds && vm->efd[i].fd >= 0 ? &vm->efd[i] : NULL;
+}
+
+/** The fd an assignment passes: @kind 0 the eventfd @e itself, 1 a bad
+ *  fd (-1), 2 an fd that is not an eventfd (the VM's). */
+static int efd_fd(const struct vm *vm, const struct vmm_eventfd *e, uint32_t kind)
+{
+	return kind == 1 ? -1 : kind == 2 ? vm->vm_fd : e->fd;
+}
+
+/** The result of an ioctl, printed: 0 or -errno. */
+static int32_t efd_result(struct vm *vm, int r, const char *what)
+{
+	if (r < 0) {
+		fprintf(vm->out, "minivmm: %s: %s\n", what, strerror(errno));
+		return -errno;
+	}
+	fprintf(vm->out, "minivmm: %s: ok\n", what);
+	return 0;
+}
+
+/**
+ * CTL_IOEVENTFD (addr, len | flags << 8 | kind << 24, datamatch, index):
+ * KVM_IOEVENTFD with the flags given (DATAMATCH, PIO, DEASSIGN).  Without
+ * DEASSIGN a new eventfd is made unless @index + 1 names one already
+ * (0: none); the result is its index.  With DEASSIGN @index + 1 names it,
+ * and the result is 0.
+ */
+static int32_t ctl_ioeventfd(struct vm *vm, const uint32_t *arg)
+{
+	struct kvm_ioeventfd io = {
+		.addr = arg[0], .len = arg[1] & 0xff, .flags = (arg[1] >> 8) & 0xffff,
+		.datamatch = arg[2],
+	};
+	uint32_t kind = arg[1] >> 24;
+	struct vmm_eventfd *e;
+	char what[96];
+	int i = (int)arg[3] - 1, r;
+
+	if (i < 0 && !(io.flags & KVM_IOEVENTFD_FLAG_DEASSIGN))
+		i = efd_new(vm);
+	if (i < 0)
+		return i;
+	e = efd_get(vm, i);
+	if (!e)
+		return -EBADF;
+	io.fd = efd_fd(vm, e, kind);
+	snprintf(what, sizeof(what), "KVM_IOEVENTFD %s 0x%llx len %u flags 0x%x (eventfd %d)",
+		 io.flags & KVM_IOEVENTFD_FLAG_PIO ? "port" : "mmio",
+		 (unsigned long long)io.addr, io.len, io.flags, i);
+	r = efd_result(vm, ioctl(vm->vm_fd, KVM_IOEVENTFD, &io), what);
+	return r < 0 || (io.flags & KVM_IOEVENTFD_FLAG_DEASSIGN) ? r : i;
+}
+
+/**
+ * CTL_IRQFD (gsi, flags, kind, index): KVM_IRQFD.  Without DEASSIGN a new
+ * eventfd is made unless @index + 1 names one; with RESAMPLE a second one,
+ * at the next index, is its resamplefd.  Result: the eventfd's index (0
+ * after a DEASSIGN).
+ */
+static int32_t ctl_irqfd(struct vm *vm, const uint32_t *arg)
+{
+	struct kvm_irqfd irqfd = { .gsi = arg[0], .flags = arg[1] };
+	struct vmm_eventfd *e;
+	char what[80];
+	int i = (int)arg[3] - 1, r;
+
+	if (i < 0 && !(irqfd.flags & KVM_IRQFD_FLAG_DEASSIGN))
+		i = efd_new(vm);
+	if (i < 0)
+		return i;
+	e = efd_get(vm, i);
+	if (!e)
+		return -EBADF;
+	irqfd.fd = efd_fd(vm, e, arg[2]);
+	if (irqfd.flags & KVM_IRQFD_FLAG_RESAMPLE) {
+		r = efd_new(vm);
+		if (r < 0)
+			return r;
+		irqfd.resamplefd = vm->efd[r].fd;
+	}
+	snprintf(what, sizeof(what), "KVM_IRQFD gsi %u flags 0x%x (eventfd %d)", irqfd.gsi,
+		 irqfd.flags, i);
+	r = efd_result(vm, ioctl(vm->vm_fd, KVM_IRQFD, &irqfd), what);
+	return r < 0 || (irqfd.flags & KVM_IRQFD_FLAG_DEASSIGN) ? r : i;
+}
+
+/** CTL_EVENTFD_READ (index): take the eventfd's count (0 if none). */
+static int32_t ctl_eventfd_read(struct vm *vm, const uint32_t *arg)
+{
+	struct vmm_eventfd *e = efd_get(vm, arg[0]);
+	uint64_t n = 0;
+
+	if (!e)
+		return -EBADF;
+	if (read(e->fd, &n, sizeof(n)) != sizeof(n) && errno != EAGAIN)
+		return -errno;
+	fprintf(vm->out, "minivmm: eventfd %u counted %llu\n", arg[0], (unsigned long long)n);
+	return n > INT32_MAX ? INT32_MAX : (int32_t)n;
+}
+
+/** CTL_EVENTFD_SIGNAL (index): write 1 to it, as a device thread would. */
+static int32_t ctl_eventfd_signal(struct vm *vm, const uint32_t *arg)
+{
+	struct vmm_eventfd *e = efd_get(vm, arg[0]);
+	uint64_t one = 1;
+
+	if (!e)
+		return -EBADF;
+	if (write(e->fd, &one, sizeof(one)) != sizeof(one))
+		return -errno;
+	fprintf(vm->out, "minivmm: eventfd %u written\n", arg[0]);
+	return 0;
+}
+
+/** CTL_EVENTFD_CLOSE (index): close it; an irqfd on it goes away. */
+static int32_t ctl_eventfd_close(struct vm *vm, const uint32_t *arg)
+{
+	struct vmm_eventfd *e = efd_get(vm, arg[0]);
+
+	if (!e)
+		return -EBADF;
+	close(e->fd);
+	e->fd = -1;
+	fprintf(vm->out, "minivmm: eventfd %u closed\n", arg[0]);
+	return 0;
+}
+
+/**
+ * CTL_COALESCED (addr, size, pio, unregister): KVM_(UN)REGISTER_COALESCED_MMIO.
+ * The ring is page KVM_COALESCED_MMIO_PAGE_OFFSET of a vCPU's mapping.
+ */
+static int32_t ctl_coalesced(struct vm *vm, const uint32_t *arg)
+{
+	struct kvm_coalesced_mmio_zone zone = { .addr = arg[0], .size = arg[1], .pio = arg[2] };
+	int off = ioctl(vm->dev_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO);
+	char what[80];
+
+	if (off <= 0 || (size_t)(off + 1) * 4096 > vm->run_size) {
+		fprintf(vm->out, "minivmm: no coalesced MMIO (KVM_CAP_COALESCED_MMIO %d)\n", off);
+		return -ENOTTY;
+	}
+	vm->coalesced_ring = (struct kvm_coalesced_mmio_ring *)((char *)vm->vcpu[0].run + off * 4096);
+	snprintf(what, sizeof(what), "KVM_%sREGISTER_COALESCED_MMIO %s 0x%llx size 0x%x",
+		 arg[3] ? "UN" : "", arg[2] ? "port" : "mmio", (unsigned long long)zone.addr,
+		 zone.size);
+	return efd_result(vm, ioctl(vm->vm_fd, arg[3] ? KVM_UNREGISTER_COALESCED_MMIO :
+				    KVM_REGISTER_COALESCED_MMIO, &zone), what);
+}
+
+/** Run eventfd command @cmd (CTL_IOEVENTFD ... CTL_EVENTFD_NEW). */
+int32_t eventfd_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg)
+{
+	switch (cmd) {
+	case CTL_IOEVENTFD:
+		return ctl_ioeventfd(vm, arg);
+	case CTL_IRQFD:
+		return ctl_irqfd(vm, arg);
+	case CTL_EVENTFD_READ:
+		return ctl_eventfd_read(vm, arg);
+	case CTL_EVENTFD_SIGNAL:
+		return ctl_eventfd_signal(vm, arg);
+	case CTL_EVENTFD_CLOSE:
+		return ctl_eventfd_close(vm, arg);
+	case CTL_COALESCED:
+		return ctl_coalesced(vm, arg);
+	case CTL_EVENTFD_NEW:
+		return efd_new(vm);
+	}
+	fprintf(vm->out, "minivmm: control: unknown command 0x%x\n", cmd);
+	return -EINVAL;
+}
