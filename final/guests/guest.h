@@ -233,6 +233,8 @@
 #define CTL_EVENTFD_CLOSE	0x24	/**< (index) */
 #define CTL_COALESCED		0x25	/**< (addr, size, pio, unregister) */
 #define CTL_EVENTFD_NEW		0x26	/**< () -> index */
+#define CTL_SIGNAL_MSI		0x27	/**< (address_lo, data, flags) -> APICs that took it */
+#define CTL_MSI_ROUTE		0x28	/**< (gsi, address_lo, data, flags) */
 #define IOEFD_DATAMATCH		1	/**< KVM_IOEVENTFD_FLAG_DATAMATCH */
 #define IOEFD_PIO		2	/**< KVM_IOEVENTFD_FLAG_PIO */
 #define IOEFD_DEASSIGN		4	/**< KVM_IOEVENTFD_FLAG_DEASSIGN */

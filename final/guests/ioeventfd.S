@@ -14,7 +14,9 @@
  * address is exact, its length is the assignment's (unless that is 0)
  * and its value the DATAMATCH value (if any); the others exit to minivmm
  * as before, which the trace shows.  The counts minivmm reads back:
- * one per matching write.  1000 more writes to port 0x600 count 1000 and
+ * one per matching write.  A read of the any-length MMIO address is
+ * vendor-specific in KVM (counted on VMX, an exit on SVM): its count is
+ * printed, not checked here.  1000 more writes to port 0x600 count 1000 and
  * make no exit at all; after a deassignment the same write exits again.
  * CHECKL64 lines; EXIT_PASS when all are as expected.
  */
@@ -137,7 +139,6 @@ main64:
 	mov	$M_NOLEN, %edi
 	movb	$1, (%rdi)			/* any length: match */
 	movq	%rdi, (%rdi)
-	mov	(%rdi), %eax			/* a read: exit */
 
 	PUTS64	"count\n"
 	COUNTED	0, 1, "port 0x600 len 1:"
@@ -148,6 +149,19 @@ main64:
 	COUNTED	5, 1, "mmio len 4:"
 	COUNTED	6, 1, "mmio len 8 = 0x12345678:"
 	COUNTED	7, 2, "mmio any length:"
+
+	/* A read of the any-length doorbell: on SVM it exits (the data comes
+	 * from minivmm); on VMX, KVM signals the eventfd before it decodes
+	 * anything and skips the instruction (its fast MMIO path), so the
+	 * read counts.  The scenario knows which to expect. */
+	mov	$M_NOLEN, %edi
+	mov	(%rdi), %eax
+	mov	efd + 4 * 7, %ebx
+	CTL64	CTL_EVENTFD_READ, %ebx
+	PUTS64	"a read of the any-length address, counted: "
+	mov	$8, %ecx
+	call	putx64n
+	PUTS64	"\n"
 
 	PUTS64	"1000 writes\n"
 	mov	$1000, %ecx

@@ -12,7 +12,9 @@
  * takes the interrupt without minivmm calling KVM_IRQ_LINE.  It registers
  * a coalesced zone, writes to it, and its writes reach minivmm's device
  * only when the ring is replayed - before the handling of any later exit,
- * as every VMM must (coalesced_replay()).
+ * as every VMM must (coalesced_replay()).  And MSIs: KVM_SIGNAL_MSI, and
+ * a GSI routed to an MSI (KVM_SET_GSI_ROUTING), which an irqfd raises the
+ * way a virtio-pci device's interrupts reach a guest.
  *
  * The eventfds are minivmm's own; each command result is an index into
  * vm->efd[] (or a negative errno), which later commands take.
@@ -194,7 +196,54 @@ static int32_t ctl_coalesced(struct vm *vm, const uint32_t *arg)
 				    KVM_REGISTER_COALESCED_MMIO, &zone), what);
 }
 
-/** Run eventfd command @cmd (CTL_IOEVENTFD ... CTL_EVENTFD_NEW). */
+/** CTL_SIGNAL_MSI (address_lo, data, flags): KVM_SIGNAL_MSI.  Result: what
+ *  the ioctl returned (APICs that accepted it), or -errno. */
+static int32_t ctl_signal_msi(struct vm *vm, const uint32_t *arg)
+{
+	struct kvm_msi msi = { .address_lo = arg[0], .data = arg[1], .flags = arg[2] };
+	int r = ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi);
+
+	fprintf(vm->out, "minivmm: KVM_SIGNAL_MSI address 0x%x data 0x%x flags 0x%x: %d%s%s\n",
+		arg[0], arg[1], arg[2], r, r < 0 ? ", " : "", r < 0 ? strerror(errno) : "");
+	return r < 0 ? -errno : r;
+}
+
+/**
+ * CTL_MSI_ROUTE (gsi, address_lo, data, flags): KVM_SET_GSI_ROUTING with
+ * KVM's default table (GSI n: IOAPIC pin n, and PIC input n for n < 16)
+ * in which @gsi's entries become one MSI entry with @flags; bit 31 of
+ * @flags keeps the IOAPIC entry next to it (which KVM refuses).
+ */
+static int32_t ctl_msi_route(struct vm *vm, const uint32_t *arg)
+{
+	struct {
+		struct kvm_irq_routing r;
+		struct kvm_irq_routing_entry e[2 * 24 + 1];
+	} t = { 0 };
+	struct kvm_irq_routing_entry *e = t.e;
+	char what[96];
+
+	for (uint32_t gsi = 0; gsi < 24; gsi++) {
+		if (gsi == arg[0] && !(arg[3] & 0x80000000u))
+			continue;
+		*e++ = (struct kvm_irq_routing_entry) { .gsi = gsi, .type = KVM_IRQ_ROUTING_IRQCHIP,
+			.u.irqchip = { .irqchip = KVM_IRQCHIP_IOAPIC, .pin = gsi } };
+		if (gsi < 16)
+			*e++ = (struct kvm_irq_routing_entry) { .gsi = gsi,
+				.type = KVM_IRQ_ROUTING_IRQCHIP, .u.irqchip = {
+				.irqchip = gsi < 8 ? KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE,
+				.pin = gsi % 8 } };
+	}
+	*e++ = (struct kvm_irq_routing_entry) { .gsi = arg[0], .type = KVM_IRQ_ROUTING_MSI,
+		.flags = arg[3] & ~0x80000000u,
+		.u.msi = { .address_lo = arg[1], .data = arg[2] } };
+	t.r.nr = e - t.e;
+	snprintf(what, sizeof(what), "KVM_SET_GSI_ROUTING gsi %u -> MSI 0x%x data 0x%x%s", arg[0],
+		 arg[1], arg[2], arg[3] & 0x80000000u ? " (and its IOAPIC pin)" : "");
+	return efd_result(vm, ioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, &t), what);
+}
+
+/** Run eventfd command @cmd (CTL_IOEVENTFD ... CTL_MSI_ROUTE). */
 int32_t eventfd_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg)
 {
 	switch (cmd) {
@@ -212,6 +261,10 @@ int32_t eventfd_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg)
 		return ctl_coalesced(vm, arg);
 	case CTL_EVENTFD_NEW:
 		return efd_new(vm);
+	case CTL_SIGNAL_MSI:
+		return ctl_signal_msi(vm, arg);
+	case CTL_MSI_ROUTE:
+		return ctl_msi_route(vm, arg);
 	}
 	fprintf(vm->out, "minivmm: control: unknown command 0x%x\n", cmd);
 	return -EINVAL;

@@ -176,6 +176,12 @@ enum ctl_command {
 	CTL_COALESCED	= 0x25,
 	/** (): a new eventfd, not assigned; result its index. */
 	CTL_EVENTFD_NEW	= 0x26,
+	/** (address_lo, data, flags): KVM_SIGNAL_MSI; result its return
+	 *  value (APICs that took it) or -errno. */
+	CTL_SIGNAL_MSI	= 0x27,
+	/** (gsi, address_lo, data, flags): KVM's default routing with @gsi
+	 *  sent as that MSI instead (flags bit 31: keep its IOAPIC pin too). */
+	CTL_MSI_ROUTE	= 0x28,
 #endif
 };
 #define CTL_MAX_ARGS	4	/**< arguments a command can take */

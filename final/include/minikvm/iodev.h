@@ -60,6 +60,9 @@ enum kvm_bus {
 	/** s390's virtio doorbells.  Nothing on x86 writes to it, but KVM
 	 *  accepts an ioeventfd there, and so do we. */
 	KVM_VIRTIO_CCW_NOTIFY_BUS,
+	/** MMIO ioeventfds of length 0 again, looked up on VMX before the
+	 *  instruction is even decoded (mmu.c: kvm_mmu_fault_no_ram()). */
+	KVM_FAST_MMIO_BUS,
 #endif
 	KVM_NR_BUSES
 };

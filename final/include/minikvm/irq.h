@@ -66,6 +66,12 @@ int kvm_pic_set_irq(struct kvm *kvm, int pin, int level);
 /** Drive IOAPIC input @pin (0-23) to @level; the status as kvm_set_irq().
  *  Linux: kvm_set_ioapic_irq() -> kvm_ioapic_set_irq(). */
 int kvm_ioapic_set_irq(struct kvm *kvm, int pin, int level, bool line_status);
+#ifdef CONFIG_MINIKVM_FINAL
+/** Deliver the MSI with address @address_lo/@address_hi and @data to the
+ *  LAPICs it names (arch/x86/kvm/irq.c).  Returns how many accepted it.
+ *  Linux: kvm_set_msi(). */
+int kvm_set_msi(struct kvm *kvm, u32 address_lo, u32 address_hi, u32 data);
+#endif
 
 #ifdef CONFIG_MINIKVM_LAPIC
 struct kvm_vlapic;

@@ -470,26 +470,13 @@ static bool ioeventfd_check_collision(struct kvm *kvm, const struct _ioeventfd *
 	return false;
 }
 
-/** KVM_IOEVENTFD without DEASSIGN.  Linux: kvm_assign_ioeventfd() and
- *  kvm_assign_ioeventfd_idx(). */
-static int kvm_assign_ioeventfd(struct kvm *kvm, const struct kvm_ioeventfd *args)
+/** One assignment on @bus_idx.  Linux: kvm_assign_ioeventfd_idx(). */
+static int kvm_assign_ioeventfd_idx(struct kvm *kvm, enum kvm_bus bus_idx,
+				    const struct kvm_ioeventfd *args)
 {
 	struct eventfd_ctx *eventfd;
 	struct _ioeventfd *p;
 	int ret;
-
-	switch (args->len) {		/* a natural size, or 0: any */
-	case 0: case 1: case 2: case 4: case 8:
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (args->addr + args->len < args->addr)
-		return -EINVAL;
-	if (args->flags & ~KVM_IOEVENTFD_VALID_FLAG_MASK)
-		return -EINVAL;
-	if (!args->len && (args->flags & KVM_IOEVENTFD_FLAG_DATAMATCH))
-		return -EINVAL;		/* a value needs a length */
 
 	eventfd = eventfd_ctx_fdget(args->fd);
 	if (IS_ERR(eventfd))
@@ -502,7 +489,7 @@ static int kvm_assign_ioeventfd(struct kvm *kvm, const struct kvm_ioeventfd *arg
 	p->addr = args->addr;
 	p->length = args->len;
 	p->eventfd = eventfd;
-	p->bus_idx = ioeventfd_bus_from_flags(args->flags);
+	p->bus_idx = bus_idx;
 	p->wildcard = !(args->flags & KVM_IOEVENTFD_FLAG_DATAMATCH);
 	if (!p->wildcard)
 		p->datamatch = args->datamatch;
@@ -528,12 +515,12 @@ out_put:
 	return ret;
 }
 
-/** KVM_IOEVENTFD with DEASSIGN: the one assignment with the same bus,
- *  eventfd, address, length and (if any) value; -ENOENT if none.
- *  Linux: kvm_deassign_ioeventfd() and kvm_deassign_ioeventfd_idx(). */
-static int kvm_deassign_ioeventfd(struct kvm *kvm, const struct kvm_ioeventfd *args)
+/** The assignment on @bus_idx with the same eventfd, address, length and
+ *  (if any) value goes; -ENOENT if there is none.
+ *  Linux: kvm_deassign_ioeventfd_idx(). */
+static int kvm_deassign_ioeventfd_idx(struct kvm *kvm, enum kvm_bus bus_idx,
+				      const struct kvm_ioeventfd *args)
 {
-	enum kvm_bus bus_idx = ioeventfd_bus_from_flags(args->flags);
 	bool wildcard = !(args->flags & KVM_IOEVENTFD_FLAG_DATAMATCH);
 	struct eventfd_ctx *eventfd;
 	struct _ioeventfd *p;
@@ -559,6 +546,50 @@ static int kvm_deassign_ioeventfd(struct kvm *kvm, const struct kvm_ioeventfd *a
 	}
 	mutex_unlock(&kvm->slots_lock);
 	eventfd_ctx_put(eventfd);
+	return ret;
+}
+
+/**
+ * KVM_IOEVENTFD without DEASSIGN: the arguments checked in KVM's order,
+ * then the assignment; an MMIO one of any length goes on the fast MMIO
+ * bus as well.  Linux: kvm_assign_ioeventfd().
+ */
+static int kvm_assign_ioeventfd(struct kvm *kvm, const struct kvm_ioeventfd *args)
+{
+	enum kvm_bus bus_idx = ioeventfd_bus_from_flags(args->flags);
+	int ret;
+
+	switch (args->len) {		/* a natural size, or 0: any */
+	case 0: case 1: case 2: case 4: case 8:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (args->addr + args->len < args->addr)
+		return -EINVAL;
+	if (args->flags & ~KVM_IOEVENTFD_VALID_FLAG_MASK)
+		return -EINVAL;
+	if (!args->len && (args->flags & KVM_IOEVENTFD_FLAG_DATAMATCH))
+		return -EINVAL;		/* a value needs a length */
+
+	ret = kvm_assign_ioeventfd_idx(kvm, bus_idx, args);
+	if (ret || args->len || bus_idx != KVM_MMIO_BUS)
+		return ret;
+	ret = kvm_assign_ioeventfd_idx(kvm, KVM_FAST_MMIO_BUS, args);
+	if (ret)
+		kvm_deassign_ioeventfd_idx(kvm, bus_idx, args);
+	return ret;
+}
+
+/** KVM_IOEVENTFD with DEASSIGN (and its twin on the fast MMIO bus).
+ *  Linux: kvm_deassign_ioeventfd(). */
+static int kvm_deassign_ioeventfd(struct kvm *kvm, const struct kvm_ioeventfd *args)
+{
+	enum kvm_bus bus_idx = ioeventfd_bus_from_flags(args->flags);
+	int ret = kvm_deassign_ioeventfd_idx(kvm, bus_idx, args);
+
+	if (!args->len && bus_idx == KVM_MMIO_BUS)
+		kvm_deassign_ioeventfd_idx(kvm, KVM_FAST_MMIO_BUS, args);
 	return ret;
 }
 

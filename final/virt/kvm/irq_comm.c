@@ -19,9 +19,10 @@
  * the old one freed after a grace period.  kvm_set_irq() reads it under
  * RCU and so never waits for a writer.
  *
- * Simpler than KVM: only irqchip entries (KVM_IRQ_ROUTING_IRQCHIP) exist
- * here; MSI routes come with MSI support, and meanwhile are refused with
- * KVM's answer for a type it does not know (-EINVAL).  KVM links each
+ * Chapters 03 to 05 know only irqchip entries (KVM_IRQ_ROUTING_IRQCHIP)
+ * and refuse the others with KVM's answer for a type it does not know
+ * (-EINVAL); final/ adds MSI entries, whose GSI sends a message to the
+ * local APICs instead of driving a pin (kvm_set_msi()).  KVM links each
  * GSI's entries in a list; since a GSI has at most one irqchip entry per
  * controller, a fixed slot of KVM_NR_IRQCHIPS per GSI does here.
  *
@@ -54,13 +55,19 @@
  */
 struct kvm_kernel_irq_routing_entry {
 	u32 gsi;		/**< the GSI */
-	u32 type;		/**< KVM_IRQ_ROUTING_IRQCHIP, the only type yet */
+	u32 type;		/**< KVM_IRQ_ROUTING_IRQCHIP (or _MSI in final/) */
 	/** KVM_IRQCHIP_PIC_MASTER, _SLAVE or _IOAPIC, and its input.  A
 	 *  PIC pin counts across the pair: 0-7 master, 8-15 slave. */
 	struct {
 		u32 irqchip;	/**< which controller */
 		u32 pin;	/**< which of its inputs */
 	} irqchip;
+#ifdef CONFIG_MINIKVM_FINAL
+	/** KVM_IRQ_ROUTING_MSI: the message raising the GSI sends. */
+	struct {
+		u32 address_lo, address_hi, data;
+	} msi;
+#endif
 };
 
 /** The routes of one GSI: at most one per interrupt controller. */
@@ -85,6 +92,13 @@ struct kvm_irq_routing_table {
 static int kvm_set_routed_irq(struct kvm *kvm, const struct kvm_kernel_irq_routing_entry *e,
 			      int level, bool line_status)
 {
+#ifdef CONFIG_MINIKVM_FINAL
+	/* A message, not a line: raising sends it, lowering does nothing
+	 * (-1, as KVM's kvm_set_msi() answers a level of 0). */
+	if (e->type == KVM_IRQ_ROUTING_MSI)
+		return level ? kvm_set_msi(kvm, e->msi.address_lo, e->msi.address_hi,
+					   e->msi.data) : -1;
+#endif
 	if (e->irqchip.irqchip == KVM_IRQCHIP_IOAPIC)
 		return kvm_ioapic_set_irq(kvm, e->irqchip.pin, level, line_status);
 	return kvm_pic_set_irq(kvm, e->irqchip.pin, level);
@@ -142,6 +156,16 @@ static int kvm_set_routing_entry(struct kvm_kernel_irq_routing_entry *e,
 {
 	u32 pin = ue->u.irqchip.pin;
 
+#ifdef CONFIG_MINIKVM_FINAL
+	if (ue->type == KVM_IRQ_ROUTING_MSI) {
+		e->gsi = ue->gsi;
+		e->type = ue->type;
+		e->msi.address_lo = ue->u.msi.address_lo;
+		e->msi.address_hi = ue->u.msi.address_hi;
+		e->msi.data = ue->u.msi.data;
+		return 0;
+	}
+#endif
 	if (ue->type != KVM_IRQ_ROUTING_IRQCHIP)
 		return -EINVAL;
 	switch (ue->u.irqchip.irqchip) {
@@ -181,8 +205,15 @@ static int kvm_add_routing_entry(struct kvm_irq_routing_table *rt,
 	u32 i;
 	int r;
 
+#ifdef CONFIG_MINIKVM_FINAL
+	/* An MSI entry may carry a device ID (ARM's ITS uses it; x86 KVM
+	 * accepts and ignores it); no other flag, and nothing on others. */
+	if (ue->flags & ~(ue->type == KVM_IRQ_ROUTING_MSI ? KVM_MSI_VALID_DEVID : 0))
+		return -EINVAL;
+#else
 	if (ue->flags)
 		return -EINVAL;
+#endif
 	for (i = 0; i < m->nr; i++)
 		if (m->e[i].type != KVM_IRQ_ROUTING_IRQCHIP ||
 		    ue->type != KVM_IRQ_ROUTING_IRQCHIP ||

@@ -11,10 +11,22 @@
 # any) count; the others exit to minivmm as before (its "mmio write"
 # lines, and the exits the differential oracle compares with the real
 # KVM's).  1000 more writes to one port count 1000 and make no exit;
-# after its deassignment the port exits again.  The count of each
+# after its deassignment the port exits again.  A read of the
+# any-length MMIO address counts on VMX and exits on SVM, as in KVM.  The count of each
 # eventfd is what minivmm reads back from it.
 # since: final
 . /lab/scenarios/lib.sh
+# A read of a length-0 MMIO ioeventfd: KVM on VMX signals it and skips the
+# instruction before decoding it (handle_ept_misconfig(), the fast MMIO
+# bus), so it counts; on SVM it is emulated and exits to minivmm.
+if [ "$ARCH" = vmx ]; then
+	read_lines="minivmm: eventfd 7 counted 1
+a read of the any-length address, counted: 00000001"
+else
+	read_lines="minivmm: mmio read of 4 bytes at 0xd0010010
+minivmm: eventfd 7 counted 0
+a read of the any-length address, counted: 00000000"
+fi
 vmm "$GUESTS/ioeventfd.bin"
 expect_out "assign
 minivmm: KVM_IOEVENTFD port 0x600 len 1 flags 0x2 (eventfd 0): ok
@@ -48,7 +60,6 @@ write
 minivmm: mmio write of 2 bytes at 0xd0010000: 0xeeff
 minivmm: mmio write of 8 bytes at 0xd0010000: 0x00000000d0010000
 minivmm: mmio write of 8 bytes at 0xd0010008: 0x0000000012345679
-minivmm: mmio read of 4 bytes at 0xd0010010
 count
 minivmm: eventfd 0 counted 1
 port 0x600 len 1: 00000001
@@ -66,6 +77,7 @@ minivmm: eventfd 6 counted 1
 mmio len 8 = 0x12345678: 00000001
 minivmm: eventfd 7 counted 2
 mmio any length: 00000002
+$read_lines
 1000 writes
 minivmm: eventfd 0 counted 1000
 port 0x600 len 1: 000003e8

@@ -19,9 +19,10 @@
  * the old one freed after a grace period.  kvm_set_irq() reads it under
  * RCU and so never waits for a writer.
  *
- * Simpler than KVM: only irqchip entries (KVM_IRQ_ROUTING_IRQCHIP) exist
- * here; MSI routes come with MSI support, and meanwhile are refused with
- * KVM's answer for a type it does not know (-EINVAL).  KVM links each
+ * Chapters 03 to 05 know only irqchip entries (KVM_IRQ_ROUTING_IRQCHIP)
+ * and refuse the others with KVM's answer for a type it does not know
+ * (-EINVAL); final/ adds MSI entries, whose GSI sends a message to the
+ * local APICs instead of driving a pin (kvm_set_msi()).  KVM links each
  * GSI's entries in a list; since a GSI has at most one irqchip entry per
  * controller, a fixed slot of KVM_NR_IRQCHIPS per GSI does here.
  *
@@ -52,7 +53,7 @@
  */
 struct kvm_kernel_irq_routing_entry {
 	u32 gsi;		/**< the GSI */
-	u32 type;		/**< KVM_IRQ_ROUTING_IRQCHIP, the only type yet */
+	u32 type;		/**< KVM_IRQ_ROUTING_IRQCHIP (or _MSI in final/) */
 	/** KVM_IRQCHIP_PIC_MASTER, _SLAVE or _IOAPIC, and its input.  A
 	 *  PIC pin counts across the pair: 0-7 master, 8-15 slave. */
 	struct {

@@ -1236,6 +1236,72 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
 }
 #endif
 
+#ifdef CONFIG_MINIKVM_FINAL
+/* ---------------------------------------------------------------------- */
+/* MSI: a device's interrupt as a memory write                              */
+/* ---------------------------------------------------------------------- */
+
+/** The MSI address register (Intel SDM Vol. 3A, 11.11.1, Figure 11-24):
+ *  0xFEE in bits 31:20, the destination APIC ID in 19:12, the
+ *  destination mode (1 logical) in bit 2. @{ */
+#define MSI_ADDR_DEST_ID(a)	(((a) >> 12) & 0xff)
+#define MSI_ADDR_DEST_LOGICAL	(1u << 2)
+/** @} */
+/** The MSI data register (SDM Vol. 3A, 11.11.2, Figure 11-25): the vector
+ *  in bits 7:0, the delivery mode in 10:8 (the ICR's encoding), level
+ *  trigger in bit 15. @{ */
+#define MSI_DATA_VECTOR(d)	((d) & 0xff)
+#define MSI_DATA_DM_MASK	0x700
+#define MSI_DATA_LEVEL_TRIG	(1u << 15)
+/** @} */
+
+/**
+ * kvm_set_msi - an MSI (a routing entry of type KVM_IRQ_ROUTING_MSI
+ * raised, KVM_SIGNAL_MSI) is a message to the local APICs, like an IPI
+ * or an IOAPIC redirection: decode its address and data into one and
+ * deliver it.  @address_hi is 0 on a PC (the address is 0xFEExxxxx);
+ * KVM's x2APIC extension that puts destination bits there is not
+ * offered.
+ *
+ * Returns how many APICs accepted it.  A destination that names no APIC
+ * is 0 here, not -1: KVM answers a message with no shorthand that is not
+ * a broadcast from its map of APIC IDs (kvm_irq_delivery_to_apic_fast()),
+ * and an ID the map lacks is "accepted by none".
+ * Linux: kvm_set_msi() -> kvm_set_msi_irq(), kvm_irq_delivery_to_apic().
+ */
+int kvm_set_msi(struct kvm *kvm, u32 address_lo, u32 address_hi, u32 data)
+{
+	struct lapic_irq msg = {
+		.vector = MSI_DATA_VECTOR(data),
+		.delivery_mode = data & MSI_DATA_DM_MASK,	/* in place, as the ICR's */
+		.dest_mode = !!(address_lo & MSI_ADDR_DEST_LOGICAL),
+		.level = 1,
+		.trig_mode = !!(data & MSI_DATA_LEVEL_TRIG),
+		.shorthand = LAPIC_DEST_NOSHORT,
+		.dest_id = MSI_ADDR_DEST_ID(address_lo),
+	};
+	int r = kvm_apic_deliver(kvm, NULL, &msg);
+
+	return r < 0 && msg.dest_id != 0xff ? 0 : r;
+}
+
+/**
+ * kvm_vm_ioctl_signal_msi - KVM_SIGNAL_MSI: the VMM raises an MSI without
+ * a routing entry.  Returns what kvm_set_msi() does: how many APICs took
+ * it.  Linux: kvm_send_userspace_msi().
+ */
+static int kvm_vm_ioctl_signal_msi(struct kvm *kvm, void __user *argp)
+{
+	struct kvm_msi msi;
+
+	if (copy_from_user(&msi, argp, sizeof(msi)))
+		return -EFAULT;
+	if (!irqchip_in_kernel(kvm) || (msi.flags & ~KVM_MSI_VALID_DEVID))
+		return -EINVAL;
+	return kvm_set_msi(kvm, msi.address_lo, msi.address_hi, msi.data);
+}
+#endif
+
 /* ---------------------------------------------------------------------- */
 /* What a vCPU asks before entry                                            */
 /* ---------------------------------------------------------------------- */
@@ -1551,6 +1617,10 @@ long kvm_vm_ioctl_irqchip(struct kvm *kvm, unsigned int ioctl, void __user *argp
 		return kvm_vm_ioctl_irq_line(kvm, argp, true);
 	case KVM_SET_GSI_ROUTING:
 		return kvm_vm_ioctl_set_gsi_routing(kvm, argp);
+#ifdef CONFIG_MINIKVM_FINAL
+	case KVM_SIGNAL_MSI:
+		return kvm_vm_ioctl_signal_msi(kvm, argp);
+#endif
 	default:
 		return -ENOTTY;
 	}

@@ -746,6 +746,26 @@ static int kvm_mmu_fault_no_ram(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch, bo
 	 * KVM emulates the walk instead. */
 	if (table_walk)
 		return mmio_emulation_failure(vcpu, gpa, NULL, 0);
+#ifdef CONFIG_MINIKVM_FINAL
+	/*
+	 * A doorbell, on VMX as KVM rings it: an ioeventfd of any length on
+	 * this address (the fast MMIO bus) is signalled before the
+	 * instruction is decoded, and the instruction is skipped - a read as
+	 * well, since nothing looked (it gets no data).  KVM does this in
+	 * VMX's EPT-misconfiguration exit, its exit for MMIO; on SVM it has
+	 * no such path, and the access is emulated.
+	 * Linux: handle_ept_misconfig(), KVM_FAST_MMIO_BUS.
+	 */
+	if (kvm_x86_ops.isa == KVM_ISA_VMX && !fetch &&
+	    !kvm_io_bus_write(vcpu, KVM_FAST_MMIO_BUS, gpa, 0, NULL)) {
+		int len = kvm_emulate_insn_len(vcpu);	/* the exit gives none */
+
+		if (len > 0) {
+			kvm_rip_write(vcpu, kvm_rip_read(vcpu) + len);
+			return 1;
+		}
+	}
+#endif
 	return kvm_mmio_exit(vcpu, gpa, fetch);
 }
 

@@ -301,6 +301,7 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_IOEVENTFD_NO_LENGTH:
 	case KVM_CAP_IOEVENTFD_ANY_LENGTH:
 	case KVM_CAP_COALESCED_PIO:
+	case KVM_CAP_SIGNAL_MSI:
 		return 1;
 	case KVM_CAP_COALESCED_MMIO:
 		/* Where the ring is in a vCPU fd's mapping, in pages. */
