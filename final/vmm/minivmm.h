@@ -505,7 +505,7 @@ struct vcpu {
 
 /** One of them: its fd, -1 once closed. */
 struct vmm_eventfd {
-	int fd;
+	int fd;		/**< from eventfd(2) */
 };
 #endif
 

@@ -41,7 +41,7 @@
 struct kvm_coalesced_mmio_dev {
 	struct list_head list;			/**< on kvm->coalesced_zones */
 	struct kvm_io_device dev;		/**< on the bus */
-	struct kvm *kvm;
+	struct kvm *kvm;			/**< whose ring */
 	struct kvm_coalesced_mmio_zone zone;	/**< as the VMM gave it */
 };
 
@@ -101,6 +101,7 @@ static int coalesced_mmio_read(struct kvm_vcpu *vcpu, struct kvm_io_device *this
 	return -EOPNOTSUPP;
 }
 
+/** A zone's device on the bus. */
 static const struct kvm_io_device_ops coalesced_mmio_ops = {
 	.read	= coalesced_mmio_read,
 	.write	= coalesced_mmio_write,

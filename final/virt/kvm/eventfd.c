@@ -75,7 +75,7 @@ static void kvm_eventfd_signal(struct eventfd_ctx *ctx)
  * kvm_kernel_irqfd_resampler.
  */
 struct kvm_kernel_irqfd_resampler {
-	struct kvm *kvm;
+	struct kvm *kvm;		/**< the VM */
 	struct list_head list;		/**< its irqfds (resampler_link); RCU */
 	struct kvm_irq_ack_notifier notifier;	/**< the GSI's EOIs */
 	struct list_head link;		/**< on kvm->irqfds.resampler_list */
@@ -83,7 +83,7 @@ struct kvm_kernel_irqfd_resampler {
 
 /** One KVM_IRQFD assignment.  Linux: struct kvm_kernel_irqfd. */
 struct kvm_kernel_irqfd {
-	struct kvm *kvm;
+	struct kvm *kvm;		/**< the VM (no reference: the VM fd's release ends us) */
 	wait_queue_entry_t wait;	/**< on the eventfd's wait queue */
 	u32 gsi;			/**< the line it raises */
 	struct work_struct inject;	/**< kvm_set_irq(), which may not run in wait */
@@ -438,6 +438,7 @@ static int ioeventfd_read(struct kvm_vcpu *vcpu, struct kvm_io_device *this, gpa
 	return -EOPNOTSUPP;
 }
 
+/** An ioeventfd's device on the bus. */
 static const struct kvm_io_device_ops ioeventfd_ops = {
 	.read	= ioeventfd_read,
 	.write	= ioeventfd_write,
