@@ -40,15 +40,6 @@ main32:
 	mov	$PT_AREA, %edi
 	jmp	enter_lm64
 
-/* WAIT_IRQ n, "name": let interrupts in until one comes (HLT), then
- * check that IRQ 5 was taken n times in all. */
-.macro WAIT_IRQ n, name
-	sti
-	hlt
-	cli
-	CHECKL64 COUNT(V5), \n, "\name"
-.endm
-
 	.code64
 main64:
 	xor	%r15, %r15
@@ -72,7 +63,7 @@ main64:
 	CTL64	CTL_IRQFD, $7, $0, $0, %r13d
 	CHECKL64 %eax, EBUSY, "the same eventfd again:"
 	CTL64	CTL_EVENTFD_SIGNAL, %r12d
-	WAIT_IRQ 1, "written: IRQ 5 taken"
+	WAIT_IRQ V5, 1, "written: IRQ 5 taken"
 
 	PUTS64	"written before assigned\n"
 	CTL64	CTL_EVENTFD_NEW
@@ -83,7 +74,7 @@ main64:
 	inc	%eax
 	sub	%r13d, %eax			/* 0: the result is that eventfd's index */
 	CHECKL64 %eax, 0, "assigned:"
-	WAIT_IRQ 2, "IRQ 5 taken"
+	WAIT_IRQ V5, 2, "IRQ 5 taken"
 
 	PUTS64	"deassigned\n"
 	lea	1(%r12), %r13d
@@ -102,7 +93,7 @@ main64:
 	CTL64	CTL_IRQFD, $5, $0
 	mov	%eax, %r12d
 	CTL64	CTL_EVENTFD_SIGNAL, %r12d
-	WAIT_IRQ 3, "a new eventfd on GSI 5: IRQ 5 taken"
+	WAIT_IRQ V5, 3, "a new eventfd on GSI 5: IRQ 5 taken"
 
 	PUTS64	"level, resample\n"
 	lea	1(%r12), %r13d
@@ -112,11 +103,11 @@ main64:
 	mov	%eax, %r12d			/* the eventfd; + 1: the resamplefd */
 	lea	1(%r12), %r13d
 	CTL64	CTL_EVENTFD_SIGNAL, %r12d
-	WAIT_IRQ 4, "written: IRQ 5 taken"
+	WAIT_IRQ V5, 4, "written: IRQ 5 taken"
 	CTL64	CTL_EVENTFD_READ, %r13d
 	CHECKL64 %eax, 1, "resamplefd after the EOI:"
 	CTL64	CTL_EVENTFD_SIGNAL, %r12d
-	WAIT_IRQ 5, "written again: IRQ 5 taken"
+	WAIT_IRQ V5, 5, "written again: IRQ 5 taken"
 	sti					/* the line is low: nothing more */
 	nop
 	cli

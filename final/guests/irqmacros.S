@@ -117,4 +117,13 @@
 	mov	$\cmd, %al
 	call	ctl64
 .endm
+
+/* WAIT_IRQ v, n, "name": let interrupts in until one comes (HLT), then
+ * check that vector v was taken n times in all. */
+.macro WAIT_IRQ v, n, name
+	sti
+	hlt
+	cli
+	CHECKL64 COUNT(\v), \n, "\name"
+.endm
 #endif

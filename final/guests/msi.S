@@ -38,15 +38,6 @@ main32:
 	mov	$PT_AREA, %edi
 	jmp	enter_lm64
 
-/* WAIT_IRQ v, n, "name": let interrupts in until one comes (HLT), then
- * check that vector v was taken n times in all. */
-.macro WAIT_IRQ v, n, name
-	sti
-	hlt
-	cli
-	CHECKL64 COUNT(\v), \n, "\name"
-.endm
-
 	.code64
 main64:
 	xor	%r15, %r15

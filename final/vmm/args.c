@@ -35,7 +35,8 @@ void vmm_usage(FILE *out)
 		"                  in 32-bit protected mode, as QEMU's -kernel does\n"
 		"  --cmdline STR   the multiboot kernel's command line\n"
 		"  --module FILE[,STR]  a multiboot module and its string (default: FILE)\n"
-		"  --timeout SECS  stop the guest after SECS seconds (KVM_RUN sees a signal)\n"
+		"  --timeout SECS  stop the guest after SECS seconds, a fraction allowed\n"
+		"                  (KVM_RUN sees a signal)\n"
 		"  --in-data BYTES bytes the guest reads with IN from port 0x%x\n"
 		"  --invalid-state[=retry]\n"
 		"                  start in 64-bit mode with CS.L=1 and CS.D=1, a state\n"
@@ -184,13 +185,17 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 			opt->load_addr = v;
 			load_given = 1;
 			break;
-		case OPT_TIMEOUT:
-			if (vmm_parse_size(optarg, &v) || v == 0 || v > 86400) {
-				snprintf(err, errlen, "bad timeout '%s' (1..86400 seconds)", optarg);
+		case OPT_TIMEOUT: {
+			char *end;
+			double secs = strtod(optarg, &end);
+
+			if (end == optarg || *end || !(secs >= 0.001 && secs <= 86400)) {
+				snprintf(err, errlen, "bad timeout '%s' (0.001..86400 seconds)", optarg);
 				return -1;
 			}
-			opt->timeout = (unsigned int)v;
+			opt->timeout_ms = (unsigned int)(secs * 1000 + 0.5);
 			break;
+		}
 		case OPT_IN_DATA:
 			opt->in_data = optarg;
 			break;

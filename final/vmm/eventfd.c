@@ -56,6 +56,19 @@ static int efd_fd(const struct vm *vm, const struct vmm_eventfd *e, uint32_t kin
 	return kind == 1 ? -1 : kind == 2 ? vm->vm_fd : e->fd;
 }
 
+/** The eventfd an assignment command names: @index_plus_1 - 1, or for
+ *  0 a new one (none for a deassignment).  Its index, or -errno. */
+static int efd_pick(struct vm *vm, uint32_t index_plus_1, int deassign)
+{
+	int i = (int)index_plus_1 - 1;
+
+	if (i < 0 && !deassign)
+		i = efd_new(vm);
+	if (i < 0)
+		return i;
+	return efd_get(vm, i) ? i : -EBADF;
+}
+
 /** The result of an ioctl, printed: 0 or -errno. */
 static int32_t efd_result(struct vm *vm, int r, const char *what)
 {
@@ -80,19 +93,12 @@ static int32_t ctl_ioeventfd(struct vm *vm, const uint32_t *arg)
 		.addr = arg[0], .len = arg[1] & 0xff, .flags = (arg[1] >> 8) & 0xffff,
 		.datamatch = arg[2],
 	};
-	uint32_t kind = arg[1] >> 24;
-	struct vmm_eventfd *e;
 	char what[96];
-	int i = (int)arg[3] - 1, r;
+	int i = efd_pick(vm, arg[3], io.flags & KVM_IOEVENTFD_FLAG_DEASSIGN), r;
 
-	if (i < 0 && !(io.flags & KVM_IOEVENTFD_FLAG_DEASSIGN))
-		i = efd_new(vm);
 	if (i < 0)
 		return i;
-	e = efd_get(vm, i);
-	if (!e)
-		return -EBADF;
-	io.fd = efd_fd(vm, e, kind);
+	io.fd = efd_fd(vm, &vm->efd[i], arg[1] >> 24);
 	snprintf(what, sizeof(what), "KVM_IOEVENTFD %s 0x%llx len %u flags 0x%x (eventfd %d)",
 		 io.flags & KVM_IOEVENTFD_FLAG_PIO ? "port" : "mmio",
 		 (unsigned long long)io.addr, io.len, io.flags, i);
@@ -109,18 +115,12 @@ static int32_t ctl_ioeventfd(struct vm *vm, const uint32_t *arg)
 static int32_t ctl_irqfd(struct vm *vm, const uint32_t *arg)
 {
 	struct kvm_irqfd irqfd = { .gsi = arg[0], .flags = arg[1] };
-	struct vmm_eventfd *e;
 	char what[80];
-	int i = (int)arg[3] - 1, r;
+	int i = efd_pick(vm, arg[3], irqfd.flags & KVM_IRQFD_FLAG_DEASSIGN), r;
 
-	if (i < 0 && !(irqfd.flags & KVM_IRQFD_FLAG_DEASSIGN))
-		i = efd_new(vm);
 	if (i < 0)
 		return i;
-	e = efd_get(vm, i);
-	if (!e)
-		return -EBADF;
-	irqfd.fd = efd_fd(vm, e, arg[2]);
+	irqfd.fd = efd_fd(vm, &vm->efd[i], arg[2]);
 	if (irqfd.flags & KVM_IRQFD_FLAG_RESAMPLE) {
 		r = efd_new(vm);
 		if (r < 0)

@@ -29,7 +29,7 @@ Test(vmm_args, defaults_are_minikvm_16M_at_0x10000)
 	cr_assert_str_eq(o.guest, "g.bin");
 	cr_assert_eq(o.mem_size, 16ull << 20);
 	cr_assert_eq(o.load_addr, 0x10000);
-	cr_assert_eq(o.timeout, 0);
+	cr_assert_eq(o.timeout_ms, 0);
 	cr_assert_null(o.in_data);
 }
 
@@ -43,9 +43,18 @@ Test(vmm_args, dev_memory_load_timeout_and_data_are_taken)
 	cr_assert_str_eq(o.dev, "/dev/kvm");
 	cr_assert_eq(o.mem_size, 1ull << 30);
 	cr_assert_eq(o.load_addr, 0x7c00);
-	cr_assert_eq(o.timeout, 3);
+	cr_assert_eq(o.timeout_ms, 3000);
 	cr_assert_str_eq(o.in_data, "abc");
 	cr_assert_eq(o.verbose, 1);
+}
+
+Test(vmm_args, timeout_takes_a_fraction_of_a_second)
+{
+	struct vmm_options o;
+	char err[256];
+
+	cr_assert_eq(parse(&o, err, "--timeout", "0.25", "x.bin", NULL), 0, "%s", err);
+	cr_assert_eq(o.timeout_ms, 250);
 }
 
 Test(vmm_args, help_asks_for_usage)
@@ -73,6 +82,9 @@ Test(vmm_args, bad_arguments_are_refused_with_a_reason)
 		{ { "--load", "1M", "a.bin" }, "bad load address '1M'" },
 		{ { "-m", "64K", "a.bin" }, "load address 0x10000 is beyond guest RAM" },
 		{ { "--timeout", "0", "a.bin" }, "bad timeout '0'" },
+		{ { "--timeout", "0.0001", "a.bin" }, "bad timeout '0.0001'" },
+		{ { "--timeout", "2s", "a.bin" }, "bad timeout '2s'" },
+		{ { "--timeout", "86401", "a.bin" }, "bad timeout '86401'" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
@@ -673,8 +674,12 @@ int main(int argc, char **argv)
 	}
 	if (ret)
 		goto out;
-	if (opt.timeout)
-		alarm(opt.timeout);
+	if (opt.timeout_ms) {
+		struct itimerval t = { .it_value = { .tv_sec = opt.timeout_ms / 1000,
+					.tv_usec = opt.timeout_ms % 1000 * 1000 } };
+
+		setitimer(ITIMER_REAL, &t, NULL);	/* SIGALRM, as alarm() */
+	}
 	ret = vcpu_run_loop(&vm.vcpu[0], &opt);
 	print_marks(&vm);
 	/* bad_exit() has dumped them already; KVM errors leave nothing to show. */

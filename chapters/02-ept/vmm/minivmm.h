@@ -157,7 +157,7 @@ struct vmm_options {
 	const char *guest;	/**< flat binary to load, or NULL with --multiboot */
 	uint64_t mem_size;	/**< guest RAM at guest-physical 0, bytes */
 	uint64_t load_addr;	/**< where the flat binary goes; real-mode entry */
-	unsigned int timeout;	/**< seconds before SIGALRM ends KVM_RUN, 0 = none */
+	unsigned int timeout_ms; /**< ms before SIGALRM ends KVM_RUN, 0 = none */
 	const char *in_data;	/**< bytes served on TEST_DATA_PORT */
 	int invalid_state;	/**< enum vmm_invalid_state: bad-state's entry */
 	int verbose;		/**< print every exit, and the registers at the end */

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
@@ -730,8 +731,12 @@ int main(int argc, char **argv)
 	}
 	if (ret)
 		goto out;
-	if (opt.timeout)
-		alarm(opt.timeout);
+	if (opt.timeout_ms) {
+		struct itimerval t = { .it_value = { .tv_sec = opt.timeout_ms / 1000,
+					.tv_usec = opt.timeout_ms % 1000 * 1000 } };
+
+		setitimer(ITIMER_REAL, &t, NULL);	/* SIGALRM, as alarm() */
+	}
 	ret = smp_start(&vm, &opt);
 	if (ret)
 		goto out;
