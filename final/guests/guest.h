@@ -235,6 +235,9 @@
 #define CTL_EVENTFD_NEW		0x26	/**< () -> index */
 #define CTL_SIGNAL_MSI		0x27	/**< (address_lo, data, flags) -> APICs that took it */
 #define CTL_MSI_ROUTE		0x28	/**< (gsi, address_lo, data, flags) */
+#define CTL_GET_XCR0		0x29	/**< () -> XCR0 from KVM_GET_XCRS */
+#define CTL_SET_XCR		0x2a	/**< (value, xcr, flags): KVM_SET_XCRS */
+#define CTL_XSAVE_CYCLE		0x2b	/**< (clobber_only): GET_XSAVE, SET_FPU 0, SET_XSAVE */
 #define IOEFD_DATAMATCH		1	/**< KVM_IOEVENTFD_FLAG_DATAMATCH */
 #define IOEFD_PIO		2	/**< KVM_IOEVENTFD_FLAG_PIO */
 #define IOEFD_DEASSIGN		4	/**< KVM_IOEVENTFD_FLAG_DEASSIGN */

@@ -14,7 +14,9 @@
  * only when the ring is replayed - before the handling of any later exit,
  * as every VMM must (coalesced_replay()).  And MSIs: KVM_SIGNAL_MSI, and
  * a GSI routed to an MSI (KVM_SET_GSI_ROUTING), which an irqfd raises the
- * way a virtio-pci device's interrupts reach a guest.
+ * way a virtio-pci device's interrupts reach a guest.  And the vCPU state
+ * a Linux guest adds: XCR0 (KVM_GET/SET_XCRS) and the XSAVE area
+ * (KVM_GET/SET_XSAVE).
  *
  * The eventfds are minivmm's own; each command result is an index into
  * vm->efd[] (or a negative errno), which later commands take.
@@ -243,7 +245,53 @@ static int32_t ctl_msi_route(struct vm *vm, const uint32_t *arg)
 	return efd_result(vm, ioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, &t), what);
 }
 
-/** Run eventfd command @cmd (CTL_IOEVENTFD ... CTL_MSI_ROUTE). */
+/** CTL_GET_XCR0 (): KVM_GET_XCRS on the calling vCPU; result XCR0's low
+ *  half, or -errno. */
+static int32_t ctl_get_xcr0(struct vm *vm)
+{
+	struct kvm_xcrs x;
+
+	if (ioctl(vm->cur->fd, KVM_GET_XCRS, &x))
+		return efd_result(vm, -1, "KVM_GET_XCRS");
+	fprintf(vm->out, "minivmm: KVM_GET_XCRS: %u register(s), XCR%u = 0x%llx\n", x.nr_xcrs,
+		x.xcrs[0].xcr, (unsigned long long)x.xcrs[0].value);
+	return x.nr_xcrs == 1 && x.xcrs[0].xcr == 0 ? (int32_t)x.xcrs[0].value : -EPROTO;
+}
+
+/** CTL_SET_XCR (value, xcr, flags): KVM_SET_XCRS of one register. */
+static int32_t ctl_set_xcr(struct vm *vm, const uint32_t *arg)
+{
+	struct kvm_xcrs x = { .nr_xcrs = 1, .flags = arg[2],
+			      .xcrs[0] = { .xcr = arg[1], .value = arg[0] } };
+	char what[64];
+
+	snprintf(what, sizeof(what), "KVM_SET_XCRS XCR%u = 0x%x flags 0x%x", arg[1], arg[0], arg[2]);
+	return efd_result(vm, ioctl(vm->cur->fd, KVM_SET_XCRS, &x), what);
+}
+
+/**
+ * CTL_XSAVE_CYCLE (clobber_only): what a migration does to the FPU state,
+ * on the calling vCPU: KVM_GET_XSAVE, then KVM_SET_FPU of zeros (x87 and
+ * XMM registers cleared), then - unless @clobber_only - KVM_SET_XSAVE of
+ * what was saved.  Result 0 or -errno.
+ */
+static int32_t ctl_xsave_cycle(struct vm *vm, const uint32_t *arg)
+{
+	static struct kvm_xsave saved;
+	struct kvm_fpu zero = { .fcw = 0x37f, .mxcsr = 0x1f80 };
+	int fd = vm->cur->fd;
+
+	if (ioctl(fd, KVM_GET_XSAVE, &saved))
+		return efd_result(vm, -1, "KVM_GET_XSAVE");
+	if (ioctl(fd, KVM_SET_FPU, &zero))
+		return efd_result(vm, -1, "KVM_SET_FPU");
+	if (arg[0])
+		return efd_result(vm, 0, "KVM_GET_XSAVE, KVM_SET_FPU of zeros");
+	return efd_result(vm, ioctl(fd, KVM_SET_XSAVE, &saved),
+			  "KVM_GET_XSAVE, KVM_SET_FPU of zeros, KVM_SET_XSAVE");
+}
+
+/** Run eventfd command @cmd (CTL_IOEVENTFD ... CTL_XSAVE_CYCLE). */
 int32_t eventfd_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg)
 {
 	switch (cmd) {
@@ -265,6 +313,12 @@ int32_t eventfd_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg)
 		return ctl_signal_msi(vm, arg);
 	case CTL_MSI_ROUTE:
 		return ctl_msi_route(vm, arg);
+	case CTL_GET_XCR0:
+		return ctl_get_xcr0(vm);
+	case CTL_SET_XCR:
+		return ctl_set_xcr(vm, arg);
+	case CTL_XSAVE_CYCLE:
+		return ctl_xsave_cycle(vm, arg);
 	}
 	fprintf(vm->out, "minivmm: control: unknown command 0x%x\n", cmd);
 	return -EINVAL;

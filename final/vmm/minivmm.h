@@ -182,6 +182,13 @@ enum ctl_command {
 	/** (gsi, address_lo, data, flags): KVM's default routing with @gsi
 	 *  sent as that MSI instead (flags bit 31: keep its IOAPIC pin too). */
 	CTL_MSI_ROUTE	= 0x28,
+	/** (): KVM_GET_XCRS; result XCR0 (low half) or -errno. */
+	CTL_GET_XCR0	= 0x29,
+	/** (value, xcr, flags): KVM_SET_XCRS of one register. */
+	CTL_SET_XCR	= 0x2a,
+	/** (clobber_only): KVM_GET_XSAVE, KVM_SET_FPU of zeros, then
+	 *  KVM_SET_XSAVE of the saved state unless @clobber_only. */
+	CTL_XSAVE_CYCLE	= 0x2b,
 #endif
 };
 #define CTL_MAX_ARGS	4	/**< arguments a command can take */

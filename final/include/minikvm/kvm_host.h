@@ -382,6 +382,15 @@ struct kvm_vcpu_arch {
 	 *  vcpu_enter_guest() does.  Linux: vcpu->arch.pkru, host_pkru. @{ */
 	u32 pkru, host_pkru;
 	/** @} */
+#ifdef CONFIG_MINIKVM_FINAL
+	/** XCR0 (Intel SDM Vol. 1, 13.3): the guest's, the VMM thread's while
+	 *  KVM_RUN runs, and what the guest's CPUID lets it enable.  VM entry
+	 *  switches none of it, so vcpu_enter_guest() does.
+	 *  Linux: vcpu->arch.xcr0, host_xcr0, guest_supported_xcr0. @{ */
+	u64 xcr0, host_xcr0, guest_supported_xcr0;
+	/** @} */
+	bool xcr0_loaded;	/**< this entry loaded the guest's XCR0 */
+#endif
 
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	/**
@@ -768,6 +777,8 @@ int kvm_emulate_instruction(struct kvm_vcpu *vcpu);
 int kvm_emulate_insn_len(struct kvm_vcpu *vcpu);
 #endif
 #ifdef CONFIG_MINIKVM_FINAL
+int kvm_emulate_xsetbv(struct kvm_vcpu *vcpu);
+void kvm_update_guest_xcr0(struct kvm_vcpu *vcpu);
 /* virt/kvm/eventfd.c */
 void kvm_eventfd_init(struct kvm *kvm);
 int kvm_irqfd(struct kvm *kvm, const struct kvm_irqfd *args);

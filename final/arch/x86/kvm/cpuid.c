@@ -19,6 +19,9 @@
  * appendix E.4.2). @{ */
 #define CPUID1_ECX_VMX		BIT(5)	/**< leaf 1 ECX: VMX */
 #define CPUID1_ECX_HYPERVISOR	BIT(31)	/**< leaf 1 ECX: reserved by the CPU for us */
+#ifdef CONFIG_MINIKVM_FINAL
+#define CPUID1_ECX_OSXSAVE	BIT(27)	/**< leaf 1 ECX: CR4.OSXSAVE is set */
+#endif
 #ifdef CONFIG_MINIKVM_LAPIC
 #define CPUID1_ECX_X2APIC	BIT(21)	/**< leaf 1 ECX: x2APIC mode */
 #define CPUID1_ECX_TSC_DEADLINE	BIT(24)	/**< leaf 1 ECX: the APIC timer's TSC-deadline mode */
@@ -195,6 +198,9 @@ int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *u
 	vcpu->arch.cpuid_nent = hdr.nent;
 #ifdef CONFIG_MINIKVM_LAPIC
 	kvm_lapic_update_cpuid(vcpu);
+#ifdef CONFIG_MINIKVM_FINAL
+	kvm_update_guest_xcr0(vcpu);
+#endif
 #endif
 	return 0;
 }
@@ -227,11 +233,22 @@ int kvm_emulate_cpuid(struct kvm_vcpu *vcpu)
 	u32 function = kvm_register_read(vcpu, VCPU_REGS_RAX);
 	u32 index = kvm_register_read(vcpu, VCPU_REGS_RCX);
 	struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, function, index);
+	u32 ecx = e ? e->ecx : 0;
 
+#ifdef CONFIG_MINIKVM_FINAL
+	/* Leaf 1 ECX.OSXSAVE is not a feature but CR4.OSXSAVE read back, so
+	 * that user code can see whether the OS enabled XSAVE (SDM Vol. 2A,
+	 * CPUID).  Linux: kvm_update_cpuid_runtime(). */
+	if (function == 1 && e && cpu_feature_enabled(X86_FEATURE_XSAVE)) {
+		ecx &= ~CPUID1_ECX_OSXSAVE;
+		if (vcpu->arch.cr4 & X86_CR4_OSXSAVE)
+			ecx |= CPUID1_ECX_OSXSAVE;
+	}
+#endif
 	/* CPUID writes 32-bit registers, clearing bits 63:32. */
 	kvm_register_write(vcpu, VCPU_REGS_RAX, e ? e->eax : 0);
 	kvm_register_write(vcpu, VCPU_REGS_RBX, e ? e->ebx : 0);
-	kvm_register_write(vcpu, VCPU_REGS_RCX, e ? e->ecx : 0);
+	kvm_register_write(vcpu, VCPU_REGS_RCX, ecx);
 	kvm_register_write(vcpu, VCPU_REGS_RDX, e ? e->edx : 0);
 	return kvm_skip_emulated_instruction(vcpu);
 }

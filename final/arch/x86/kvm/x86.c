@@ -20,6 +20,10 @@
 #include <linux/user-return-notifier.h>
 #include <asm/debugreg.h>
 #include <asm/fpu/api.h>
+#ifdef CONFIG_MINIKVM_FINAL
+#include <asm/fpu/xcr.h>
+#include <asm/fpu/xstate.h>
+#endif
 #include <asm/msr-index.h>
 #include <asm/page.h>
 #include <asm/processor-flags.h>
@@ -73,6 +77,11 @@ static int kvm_get_msr_list(struct kvm_msr_list __user *user_list, const u32 *li
 static int kvm_set_tsc_khz(struct kvm_vcpu *vcpu, u32 user_tsc_khz);
 static void kvm_vcpu_ioctl_get_fpu(struct kvm_vcpu *vcpu, struct kvm_fpu *fpu);
 static void kvm_vcpu_ioctl_set_fpu(struct kvm_vcpu *vcpu, const struct kvm_fpu *fpu);
+#ifdef CONFIG_MINIKVM_FINAL
+static void kvm_vcpu_ioctl_get_xcrs(struct kvm_vcpu *vcpu, struct kvm_xcrs *xcrs);
+static int kvm_vcpu_ioctl_set_xcrs(struct kvm_vcpu *vcpu, const struct kvm_xcrs *xcrs);
+static int kvm_vcpu_ioctl_xsave(struct kvm_vcpu *vcpu, void __user *argp, bool set);
+#endif
 
 /**
  * msrs_to_save - the MSRs a VMM saves and restores to move a vCPU
@@ -303,6 +312,9 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_COALESCED_PIO:
 	case KVM_CAP_SIGNAL_MSI:
 		return 1;
+	case KVM_CAP_XSAVE:
+	case KVM_CAP_XCRS:
+		return cpu_feature_enabled(X86_FEATURE_XSAVE);
 	case KVM_CAP_COALESCED_MMIO:
 		/* Where the ring is in a vCPU fd's mapping, in pages. */
 		return KVM_COALESCED_MMIO_PAGE_OFFSET;
@@ -439,6 +451,9 @@ void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu)
 	vcpu->arch.dr7 = 0x400;		/* bit 10 reads as 1 */
 	vcpu->arch.switch_db_regs = false;
 	vcpu->arch.pkru = 0;
+#ifdef CONFIG_MINIKVM_FINAL
+	vcpu->arch.xcr0 = XFEATURE_MASK_FP;	/* x87 only (SDM Vol. 3A, Table 9-1) */
+#endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	/* No event survives a reset (Linux: kvm_vcpu_reset()). */
 	memset(&vcpu->arch.exception, 0, sizeof(vcpu->arch.exception));
@@ -1311,6 +1326,25 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 			return -EFAULT;
 		kvm_vcpu_ioctl_set_fpu(vcpu, &fpu);
 		return 0;
+	}
+#endif
+#ifdef CONFIG_MINIKVM_FINAL
+	case KVM_GET_XSAVE:
+		return kvm_vcpu_ioctl_xsave(vcpu, argp, false);
+	case KVM_SET_XSAVE:
+		return kvm_vcpu_ioctl_xsave(vcpu, argp, true);
+	case KVM_GET_XCRS: {
+		struct kvm_xcrs xcrs;
+
+		kvm_vcpu_ioctl_get_xcrs(vcpu, &xcrs);
+		return copy_to_user(argp, &xcrs, sizeof(xcrs)) ? -EFAULT : 0;
+	}
+	case KVM_SET_XCRS: {
+		struct kvm_xcrs xcrs;
+
+		if (copy_from_user(&xcrs, argp, sizeof(xcrs)))
+			return -EFAULT;
+		return kvm_vcpu_ioctl_set_xcrs(vcpu, &xcrs);
 	}
 #endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
@@ -3095,6 +3129,177 @@ void kvm_load_guest_debug_regs(struct kvm_vcpu *vcpu)
 }
 EXPORT_SYMBOL_GPL(kvm_load_guest_debug_regs);
 
+#ifdef CONFIG_MINIKVM_FINAL
+/* ---- XCR0: which XSAVE state components the guest has enabled -------------- */
+
+/**
+ * The state components a guest may enable in XCR0 (Intel SDM Vol. 1,
+ * 13.1 and 13.3): x87, SSE, AVX, MPX, AVX-512 and PKRU - the ones whose
+ * state the guest's fpstate holds and KVM_GET/SET_XSAVE moves - where the
+ * host has them in its own XCR0.  AMX (XTILE) is left out: KVM offers it
+ * only to a VMM that asked for the permission first.
+ * Linux: KVM_SUPPORTED_XCR0, kvm_caps.supported_xcr0.
+ */
+#define KVM_SUPPORTED_XCR0	(XFEATURE_MASK_FP | XFEATURE_MASK_SSE | XFEATURE_MASK_YMM | \
+				 XFEATURE_MASK_BNDREGS | XFEATURE_MASK_BNDCSR | \
+				 XFEATURE_MASK_AVX512 | XFEATURE_MASK_PKRU)
+
+/** KVM_SUPPORTED_XCR0 within the host's XCR0 (0 without XSAVE). */
+static u64 kvm_supported_xcr0(void)
+{
+	if (!cpu_feature_enabled(X86_FEATURE_XSAVE))
+		return 0;
+	return xgetbv(XCR_XFEATURE_ENABLED_MASK) & KVM_SUPPORTED_XCR0;
+}
+
+/**
+ * kvm_update_guest_xcr0 - after KVM_SET_CPUID2: what the guest may put in
+ * XCR0 is what its CPUID leaf 0xD.0 announces (EDX:EAX), within what we
+ * support.  Linux: the guest_supported_xcr0 part of kvm_vcpu_after_set_cpuid().
+ */
+void kvm_update_guest_xcr0(struct kvm_vcpu *vcpu)
+{
+	struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, 0xd, 0);
+
+	vcpu->arch.guest_supported_xcr0 =
+		e ? ((u64)e->edx << 32 | e->eax) & kvm_supported_xcr0() : 0;
+}
+
+/**
+ * kvm_set_xcr - XSETBV (or KVM_SET_XCRS) of @xcr0 into XCR @index: only
+ * XCR0 exists; x87 must stay enabled, AVX needs SSE, the two MPX
+ * components and the three AVX-512 ones go together (and AVX-512 needs
+ * AVX), and nothing the guest's CPUID does not offer (SDM Vol. 1,
+ * 13.3; the instruction raises #GP(0) otherwise).  Returns 0, or 1 for
+ * #GP.  Linux: __kvm_set_xcr().
+ */
+static int kvm_set_xcr(struct kvm_vcpu *vcpu, u32 index, u64 xcr0)
+{
+	u64 valid = vcpu->arch.guest_supported_xcr0 | XFEATURE_MASK_FP;
+
+	if (index != XCR_XFEATURE_ENABLED_MASK)
+		return 1;
+	if (!(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~valid))
+		return 1;
+	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
+		return 1;
+	if (!(xcr0 & XFEATURE_MASK_BNDREGS) != !(xcr0 & XFEATURE_MASK_BNDCSR))
+		return 1;
+	if ((xcr0 & XFEATURE_MASK_AVX512) &&
+	    (!(xcr0 & XFEATURE_MASK_YMM) || (xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512))
+		return 1;
+	vcpu->arch.xcr0 = xcr0;
+	return 0;
+}
+
+/**
+ * kvm_emulate_xsetbv - the guest executed XSETBV, which always exits (it
+ * would change the host's XCR0): at CPL 0 and with a valid value the
+ * guest's XCR0 changes, which vcpu_enter_guest() loads at each entry;
+ * otherwise #GP(0).  (CR4.OSXSAVE = 0 is #UD, raised by the CPU before
+ * any exit.)  Linux: kvm_emulate_xsetbv().
+ */
+int kvm_emulate_xsetbv(struct kvm_vcpu *vcpu)
+{
+	u64 xcr0 = (u32)kvm_register_read(vcpu, VCPU_REGS_RAX) |
+		   ((u64)(u32)kvm_register_read(vcpu, VCPU_REGS_RDX) << 32);
+
+	if (emulator_get_cpl(vcpu->arch.emulate_ctxt) != 0 ||
+	    kvm_set_xcr(vcpu, kvm_register_read(vcpu, VCPU_REGS_RCX), xcr0)) {
+		kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
+		return 1;
+	}
+	return kvm_skip_emulated_instruction(vcpu);
+}
+EXPORT_SYMBOL_GPL(kvm_emulate_xsetbv);
+
+/**
+ * kvm_load_guest_xcr0 - VM entry does not switch XCR0: load the guest's
+ * when it differs from the host's.  KVM does so only while the guest has
+ * CR4.OSXSAVE, since it intercepts every change of that bit; minikvm does
+ * not intercept CR4 on every path, so it switches whenever the values
+ * differ (XCR0 means nothing to a guest without OSXSAVE: XGETBV, XSETBV
+ * and XSAVE are #UD there).  Linux: kvm_load_guest_xsave_state().
+ */
+static void kvm_load_guest_xcr0(struct kvm_vcpu *vcpu)
+{
+	vcpu->arch.xcr0_loaded = vcpu->arch.host_xcr0 && vcpu->arch.xcr0 != vcpu->arch.host_xcr0;
+	if (vcpu->arch.xcr0_loaded)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->arch.xcr0);
+}
+
+/** kvm_load_host_xcr0 - after the exit, before the host's FPU code can
+ *  run: the host's XCR0 back.  Linux: kvm_load_host_xsave_state(). */
+static void kvm_load_host_xcr0(struct kvm_vcpu *vcpu)
+{
+	if (vcpu->arch.xcr0_loaded)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->arch.host_xcr0);
+}
+
+/** KVM_GET_XCRS: one register, XCR0.  Linux: kvm_vcpu_ioctl_x86_get_xcrs(). */
+static void kvm_vcpu_ioctl_get_xcrs(struct kvm_vcpu *vcpu, struct kvm_xcrs *xcrs)
+{
+	memset(xcrs, 0, sizeof(*xcrs));
+	if (!cpu_feature_enabled(X86_FEATURE_XSAVE))
+		return;
+	xcrs->nr_xcrs = 1;
+	xcrs->xcrs[0].xcr = XCR_XFEATURE_ENABLED_MASK;
+	xcrs->xcrs[0].value = vcpu->arch.xcr0;
+}
+
+/** KVM_SET_XCRS: XCR0 if the list has it, checked as XSETBV is; -EINVAL
+ *  for a bad list or value.  Linux: kvm_vcpu_ioctl_x86_set_xcrs(). */
+static int kvm_vcpu_ioctl_set_xcrs(struct kvm_vcpu *vcpu, const struct kvm_xcrs *xcrs)
+{
+	u32 i;
+
+	if (!cpu_feature_enabled(X86_FEATURE_XSAVE))
+		return -EINVAL;
+	if (xcrs->nr_xcrs > KVM_MAX_XCRS || xcrs->flags)
+		return -EINVAL;
+	for (i = 0; i < xcrs->nr_xcrs; i++)
+		if (xcrs->xcrs[i].xcr == XCR_XFEATURE_ENABLED_MASK)
+			return kvm_set_xcr(vcpu, XCR_XFEATURE_ENABLED_MASK,
+					   xcrs->xcrs[i].value) ? -EINVAL : 0;
+	return 0;
+}
+
+/**
+ * KVM_GET_XSAVE / KVM_SET_XSAVE: the guest's whole FPU/SSE/AVX state in
+ * the standard XSAVE layout (SDM Vol. 1, 13.4), 4 KiB - what a VMM saves
+ * for migration.  The kernel's FPU code converts between its own
+ * (possibly compacted) buffer and that layout; PKRU travels in it too.
+ * Linux: kvm_vcpu_ioctl_x86_get_xsave() / _set_xsave().
+ */
+static int kvm_vcpu_ioctl_xsave(struct kvm_vcpu *vcpu, void __user *argp, bool set)
+{
+	struct kvm_xsave *xsave;
+	int r = 0;
+
+	if (set) {
+		xsave = memdup_user(argp, sizeof(*xsave));
+		if (IS_ERR(xsave))
+			return PTR_ERR(xsave);
+		r = fpu_copy_uabi_to_guest_fpstate(&vcpu->arch.guest_fpu, xsave->region,
+						   kvm_supported_xcr0(), &vcpu->arch.pkru);
+	} else {
+		xsave = kzalloc(sizeof(*xsave), GFP_KERNEL_ACCOUNT);
+		if (!xsave)
+			return -ENOMEM;
+		/* The components the guest's buffer holds, as KVM passes them
+		 * (Linux 6.1.x and later take them as an argument). */
+		fpu_copy_guest_fpstate_to_uabi(&vcpu->arch.guest_fpu, xsave->region,
+					       sizeof(xsave->region),
+					       vcpu->arch.guest_fpu.fpstate->user_xfeatures,
+					       vcpu->arch.pkru);
+		if (copy_to_user(argp, xsave, sizeof(*xsave)))
+			r = -EFAULT;
+	}
+	kfree(xsave);
+	return r;
+}
+#endif
+
 /**
  * kvm_load_guest_pkru - PKRU is neither switched by VM entry nor by the FPU
  * swap of KVM_RUN: load the guest's, if it uses protection keys
@@ -3209,11 +3414,17 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 	 * hold the host's or another vCPU's.  Linux: KVM_DEBUGREG_BP_ENABLED. */
 	if (unlikely(vcpu->arch.switch_db_regs || (vcpu->arch.dr7 & DR7_BP_EN_MASK)))
 		kvm_load_guest_debug_regs(vcpu);
+#ifdef CONFIG_MINIKVM_FINAL
+	kvm_load_guest_xcr0(vcpu);
+#endif
 	kvm_load_guest_pkru(vcpu);
 
 	kvm_x86_ops.vcpu_run(vcpu);
 
 	kvm_load_host_pkru(vcpu);
+#ifdef CONFIG_MINIKVM_FINAL
+	kvm_load_host_xcr0(vcpu);
+#endif
 	if (unlikely(vcpu->arch.switch_db_regs))
 		kvm_x86_ops.sync_dirty_debug_regs(vcpu);
 	/* A VM exit leaves DR7 at 0x400 (SDM 28.5.1) and the guest may have
@@ -3302,6 +3513,11 @@ int kvm_arch_vcpu_ioctl_run(struct kvm_vcpu *vcpu)
 	/* The VMM thread's PKRU, which each exit restores (kvm_load_host_pkru()). */
 	if (cpu_feature_enabled(X86_FEATURE_OSPKE))
 		vcpu->arch.host_pkru = rdpkru();
+#ifdef CONFIG_MINIKVM_FINAL
+	/* And its XCR0, which each exit restores (kvm_load_host_xcr0()). */
+	vcpu->arch.host_xcr0 = cpu_feature_enabled(X86_FEATURE_XSAVE) ?
+			       xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
+#endif
 	for (;;) {
 		if (signal_pending(current)) {
 			run->exit_reason = KVM_EXIT_INTR;

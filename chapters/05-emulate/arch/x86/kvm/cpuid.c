@@ -217,11 +217,12 @@ int kvm_emulate_cpuid(struct kvm_vcpu *vcpu)
 	u32 function = kvm_register_read(vcpu, VCPU_REGS_RAX);
 	u32 index = kvm_register_read(vcpu, VCPU_REGS_RCX);
 	struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, function, index);
+	u32 ecx = e ? e->ecx : 0;
 
 	/* CPUID writes 32-bit registers, clearing bits 63:32. */
 	kvm_register_write(vcpu, VCPU_REGS_RAX, e ? e->eax : 0);
 	kvm_register_write(vcpu, VCPU_REGS_RBX, e ? e->ebx : 0);
-	kvm_register_write(vcpu, VCPU_REGS_RCX, e ? e->ecx : 0);
+	kvm_register_write(vcpu, VCPU_REGS_RCX, ecx);
 	kvm_register_write(vcpu, VCPU_REGS_RDX, e ? e->edx : 0);
 	return kvm_skip_emulated_instruction(vcpu);
 }

@@ -1099,6 +1099,10 @@ static int svm_handle_exit(struct kvm_vcpu *vcpu)
 		return kvm_emulate_rdpmc(vcpu);
 	case SVM_EXIT_CPUID:
 		return kvm_emulate_cpuid(vcpu);
+#ifdef CONFIG_MINIKVM_FINAL
+	case SVM_EXIT_XSETBV:
+		return kvm_emulate_xsetbv(vcpu);
+#endif
 	case SVM_EXIT_HLT:
 		return kvm_emulate_halt(vcpu);
 	case SVM_EXIT_IOIO:

@@ -1820,6 +1820,10 @@ static int vmx_handle_exit(struct kvm_vcpu *vcpu)
 #endif
 	case EXIT_REASON_CPUID:
 		return kvm_emulate_cpuid(vcpu);
+#ifdef CONFIG_MINIKVM_FINAL
+	case EXIT_REASON_XSETBV:
+		return kvm_emulate_xsetbv(vcpu);
+#endif
 	case EXIT_REASON_HLT:
 		return kvm_emulate_halt(vcpu);
 #ifdef CONFIG_MINIKVM_LAPIC
