@@ -11,6 +11,14 @@
 # since: final
 . /lab/scenarios/lib.sh
 vmm "$GUESTS/xsave.bin"
+# Under Bochs the lab kernel runs without XSAVE (its X86_FEATURE_XSAVE is
+# off), so neither KVM nor minikvm offers it to a guest (both mask the
+# supported CPUID with the kernel's own view): allowed in
+# tests/vm/skip-allow for vmx only.
+if grep -q "^no XSAVE in CPUID" /tmp/vmm.out; then
+	expect_status 65 "EXIT_PASS"
+	skip "no XSAVE in the guest's CPUID: the host kernel has it off"
+fi
 expect_out "OSXSAVE
 CPUID XSAVE: 00000001
 CPUID OSXSAVE, CR4.OSXSAVE clear: 00000000

@@ -39,12 +39,38 @@ static const struct { u32 leaf, nr_subleaves; } indexed_leaves[] = {
 };
 
 /**
+ * The host kernel's view first: a feature the kernel turned off (a boot
+ * option, a CPU erratum, an XSAVE layout it did not trust) stays off for
+ * the guest, because the host does not manage its state - the guest
+ * would find XSAVE, say, and the host would not switch its XCR0.  KVM
+ * starts from the same words (boot_cpu_data.x86_capability, in
+ * kvm_set_cpu_caps()).  Only the feature leaves; the others describe the
+ * CPU, not what the kernel enabled.
+ */
+static void mask_with_host_caps(struct kvm_cpuid_entry2 *e)
+{
+	const u32 *caps = boot_cpu_data.x86_capability;
+
+	if (e->function == 0x01) {
+		e->ecx &= caps[CPUID_1_ECX];
+		e->edx &= caps[CPUID_1_EDX];
+	} else if (e->function == 0x07 && e->index == 0) {
+		e->ebx &= caps[CPUID_7_0_EBX];
+		e->ecx &= caps[CPUID_7_ECX];
+		e->edx &= caps[CPUID_7_EDX];
+	} else if (e->function == 0x0d && !cpu_feature_enabled(X86_FEATURE_XSAVE)) {
+		e->eax = e->ebx = e->ecx = e->edx = 0;	/* no XSAVE state at all */
+	}
+}
+
+/**
  * Take out what we do not virtualize: VMX and SVM (no nested guests),
  * and say "you are a guest" with the hypervisor bit.
  * Linux: kvm_set_cpu_caps() + __do_cpuid_func().
  */
 static void filter_entry(struct kvm_cpuid_entry2 *e)
 {
+	mask_with_host_caps(e);
 	switch (e->function) {
 	case 0x01:
 		e->ecx &= ~CPUID1_ECX_VMX;
@@ -217,12 +243,11 @@ int kvm_emulate_cpuid(struct kvm_vcpu *vcpu)
 	u32 function = kvm_register_read(vcpu, VCPU_REGS_RAX);
 	u32 index = kvm_register_read(vcpu, VCPU_REGS_RCX);
 	struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, function, index);
-	u32 ecx = e ? e->ecx : 0;
 
 	/* CPUID writes 32-bit registers, clearing bits 63:32. */
 	kvm_register_write(vcpu, VCPU_REGS_RAX, e ? e->eax : 0);
 	kvm_register_write(vcpu, VCPU_REGS_RBX, e ? e->ebx : 0);
-	kvm_register_write(vcpu, VCPU_REGS_RCX, ecx);
+	kvm_register_write(vcpu, VCPU_REGS_RCX, e ? e->ecx : 0);
 	kvm_register_write(vcpu, VCPU_REGS_RDX, e ? e->edx : 0);
 	return kvm_skip_emulated_instruction(vcpu);
 }
