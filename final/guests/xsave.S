@@ -71,7 +71,10 @@ main64:
 	cpuid
 	shr	$26, %ecx
 	and	$1, %ecx
-	test	%ecx, %ecx
+	xor	%eax, %eax		/* CPUID's other words differ between */
+	xor	%ebx, %ebx		/* KVM and minikvm where this guest */
+	xor	%edx, %edx		/* does not look: keep them out of the */
+	test	%ecx, %ecx		/* final registers the oracle compares */
 	jnz	1f
 	PUTS64	"no XSAVE in CPUID: nothing to test\n"	/* see the scenario */
 	jmp	exit64
