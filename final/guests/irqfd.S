@@ -17,7 +17,10 @@
  *   - level (ELCR: IRQ 5 level-triggered) with KVM_IRQFD_FLAG_RESAMPLE:
  *     a write raises the line until the guest's EOI, which lowers it and
  *     signals the resamplefd once - one interrupt per write, never a
- *     second one from a line still high after the EOI.
+ *     second one from a line still high after the EOI;
+ *   - the same on IOAPIC pin 10 (level, vector 0x3a, to the local
+ *     APIC): the EOI reaches the IOAPIC through the LAPIC, and the
+ *     resampler must lower the line before the IOAPIC re-evaluates it.
  * CHECKL64 lines; EXIT_PASS when all are as expected.
  */
 #include "guest.h"
@@ -25,6 +28,8 @@
 #include "irqmacros.S"
 
 #define V5		(PIC_M_BASE + 5)
+#define GSI_IO		10		/* IOAPIC pin 10 (GSI 10) */
+#define V_IO		0x3a
 #define EINVAL		-22
 #define EBADF		-9
 #define EBUSY		-16
@@ -45,6 +50,7 @@ main64:
 	xor	%r15, %r15
 	call	idt_init64
 	HOOK32	V5, h_irq5
+	HOOK32	V_IO, h_io
 	PIC_INIT
 	OUTB	PIC_M_DATA, 0xdf		/* IRQ 5 only */
 
@@ -117,10 +123,45 @@ main64:
 	lea	1(%r12), %r13d
 	CTL64	CTL_IRQFD, $5, $(IRQFD_DEASSIGN), $0, %r13d
 	CHECKL64 %eax, 0, "deassign:"
+
+	/* The same through the IOAPIC: pin 10 level-triggered, vector
+	 * 0x3a, to the local APIC, whose EOI reaches the IOAPIC (the
+	 * vector's TMR bit is set).  The resampler must lower the line
+	 * before the IOAPIC looks at it again, or a line still high would
+	 * be delivered a second time at once (82093AA 3.2.4). */
+	PUTS64	"level, resample, IOAPIC\n"
+	OUTB	PIC_M_DATA, 0xff		/* the PIC out of the way */
+	mov	$LAPIC_BASE, %ebp
+	movl	LAPIC_SVR(%rbp), %eax
+	or	$SVR_ENABLE, %eax
+	movl	%eax, LAPIC_SVR(%rbp)
+	mov	$IOAPIC_BASE, %edi
+	movl	$(IOAPIC_REDTBL(GSI_IO) + 1), (%rdi)
+	movl	$0, IOAPIC_IOWIN(%rdi)		/* destination: APIC 0 */
+	movl	$IOAPIC_REDTBL(GSI_IO), (%rdi)
+	movl	$(V_IO | IOAPIC_LEVEL), IOAPIC_IOWIN(%rdi)	/* fixed, unmasked */
+	CTL64	CTL_IRQFD, $GSI_IO, $IRQFD_RESAMPLE
+	mov	%eax, %r12d
+	lea	1(%r12), %r13d
+	CTL64	CTL_EVENTFD_SIGNAL, %r12d
+	WAIT_IRQ V_IO, 1, "written: vector 0x3a taken"
+	sti
+	nop
+	cli
+	CHECKL64 COUNT(V_IO), 1, "no second delivery after the EOI:"
+	CTL64	CTL_EVENTFD_READ, %r13d
+	CHECKL64 %eax, 1, "resamplefd after the EOI:"
+	CTL64	CTL_EVENTFD_SIGNAL, %r12d
+	WAIT_IRQ V_IO, 2, "written again: vector 0x3a taken"
 	jmp	exit64
 
 h_irq5:
 	OUTB	PIC_M_CMD, OCW2_EOI
+	ret
+
+/* The local APIC's EOI (SDM Vol. 3A, 11.8.5), broadcast to the IOAPIC. */
+h_io:
+	movl	$0, LAPIC_EOI(%rbp)
 	ret
 
 #include "pm.S"

@@ -22,6 +22,9 @@ void vmm_usage(FILE *out)
 	fprintf(out,
 		"usage: minivmm [options] GUEST.bin\n"
 		"       minivmm [options] --multiboot KERNEL [--cmdline STR] [--module FILE[,STR]]...\n"
+#ifdef CONFIG_MINIKVM_FINAL
+		"       minivmm [options] --linux BZIMAGE [--initrd FILE] [--cmdline STR]\n"
+#endif
 		"  --dev PATH      hypervisor device (default %s; /dev/kvm for the real KVM)\n"
 		"  -m SIZE         guest RAM, e.g. 16M, 1G (default 16M)\n"
 		"  --load ADDR     guest-physical load and real-mode entry address (default 0x10000)\n"
@@ -35,6 +38,11 @@ void vmm_usage(FILE *out)
 		"                  in 32-bit protected mode, as QEMU's -kernel does\n"
 		"  --cmdline STR   the multiboot kernel's command line\n"
 		"  --module FILE[,STR]  a multiboot module and its string (default: FILE)\n"
+#ifdef CONFIG_MINIKVM_FINAL
+		"  --linux BZIMAGE boot a Linux bzImage (32-bit boot protocol); --cmdline\n"
+		"                  is its command line\n"
+		"  --initrd FILE   its initial RAM disk\n"
+#endif
 		"  --timeout SECS  stop the guest after SECS seconds, a fraction allowed\n"
 		"                  (KVM_RUN sees a signal)\n"
 		"  --in-data BYTES bytes the guest reads with IN from port 0x%x\n"
@@ -115,6 +123,9 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 {
 	enum { OPT_DEV = 256, OPT_LOAD, OPT_TIMEOUT, OPT_IN_DATA, OPT_INVALID_STATE,
 	       OPT_TRACE, OPT_SLOT, OPT_NO_THP, OPT_MULTIBOOT, OPT_CMDLINE, OPT_MODULE,
+#ifdef CONFIG_MINIKVM_FINAL
+	       OPT_LINUX, OPT_INITRD,
+#endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	       OPT_IRQCHIP, OPT_TICK,
 #endif
@@ -135,6 +146,10 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		{ "multiboot",	required_argument, NULL, OPT_MULTIBOOT },
 		{ "cmdline",	required_argument, NULL, OPT_CMDLINE },
 		{ "module",	required_argument, NULL, OPT_MODULE },
+#ifdef CONFIG_MINIKVM_FINAL
+		{ "linux",	required_argument, NULL, OPT_LINUX },
+		{ "initrd",	required_argument, NULL, OPT_INITRD },
+#endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
 		{ "irqchip",	required_argument, NULL, OPT_IRQCHIP },
 		{ "tick",	required_argument, NULL, OPT_TICK },
@@ -234,6 +249,14 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		case OPT_CMDLINE:
 			opt->cmdline = optarg;
 			break;
+#ifdef CONFIG_MINIKVM_FINAL
+		case OPT_LINUX:
+			opt->bzimage = optarg;
+			break;
+		case OPT_INITRD:
+			opt->initrd = optarg;
+			break;
+#endif
 		case OPT_MODULE: {
 			struct vmm_module *m = &opt->module[opt->nr_modules];
 			char *comma = strchr(optarg, ',');
@@ -313,6 +336,21 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		return -1;
 	}
 #endif
+#ifdef CONFIG_MINIKVM_FINAL
+	if (opt->bzimage) {
+		if (opt->multiboot || optind != argc || load_given || opt->invalid_state ||
+		    opt->nr_modules) {
+			snprintf(err, errlen, "--linux takes --initrd and --cmdline, and no other "
+				 "image, --load, --invalid-state or --module");
+			return -1;
+		}
+		if (!opt->cmdline)
+			opt->cmdline = "";
+	} else if (opt->initrd) {
+		snprintf(err, errlen, "--initrd needs --linux");
+		return -1;
+	} else
+#endif
 	if (opt->multiboot) {
 		if (optind != argc) {
 			snprintf(err, errlen, "a guest image and --multiboot given: choose one");
@@ -349,7 +387,7 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 			 (unsigned long long)(all[a].gpa + all[a].size));
 		return -1;
 	}
-	if (opt->multiboot)
+	if (!opt->guest)	/* a kernel: no load address to check */
 		return 0;
 	if (opt->load_addr >= opt->mem_size) {
 		snprintf(err, errlen, "load address 0x%llx is beyond guest RAM",

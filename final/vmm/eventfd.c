@@ -15,8 +15,8 @@
  * as every VMM must (coalesced_replay()).  And MSIs: KVM_SIGNAL_MSI, and
  * a GSI routed to an MSI (KVM_SET_GSI_ROUTING), which an irqfd raises the
  * way a virtio-pci device's interrupts reach a guest.  And the vCPU state
- * a Linux guest adds: XCR0 (KVM_GET/SET_XCRS) and the XSAVE area
- * (KVM_GET/SET_XSAVE).
+ * a Linux guest adds: XCR0 (KVM_GET/SET_XCRS), the XSAVE area
+ * (KVM_GET/SET_XSAVE) and the debug registers (KVM_GET/SET_DEBUGREGS).
  *
  * The eventfds are minivmm's own; each command result is an index into
  * vm->efd[] (or a negative errno), which later commands take.
@@ -291,7 +291,38 @@ static int32_t ctl_xsave_cycle(struct vm *vm, const uint32_t *arg)
 			  "KVM_GET_XSAVE, KVM_SET_FPU of zeros, KVM_SET_XSAVE");
 }
 
-/** Run eventfd command @cmd (CTL_IOEVENTFD ... CTL_XSAVE_CYCLE). */
+/**
+ * CTL_DEBUGREGS (mode): KVM_GET_DEBUGREGS on the calling vCPU, printed;
+ * then KVM_SET_DEBUGREGS with DR0-DR3 = 0x11000 * (n + 1), DR7 = 0x400
+ * (nothing enabled) and DR6 as read - mode 0 - or with a flag (mode 1),
+ * DR6 bit 32 (mode 2), DR7 bit 32 (mode 3), each of which KVM refuses.
+ * Result 0 or -errno.
+ */
+static int32_t ctl_debugregs(struct vm *vm, const uint32_t *arg)
+{
+	struct kvm_debugregs d;
+	int fd = vm->cur->fd;
+
+	if (ioctl(fd, KVM_GET_DEBUGREGS, &d))
+		return efd_result(vm, -1, "KVM_GET_DEBUGREGS");
+	fprintf(vm->out, "minivmm: KVM_GET_DEBUGREGS: dr0 0x%llx dr1 0x%llx dr2 0x%llx dr3 0x%llx "
+		"dr6 0x%llx dr7 0x%llx\n", (unsigned long long)d.db[0], (unsigned long long)d.db[1],
+		(unsigned long long)d.db[2], (unsigned long long)d.db[3],
+		(unsigned long long)d.dr6, (unsigned long long)d.dr7);
+	for (int i = 0; i < 4; i++)
+		d.db[i] = 0x11000ull * (i + 1);
+	d.dr7 = 0x400;
+	if (arg[0] == 1)
+		d.flags = 1;
+	else if (arg[0] == 2)
+		d.dr6 |= 1ull << 32;
+	else if (arg[0] == 3)
+		d.dr7 |= 1ull << 32;
+	return efd_result(vm, ioctl(fd, KVM_SET_DEBUGREGS, &d), arg[0] ?
+			  "KVM_SET_DEBUGREGS (invalid)" : "KVM_SET_DEBUGREGS");
+}
+
+/** Run eventfd command @cmd (CTL_IOEVENTFD ... CTL_DEBUGREGS). */
 int32_t eventfd_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg)
 {
 	switch (cmd) {
@@ -319,7 +350,9 @@ int32_t eventfd_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg)
 		return ctl_set_xcr(vm, arg);
 	case CTL_XSAVE_CYCLE:
 		return ctl_xsave_cycle(vm, arg);
+	case CTL_DEBUGREGS:
+		return ctl_debugregs(vm, arg);
 	}
-	fprintf(vm->out, "minivmm: control: unknown command 0x%x\n", cmd);
+	fprintf(vm->out, "minivmm: control: unknown command %u\n", cmd);
 	return -EINVAL;
 }

@@ -630,6 +630,48 @@ static int setup_multiboot(struct vcpu *v, const struct vmm_multiboot_entry *mb)
 	return 0;
 }
 
+#ifdef CONFIG_MINIKVM_FINAL
+/**
+ * Enter a bzImage as the 32-bit boot protocol says (Linux:
+ * Documentation/arch/x86/boot.rst): flat 32-bit protected mode, paging
+ * off, interrupts off, ESI = the zero page, EBX = EBP = EDI = 0.  The
+ * selectors do not matter: the kernel loads its own GDT before it loads
+ * one.
+ */
+static int setup_linux(struct vcpu *v, const struct vmm_linux_entry *l)
+{
+	struct kvm_sregs sregs = reset_sregs;
+	struct kvm_regs regs = { .rsi = l->boot_params, .rip = l->entry, .rflags = 0x2 };
+
+	vmm_flat32_sregs(&sregs);
+	if (ioctl(v->fd, KVM_SET_SREGS, &sregs))
+		return kvm_error("KVM_SET_SREGS");
+	if (ioctl(v->fd, KVM_SET_REGS, &regs))
+		return kvm_error("KVM_SET_REGS");
+	return 0;
+}
+
+/** --linux: load the bzImage and the initrd, and set the entry state. */
+static int boot_linux(struct vm *vm, const struct vmm_options *opt)
+{
+	struct vmm_linux_entry l;
+	char err[256];
+
+	if (vmm_linux_load(vm->mem, vm->mem_size, opt->bzimage, opt->initrd, opt->cmdline,
+			   &l, err, sizeof(err))) {
+		fprintf(stderr, "minivmm: %s\n", err);
+		return VMM_USAGE;
+	}
+	if (opt->verbose)
+		fprintf(stderr, "minivmm: Linux (boot protocol %u.%02u) at 0x%x..0x%llx, entry "
+			"0x%x, zero page at 0x%x, initrd at 0x%llx (%llu bytes)\n", l.version >> 8,
+			l.version & 0xff, LINUX_KERNEL, (unsigned long long)l.kernel_end, l.entry,
+			l.boot_params, (unsigned long long)l.initrd_start,
+			(unsigned long long)l.initrd_size);
+	return setup_linux(&vm->vcpu[0], &l);
+}
+#endif
+
 /**
  * Create vCPU @id (KVM_CREATE_VCPU takes the id, which KVM also makes the
  * vCPU's APIC ID), map its kvm_run and give it its CPUID.
@@ -761,6 +803,10 @@ int main(int argc, char **argv)
 	}
 	/* Fail on an unreadable image before touching the hypervisor. */
 	image = opt.multiboot ? opt.multiboot : opt.guest;
+#ifdef CONFIG_MINIKVM_FINAL
+	if (opt.bzimage)
+		image = opt.bzimage;
+#endif
 	if (access(image, R_OK)) {
 		fprintf(stderr, "minivmm: cannot read %s: %s\n", image, strerror(errno));
 		return VMM_USAGE;
@@ -796,6 +842,11 @@ int main(int argc, char **argv)
 	ret = create_vm(&vm, &opt);
 	if (ret)
 		goto out;
+#ifdef CONFIG_MINIKVM_FINAL
+	if (opt.bzimage) {
+		ret = boot_linux(&vm, &opt);
+	} else
+#endif
 	if (opt.multiboot) {
 		if (vmm_multiboot_load(vm.mem, vm.mem_size, opt.multiboot, opt.cmdline,
 				       opt.module, opt.nr_modules, &mb, err, sizeof(err))) {

@@ -189,6 +189,10 @@ enum ctl_command {
 	/** (clobber_only): KVM_GET_XSAVE, KVM_SET_FPU of zeros, then
 	 *  KVM_SET_XSAVE of the saved state unless @clobber_only. */
 	CTL_XSAVE_CYCLE	= 0x2b,
+	/** (mode): KVM_GET_DEBUGREGS, printed, then KVM_SET_DEBUGREGS with
+	 *  DR0-DR3 = 0x11000 * (n + 1) and DR7 = 0x400; modes 1-3 make it
+	 *  invalid (a flag, DR6 bit 32, DR7 bit 32). */
+	CTL_DEBUGREGS	= 0x2c,
 #endif
 };
 #define CTL_MAX_ARGS	4	/**< arguments a command can take */
@@ -360,6 +364,10 @@ struct vmm_options {
 	unsigned int nr_slots;	/**< how many */
 	int no_thp;		/**< --no-thp: MADV_NOHUGEPAGE on guest memory */
 	const char *multiboot;	/**< --multiboot kernel, or NULL */
+#ifdef CONFIG_MINIKVM_FINAL
+	const char *bzimage;	/**< --linux bzImage, or NULL */
+	const char *initrd;	/**< --initrd, or NULL */
+#endif
 	const char *cmdline;	/**< its command line ("" by default) */
 	struct vmm_module module[VMM_MAX_MODULES];	/**< its modules, in order */
 	unsigned int nr_modules;	/**< how many */
@@ -402,6 +410,29 @@ int vmm_build_identity_map(void *mem, uint64_t mem_size, uint64_t base,
 void vmm_long_mode_sregs(struct kvm_sregs *sregs, uint64_t cr3);
 void vmm_flat32_sregs(struct kvm_sregs *sregs);
 const char *vmm_fail_entry_reason(uint64_t reason, char *buf, size_t len);
+
+#ifdef CONFIG_MINIKVM_FINAL
+/** Where linux.c puts a bzImage's parts (guest-physical). @{ */
+#define LINUX_BOOT_PARAMS	0x10000u	/**< the zero page (struct boot_params) */
+#define LINUX_CMDLINE		0x20000u	/**< the command line */
+#define LINUX_CMDLINE_MAX	0x10000u	/**< ... and the room for it */
+#define LINUX_KERNEL		0x100000u	/**< the protected-mode kernel (code32_start) */
+#define LINUX_MIN_RAM		(32u << 20)	/**< what minivmm asks for at least */
+/** @} */
+
+/** Where vmm_linux_load() left a bzImage, for the entry. */
+struct vmm_linux_entry {
+	uint32_t entry;		/**< EIP: code32_start */
+	uint32_t boot_params;	/**< ESI: the zero page */
+	uint64_t kernel_end;	/**< end of the protected-mode kernel */
+	uint64_t initrd_start;	/**< the initrd, or 0 */
+	uint64_t initrd_size;	/**< its size */
+	uint16_t version;	/**< the boot protocol, e.g. 0x020f */
+};
+
+int vmm_linux_load(void *mem, uint64_t mem_size, const char *kernel, const char *initrd,
+		   const char *cmdline, struct vmm_linux_entry *out, char *err, size_t errlen);
+#endif
 
 /** Where vmm_multiboot_load() left the kernel, for the entry. */
 struct vmm_multiboot_entry {

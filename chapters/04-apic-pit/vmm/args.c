@@ -325,7 +325,7 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 			 (unsigned long long)(all[a].gpa + all[a].size));
 		return -1;
 	}
-	if (opt->multiboot)
+	if (!opt->guest)	/* a kernel: no load address to check */
 		return 0;
 	if (opt->load_addr >= opt->mem_size) {
 		snprintf(err, errlen, "load address 0x%llx is beyond guest RAM",

@@ -704,6 +704,16 @@ struct kvm_x86_ops {
 	 *  copy DR0-DR3 (and DR6, DR7) into vcpu->arch and intercept their
 	 *  accesses again.  Linux: kvm_x86_ops.sync_dirty_debug_regs(). */
 	void (*sync_dirty_debug_regs)(struct kvm_vcpu *vcpu);
+#ifdef CONFIG_MINIKVM_FINAL
+	/** The guest's DR6 and DR7 for KVM_GET/SET_DEBUGREGS, where each
+	 *  vendor keeps them: DR7 in the VMCS/VMCB; DR6 in the VMCB on SVM,
+	 *  in vcpu->arch.dr6 on VMX (it is no VMCS field).
+	 *  Linux: kvm_x86_ops.set_dr6(), set_dr7(), and kvm_get_dr(). @{ */
+	unsigned long (*get_dr6)(struct kvm_vcpu *vcpu);
+	void (*set_dr6)(struct kvm_vcpu *vcpu, unsigned long val);
+	void (*set_dr7)(struct kvm_vcpu *vcpu, unsigned long val);
+	/** @} */
+#endif
 };
 
 /* arch/x86/kvm/x86.c: MSRs */

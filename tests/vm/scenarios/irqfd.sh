@@ -10,7 +10,9 @@
 # on the same GSI; and level-triggered with KVM_IRQFD_FLAG_RESAMPLE: one
 # interrupt per write, the resamplefd signalled once at each EOI, and no
 # second delivery from a line still high after the EOI (the resampler
-# lowers it before the PIC looks again).
+# lowers it before the PIC looks again); the same on an IOAPIC level pin,
+# whose EOI comes from the local APIC (minikvm's IOAPIC tells the ack
+# notifiers before it re-evaluates the pin, as KVM's does).
 # since: final
 . /lab/scenarios/lib.sh
 vmm "$GUESTS/irqfd.bin"
@@ -60,5 +62,14 @@ no second delivery after the EOI: 00000005
 minivmm: eventfd 8 counted 1
 resamplefd after the EOI: 00000001
 minivmm: KVM_IRQFD gsi 5 flags 0x1 (eventfd 7): ok
-deassign: 00000000"
+deassign: 00000000
+level, resample, IOAPIC
+minivmm: KVM_IRQFD gsi 10 flags 0x2 (eventfd 9): ok
+minivmm: eventfd 9 written
+written: vector 0x3a taken 00000001
+no second delivery after the EOI: 00000001
+minivmm: eventfd 10 counted 1
+resamplefd after the EOI: 00000001
+minivmm: eventfd 9 written
+written again: vector 0x3a taken 00000002"
 expect_status 65 "EXIT_PASS"

@@ -78,6 +78,8 @@ static int kvm_set_tsc_khz(struct kvm_vcpu *vcpu, u32 user_tsc_khz);
 static void kvm_vcpu_ioctl_get_fpu(struct kvm_vcpu *vcpu, struct kvm_fpu *fpu);
 static void kvm_vcpu_ioctl_set_fpu(struct kvm_vcpu *vcpu, const struct kvm_fpu *fpu);
 #ifdef CONFIG_MINIKVM_FINAL
+static void kvm_vcpu_ioctl_get_debugregs(struct kvm_vcpu *vcpu, struct kvm_debugregs *d);
+static int kvm_vcpu_ioctl_set_debugregs(struct kvm_vcpu *vcpu, const struct kvm_debugregs *d);
 static void kvm_vcpu_ioctl_get_xcrs(struct kvm_vcpu *vcpu, struct kvm_xcrs *xcrs);
 static int kvm_vcpu_ioctl_set_xcrs(struct kvm_vcpu *vcpu, const struct kvm_xcrs *xcrs);
 static int kvm_vcpu_ioctl_xsave(struct kvm_vcpu *vcpu, void __user *argp, bool set);
@@ -311,6 +313,8 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_IOEVENTFD_ANY_LENGTH:
 	case KVM_CAP_COALESCED_PIO:
 	case KVM_CAP_SIGNAL_MSI:
+		return 1;
+	case KVM_CAP_DEBUGREGS:
 		return 1;
 	case KVM_CAP_XSAVE:
 	case KVM_CAP_XCRS:
@@ -1329,6 +1333,19 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 	}
 #endif
 #ifdef CONFIG_MINIKVM_FINAL
+	case KVM_GET_DEBUGREGS: {
+		struct kvm_debugregs d;
+
+		kvm_vcpu_ioctl_get_debugregs(vcpu, &d);
+		return copy_to_user(argp, &d, sizeof(d)) ? -EFAULT : 0;
+	}
+	case KVM_SET_DEBUGREGS: {
+		struct kvm_debugregs d;
+
+		if (copy_from_user(&d, argp, sizeof(d)))
+			return -EFAULT;
+		return kvm_vcpu_ioctl_set_debugregs(vcpu, &d);
+	}
 	case KVM_GET_XSAVE:
 		return kvm_vcpu_ioctl_xsave(vcpu, argp, false);
 	case KVM_SET_XSAVE:
@@ -3130,6 +3147,36 @@ void kvm_load_guest_debug_regs(struct kvm_vcpu *vcpu)
 EXPORT_SYMBOL_GPL(kvm_load_guest_debug_regs);
 
 #ifdef CONFIG_MINIKVM_FINAL
+/**
+ * KVM_GET_DEBUGREGS: DR0-DR3, DR6, DR7 as the guest last left them (the
+ * exit that ended its ownership of the registers copied them here, see
+ * sync_dirty_debug_regs).  Linux: kvm_vcpu_ioctl_x86_get_debugregs().
+ */
+static void kvm_vcpu_ioctl_get_debugregs(struct kvm_vcpu *vcpu, struct kvm_debugregs *d)
+{
+	memset(d, 0, sizeof(*d));
+	memcpy(d->db, vcpu->arch.db, sizeof(d->db));
+	d->dr6 = kvm_x86_ops.get_dr6(vcpu);
+	d->dr7 = vcpu->arch.dr7;
+}
+
+/**
+ * KVM_SET_DEBUGREGS: no flags, and DR6/DR7 with bits 63:32 clear (they
+ * are reserved and must be 0, SDM Vol. 3B 18.2.4-18.2.6); DR0-DR3 are
+ * loaded before the next entry if DR7 enables a breakpoint, or when the
+ * guest touches a debug register.  Linux: kvm_vcpu_ioctl_x86_set_debugregs().
+ */
+static int kvm_vcpu_ioctl_set_debugregs(struct kvm_vcpu *vcpu, const struct kvm_debugregs *d)
+{
+	if (d->flags || d->dr6 >> 32 || d->dr7 >> 32)
+		return -EINVAL;
+	memcpy(vcpu->arch.db, d->db, sizeof(vcpu->arch.db));
+	kvm_x86_ops.set_dr6(vcpu, d->dr6);
+	vcpu->arch.dr7 = d->dr7;
+	kvm_x86_ops.set_dr7(vcpu, d->dr7);
+	return 0;
+}
+
 /* ---- XCR0: which XSAVE state components the guest has enabled -------------- */
 
 /**

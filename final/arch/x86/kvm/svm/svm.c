@@ -904,6 +904,27 @@ static int dr_interception(struct kvm_vcpu *vcpu)
 	return 1;
 }
 
+#ifdef CONFIG_MINIKVM_FINAL
+/** The guest's DR6 is a VMCB field (APM Vol. 2, 15.5.1, Table B-2).
+ *  Linux: kvm_get_dr() (KVM keeps a copy in vcpu->arch.dr6 as well). */
+static unsigned long svm_get_dr6(struct kvm_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->save.dr6;
+}
+
+/** KVM_SET_DEBUGREGS' DR6.  Linux: svm_set_dr6(). */
+static void svm_set_dr6(struct kvm_vcpu *vcpu, unsigned long val)
+{
+	to_svm(vcpu)->vmcb->save.dr6 = val;
+}
+
+/** KVM_SET_DEBUGREGS' DR7, a VMCB field too.  Linux: svm_set_dr7(). */
+static void svm_set_dr7(struct kvm_vcpu *vcpu, unsigned long val)
+{
+	to_svm(vcpu)->vmcb->save.dr7 = val;
+}
+#endif
+
 /**
  * svm_sync_dirty_debug_regs - right after an exit, with the guest owning
  * the debug registers: keep DR0-DR3, note DR7 (DR6/DR7 stay in the VMCB;
@@ -1224,6 +1245,11 @@ static struct kvm_x86_ops svm_x86_ops = {
 	.write_tsc_offset = svm_write_tsc_offset,
 #endif
 	.sync_dirty_debug_regs = svm_sync_dirty_debug_regs,
+#ifdef CONFIG_MINIKVM_FINAL
+	.get_dr6 = svm_get_dr6,
+	.set_dr6 = svm_set_dr6,
+	.set_dr7 = svm_set_dr7,
+#endif
 };
 
 /** NPT entries are ordinary x86-64 page-table entries; guest accesses count

@@ -1532,6 +1532,28 @@ static int handle_dr(struct kvm_vcpu *vcpu)
 	return 1;
 }
 
+#ifdef CONFIG_MINIKVM_FINAL
+/** DR6 is no VMCS field: the guest's lives in vcpu->arch.dr6, loaded into
+ *  the CPU while it owns the debug registers.  Linux: kvm_get_dr(). */
+static unsigned long vmx_get_dr6(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.dr6;
+}
+
+/** KVM_SET_DEBUGREGS' DR6.  Linux: kvm_set_dr() for DR6. */
+static void vmx_set_dr6(struct kvm_vcpu *vcpu, unsigned long val)
+{
+	vcpu->arch.dr6 = val;
+}
+
+/** KVM_SET_DEBUGREGS' DR7: the VMCS's guest field (SDM 24.4.1), loaded by
+ *  the next entry.  Linux: vmx_set_dr7(). */
+static void vmx_set_dr7(struct kvm_vcpu *vcpu, unsigned long val)
+{
+	vmcs_writel(GUEST_DR7, val);
+}
+#endif
+
 /**
  * handle_db - a #DB in the guest exited (we intercept it, see init_vmcs()):
  * give it back to the guest.  The exit did not update DR6; the exit
@@ -1939,6 +1961,11 @@ static struct kvm_x86_ops vmx_x86_ops = {
 	.write_tsc_offset = vmx_write_tsc_offset,
 #endif
 	.sync_dirty_debug_regs = vmx_sync_dirty_debug_regs,
+#ifdef CONFIG_MINIKVM_FINAL
+	.get_dr6 = vmx_get_dr6,
+	.set_dr6 = vmx_set_dr6,
+	.set_dr7 = vmx_set_dr7,
+#endif
 };
 
 /** EPT entries: read/write/execute at every level, write-back memory type
