@@ -51,13 +51,14 @@
 #define BP_E820_TABLE		0x2d0	/**< 20-byte entries: addr, size, type */
 /** @} */
 #define HDRS_MAGIC		0x53726448	/**< "HdrS" */
-#define LOADED_HIGH		0x01
-#define E820_RAM		1
-#define E820_RESERVED		2
+#define LOADED_HIGH		0x01		/**< loadflags: the kernel runs at 1 MiB */
+#define E820_RAM		1		/**< e820 type: usable RAM */
+#define E820_RESERVED		2		/**< e820 type: reserved */
 /** The oldest protocol we load: 2.06 has cmdline_size, 2.03
  *  initrd_addr_max, 2.02 cmd_line_ptr above 0xA0000. */
 #define LINUX_MIN_VERSION	0x0206
 
+/** The little-endian u32 at @p + @off (the header is not aligned). */
 static uint32_t get32(const uint8_t *p, unsigned int off)
 {
 	uint32_t v;
@@ -66,6 +67,7 @@ static uint32_t get32(const uint8_t *p, unsigned int off)
 	return v;
 }
 
+/** Store @v as a little-endian u32 at @p + @off. */
 static void put32(uint8_t *p, unsigned int off, uint32_t v)
 {
 	memcpy(p + off, &v, 4);
