@@ -479,6 +479,20 @@ static int setup_real_mode(struct vcpu *v, uint64_t addr)
 	return 0;
 }
 
+/** Flat 32-bit protected mode without paging (vmm_flat32_sregs()) and
+ *  @regs: the state a boot protocol hands a kernel. */
+static int enter_flat32(struct vcpu *v, const struct kvm_regs *regs)
+{
+	struct kvm_sregs sregs = reset_sregs;
+
+	vmm_flat32_sregs(&sregs);
+	if (ioctl(v->fd, KVM_SET_SREGS, &sregs))
+		return kvm_error("KVM_SET_SREGS");
+	if (ioctl(v->fd, KVM_SET_REGS, regs))
+		return kvm_error("KVM_SET_REGS");
+	return 0;
+}
+
 /**
  * Enter a multiboot kernel as "The Multiboot Specification version
  * 0.6.96", 3.2 "Machine state" says: 32-bit protected mode without paging
@@ -488,7 +502,6 @@ static int setup_real_mode(struct vcpu *v, uint64_t addr)
  */
 static int setup_multiboot(struct vcpu *v, const struct vmm_multiboot_entry *mb)
 {
-	struct kvm_sregs sregs;
 	struct kvm_regs regs = {
 		.rax = MULTIBOOT_BOOTLOADER_MAGIC,
 		.rbx = mb->info,
@@ -496,13 +509,7 @@ static int setup_multiboot(struct vcpu *v, const struct vmm_multiboot_entry *mb)
 		.rflags = 0x2,		/* bit 1 is always 1 */
 	};
 
-	sregs = reset_sregs;
-	vmm_flat32_sregs(&sregs);
-	if (ioctl(v->fd, KVM_SET_SREGS, &sregs))
-		return kvm_error("KVM_SET_SREGS");
-	if (ioctl(v->fd, KVM_SET_REGS, &regs))
-		return kvm_error("KVM_SET_REGS");
-	return 0;
+	return enter_flat32(v, &regs);
 }
 
 /**
