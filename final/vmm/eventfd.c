@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /**
  * @file eventfd.c
- * @brief The control commands that show final/'s eventfd ABI from the
- * VMM's side (protocol: minivmm.h, CTL_IOEVENTFD ...): ioeventfds, irqfds
- * and the coalesced-MMIO ring, set up and observed at a guest's request.
+ * @brief The control commands that show final/'s additions to the ABI
+ * from the VMM's side (protocol: minivmm.h, CTL_IOEVENTFD ...):
+ * ioeventfds, irqfds, the coalesced-MMIO ring, MSIs, XCR0 and the XSAVE
+ * area, the debug registers - set up and observed at a guest's request.
  *
  * A test guest asks for an ioeventfd on a port or an address, writes
  * there, and asks how often the eventfd was signalled: the writes that

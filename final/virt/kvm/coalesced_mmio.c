@@ -94,16 +94,9 @@ static int coalesced_mmio_write(struct kvm_vcpu *vcpu, struct kvm_io_device *thi
 	return 0;
 }
 
-/** Reads are never coalesced: they need the device's answer. */
-static int coalesced_mmio_read(struct kvm_vcpu *vcpu, struct kvm_io_device *this,
-			       gpa_t addr, int len, void *val)
-{
-	return -EOPNOTSUPP;
-}
-
-/** A zone's device on the bus. */
+/** A zone's device on the bus: write-only, since a read needs the
+ *  device's answer and goes to userspace. */
 static const struct kvm_io_device_ops coalesced_mmio_ops = {
-	.read	= coalesced_mmio_read,
 	.write	= coalesced_mmio_write,
 };
 

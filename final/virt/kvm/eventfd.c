@@ -431,16 +431,9 @@ static int ioeventfd_write(struct kvm_vcpu *vcpu, struct kvm_io_device *this, gp
 	return 0;
 }
 
-/** Reads are not ours: the bus goes on to the next device, or userspace. */
-static int ioeventfd_read(struct kvm_vcpu *vcpu, struct kvm_io_device *this, gpa_t addr,
-			  int len, void *val)
-{
-	return -EOPNOTSUPP;
-}
-
-/** An ioeventfd's device on the bus. */
+/** An ioeventfd's device on the bus: write-only, so a read goes on to
+ *  the next device, or userspace. */
 static const struct kvm_io_device_ops ioeventfd_ops = {
-	.read	= ioeventfd_read,
 	.write	= ioeventfd_write,
 };
 

@@ -458,8 +458,12 @@ static int kvm_io_bus_access(struct kvm_vcpu *vcpu, enum kvm_bus bus_idx, gpa_t 
 
 		if (!kvm_io_range_holds(range, addr, len))
 			continue;
-		r = write ? dev->ops->write(vcpu, dev, addr, len, val)
-			  : dev->ops->read(vcpu, dev, addr, len, val);
+		if (write)
+			r = dev->ops->write(vcpu, dev, addr, len, val);
+		else if (dev->ops->read)
+			r = dev->ops->read(vcpu, dev, addr, len, val);
+		else
+			continue;	/* write-only: not its (Linux: kvm_iodevice_read()) */
 		if (!r)
 			break;
 	}

@@ -32,7 +32,8 @@ struct kvm_io_device;
  * not sleep.  Linux: struct kvm_io_device_ops.
  */
 struct kvm_io_device_ops {
-	/** A guest read of @len bytes at @addr: fill @val. */
+	/** A guest read of @len bytes at @addr: fill @val.  NULL for a
+	 *  write-only device (a doorbell): reads are never its. */
 	int (*read)(struct kvm_vcpu *vcpu, struct kvm_io_device *this,
 		    gpa_t addr, int len, void *val);
 	/** A guest write of @len bytes from @val at @addr. */

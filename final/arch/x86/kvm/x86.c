@@ -1637,9 +1637,8 @@ static struct kvm_vcpu *emul_to_vcpu(struct x86_emulate_ctxt *ctxt)
 /** The current privilege level: SS.DPL, which always equals it (SDM Vol.
  *  3A, 5.5); 0 in real mode, 3 in virtual-8086 mode.  Linux: the vendors'
  *  get_cpl(). */
-static int emulator_get_cpl(struct x86_emulate_ctxt *ctxt)
+static int kvm_vcpu_get_cpl(struct kvm_vcpu *vcpu)
 {
-	struct kvm_vcpu *vcpu = emul_to_vcpu(ctxt);
 	struct kvm_segment ss;
 
 	if (!(vcpu->arch.cr0 & X86_CR0_PE))
@@ -1648,6 +1647,12 @@ static int emulator_get_cpl(struct x86_emulate_ctxt *ctxt)
 		return 3;
 	kvm_x86_ops.get_segment(vcpu, &ss, VCPU_SREG_SS);
 	return ss.dpl;
+}
+
+/** The same, for the emulator (x86_emulate_ops.cpl). */
+static int emulator_get_cpl(struct x86_emulate_ctxt *ctxt)
+{
+	return kvm_vcpu_get_cpl(emul_to_vcpu(ctxt));
 }
 
 /** guest_walk()'s reader: guest RAM through the memslots. */
@@ -1673,7 +1678,7 @@ static int emulator_translate(struct kvm_vcpu *vcpu, u64 addr, u32 access, bool 
 	u32 ec;
 	int r;
 
-	if (!system && emulator_get_cpl(vcpu->arch.emulate_ctxt) == 3)
+	if (!system && kvm_vcpu_get_cpl(vcpu) == 3)
 		access |= PFERR_USER_MASK;
 	else if (!system && (kvm_x86_ops.get_rflags(vcpu) & X86_EFLAGS_AC))
 		access |= PFERR_SMAP_OK;
@@ -3251,7 +3256,7 @@ int kvm_emulate_xsetbv(struct kvm_vcpu *vcpu)
 	u64 xcr0 = (u32)kvm_register_read(vcpu, VCPU_REGS_RAX) |
 		   ((u64)(u32)kvm_register_read(vcpu, VCPU_REGS_RDX) << 32);
 
-	if (emulator_get_cpl(vcpu->arch.emulate_ctxt) != 0 ||
+	if (kvm_vcpu_get_cpl(vcpu) != 0 ||
 	    kvm_set_xcr(vcpu, kvm_register_read(vcpu, VCPU_REGS_RCX), xcr0)) {
 		kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
 		return 1;
