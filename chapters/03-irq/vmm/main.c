@@ -504,8 +504,12 @@ static int setup_real_mode(struct vcpu *v, uint64_t addr)
 	return 0;
 }
 
-/** Flat 32-bit protected mode without paging (vmm_flat32_sregs()) and
- *  @regs: the state a boot protocol hands a kernel. */
+/**
+ * Flat 32-bit protected mode without paging (vmm_flat32_sregs()) and the
+ * general registers a boot protocol hands a kernel.
+ * @param v     the vCPU to set up
+ * @param regs  the protocol's registers: entry point, magic, info pointer
+ */
 static int enter_flat32(struct vcpu *v, const struct kvm_regs *regs)
 {
 	struct kvm_sregs sregs = reset_sregs;
