@@ -130,6 +130,10 @@ int irq_create_chip(struct vm *vm)
 	vm->vcpu_thread = pthread_self();
 	vm->testdev.set_irq = irq_set_line;
 	vm->testdev.opaque = vm;
+#ifdef CONFIG_MINIKVM_FINAL
+	vm->i8042.set_irq = irq_set_line;
+	vm->i8042.opaque = vm;
+#endif
 
 	switch (vm->irqchip) {
 	case IRQCHIP_KERNEL:

@@ -198,6 +198,16 @@ static int port_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t
 		return -1;
 	if (control_io(vm, port, is_write, size, data) == 0)
 		return -1;
+#ifdef CONFIG_MINIKVM_FINAL
+	if (size == 1 && rtc_io(&vm->rtc, port, is_write, data) == 0)
+		return -1;
+	if (size == 1 && i8042_io(&vm->i8042, port, is_write, data) == 0) {
+		if (!vm->i8042.reset)
+			return -1;
+		fprintf(stderr, "minivmm: the guest reset the machine (keyboard controller)\n");
+		return VMM_RESET;
+	}
+#endif
 #ifdef CONFIG_MINIKVM_EMULATE
 	if (emudev_pio(&vm->emudev, port, is_write, size, data) == 0)
 		return -1;
@@ -819,6 +829,10 @@ int main(int argc, char **argv)
 
 	vm.out = stdout;
 	serial_init(&vm.com1, stdout);
+#ifdef CONFIG_MINIKVM_FINAL
+	rtc_init(&vm.rtc);
+	i8042_init(&vm.i8042);
+#endif
 #ifdef CONFIG_MINIKVM_EMULATE
 	emudev_init(&vm.emudev);
 #endif

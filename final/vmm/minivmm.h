@@ -30,6 +30,9 @@ enum vmm_status {
 	VMM_KVM_ERROR	= 4,	/**< opening the device or an ioctl failed */
 	VMM_BAD_EXIT	= 6,	/**< an exit minivmm does not handle */
 	VMM_INTERRUPTED	= 8,	/**< KVM_RUN returned -EINTR (signal, --timeout) */
+#ifdef CONFIG_MINIKVM_FINAL
+	VMM_RESET	= 10,	/**< the guest reset the machine (i8042.c: reboot) */
+#endif
 };
 
 /** Ports of the devices minivmm emulates. */
@@ -508,6 +511,55 @@ struct serial {
 
 void serial_init(struct serial *s, FILE *out);
 int serial_io(struct serial *s, uint16_t port, int is_write, uint8_t *data);
+#ifdef CONFIG_MINIKVM_FINAL
+
+/** The CMOS real-time clock's ports (rtc.c). @{ */
+#define RTC_INDEX_PORT	0x70	/**< OUT: which byte (bit 7: the NMI mask) */
+#define RTC_DATA_PORT	0x71	/**< that byte */
+/** @} */
+
+/** The MC146818A real-time clock and CMOS RAM (rtc.c). */
+struct rtc {
+	uint8_t index;		/**< the byte port 0x71 reaches */
+	/** Bytes 0x00-0x7f: the time as last latched or written, registers
+	 *  A and B, RAM.  Registers C and D are computed. */
+	uint8_t ram[128];
+	/** The guest's time minus the host's, in seconds (set by the guest). */
+	int64_t offset;
+	/** The host's clock: CLOCK_REALTIME (a unit test puts its own). */
+	struct timespec (*now)(void);
+};
+
+void rtc_init(struct rtc *r);
+int rtc_io(struct rtc *r, uint16_t port, int is_write, uint8_t *data);
+
+/** The keyboard controller's ports and lines (i8042.c). @{ */
+#define I8042_DATA_PORT		0x60	/**< output buffer / data byte */
+#define I8042_STATUS_PORT	0x64	/**< status (read) / command (write) */
+#define I8042_KBD_IRQ		1	/**< keyboard port's interrupt */
+#define I8042_AUX_IRQ		12	/**< mouse port's interrupt */
+/** @} */
+
+/** The 8042 keyboard controller, no keyboard or mouse attached (i8042.c). */
+struct i8042 {
+	uint8_t ctr;		/**< the command byte */
+	uint8_t outport;	/**< the output port (bit 0: RESET, active low) */
+	uint8_t out;		/**< the output buffer */
+	uint8_t pending;	/**< a command waiting for its data byte, or 0 */
+	int obf;		/**< the output buffer is full */
+	int obf_aux;		/**< ... with a byte from the mouse port */
+	int last_was_cmd;	/**< status bit 3: the last write was a command */
+	int irq1, irq12;	/**< what the controller drives on IRQ 1 and 12 */
+	int reset;		/**< the guest reset the machine */
+	/** Drives an interrupt line (opaque, irq, level); may be NULL. */
+	void (*set_irq)(void *opaque, unsigned int irq, int level);
+	void *opaque;		/**< handed to set_irq */
+};
+
+void i8042_init(struct i8042 *k);
+int i8042_io(struct i8042 *k, uint16_t port, int is_write, uint8_t *data);
+
+#endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
 #define COM1_IRQ	4	/**< COM1's ISA interrupt line */
 #endif
@@ -586,6 +638,8 @@ struct vm {
 	int tick_fd;		/**< --tick's timerfd */
 #endif
 #ifdef CONFIG_MINIKVM_FINAL
+	struct rtc rtc;		/**< the CMOS clock at RTC_INDEX_PORT (rtc.c) */
+	struct i8042 i8042;	/**< the keyboard controller (i8042.c) */
 	struct vmm_eventfd efd[VMM_MAX_EVENTFDS];	/**< eventfd.c's, by index */
 	unsigned int nr_efds;	/**< entries of efd[] made so far */
 	/** The coalesced-MMIO ring (page KVM_COALESCED_MMIO_PAGE_OFFSET of
