@@ -683,6 +683,12 @@ static int boot_linux(struct vm *vm, const struct vmm_options *opt)
 			l.version & 0xff, LINUX_KERNEL, (unsigned long long)l.kernel_end, l.entry,
 			l.boot_params, (unsigned long long)l.initrd_start,
 			(unsigned long long)l.initrd_size);
+	/* The CPUs and the IOAPIC, for a guest that has them. */
+	if (vm->irqchip == IRQCHIP_KERNEL &&
+	    !vmm_mptable_write(vm->mem, vm->mem_size, LINUX_MPTABLE, vm->nr_vcpus)) {
+		fprintf(stderr, "minivmm: no room for the MP table\n");
+		return VMM_USAGE;
+	}
 	return setup_linux(&vm->vcpu[0], &l);
 }
 #endif

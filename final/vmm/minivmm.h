@@ -557,6 +557,10 @@ struct i8042 {
 };
 
 void i8042_init(struct i8042 *k);
+
+/** Where the MP table goes: the BIOS ROM area a guest scans (mptable.c). */
+#define LINUX_MPTABLE	0xf0000u
+size_t vmm_mptable_write(void *mem, uint64_t mem_size, uint32_t addr, unsigned int nr_cpus);
 int i8042_io(struct i8042 *k, uint16_t port, int is_write, uint8_t *data);
 
 #endif
