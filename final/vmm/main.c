@@ -19,6 +19,9 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/time.h>
+#ifdef CONFIG_MINIKVM_FINAL
+#include <termios.h>
+#endif
 #include <unistd.h>
 #include <linux/kvm.h>
 
@@ -666,6 +669,67 @@ static int setup_linux(struct vcpu *v, const struct vmm_linux_entry *l)
 	return enter_flat32(v, &regs);
 }
 
+/** The terminal's settings before minivmm changed them, and whether it did. */
+static struct termios saved_termios;
+static int termios_changed;
+
+/** Put the terminal back as it was (atexit). */
+static void restore_terminal(void)
+{
+	if (termios_changed)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+}
+
+/**
+ * The line into COM1: a thread that reads minivmm's stdin and hands the
+ * bytes to the UART (serial_receive()) under the VM's big lock, as a
+ * vCPU's exit would; a full receive ring is offered the rest again a
+ * millisecond later.  On a terminal, canonical mode and echo go off - the
+ * guest's shell echoes and edits lines itself - but signals stay on, so
+ * that Ctrl-C still ends minivmm.  QEMU: -serial stdio.
+ */
+static void *stdin_thread(void *arg)
+{
+	struct vm *vm = arg;
+	uint8_t buf[64];
+	ssize_t n;
+
+	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0) {
+		for (size_t done = 0; done < (size_t)n; ) {
+			pthread_mutex_lock(&vm->io_lock);
+			done += serial_receive(&vm->com1, buf + done, n - done);
+			pthread_mutex_unlock(&vm->io_lock);
+			if (done < (size_t)n)
+				usleep(1000);
+		}
+	}
+	return NULL;	/* end of input: the guest's line just stays quiet */
+}
+
+/** Start stdin_thread(), the terminal in raw-ish mode first. */
+static int start_stdin(struct vm *vm)
+{
+	struct termios t;
+	pthread_t thread;
+
+	if (isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &saved_termios)) {
+		t = saved_termios;
+		t.c_lflag &= ~(ICANON | ECHO);
+		t.c_cc[VMIN] = 1;
+		t.c_cc[VTIME] = 0;
+		if (!tcsetattr(STDIN_FILENO, TCSANOW, &t)) {
+			termios_changed = 1;
+			atexit(restore_terminal);
+		}
+	}
+	if (pthread_create(&thread, NULL, stdin_thread, vm)) {
+		fprintf(stderr, "minivmm: cannot start the stdin thread\n");
+		return VMM_KVM_ERROR;
+	}
+	pthread_detach(thread);
+	return 0;
+}
+
 /** --linux: load the bzImage and the initrd, and set the entry state. */
 static int boot_linux(struct vm *vm, const struct vmm_options *opt)
 {
@@ -689,6 +753,9 @@ static int boot_linux(struct vm *vm, const struct vmm_options *opt)
 		fprintf(stderr, "minivmm: no room for the MP table\n");
 		return VMM_USAGE;
 	}
+	/* The guest's console is interactive, unless --in-data feeds COM1. */
+	if (!opt->in_data && start_stdin(vm))
+		return VMM_KVM_ERROR;
 	return setup_linux(&vm->vcpu[0], &l);
 }
 #endif

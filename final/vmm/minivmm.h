@@ -481,6 +481,9 @@ void trace_flush(struct trace *t);
 void trace_vcpu_section(FILE *f, unsigned int id, const char *buf, size_t len);
 #endif
 
+#ifdef CONFIG_MINIKVM_FINAL
+#define SERIAL_FIFO_SIZE	256	/**< bytes from stdin COM1 can hold */
+#endif
 #ifndef CONFIG_MINIKVM_IRQCHIP
 /** The 8250 UART model: transmitter only, always ready. */
 #else
@@ -503,6 +506,13 @@ struct serial {
 	void (*set_irq)(void *opaque, int level);
 	void *opaque;		/**< handed to set_irq */
 #endif
+#ifdef CONFIG_MINIKVM_FINAL
+	/** Bytes received from minivmm's stdin (serial_receive()), after
+	 *  rx's: a ring of SERIAL_FIFO_SIZE. @{ */
+	uint8_t fifo[SERIAL_FIFO_SIZE];
+	unsigned int fifo_head, fifo_len;
+	/** @} */
+#endif
 	uint8_t scr;		/**< scratch register, guests probe with it */
 	/** Divisor latch, low and high byte (LCR.DLAB = 1). @{ */
 	uint8_t dll, dlm;
@@ -512,6 +522,7 @@ struct serial {
 void serial_init(struct serial *s, FILE *out);
 int serial_io(struct serial *s, uint16_t port, int is_write, uint8_t *data);
 #ifdef CONFIG_MINIKVM_FINAL
+size_t serial_receive(struct serial *s, const uint8_t *buf, size_t n);
 
 /** The CMOS real-time clock's ports (rtc.c). @{ */
 #define RTC_INDEX_PORT	0x70	/**< OUT: which byte (bit 7: the NMI mask) */

@@ -81,3 +81,57 @@ Test(vmm_serial, ports_outside_com1_are_not_ours)
 	cr_assert_eq(serial_io(&s, 0x400, 1, &v), -1);
 	cr_assert_eq(serial_io(&s, 0x2f8, 1, &v), -1);
 }
+
+/* final/: bytes from minivmm's stdin (serial_receive()). */
+static int line_level = -1;
+
+static void record_irq(void *opaque, int level)
+{
+	(void)opaque;
+	line_level = level;
+}
+
+Test(vmm_serial, received_bytes_raise_the_data_interrupt_and_come_in_order)
+{
+	const uint8_t in[] = "ok\n";
+
+	s.set_irq = record_irq;
+	wr(0x3f9, 0x01);			/* IER.ERBFI */
+	cr_assert_eq(rd(0x3fd) & 0x01, 0, "LSR.DR: nothing yet");
+	cr_assert_eq(serial_receive(&s, in, 3), 3);
+	cr_assert_eq(line_level, 1, "IRQ 4 up");
+	cr_assert_eq(rd(0x3fa), 0x04, "IIR: received data");
+	cr_assert_eq(rd(0x3fd) & 0x01, 0x01, "LSR.DR");
+	cr_assert_eq(rd(0x3f8), 'o');
+	cr_assert_eq(rd(0x3f8), 'k');
+	cr_assert_eq(line_level, 1, "still a byte to read");
+	cr_assert_eq(rd(0x3f8), '\n');
+	cr_assert_eq(line_level, 0, "drained: IRQ 4 down");
+	cr_assert_eq(rd(0x3fa), 0x01, "IIR: no interrupt");
+}
+
+Test(vmm_serial, a_full_receive_ring_takes_what_fits)
+{
+	uint8_t in[SERIAL_FIFO_SIZE + 10];
+
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = i + 1;
+	cr_assert_eq(serial_receive(&s, in, sizeof(in)), SERIAL_FIFO_SIZE);
+	cr_assert_eq(rd(0x3f8), 1);
+	cr_assert_eq(serial_receive(&s, in + SERIAL_FIFO_SIZE, 10), 1, "room for one");
+	for (unsigned int i = 1; i < SERIAL_FIFO_SIZE; i++)
+		cr_assert_eq(rd(0x3f8), (uint8_t)(i + 1));
+	cr_assert_eq(rd(0x3f8), (uint8_t)(SERIAL_FIFO_SIZE + 1), "wrapped round the ring");
+	cr_assert_eq(rd(0x3fd) & 0x01, 0);
+}
+
+Test(vmm_serial, in_data_comes_before_stdin)
+{
+	const char *data = "A";
+	const uint8_t b = 'B';
+
+	s.rx = &data;
+	serial_receive(&s, &b, 1);
+	cr_assert_eq(rd(0x3f8), 'A');
+	cr_assert_eq(rd(0x3f8), 'B');
+}
