@@ -390,6 +390,12 @@ struct kvm_vcpu_arch {
 	u64 xcr0, host_xcr0, guest_supported_xcr0;
 	/** @} */
 	bool xcr0_loaded;	/**< this entry loaded the guest's XCR0 */
+	/** IA32_TSC_AUX (RDTSCP, RDPID): the guest's, and the host CPU's while
+	 *  the guest runs with its own.  Linux: the MSR_TSC_AUX user-return
+	 *  MSR. @{ */
+	u64 tsc_aux, host_tsc_aux;
+	/** @} */
+	bool tsc_aux_loaded;	/**< this entry loaded the guest's TSC_AUX */
 #endif
 
 #ifdef CONFIG_MINIKVM_IRQCHIP
@@ -788,6 +794,7 @@ int kvm_emulate_insn_len(struct kvm_vcpu *vcpu);
 #endif
 #ifdef CONFIG_MINIKVM_FINAL
 int kvm_emulate_xsetbv(struct kvm_vcpu *vcpu);
+u64 kvm_supported_xcr0(void);
 void kvm_update_guest_xcr0(struct kvm_vcpu *vcpu);
 /* virt/kvm/eventfd.c */
 void kvm_eventfd_init(struct kvm *kvm);

@@ -4,8 +4,9 @@
 # init (tests/vm/linux/init), which reports and reboots.  On each target:
 #   - both CPUs online: the MP table (vmm/mptable.c) read, the AP started
 #     with INIT/SIPI;
-#   - the timer and the UART's interrupts counted on the IO-APIC, not the
-#     XT-PIC: Linux took the IOAPIC the MP table describes;
+#   - the UART's interrupts (and the PIT's, where the guest uses the PIT)
+#     counted on the IO-APIC, not the XT-PIC: Linux took the IOAPIC the
+#     MP table describes;
 #   - the local APIC timer ticked on each CPU (LOC > 0 on both);
 #   - the CMOS clock (vmm/rtc.c) said the host's time, to a few seconds;
 #   - a line written to minivmm's stdin reached the guest's shell (the
@@ -19,6 +20,8 @@
 # since: final
 # timeout: 240
 . /lab/scenarios/lib.sh
+# Bochs: see tests/vm/skip-allow.
+[ "$ARCH" = vmx ] && skip "a Linux boot one level down is too slow under Bochs for make test"
 unset TRACE_DIR
 need_files /lab/linux/bzImage /lab/linux/initrd.cpio
 t0=$(date +%s)
@@ -27,10 +30,22 @@ t0=$(date +%s)
 rm -f /tmp/l2-in
 mkfifo /tmp/l2-in
 exec 3<>/tmp/l2-in
-vmm_bg linux --smp 2 -m 256M --pit --timeout 220 --linux /lab/linux/bzImage \
+# Started here, not with vmm_bg: the shell gives a background command
+# /dev/null as stdin unless the command itself redirects it.
+"$VMM" --dev "$DEV" --smp 2 -m 256M --pit --timeout 200 --linux /lab/linux/bzImage \
 	--initrd /lab/linux/initrd.cpio \
-	--cmdline "console=ttyS0 panic=-1 lpj=2000000 loglevel=4" <&3
-wait_for_out linux "L2: type a line" 220
+	--cmdline "console=ttyS0 panic=-1 lpj=2000000 loglevel=4" \
+	<&3 >/tmp/linux.out 2>/tmp/linux.err &
+BG_PID=$!
+BG_PIDS=$BG_PID
+# Until the guest asks, minivmm ends, or 190 s: then the guest's output
+# is shown in full whatever happened (wait_for_out would fail first).
+i=0
+while ! grep -q "L2: type a line" /tmp/linux.out && kill -0 "$BG_PID" 2>/dev/null &&
+	[ $i -lt 1900 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 echo "typed-into-com1" >&3
 wait "$BG_PID"
 STATUS=$?
@@ -45,8 +60,14 @@ l2() { printf '%s\n' "$OUT" | sed -n "s/^L2: $1//p" | tr -d '\r' | head -n1; }
 [ -n "$(l2 'init reached')" ] || fail "the guest never reached its init"
 [ "$(l2 'read ')" = "'typed-into-com1'" ] || fail "the console read '$(l2 'read ')'"
 [ "$(l2 'cpus online ')" = 0-1 ] || fail "CPUs online: '$(l2 'cpus online ')', expected 0-1"
-for irq in timer ttyS0; do
+# The UART's interrupt on the IO-APIC, counted.  The PIT's, if the guest
+# uses it at all: under the real KVM it does not - KVM's paravirtual
+# CPUID leaves (kvm-clock) and TSC-deadline let Linux do without - so
+# the timer is checked only where it appears, and the local APIC timers
+# (LOC) on both.
+for irq in ttyS0 timer; do
 	line=$(printf '%s\n' "$OUT" | tr -d '\r' | grep "^L2: irq .* $irq\$")
+	[ -z "$line" ] && [ "$irq" = timer ] && continue
 	echo "$line" | grep -q IO-APIC || fail "$irq not on the IO-APIC: '$line'"
 	echo "$line" | awk '{ n = 0; for (i = 4; i <= 5; i++) n += $i } END { exit !(n > 0) }' ||
 		fail "no $irq interrupts: '$line'"

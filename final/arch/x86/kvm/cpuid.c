@@ -134,6 +134,51 @@ static bool add_entry(struct kvm_cpuid_entry2 *out, u32 *n, u32 max, u32 leaf, u
 	return true;
 }
 
+#ifdef CONFIG_MINIKVM_FINAL
+/** The legacy region and the XSAVE header: where component 2 may start. */
+#define XSAVE_HDR_END		576
+#define CPUID_D_1_EAX_XSAVES	BIT(3)	/**< leaf 0xD.1 EAX: XSAVES/XRSTORS */
+
+/**
+ * add_xsave_leaf - leaf 0xD, the XSAVE features (Intel SDM Vol. 1, 13.2):
+ * sub-leaf 0 names the XCR0 bits the guest may set (EDX:EAX) and the
+ * size of their save area (ECX), sub-leaf 1 the XSAVE variants, and one
+ * sub-leaf per state component i >= 2 its size (EAX) and offset (EBX) in
+ * the standard layout - which a guest kernel needs to lay out its own
+ * XSAVE buffers (Linux reads every one and WARNs "misordered xstate"
+ * when they are missing).  Only the components we switch for the guest
+ * (kvm_supported_xcr0()); no XSAVES: supervisor state (IA32_XSS) is not
+ * virtualized here, and on SVM the guest would otherwise use the host's.
+ * Linux: __do_cpuid_func(), case 0xd.
+ */
+static int add_xsave_leaf(struct kvm_cpuid_entry2 *out, u32 max, u32 *n)
+{
+	u64 xcr0 = kvm_supported_xcr0();
+	u32 first = *n, i, size = XSAVE_HDR_END;
+	struct kvm_cpuid_entry2 *e;
+
+	if (!add_entry(out, n, max, 0x0d, 0, KVM_CPUID_FLAG_SIGNIFCANT_INDEX) ||
+	    !add_entry(out, n, max, 0x0d, 1, KVM_CPUID_FLAG_SIGNIFCANT_INDEX))
+		return -E2BIG;
+	e = &out[first + 1];
+	e->eax &= ~CPUID_D_1_EAX_XSAVES;
+	e->ebx = e->ecx = e->edx = 0;
+	for (i = 2; i < 64; i++) {
+		if (!(xcr0 & BIT_ULL(i)))
+			continue;
+		if (!add_entry(out, n, max, 0x0d, i, KVM_CPUID_FLAG_SIGNIFCANT_INDEX))
+			return -E2BIG;
+		e = &out[*n - 1];
+		size = max(size, e->eax + e->ebx);
+	}
+	e = &out[first];
+	e->eax = (u32)xcr0;
+	e->edx = xcr0 >> 32;
+	e->ebx = e->ecx = xcr0 ? size : 0;
+	return 0;
+}
+#endif
+
 /** Fill @out with the supported leaves; -E2BIG when @max is too small.
  *  Linux: kvm_dev_ioctl_get_cpuid() -> get_cpuid_func(). */
 static int fill_supported_cpuid(struct kvm_cpuid_entry2 *out, u32 max, u32 *n)
@@ -145,6 +190,13 @@ static int fill_supported_cpuid(struct kvm_cpuid_entry2 *out, u32 max, u32 *n)
 	max_ext = cpuid_eax(0x80000000);
 
 	for (leaf = 0; leaf <= max_basic; leaf++) {
+#ifdef CONFIG_MINIKVM_FINAL
+		if (leaf == 0x0d) {
+			if (add_xsave_leaf(out, max, n))
+				return -E2BIG;
+			continue;
+		}
+#endif
 		nsub = subleaves_of(leaf);
 		if (!nsub) {
 			if (!add_entry(out, n, max, leaf, 0, 0))
@@ -248,6 +300,26 @@ struct kvm_cpuid_entry2 *kvm_find_cpuid_entry(struct kvm_vcpu *vcpu, u32 functio
 	return NULL;
 }
 
+#ifdef CONFIG_MINIKVM_FINAL
+/** The standard-format XSAVE area's size for the components in @xcr0, by
+ *  the offsets and sizes of the vCPU's own leaf 0xD.
+ *  Linux: xstate_required_size(). */
+static u32 xstate_required_size(struct kvm_vcpu *vcpu, u64 xcr0)
+{
+	u32 i, size = XSAVE_HDR_END;
+	struct kvm_cpuid_entry2 *e;
+
+	for (i = 2; i < 64; i++) {
+		if (!(xcr0 & BIT_ULL(i)))
+			continue;
+		e = kvm_find_cpuid_entry(vcpu, 0x0d, i);
+		if (e)
+			size = max(size, e->eax + e->ebx);
+	}
+	return size;
+}
+#endif
+
 /**
  * kvm_emulate_cpuid - the guest executed CPUID: answer from the table.
  * A leaf the table lacks reads as zeros.  (KVM goes further and, as Intel
@@ -272,6 +344,10 @@ int kvm_emulate_cpuid(struct kvm_vcpu *vcpu)
 	if (function == 1 && e && cpu_feature_enabled(X86_FEATURE_XSAVE))
 		kvm_register_write(vcpu, VCPU_REGS_RCX, (e->ecx & ~CPUID1_ECX_OSXSAVE) |
 				   (vcpu->arch.cr4 & X86_CR4_OSXSAVE ? CPUID1_ECX_OSXSAVE : 0));
+	/* Leaf 0xD.0 EBX: the save area's size for the XCR0 the guest has
+	 * now, not for all it could enable.  Linux: kvm_update_cpuid_runtime(). */
+	if (function == 0x0d && index == 0 && e)
+		kvm_register_write(vcpu, VCPU_REGS_RBX, xstate_required_size(vcpu, vcpu->arch.xcr0));
 #endif
 	return kvm_skip_emulated_instruction(vcpu);
 }

@@ -2379,6 +2379,15 @@ static bool guest_cpuid_has(struct kvm_vcpu *vcpu, u32 leaf, u32 index, int reg,
 	return regs[reg] & BIT(bit);
 }
 
+#ifdef CONFIG_MINIKVM_FINAL
+/** Does the guest's CPUID have RDTSCP (0x80000001 EDX[27]) or RDPID
+ *  (7.0 ECX[22]), the two readers of IA32_TSC_AUX? */
+static bool guest_has_tsc_aux(struct kvm_vcpu *vcpu)
+{
+	return guest_cpuid_has(vcpu, 0x80000001, 0, 3, 27) || guest_cpuid_has(vcpu, 7, 0, 2, 22);
+}
+#endif
+
 /** The guest's physical-address width, CPUID 0x80000008 EAX[7:0], or 36
  *  without that leaf (Intel SDM Vol. 3A, 4.1.4).  Linux: cpuid_maxphyaddr(). */
 static int cpuid_maxphyaddr(struct kvm_vcpu *vcpu)
@@ -2603,6 +2612,13 @@ int kvm_get_msr_common(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 	case MSR_IA32_TSC_ADJUST:
 		*data = vcpu->arch.ia32_tsc_adjust_msr;
 		return 0;
+#ifdef CONFIG_MINIKVM_FINAL
+	case MSR_TSC_AUX:
+		if (!msr_info->host_initiated && !guest_has_tsc_aux(vcpu))
+			return 1;
+		*data = vcpu->arch.tsc_aux;
+		return 0;
+#endif
 	case MSR_IA32_TSC_DEADLINE:
 		*data = kvm_get_lapic_tscdeadline_msr(vcpu);
 		return 0;
@@ -2652,6 +2668,16 @@ static int kvm_set_msr_lapic(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 		else
 			kvm_set_guest_tsc(vcpu, data);
 		return 0;
+#ifdef CONFIG_MINIKVM_FINAL
+	case MSR_TSC_AUX:
+		/* 32 bits; a guest may touch it only if its CPUID has RDTSCP
+		 * or RDPID.  Linux: kvm_set_msr_common() (Intel's rule: the
+		 * upper half must be 0; svm_set_msr() drops it instead). */
+		if ((!msr_info->host_initiated && !guest_has_tsc_aux(vcpu)) || (data >> 32))
+			return 1;
+		vcpu->arch.tsc_aux = data;
+		return 0;
+#endif
 	case MSR_IA32_TSC_ADJUST:
 		/* A guest write moves the TSC by the change (SDM 18.17.3); a
 		 * VMM restoring it moves nothing.  Without TSC_ADJUST in
@@ -3197,7 +3223,7 @@ static int kvm_vcpu_ioctl_set_debugregs(struct kvm_vcpu *vcpu, const struct kvm_
 				 XFEATURE_MASK_AVX512 | XFEATURE_MASK_PKRU)
 
 /** KVM_SUPPORTED_XCR0 within the host's XCR0 (0 without XSAVE). */
-static u64 kvm_supported_xcr0(void)
+u64 kvm_supported_xcr0(void)
 {
 	if (!cpu_feature_enabled(X86_FEATURE_XSAVE))
 		return 0;
@@ -3286,6 +3312,33 @@ static void kvm_load_host_xcr0(struct kvm_vcpu *vcpu)
 {
 	if (vcpu->arch.xcr0_loaded)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->arch.host_xcr0);
+}
+
+/**
+ * kvm_load_guest_tsc_aux - VM entry does not switch IA32_TSC_AUX either,
+ * and the host keeps its CPU's number there (Linux's getcpu()): load the
+ * guest's when it differs, put the host's back after the exit.  KVM puts
+ * it back lazily, on the way to userspace (a "user return" MSR); here it
+ * costs two WRMSRs an entry, only for a guest that set its own.
+ * Linux: kvm_set_user_return_msr(), kvm_on_user_return().
+ */
+static void kvm_load_guest_tsc_aux(struct kvm_vcpu *vcpu)
+{
+	vcpu->arch.tsc_aux_loaded = false;
+	if (!boot_cpu_has(X86_FEATURE_RDTSCP) && !boot_cpu_has(X86_FEATURE_RDPID))
+		return;
+	rdmsrl(MSR_TSC_AUX, vcpu->arch.host_tsc_aux);
+	if (vcpu->arch.tsc_aux == vcpu->arch.host_tsc_aux)
+		return;
+	wrmsrl(MSR_TSC_AUX, vcpu->arch.tsc_aux);
+	vcpu->arch.tsc_aux_loaded = true;
+}
+
+/** kvm_load_host_tsc_aux - the host's IA32_TSC_AUX back after the exit. */
+static void kvm_load_host_tsc_aux(struct kvm_vcpu *vcpu)
+{
+	if (vcpu->arch.tsc_aux_loaded)
+		wrmsrl(MSR_TSC_AUX, vcpu->arch.host_tsc_aux);
 }
 
 /** KVM_GET_XCRS: one register, XCR0.  Linux: kvm_vcpu_ioctl_x86_get_xcrs(). */
@@ -3468,6 +3521,7 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 		kvm_load_guest_debug_regs(vcpu);
 #ifdef CONFIG_MINIKVM_FINAL
 	kvm_load_guest_xcr0(vcpu);
+	kvm_load_guest_tsc_aux(vcpu);
 #endif
 	kvm_load_guest_pkru(vcpu);
 
@@ -3475,6 +3529,7 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 
 	kvm_load_host_pkru(vcpu);
 #ifdef CONFIG_MINIKVM_FINAL
+	kvm_load_host_tsc_aux(vcpu);
 	kvm_load_host_xcr0(vcpu);
 #endif
 	if (unlikely(vcpu->arch.switch_db_regs))

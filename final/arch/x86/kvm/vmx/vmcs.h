@@ -207,6 +207,9 @@ enum vmcs_field {
 
 /** Secondary processor-based controls (SDM 25.6.2, Table 25-7). @{ */
 #define SECONDARY_EXEC_ENABLE_EPT	BIT(1)	/**< EPT: guest-physical addresses go through the EPT */
+#ifdef CONFIG_MINIKVM_FINAL
+#define SECONDARY_EXEC_ENABLE_RDTSCP	BIT(3)	/**< RDTSCP and RDPID work (else #UD) */
+#endif
 #define SECONDARY_EXEC_UNRESTRICTED_GUEST BIT(7)	/**< the guest may run unpaged, even in real mode */
 #ifdef CONFIG_MINIKVM_LAPIC
 #define SECONDARY_EXEC_PAUSE_LOOP_EXITING BIT(10)	/**< a PAUSE loop longer than PLE_WINDOW exits */

@@ -352,6 +352,12 @@ static int setup_vmcs_config(struct vmcs_config *c)
 	 * that the other gets the CPU (handle_pause()). */
 	cpu2_opt |= SECONDARY_EXEC_PAUSE_LOOP_EXITING;
 #endif
+#ifdef CONFIG_MINIKVM_FINAL
+	/* Without it RDTSCP and RDPID are #UD in the guest (SDM Vol. 3C,
+	 * 25.3), whatever its CPUID says; they read IA32_TSC_AUX, which
+	 * vcpu_enter_guest() switches. */
+	cpu2_opt |= SECONDARY_EXEC_ENABLE_RDTSCP;
+#endif
 	r = adjust_vmx_controls("pin-based controls", pin_min, 0,
 			true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
 			&c->pin_based);
