@@ -669,8 +669,9 @@ static int setup_linux(struct vcpu *v, const struct vmm_linux_entry *l)
 	return enter_flat32(v, &regs);
 }
 
-/** The terminal's settings before minivmm changed them, and whether it did. */
+/** The terminal's settings before minivmm changed them. */
 static struct termios saved_termios;
+/** Whether minivmm changed them (restore_terminal() puts them back). */
 static int termios_changed;
 
 /** Put the terminal back as it was (atexit). */

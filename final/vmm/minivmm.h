@@ -560,7 +560,9 @@ struct i8042 {
 	int obf;		/**< the output buffer is full */
 	int obf_aux;		/**< ... with a byte from the mouse port */
 	int last_was_cmd;	/**< status bit 3: the last write was a command */
-	int irq1, irq12;	/**< what the controller drives on IRQ 1 and 12 */
+	/** What the controller drives on IRQ 1 and IRQ 12. @{ */
+	int irq1, irq12;
+	/** @} */
 	int reset;		/**< the guest reset the machine */
 	/** Drives an interrupt line (opaque, irq, level); may be NULL. */
 	void (*set_irq)(void *opaque, unsigned int irq, int level);

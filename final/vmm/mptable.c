@@ -58,7 +58,7 @@
 #define MP_IOAPIC_VERSION 0x11	/**< 82093AA */
 #define MP_LAPIC_ADDR	0xfee00000u	/**< the local APIC's default base */
 #define MP_IOAPIC_ADDR	0xfec00000u	/**< the IOAPIC's default base */
-#define MP_ISA_IRQS	16
+#define MP_ISA_IRQS	16	/**< ISA IRQs 0-15, one entry each but the cascade */
 #define MP_CASCADE_IRQ	2	/**< the slave 8259's input: no ISA device */
 
 /** The byte that makes the sum of @len bytes at @p zero (spec 4.1). */
