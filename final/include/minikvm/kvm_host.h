@@ -390,8 +390,9 @@ struct kvm_vcpu_arch {
 	u64 xcr0, host_xcr0, guest_supported_xcr0;
 	/** @} */
 	bool xcr0_loaded;	/**< this entry loaded the guest's XCR0 */
-	/** IA32_TSC_AUX (RDTSCP, RDPID): the guest's, and the host CPU's while
-	 *  the guest runs with its own.  Linux: the MSR_TSC_AUX user-return
+	/** IA32_TSC_AUX (RDTSCP, RDPID: Intel SDM Vol. 2B and AMD APM Vol. 3,
+	 *  their instruction pages): the guest's, and that of the host CPU the vCPU
+	 *  was last loaded on.  Linux: the MSR_TSC_AUX user-return
 	 *  MSR. @{ */
 	u64 tsc_aux, host_tsc_aux;
 	/** @} */

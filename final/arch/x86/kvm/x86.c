@@ -560,6 +560,12 @@ void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 {
 	kvm_x86_ops.vcpu_load(vcpu, cpu);
 	vcpu->cpu = cpu;
+#ifdef CONFIG_MINIKVM_FINAL
+	/* This CPU's IA32_TSC_AUX (Linux keeps the CPU's number there): read
+	 * once here, not at every entry (kvm_load_guest_tsc_aux()). */
+	if (boot_cpu_has(X86_FEATURE_RDTSCP) || boot_cpu_has(X86_FEATURE_RDPID))
+		rdmsrl(MSR_TSC_AUX, vcpu->arch.host_tsc_aux);
+#endif
 }
 
 /** The vCPU's thread leaves the CPU.  Linux: kvm_arch_vcpu_put(). */
@@ -3317,21 +3323,18 @@ static void kvm_load_host_xcr0(struct kvm_vcpu *vcpu)
 /**
  * kvm_load_guest_tsc_aux - VM entry does not switch IA32_TSC_AUX either,
  * and the host keeps its CPU's number there (Linux's getcpu()): load the
- * guest's when it differs, put the host's back after the exit.  KVM puts
+ * guest's when it differs from the host CPU's (read by
+ * kvm_arch_vcpu_load()), put the host's back after the exit.  KVM puts
  * it back lazily, on the way to userspace (a "user return" MSR); here it
- * costs two WRMSRs an entry, only for a guest that set its own.
+ * costs two WRMSRs an entry, only when the two values differ.
  * Linux: kvm_set_user_return_msr(), kvm_on_user_return().
  */
 static void kvm_load_guest_tsc_aux(struct kvm_vcpu *vcpu)
 {
-	vcpu->arch.tsc_aux_loaded = false;
-	if (!boot_cpu_has(X86_FEATURE_RDTSCP) && !boot_cpu_has(X86_FEATURE_RDPID))
-		return;
-	rdmsrl(MSR_TSC_AUX, vcpu->arch.host_tsc_aux);
-	if (vcpu->arch.tsc_aux == vcpu->arch.host_tsc_aux)
-		return;
-	wrmsrl(MSR_TSC_AUX, vcpu->arch.tsc_aux);
-	vcpu->arch.tsc_aux_loaded = true;
+	vcpu->arch.tsc_aux_loaded = vcpu->arch.tsc_aux != vcpu->arch.host_tsc_aux &&
+		(boot_cpu_has(X86_FEATURE_RDTSCP) || boot_cpu_has(X86_FEATURE_RDPID));
+	if (vcpu->arch.tsc_aux_loaded)
+		wrmsrl(MSR_TSC_AUX, vcpu->arch.tsc_aux);
 }
 
 /** kvm_load_host_tsc_aux - the host's IA32_TSC_AUX back after the exit. */
