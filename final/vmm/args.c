@@ -23,7 +23,7 @@ void vmm_usage(FILE *out)
 		"usage: minivmm [options] GUEST.bin\n"
 		"       minivmm [options] --multiboot KERNEL [--cmdline STR] [--module FILE[,STR]]...\n"
 #ifdef CONFIG_MINIKVM_FINAL
-		"       minivmm [options] --linux BZIMAGE [--initrd FILE] [--cmdline STR]\n"
+		"       minivmm [options] --linux BZIMAGE [--initrd FILE] [--cmdline STR] [--disk FILE]\n"
 #endif
 		"  --dev PATH      hypervisor device (default %s; /dev/kvm for the real KVM)\n"
 		"  -m SIZE         guest RAM, e.g. 16M, 1G (default 16M)\n"
@@ -42,6 +42,8 @@ void vmm_usage(FILE *out)
 		"  --linux BZIMAGE boot a Linux bzImage (32-bit boot protocol); --cmdline\n"
 		"                  is its command line\n"
 		"  --initrd FILE   its initial RAM disk\n"
+		"  --disk FILE     a virtio block device (PCI 00:01.0) whose sectors are FILE's\n"
+		"                  bytes; the guest sees /dev/vda\n"
 #endif
 		"  --timeout SECS  stop the guest after SECS seconds, a fraction allowed\n"
 		"                  (KVM_RUN sees a signal)\n"
@@ -124,7 +126,7 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 	enum { OPT_DEV = 256, OPT_LOAD, OPT_TIMEOUT, OPT_IN_DATA, OPT_INVALID_STATE,
 	       OPT_TRACE, OPT_SLOT, OPT_NO_THP, OPT_MULTIBOOT, OPT_CMDLINE, OPT_MODULE,
 #ifdef CONFIG_MINIKVM_FINAL
-	       OPT_LINUX, OPT_INITRD,
+	       OPT_LINUX, OPT_INITRD, OPT_DISK,
 #endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	       OPT_IRQCHIP, OPT_TICK,
@@ -149,6 +151,7 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 #ifdef CONFIG_MINIKVM_FINAL
 		{ "linux",	required_argument, NULL, OPT_LINUX },
 		{ "initrd",	required_argument, NULL, OPT_INITRD },
+		{ "disk",	required_argument, NULL, OPT_DISK },
 #endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
 		{ "irqchip",	required_argument, NULL, OPT_IRQCHIP },
@@ -256,6 +259,9 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		case OPT_INITRD:
 			opt->initrd = optarg;
 			break;
+		case OPT_DISK:
+			opt->disk = optarg;
+			break;
 #endif
 		case OPT_MODULE: {
 			struct vmm_module *m = &opt->module[opt->nr_modules];
@@ -346,8 +352,13 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		}
 		if (!opt->cmdline)
 			opt->cmdline = "";
-	} else if (opt->initrd) {
-		snprintf(err, errlen, "--initrd needs --linux");
+		/* The disk's interrupt is an irqfd: KVM's IOAPIC raises it. */
+		if (opt->disk && opt->irqchip != IRQCHIP_KERNEL) {
+			snprintf(err, errlen, "--disk needs --irqchip kernel");
+			return -1;
+		}
+	} else if (opt->initrd || opt->disk) {
+		snprintf(err, errlen, "%s needs --linux", opt->initrd ? "--initrd" : "--disk");
 		return -1;
 	} else
 #endif

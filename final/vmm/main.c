@@ -210,6 +210,10 @@ static int port_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t
 		fprintf(stderr, "minivmm: the guest reset the machine (keyboard controller)\n");
 		return VMM_RESET;
 	}
+	if (pci_io(&vm->pci, port, is_write, size, data) == 0)
+		return -1;
+	if (vm->disk && virtio_pci_io(&vm->disk->vdev, port, is_write, size, data) == 0)
+		return -1;
 #endif
 #ifdef CONFIG_MINIKVM_EMULATE
 	if (emudev_pio(&vm->emudev, port, is_write, size, data) == 0)
@@ -695,6 +699,7 @@ static void *stdin_thread(void *arg)
 	uint8_t buf[64];
 	ssize_t n;
 
+	vmm_block_stop_signals();
 	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0) {
 		for (size_t done = 0; done < (size_t)n; ) {
 			pthread_mutex_lock(&vm->io_lock);
@@ -731,11 +736,30 @@ static int start_stdin(struct vm *vm)
 	return 0;
 }
 
+/**
+ * --disk: the virtio disk in its PCI slot, its interrupt wired to the
+ * IOAPIC input the MP table will name, its I/O thread started.
+ */
+static int plug_disk(struct vm *vm, const char *path)
+{
+	char err[256];
+
+	vm->disk = virtio_blk_create(path, VIRTIO_BLK_PORT, PCI_INTX_GSI(VIRTIO_BLK_SLOT),
+				     err, sizeof(err));
+	if (!vm->disk) {
+		fprintf(stderr, "minivmm: %s\n", err);
+		return VMM_USAGE;
+	}
+	pci_register(&vm->pci, VIRTIO_BLK_SLOT, &vm->disk->vdev.pci);
+	return virtio_start(vm, &vm->disk->vdev, PCI_INTX_GSI(VIRTIO_BLK_SLOT));
+}
+
 /** --linux: load the bzImage and the initrd, and set the entry state. */
 static int boot_linux(struct vm *vm, const struct vmm_options *opt)
 {
 	struct vmm_linux_entry l;
 	char err[256];
+	int ret;
 
 	if (vmm_linux_load(vm->mem, vm->mem_size, opt->bzimage, opt->initrd, opt->cmdline,
 			   &l, err, sizeof(err))) {
@@ -748,9 +772,14 @@ static int boot_linux(struct vm *vm, const struct vmm_options *opt)
 			l.version & 0xff, LINUX_KERNEL, (unsigned long long)l.kernel_end, l.entry,
 			l.boot_params, (unsigned long long)l.initrd_start,
 			(unsigned long long)l.initrd_size);
-	/* The CPUs and the IOAPIC, for a guest that has them. */
+	if (opt->disk) {
+		ret = plug_disk(vm, opt->disk);
+		if (ret)
+			return ret;
+	}
+	/* The CPUs, the IOAPIC and the PCI interrupts, for a guest that has them. */
 	if (vm->irqchip == IRQCHIP_KERNEL &&
-	    !vmm_mptable_write(vm->mem, vm->mem_size, LINUX_MPTABLE, vm->nr_vcpus)) {
+	    !vmm_mptable_write(vm->mem, vm->mem_size, LINUX_MPTABLE, vm->nr_vcpus, &vm->pci)) {
 		fprintf(stderr, "minivmm: no room for the MP table\n");
 		return VMM_USAGE;
 	}
@@ -906,6 +935,7 @@ int main(int argc, char **argv)
 #ifdef CONFIG_MINIKVM_FINAL
 	rtc_init(&vm.rtc);
 	i8042_init(&vm.i8042);
+	pci_init(&vm.pci);
 #endif
 #ifdef CONFIG_MINIKVM_EMULATE
 	emudev_init(&vm.emudev);
@@ -980,6 +1010,10 @@ int main(int argc, char **argv)
 	ret = smp_finish(&vm, ret);
 #endif
 	print_marks(&vm);
+#ifdef CONFIG_MINIKVM_FINAL
+	if (vm.disk)
+		virtio_report(&vm.disk->vdev);
+#endif
 	/* bad_exit() has dumped them already; KVM errors leave nothing to show. */
 	if (opt.verbose && ret != VMM_BAD_EXIT && ret != VMM_KVM_ERROR) {
 		fprintf(stderr, "minivmm: registers at exit:\n");

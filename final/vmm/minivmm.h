@@ -18,6 +18,11 @@
 #if defined(CONFIG_MINIKVM_IRQCHIP) || defined(CONFIG_MINIKVM_LAPIC)
 #include <pthread.h>
 #endif
+#ifdef CONFIG_MINIKVM_FINAL
+#include <sys/uio.h>
+#include <linux/virtio_blk.h>
+#include <linux/virtio_ring.h>
+#endif
 
 /**
  * Process exit statuses.  A guest leaving through the debug-exit port
@@ -370,6 +375,7 @@ struct vmm_options {
 #ifdef CONFIG_MINIKVM_FINAL
 	const char *bzimage;	/**< --linux bzImage, or NULL */
 	const char *initrd;	/**< --initrd, or NULL */
+	const char *disk;	/**< --disk, or NULL */
 #endif
 	const char *cmdline;	/**< its command line ("" by default) */
 	struct vmm_module module[VMM_MAX_MODULES];	/**< its modules, in order */
@@ -571,10 +577,132 @@ struct i8042 {
 
 void i8042_init(struct i8042 *k);
 
+int i8042_io(struct i8042 *k, uint16_t port, int is_write, uint8_t *data);
+
+/** PCI configuration mechanism #1's ports (pci.c). @{ */
+#define PCI_CONFIG_ADDRESS_PORT	0xcf8	/**< CONFIG_ADDRESS: which dword */
+#define PCI_CONFIG_DATA_PORT	0xcfc	/**< CONFIG_DATA: that dword */
+#define PCI_CONFIG_ENABLE	0x80000000u	/**< CONFIG_ADDRESS bit 31 */
+/** @} */
+#define PCI_MAX_SLOTS		4	/**< bus 0's slots minivmm has */
+/** The IOAPIC input slot @slot's INTA# is wired to, which is also its GSI
+ *  (mptable.c says so to the guest): above the 16 ISA lines, as on PCs. */
+#define PCI_INTX_GSI(slot)	(16 + (slot))
+
+/** One PCI function's configuration space (pci.c). */
+struct pci_device {
+	uint8_t cfg[256];	/**< as the guest reads it */
+	uint8_t wmask[256];	/**< the bits of each byte the guest can write */
+	uint32_t bar_size[6];	/**< each BAR's window, bytes; 0: no BAR */
+	/** Called after each guest write to the space (the device may have
+	 *  moved or turned decoding on or off); may be NULL. */
+	void (*config_written)(struct pci_device *d);
+};
+
+/** Bus 0: configuration mechanism #1 and the devices in its slots. */
+struct pci_bus {
+	uint32_t config_address;	/**< CONFIG_ADDRESS as last written */
+	struct pci_device *slot[PCI_MAX_SLOTS];	/**< function 0 of each, or NULL */
+	struct pci_device host_bridge;	/**< slot 0 */
+};
+
+void pci_init(struct pci_bus *b);
+int pci_register(struct pci_bus *b, unsigned int slot, struct pci_device *d);
+int pci_io(struct pci_bus *b, uint16_t port, int is_write, int size, uint8_t *data);
+void pci_device_init(struct pci_device *d, uint16_t vendor, uint16_t device, uint32_t class);
+void pci_set_io_bar(struct pci_device *d, unsigned int bar, uint16_t base, uint32_t size);
+uint16_t pci_io_bar(const struct pci_device *d, unsigned int bar);
+void pci_set(struct pci_device *d, unsigned int off, unsigned int n, uint32_t v);
+uint32_t pci_get(const struct pci_device *d, unsigned int off, unsigned int n);
+
 /** Where the MP table goes: the BIOS ROM area a guest scans (mptable.c). */
 #define LINUX_MPTABLE	0xf0000u
-size_t vmm_mptable_write(void *mem, uint64_t mem_size, uint32_t addr, unsigned int nr_cpus);
-int i8042_io(struct i8042 *k, uint16_t port, int is_write, uint8_t *data);
+size_t vmm_mptable_write(void *mem, uint64_t mem_size, uint32_t addr, unsigned int nr_cpus,
+			 const struct pci_bus *pci);
+
+#define VIRTIO_QUEUE_SIZE	128	/**< entries of a virtqueue (virtio.c) */
+#define VIRTIO_PCI_IO_SIZE	64	/**< the legacy register block's I/O BAR */
+
+/** One split virtqueue, legacy layout, as the device sees it (virtio.c). */
+struct virtqueue {
+	uint16_t num;		/**< entries (VIRTIO_QUEUE_SIZE) */
+	uint32_t pfn;		/**< QueueAddress: the rings' guest page; 0: none */
+	uint16_t last_avail;	/**< the next available-ring entry to take */
+	/** The rings, in guest RAM (host pointers); NULL without a pfn. @{ */
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+	/** @} */
+};
+
+/** One request taken from a virtqueue: its head and its buffers. */
+struct vring_chain {
+	uint16_t head;		/**< the first descriptor, for the used ring */
+	unsigned int nr_out;	/**< iov[0 .. nr_out): device-readable */
+	unsigned int nr_in;	/**< then nr_in device-writable ones */
+	struct iovec iov[VIRTIO_QUEUE_SIZE];	/**< host addresses in guest RAM */
+};
+
+/** A virtio device on the PCI bus with the legacy register block (virtio.c). */
+struct virtio_dev {
+	struct pci_device pci;	/**< first: the bus hands back this pointer */
+	const char *name;	/**< for messages */
+	/** Guest RAM, where the rings and buffers are. @{ */
+	void *mem;
+	uint64_t mem_size;
+	/** @} */
+	int vm_fd;		/**< for KVM_IOEVENTFD when the BAR moves */
+	/** Between the vCPU threads (the registers) and the I/O thread. */
+	pthread_mutex_t lock;
+	/** The registers (<linux/virtio_pci.h>, VIRTIO_PCI_*). @{ */
+	uint32_t host_features, guest_features;
+	uint16_t queue_sel;
+	uint8_t status, isr;
+	/** @} */
+	struct virtqueue vq;	/**< queue 0, the only one */
+	int broken;		/**< the driver broke the ring: queue stopped */
+	/** The device's configuration, after the registers (read-only). @{ */
+	const uint8_t *config;
+	unsigned int config_len;
+	/** @} */
+	/** Does one request; returns the bytes it wrote into the chain. */
+	uint32_t (*handle)(struct virtio_dev *vd, struct vring_chain *c);
+	/** The eventfds: the kick (KVM_IOEVENTFD), the interrupt and its
+	 *  resample (KVM_IRQFD). @{ */
+	int notify_fd, irq_fd, resample_fd;
+	/** @} */
+	uint16_t notify_port;	/**< where the ioeventfd is now; 0: nowhere */
+	/** For -v: requests done, kicks seen, kicks that were exits after
+	 *  all, interrupts raised. @{ */
+	uint64_t requests, kicks, notify_exits, interrupts;
+	/** @} */
+};
+
+int virtio_init(struct virtio_dev *vd, void *mem, uint64_t mem_size);
+void *virtio_gpa(const struct virtio_dev *vd, uint64_t gpa, uint64_t len);
+int vq_set_pfn(struct virtio_dev *vd, struct virtqueue *vq, uint32_t pfn);
+int vq_pop(struct virtio_dev *vd, struct virtqueue *vq, struct vring_chain *c);
+void vq_push(struct virtqueue *vq, uint16_t head, uint32_t len);
+void virtio_process(struct virtio_dev *vd);
+int virtio_pci_io(struct virtio_dev *vd, uint16_t port, int is_write, int size, uint8_t *data);
+void virtio_report(struct virtio_dev *vd);
+void vmm_block_stop_signals(void);
+
+/** --disk: a virtio block device (virtio_blk.c). */
+struct virtio_blk {
+	struct virtio_dev vdev;	/**< first: virtio.c hands back this pointer */
+	int fd;			/**< the disk file */
+	uint64_t sectors;	/**< its size in 512-byte sectors */
+	struct virtio_blk_config config;	/**< what the driver reads */
+};
+
+/** Where minivmm plugs the disk, and its I/O BAR. @{ */
+#define VIRTIO_BLK_SLOT		1
+#define VIRTIO_BLK_PORT		0xc000
+/** @} */
+struct virtio_blk *virtio_blk_create(const char *path, uint16_t port, unsigned int gsi,
+				     char *err, size_t errlen);
+uint32_t virtio_blk_handle(struct virtio_dev *vd, struct vring_chain *c);
 
 #endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
@@ -657,6 +785,8 @@ struct vm {
 #ifdef CONFIG_MINIKVM_FINAL
 	struct rtc rtc;		/**< the CMOS clock at RTC_INDEX_PORT (rtc.c) */
 	struct i8042 i8042;	/**< the keyboard controller (i8042.c) */
+	struct pci_bus pci;	/**< bus 0 (pci.c) */
+	struct virtio_blk *disk;	/**< --disk (virtio_blk.c), or NULL */
 	struct vmm_eventfd efd[VMM_MAX_EVENTFDS];	/**< eventfd.c's, by index */
 	unsigned int nr_efds;	/**< entries of efd[] made so far */
 	/** The coalesced-MMIO ring (page KVM_COALESCED_MMIO_PAGE_OFFSET of
@@ -681,6 +811,8 @@ int control_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t *da
 #ifdef CONFIG_MINIKVM_FINAL
 /* eventfd.c: the eventfd control commands. */
 int32_t eventfd_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg);
+/* virtio.c: a virtio device's eventfds and I/O thread. */
+int virtio_start(struct vm *vm, struct virtio_dev *vd, unsigned int gsi);
 #endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
 

@@ -12,9 +12,10 @@
  * pointing to a configuration table ("PCMP") of entries:
  *
  *   processor          one per CPU: its local APIC ID, BSP flag   (4.3.1)
- *   bus                the ISA bus, id 0                          (4.3.2)
+ *   bus                PCI bus 0, id 0; the ISA bus, id 1         (4.3.2)
  *   I/O APIC           its ID, version and address 0xFEC00000     (4.3.3)
- *   I/O interrupt      ISA IRQ n -> IOAPIC input n                (4.3.4)
+ *   I/O interrupt      ISA IRQ n -> IOAPIC input n,               (4.3.4)
+ *                      PCI slot s INTA# -> input PCI_INTX_GSI(s)
  *   local interrupt    LINT0 = ExtINT (the 8259), LINT1 = NMI     (4.3.5)
  *
  * The I/O interrupt entries state the routing KVM sets up by default
@@ -60,6 +61,12 @@
 #define MP_IOAPIC_ADDR	0xfec00000u	/**< the IOAPIC's default base */
 #define MP_ISA_IRQS	16	/**< ISA IRQs 0-15, one entry each but the cascade */
 #define MP_CASCADE_IRQ	2	/**< the slave 8259's input: no ISA device */
+/** The buses' IDs in the table.  A PCI bus's ID must be its bus number:
+ *  Linux looks a PCI device's interrupt up by the number of its bus
+ *  (IO_APIC_get_PCI_irq_vector()).  ISA takes the next. @{ */
+#define MP_BUS_PCI	0
+#define MP_BUS_ISA	1
+/** @} */
 
 /** The byte that makes the sum of @len bytes at @p zero (spec 4.1). */
 static uint8_t mp_checksum(const uint8_t *p, size_t len)
@@ -77,15 +84,16 @@ static void put32(uint8_t *p, uint32_t v) { put16(p, v); put16(p + 2, v >> 16); 
 /** @} */
 
 /** An I/O or local interrupt entry: @type, interrupt type @irqtype,
- *  conforming polarity and trigger (flags 0: ISA's edge, active high),
- *  from bus 0's IRQ @srcirq to input @pin of APIC @dst. */
-static uint8_t *mp_irq_entry(uint8_t *e, uint8_t type, uint8_t irqtype, uint8_t srcirq,
-			     uint8_t dst, uint8_t pin)
+ *  polarity and trigger that conform to the bus (flags 0: ISA's edge,
+ *  active high; PCI's level, active low), from IRQ @srcirq of bus @bus
+ *  to input @pin of APIC @dst. */
+static uint8_t *mp_irq_entry(uint8_t *e, uint8_t type, uint8_t irqtype, uint8_t bus,
+			     uint8_t srcirq, uint8_t dst, uint8_t pin)
 {
 	e[0] = type;
 	e[1] = irqtype;
 	put16(e + 2, 0);
-	e[4] = 0;		/* source bus: ISA */
+	e[4] = bus;
 	e[5] = srcirq;
 	e[6] = dst;
 	e[7] = pin;
@@ -96,17 +104,23 @@ static uint8_t *mp_irq_entry(uint8_t *e, uint8_t type, uint8_t irqtype, uint8_t 
  * Write the MP floating pointer at guest-physical @addr and the
  * configuration table right after it, for @nr_cpus CPUs with local APIC
  * IDs 0 .. nr_cpus - 1 (KVM makes a vCPU's APIC ID its KVM_CREATE_VCPU
- * id) and one IOAPIC.  Returns the bytes written, or 0 if they do not
- * fit below @mem_size.
+ * id), one IOAPIC, and the interrupt pin of each device on @pci (slot 0,
+ * the host bridge, has none).  Returns the bytes written, or 0 if they
+ * do not fit below @mem_size.
  */
-size_t vmm_mptable_write(void *mem, uint64_t mem_size, uint32_t addr, unsigned int nr_cpus)
+size_t vmm_mptable_write(void *mem, uint64_t mem_size, uint32_t addr, unsigned int nr_cpus,
+			 const struct pci_bus *pci)
 {
-	size_t size = MPF_SIZE + MPC_HDR_SIZE + nr_cpus * MPC_CPU_SIZE +
-		      /* bus, IOAPIC, the ISA IRQs but the cascade, LINT0 and LINT1 */
-		      (2 + MP_ISA_IRQS - 1 + 2) * MPC_ENTRY_SIZE;
+	unsigned int i, entries = 0, nr_pci = 0;
+	size_t size;
 	uint8_t *mpf = (uint8_t *)mem + addr, *mpc = mpf + MPF_SIZE, *e;
 	uint8_t ioapic_id = nr_cpus;	/* after the CPUs', as QEMU does */
-	unsigned int i, entries = 0;
+
+	for (i = 1; i < PCI_MAX_SLOTS; i++)
+		nr_pci += pci->slot[i] != NULL;
+	size = MPF_SIZE + MPC_HDR_SIZE + nr_cpus * MPC_CPU_SIZE +
+	       /* 2 buses, IOAPIC, the ISA IRQs but the cascade, PCI's, LINT0, LINT1 */
+	       (3 + MP_ISA_IRQS - 1 + nr_pci + 2) * MPC_ENTRY_SIZE;
 
 	if (addr + size > mem_size || addr % 16)
 		return 0;
@@ -124,7 +138,11 @@ size_t vmm_mptable_write(void *mem, uint64_t mem_size, uint32_t addr, unsigned i
 		e += MPC_CPU_SIZE;
 	}
 	e[0] = MP_BUS;
-	e[1] = 0;
+	e[1] = MP_BUS_PCI;
+	memcpy(e + 2, "PCI   ", 6);
+	e += MPC_ENTRY_SIZE;
+	e[0] = MP_BUS;
+	e[1] = MP_BUS_ISA;
 	memcpy(e + 2, "ISA   ", 6);
 	e += MPC_ENTRY_SIZE;
 	e[0] = MP_IOAPIC;
@@ -133,16 +151,25 @@ size_t vmm_mptable_write(void *mem, uint64_t mem_size, uint32_t addr, unsigned i
 	e[3] = MP_APIC_ENABLED;
 	put32(e + 4, MP_IOAPIC_ADDR);
 	e += MPC_ENTRY_SIZE;
-	entries += 2;
+	entries += 3;
 	for (i = 0; i < MP_ISA_IRQS; i++) {
 		if (i == MP_CASCADE_IRQ)
 			continue;
-		e = mp_irq_entry(e, MP_INTSRC, MP_INT, i, ioapic_id, i);
+		e = mp_irq_entry(e, MP_INTSRC, MP_INT, MP_BUS_ISA, i, ioapic_id, i);
+		entries++;
+	}
+	/* A PCI interrupt's source is (slot << 2) | pin, INTA# being 0
+	 * (spec D.3): Linux finds a device's IRQ by its slot and pin. */
+	for (i = 1; i < PCI_MAX_SLOTS; i++) {
+		if (!pci->slot[i])
+			continue;
+		e = mp_irq_entry(e, MP_INTSRC, MP_INT, MP_BUS_PCI, i << 2, ioapic_id,
+				 PCI_INTX_GSI(i));
 		entries++;
 	}
 	/* Every CPU's LINT0 from the 8259, LINT1 NMI (0xff: all local APICs). */
-	e = mp_irq_entry(e, MP_LINTSRC, MP_EXTINT, 0, 0xff, 0);
-	e = mp_irq_entry(e, MP_LINTSRC, MP_NMI, 0, 0xff, 1);
+	e = mp_irq_entry(e, MP_LINTSRC, MP_EXTINT, MP_BUS_ISA, 0, 0xff, 0);
+	e = mp_irq_entry(e, MP_LINTSRC, MP_NMI, MP_BUS_ISA, 0, 0xff, 1);
 	entries += 2;
 
 	/* The header (table 4-2). */

@@ -149,3 +149,69 @@ no_irqchip() {
 	"$VMM" --help 2>&1 | grep -q -- '--irqchip' && echo "--irqchip none"
 	return 0
 }
+
+# The linux-* scenarios: the lab's own kernel (/lab/linux/bzImage) with
+# tests/vm/linux/init in its initramfs, booted by minivmm --linux.
+# linux_start NAME TEST ARGS...: start it in the background with the
+# guest's test TEST (its l2= parameter), the in-kernel irqchip and PIT,
+# and minivmm's ARGS; its stdin is the FIFO on fd 3 (linux_type), its
+# output in /tmp/NAME.out and .err.  Not vmm_bg: the shell gives a
+# background command /dev/null as stdin unless it redirects it itself.
+# lpj= spares the guest its delay-loop calibration, minutes of emulated
+# time under two levels of emulation; nothing else departs from a normal
+# command line (no noapic, nolapic).
+linux_start() {
+	local name=$1 test=$2
+	shift 2
+	need_files "$VMM" /lab/linux/bzImage /lab/linux/initrd.cpio
+	rm -f "/tmp/$name.in"
+	mkfifo "/tmp/$name.in"
+	exec 3<>"/tmp/$name.in"
+	: >"/tmp/$name.out"
+	: >"/tmp/$name.err"
+	"$VMM" --dev "$DEV" -m 256M --pit --timeout 200 --linux /lab/linux/bzImage \
+		--initrd /lab/linux/initrd.cpio \
+		--cmdline "console=ttyS0 panic=-1 lpj=2000000 loglevel=4 l2=$test" "$@" \
+		<&3 >"/tmp/$name.out" 2>"/tmp/$name.err" &
+	BG_PID=$!
+	BG_PIDS="$BG_PIDS $BG_PID"
+	echo "minivmm --linux (l2=$test) $* &: pid $BG_PID"
+}
+
+# linux_wait_for NAME TEXT: until the guest printed TEXT (0), or minivmm
+# ended or 190 s went by (1).
+linux_wait_for() {
+	local i=0
+	while ! grep -qF -- "$2" "/tmp/$1.out"; do
+		kill -0 "$BG_PID" 2>/dev/null && [ $i -lt 1900 ] || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# linux_type TEXT: a line into the guest's console (minivmm's stdin).
+linux_type() { printf '%s\n' "$1" >&3; }
+
+# linux_finish NAME: wait for minivmm; its status in $STATUS, the guest's
+# output in $OUT, and both streams shown in full (the lab keeps the log).
+linux_finish() {
+	wait "$BG_PID"
+	STATUS=$?
+	BG_PIDS=
+	exec 3>&-
+	OUT=$(tr -d '\r' <"/tmp/$1.out")
+	cp "/tmp/$1.err" /tmp/vmm.err
+	echo "minivmm: status $STATUS"
+	sed 's/^/  out: /' "/tmp/$1.out"
+	sed 's/^/  err: /' "/tmp/$1.err"
+}
+
+# l2 KEY: the rest of the guest's first "L2: KEY..." line.
+l2() { printf '%s\n' "$OUT" | sed -n "s/^L2: $1//p" | head -n1; }
+
+# expect_reboot: the guest reached its init, then rebooted through the
+# keyboard controller (minivmm status 10).
+expect_reboot() {
+	[ -n "$(l2 'init reached')" ] || fail "the guest never reached its init"
+	expect_status 10 "the guest rebooted through the keyboard controller"
+}
