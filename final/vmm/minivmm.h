@@ -735,6 +735,9 @@ struct vcpu {
 };
 
 #ifdef CONFIG_MINIKVM_FINAL
+/** Accesses to addresses without a device that minivmm reports, one line
+ *  each; the rest it only counts. */
+#define MMIO_REPORT_MAX	100
 /** The eventfds a VM's control commands can make (eventfd.c). */
 #define VMM_MAX_EVENTFDS	32
 
@@ -786,6 +789,7 @@ struct vm {
 	struct rtc rtc;		/**< the CMOS clock at RTC_INDEX_PORT (rtc.c) */
 	struct i8042 i8042;	/**< the keyboard controller (i8042.c) */
 	struct pci_bus pci;	/**< bus 0 (pci.c) */
+	unsigned long unknown_mmio;	/**< MMIO exits no device took */
 	struct virtio_blk *disk;	/**< --disk (virtio_blk.c), or NULL */
 	struct vmm_eventfd efd[VMM_MAX_EVENTFDS];	/**< eventfd.c's, by index */
 	unsigned int nr_efds;	/**< entries of efd[] made so far */

@@ -178,12 +178,12 @@ linux_start() {
 	echo "minivmm --linux (l2=$test) $* &: pid $BG_PID"
 }
 
-# linux_wait_for NAME TEXT: until the guest printed TEXT (0), or minivmm
-# ended or 190 s went by (1).
+# linux_wait_for NAME TEXT [SECONDS]: until the guest printed TEXT (0), or
+# minivmm ended or SECONDS (default 190) went by (1).
 linux_wait_for() {
 	local i=0
 	while ! grep -qF -- "$2" "/tmp/$1.out"; do
-		kill -0 "$BG_PID" 2>/dev/null && [ $i -lt 1900 ] || return 1
+		kill -0 "$BG_PID" 2>/dev/null && [ $i -lt $(( ${3:-190} * 10 )) ] || return 1
 		sleep 0.1
 		i=$((i + 1))
 	done

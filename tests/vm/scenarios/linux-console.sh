@@ -17,7 +17,8 @@ linux_start linux console
 # sets the terminal's mode before its prompt: type only after the prompt.
 linux_wait_for linux "L2: shell ready" && linux_wait_for linux "/ # "
 linux_type 'echo console-$((6*7))'
-linux_wait_for linux console-42
+# A second or two when it works; a minute is plenty.
+linux_wait_for linux console-42 60
 linux_type 'reboot -f'
 linux_finish linux
 expect_reboot

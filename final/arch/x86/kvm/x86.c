@@ -2392,6 +2392,16 @@ static bool guest_has_tsc_aux(struct kvm_vcpu *vcpu)
 {
 	return guest_cpuid_has(vcpu, 0x80000001, 0, 3, 27) || guest_cpuid_has(vcpu, 7, 0, 2, 22);
 }
+
+/** Does the guest's CPUID leaf 0 say "GenuineIntel" (EBX "Genu", EDX
+ *  "ineI", ECX "ntel")?  Where the vendors' manuals differ, KVM follows
+ *  the guest's vendor.  Linux: guest_cpuid_is_intel(). */
+static bool guest_cpuid_is_intel(struct kvm_vcpu *vcpu)
+{
+	struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, 0, 0);
+
+	return e && e->ebx == 0x756e6547 && e->edx == 0x49656e69 && e->ecx == 0x6c65746e;
+}
 #endif
 
 /** The guest's physical-address width, CPUID 0x80000008 EAX[7:0], or 36
@@ -2676,12 +2686,16 @@ static int kvm_set_msr_lapic(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 		return 0;
 #ifdef CONFIG_MINIKVM_FINAL
 	case MSR_TSC_AUX:
-		/* 32 bits; a guest may touch it only if its CPUID has RDTSCP
-		 * or RDPID.  Linux: kvm_set_msr_common() (Intel's rule: the
-		 * upper half must be 0; svm_set_msr() drops it instead). */
-		if ((!msr_info->host_initiated && !guest_has_tsc_aux(vcpu)) || (data >> 32))
+		/* A guest may touch it only if its CPUID has RDTSCP or RDPID.
+		 * 32 bits: Intel's SDM reserves bits 63:32 (#GP), AMD's CPUs
+		 * ignore them, so KVM follows the guest's vendor: a #GP for an
+		 * Intel guest, the bits dropped for any other.  Linux:
+		 * kvm_set_msr_common(). */
+		if (!msr_info->host_initiated && !guest_has_tsc_aux(vcpu))
 			return 1;
-		vcpu->arch.tsc_aux = data;
+		if ((data >> 32) && guest_cpuid_is_intel(vcpu))
+			return 1;
+		vcpu->arch.tsc_aux = (u32)data;
 		return 0;
 #endif
 	case MSR_IA32_TSC_ADJUST:
