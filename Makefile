@@ -1,6 +1,6 @@
 # minikvm - top-level commands.  `make help` lists them.
 #
-#   make run    set up, build, boot the lab, run the demo guest
+#   make run    set up, build, boot the lab, run the demo guests and Linux on minikvm
 #   make test   set up, build, run every test; ends with "N passed, N failed"
 
 ARCH ?= svm
@@ -11,7 +11,8 @@ TREE ?= final
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make run            set up, build, boot the QEMU lab and run the hello guest"
+	@echo "make run            set up, build, boot the QEMU lab, run the demo guests, boot Linux on them"
+	@echo "make run-vmx        the same in the Bochs lab (VMX; minutes)"
 	@echo "make test           set up, build, run every test (unit, chapters, both emulator paths)"
 	@echo "make setup          install packages and the lab kernel (apt-get; root or sudo)"
 	@echo "make build          build final/ (modules, minivmm, guests) and every chapter"
@@ -20,7 +21,8 @@ help:
 	@echo "                    one scenario: make lab ARCH=svm TARGET=kvm SCENARIO=hello"
 	@echo "make lab-selftest   the lab's own checks (host-clean patterns, oracle, watchdog), no emulator"
 	@echo "make bench          benchmarks (exits, interrupts, timer, IPIs), minikvm vs the real KVM, ARCH=\"svm vmx\""
-	@echo "make shell          interactive shell inside the QEMU lab (ARCH=svm)"
+	@echo "make shell          interactive shell inside the QEMU lab (ARCH=svm); in it,"
+	@echo "                    linux-shell boots Linux on minikvm and gives you its shell"
 	@echo "make gdb            GDB on the modules in the QEMU lab, stopped in svm_vcpu_run (docs/gdb.md)"
 	@echo "                    a chapter: make gdb TREE=chapters/01-vmx-on; another guest: GUEST=spin"
 	@echo "                    minivmm options: make gdb GUEST=apic-ipi VMM_ARGS=\"--smp 2\""
@@ -63,6 +65,11 @@ run: setup
 	@$(MAKE) -s -C final all
 	@tests/vm/lab --tree final --arch svm --demo
 
+# The same on the VMX path, in Bochs: minutes, not seconds.
+run-vmx: setup
+	@$(MAKE) -s -C final all
+	@tests/vm/lab --tree final --arch vmx --demo
+
 test: setup
 	@scripts/test-all
 
@@ -75,4 +82,4 @@ check-chapters:
 docs: setup
 	@scripts/docs
 
-.PHONY: help setup build unit lab lab-selftest shell gdb bench run test chapters check-chapters docs
+.PHONY: help setup build unit lab lab-selftest shell gdb bench run run-vmx test chapters check-chapters docs

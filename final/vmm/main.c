@@ -363,6 +363,7 @@ static void coalesced_replay(struct vcpu *v)
 			mmio_access(vm, e->phys_addr, 1, e->data, len);
 		__atomic_store_n(&ring->first, (ring->first + 1) % COALESCED_MAX,
 				 __ATOMIC_RELEASE);
+		vm->coalesced_replayed++;
 	}
 }
 #endif
@@ -745,6 +746,35 @@ static int start_stdin(struct vm *vm)
 }
 
 /**
+ * Port writes a Linux guest makes often and minivmm needs only later: the
+ * CMOS clock's index (port 0x70; the access to the data port that follows
+ * is an exit, and the replay before it applies the index first) and port
+ * 0x80, which Linux's outb_p() writes after a slow device's port access to
+ * wait a microsecond, and nothing reads.  KVM queues them in the
+ * coalesced-MMIO ring (here, its port variant) instead of exiting; QEMU
+ * coalesces the RTC's index port the same way.  Without the capability,
+ * they stay exits.
+ */
+static void coalesce_linux_ports(struct vm *vm)
+{
+	static const uint16_t ports[] = { RTC_INDEX_PORT, POST_CODE_PORT };
+	int off = ioctl(vm->dev_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO);
+
+	if (off <= 0)
+		return;
+	for (unsigned int i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		struct kvm_coalesced_mmio_zone zone = { .addr = ports[i], .size = 1, .pio = 1 };
+
+		if (ioctl(vm->vm_fd, KVM_REGISTER_COALESCED_MMIO, &zone)) {
+			kvm_error("KVM_REGISTER_COALESCED_MMIO");
+			return;
+		}
+	}
+	vm->coalesced_ring = (struct kvm_coalesced_mmio_ring *)((char *)vm->vcpu[0].run +
+								  off * 4096);
+}
+
+/**
  * --disk: the virtio disk in its PCI slot, its interrupt wired to the
  * IOAPIC input the MP table will name, its I/O thread started.
  */
@@ -785,6 +815,7 @@ static int boot_linux(struct vm *vm, const struct vmm_options *opt)
 		if (ret)
 			return ret;
 	}
+	coalesce_linux_ports(vm);
 	/* The CPUs, the IOAPIC and the PCI interrupts, for a guest that has them. */
 	if (vm->irqchip == IRQCHIP_KERNEL &&
 	    !vmm_mptable_write(vm->mem, vm->mem_size, LINUX_MPTABLE, vm->nr_vcpus, &vm->pci)) {
@@ -1024,6 +1055,9 @@ int main(int argc, char **argv)
 			"%u shown\n", vm.unknown_mmio, MMIO_REPORT_MAX);
 	if (vm.disk)
 		virtio_report(&vm.disk->vdev);
+	if (opt.bzimage && vm.coalesced_ring)
+		fprintf(stderr, "minivmm: coalesced: %lu port writes queued by KVM and replayed, "
+			"not exits\n", vm.coalesced_replayed);
 #endif
 	/* bad_exit() has dumped them already; KVM errors leave nothing to show. */
 	if (opt.verbose && ret != VMM_BAD_EXIT && ret != VMM_KVM_ERROR) {

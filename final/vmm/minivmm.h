@@ -534,6 +534,7 @@ size_t serial_receive(struct serial *s, const uint8_t *buf, size_t n);
 #define RTC_INDEX_PORT	0x70	/**< OUT: which byte (bit 7: the NMI mask) */
 #define RTC_DATA_PORT	0x71	/**< that byte */
 /** @} */
+#define POST_CODE_PORT	0x80	/**< BIOS progress codes; Linux's I/O delay */
 
 /** The MC146818A real-time clock and CMOS RAM (rtc.c). */
 struct rtc {
@@ -796,6 +797,7 @@ struct vm {
 	/** The coalesced-MMIO ring (page KVM_COALESCED_MMIO_PAGE_OFFSET of
 	 *  vCPU 0's mapping), once a zone was registered; else NULL. */
 	struct kvm_coalesced_mmio_ring *coalesced_ring;
+	unsigned long coalesced_replayed;	/**< writes taken from it */
 #endif
 #ifdef CONFIG_MINIKVM_LAPIC
 	/** The "big lock": one vCPU at a time handles an exit in userspace,

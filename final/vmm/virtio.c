@@ -197,7 +197,13 @@ void virtio_process(struct virtio_dev *vd)
 		vd->requests++;
 		done = 1;
 	}
-	if (done && !(__atomic_load_n(&vd->vq.avail->flags, __ATOMIC_ACQUIRE) &
+	/* A full barrier between the used index stored above and the flags
+	 * loaded here (even x86 may let the load pass the store): the
+	 * driver does the mirror image - clears NO_INTERRUPT, barrier,
+	 * reads the used index - so one of the two always sees the other,
+	 * and no completion goes without an interrupt. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (done && !(__atomic_load_n(&vd->vq.avail->flags, __ATOMIC_RELAXED) &
 		      VRING_AVAIL_F_NO_INTERRUPT))
 		virtio_raise(vd);
 	pthread_mutex_unlock(&vd->lock);

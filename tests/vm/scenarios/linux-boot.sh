@@ -3,7 +3,9 @@
 # minivmm --linux with one vCPU, the in-kernel irqchip and PIT, up to its
 # init (tests/vm/linux/init, l2=boot), which prints a marker, reads the
 # CMOS clock (vmm/rtc.c) and reboots: minivmm status 10.  The clock must
-# say the host's time, to a few seconds.  No trace: a kernel's boot takes
+# say the host's time, to a few seconds, and the writes to its index port
+# must have gone through KVM's coalesced ring, not exits (minivmm's
+# coalesce_linux_ports(): its count at exit).  No trace: a kernel's boot takes
 # a different number of exits on every run, on any hypervisor, so the
 # oracle here is that KVM passes the same checks in the same boot.
 # since: final
@@ -23,3 +25,5 @@ rtc=$(l2 'rtc ')
 case $rtc in ''|*[!0-9]*) fail "no CMOS time: '$rtc'" ;; esac
 [ "$rtc" -ge $((t0 - 2)) ] && [ "$rtc" -le $((t1 + 2)) ] ||
 	fail "the CMOS clock said $rtc, outside $t0..$t1"
+n=$(sed -n 's/^minivmm: coalesced: \([0-9]*\) .*/\1/p' /tmp/vmm.err)
+[ "${n:-0}" -gt 0 ] || fail "no port write was coalesced: '$(grep coalesced /tmp/vmm.err)'"
