@@ -629,6 +629,7 @@ struct virtqueue {
 	uint16_t num;		/**< entries (VIRTIO_QUEUE_SIZE) */
 	uint32_t pfn;		/**< QueueAddress: the rings' guest page; 0: none */
 	uint16_t last_avail;	/**< the next available-ring entry to take */
+	uint16_t used_idx;	/**< the used ring's next entry (the device's copy) */
 	/** The rings, in guest RAM (host pointers); NULL without a pfn. @{ */
 	struct vring_desc *desc;
 	struct vring_avail *avail;

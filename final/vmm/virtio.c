@@ -87,6 +87,7 @@ int vq_set_pfn(struct virtio_dev *vd, struct virtqueue *vq, uint32_t pfn)
 
 	vq->pfn = pfn;
 	vq->last_avail = 0;
+	vq->used_idx = 0;
 	vq->desc = NULL;
 	vq->avail = NULL;
 	vq->used = NULL;
@@ -151,14 +152,15 @@ int vq_pop(struct virtio_dev *vd, struct virtqueue *vq, struct vring_chain *c)
 }
 
 /** Give chain @head back through the used ring, @len bytes written into
- *  it.  The release store publishes the entry (and the data the device
- *  wrote) before the index the driver polls. */
+ *  it.  The index is the device's own copy: the ring is guest memory,
+ *  which the guest may scribble on.  The release store publishes the
+ *  entry (and the data the device wrote) before the index the driver
+ *  polls. */
 void vq_push(struct virtqueue *vq, uint16_t head, uint32_t len)
 {
-	uint16_t idx = vq->used->idx;
-
-	vq->used->ring[idx % vq->num] = (struct vring_used_elem) { .id = head, .len = len };
-	__atomic_store_n(&vq->used->idx, (uint16_t)(idx + 1), __ATOMIC_RELEASE);
+	vq->used->ring[vq->used_idx % vq->num] = (struct vring_used_elem) { .id = head, .len = len };
+	vq->used_idx++;
+	__atomic_store_n(&vq->used->idx, vq->used_idx, __ATOMIC_RELEASE);
 }
 
 /** Raise the device's interrupt: ISR bit 0 ("a queue has news") and the
