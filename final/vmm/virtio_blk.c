@@ -59,29 +59,20 @@ static size_t iov_drop_front(struct iovec *iov, unsigned int nr, size_t bytes)
 	return bytes;
 }
 
-/** Copy the first @len bytes of @iov (@nr of them) to @buf: the bytes copied. */
-static size_t iov_to_buf(const struct iovec *iov, unsigned int nr, void *buf, size_t len)
+/** Copy between @buf and the first @len bytes of @iov (@nr of them): into
+ *  @iov if @to_iov, out of it otherwise.  Returns the bytes copied. */
+static size_t iov_copy(const struct iovec *iov, unsigned int nr, void *buf, size_t len,
+		       int to_iov)
 {
 	size_t done = 0;
 
 	for (unsigned int i = 0; i < nr && done < len; i++) {
 		size_t n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
 
-		memcpy((uint8_t *)buf + done, iov[i].iov_base, n);
-		done += n;
-	}
-	return done;
-}
-
-/** Copy @len bytes of @buf into @iov (@nr of them), as far as they go. */
-static size_t iov_from_buf(const struct iovec *iov, unsigned int nr, const void *buf, size_t len)
-{
-	size_t done = 0;
-
-	for (unsigned int i = 0; i < nr && done < len; i++) {
-		size_t n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
-
-		memcpy(iov[i].iov_base, (const uint8_t *)buf + done, n);
+		if (to_iov)
+			memcpy(iov[i].iov_base, (uint8_t *)buf + done, n);
+		else
+			memcpy((uint8_t *)buf + done, iov[i].iov_base, n);
 		done += n;
 	}
 	return done;
@@ -134,7 +125,7 @@ uint32_t virtio_blk_handle(struct virtio_dev *vd, struct vring_chain *c)
 	in[c->nr_in - 1].iov_len--;
 	statusp = (uint8_t *)in[c->nr_in - 1].iov_base + in[c->nr_in - 1].iov_len;
 
-	if (iov_to_buf(out, c->nr_out, &hdr, sizeof(hdr)) < sizeof(hdr)) {
+	if (iov_copy(out, c->nr_out, &hdr, sizeof(hdr), 0) < sizeof(hdr)) {
 		status = VIRTIO_BLK_S_IOERR;
 	} else {
 		iov_drop_front(out, c->nr_out, sizeof(hdr));
@@ -153,7 +144,7 @@ uint32_t virtio_blk_handle(struct virtio_dev *vd, struct vring_chain *c)
 		case VIRTIO_BLK_T_GET_ID: {
 			char id[VIRTIO_BLK_ID_BYTES] = VIRTIO_BLK_ID;
 
-			len = iov_from_buf(in, c->nr_in, id, sizeof(id));
+			len = iov_copy(in, c->nr_in, id, sizeof(id), 1);
 			status = VIRTIO_BLK_S_OK;
 			break;
 		}

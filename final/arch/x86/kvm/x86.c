@@ -554,6 +554,14 @@ void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 	free_page((unsigned long)vcpu->arch.pio_data);
 }
 
+#ifdef CONFIG_MINIKVM_FINAL
+/** Does the host CPU have IA32_TSC_AUX at all (RDTSCP or RDPID)? */
+static bool host_has_tsc_aux(void)
+{
+	return boot_cpu_has(X86_FEATURE_RDTSCP) || boot_cpu_has(X86_FEATURE_RDPID);
+}
+#endif
+
 /** The vCPU's thread is on @cpu (vcpu_load(), sched-in): the vendor makes
  *  its VMCS/VMCB usable there.  Linux: kvm_arch_vcpu_load(). */
 void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
@@ -563,7 +571,7 @@ void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 #ifdef CONFIG_MINIKVM_FINAL
 	/* This CPU's IA32_TSC_AUX (Linux keeps the CPU's number there): read
 	 * once here, not at every entry (kvm_load_guest_tsc_aux()). */
-	if (boot_cpu_has(X86_FEATURE_RDTSCP) || boot_cpu_has(X86_FEATURE_RDPID))
+	if (host_has_tsc_aux())
 		rdmsrl(MSR_TSC_AUX, vcpu->arch.host_tsc_aux);
 #endif
 }
@@ -2394,7 +2402,7 @@ static bool guest_has_tsc_aux(struct kvm_vcpu *vcpu)
 }
 
 /** Does the guest's CPUID leaf 0 say "GenuineIntel" (EBX "Genu", EDX
- *  "ineI", ECX "ntel")?  Where the vendors' manuals differ, KVM follows
+ *  "ineI", ECX "ntel"; Intel SDM Vol. 2A, CPUID, leaf 0)?  Where the vendors' manuals differ, KVM follows
  *  the guest's vendor.  Linux: guest_cpuid_is_intel(). */
 static bool guest_cpuid_is_intel(struct kvm_vcpu *vcpu)
 {
@@ -3346,7 +3354,7 @@ static void kvm_load_host_xcr0(struct kvm_vcpu *vcpu)
 static void kvm_load_guest_tsc_aux(struct kvm_vcpu *vcpu)
 {
 	vcpu->arch.tsc_aux_loaded = vcpu->arch.tsc_aux != vcpu->arch.host_tsc_aux &&
-		(boot_cpu_has(X86_FEATURE_RDTSCP) || boot_cpu_has(X86_FEATURE_RDPID));
+				    host_has_tsc_aux();
 	if (vcpu->arch.tsc_aux_loaded)
 		wrmsrl(MSR_TSC_AUX, vcpu->arch.tsc_aux);
 }
