@@ -98,7 +98,7 @@ say("1: INIT (0x%x), shorthand 0x%x, from vCPU 0's ICR write, its lock dropped; 
 gdb.execute("break kvm_vcpu_deliver_sipi_vector", to_string=True)
 sipis, started = 0, False
 while sipis < 2 or not started:
-    resume("continue")
+    resume("continue", may_stay=True)  # two SIPIs: the same place twice
     where = gdb.selected_frame().name()
     if where == "kvm_apic_deliver":
         m = irq()
