@@ -239,6 +239,7 @@
 #define CTL_SET_XCR		0x2a	/**< (value, xcr, flags): KVM_SET_XCRS */
 #define CTL_XSAVE_CYCLE		0x2b	/**< (clobber_only): GET_XSAVE, SET_FPU 0, SET_XSAVE */
 #define CTL_DEBUGREGS		0x2c	/**< (mode): GET_DEBUGREGS, then SET_DEBUGREGS */
+#define CTL_CLOCK		0x2d	/**< (mode, a, b): KVM_GET_CLOCK near ns a|b<<32? (0), KVM_SET_CLOCK +a ms (1, 2 realtime, 3 bad flag) */
 #define IOEFD_DATAMATCH		1	/**< KVM_IOEVENTFD_FLAG_DATAMATCH */
 #define IOEFD_PIO		2	/**< KVM_IOEVENTFD_FLAG_PIO */
 #define IOEFD_DEASSIGN		4	/**< KVM_IOEVENTFD_FLAG_DEASSIGN */

@@ -18,6 +18,7 @@
  * way a virtio-pci device's interrupts reach a guest.  And the vCPU state
  * a Linux guest adds: XCR0 (KVM_GET/SET_XCRS), the XSAVE area
  * (KVM_GET/SET_XSAVE) and the debug registers (KVM_GET/SET_DEBUGREGS).
+ * And the VM's kvm-clock (KVM_GET/SET_CLOCK), which the guest reads.
  *
  * The eventfds are minivmm's own; each command result is an index into
  * vm->efd[] (or a negative errno), which later commands take.
@@ -28,6 +29,7 @@
 #include <linux/kvm.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "minivmm.h"
@@ -323,7 +325,39 @@ static int32_t ctl_debugregs(struct vm *vm, const uint32_t *arg)
 			  "KVM_SET_DEBUGREGS (invalid)" : "KVM_SET_DEBUGREGS");
 }
 
-/** Run eventfd command @cmd (CTL_IOEVENTFD ... CTL_DEBUGREGS). */
+/**
+ * CTL_CLOCK (mode, a, b): the VM's kvm-clock.  Mode 0: KVM_GET_CLOCK,
+ * result 1 if it is at or after the guest's own reading @a | @b << 32
+ * (ns, taken just before the call) and less than 2 s after it, else 0 -
+ * a yes or no, so that the trace does not carry the time.  Mode 1:
+ * KVM_SET_CLOCK to what it read plus @a ms; mode 2: the same with
+ * KVM_CLOCK_REALTIME and a realtime @a ms ago, so that KVM adds those ms
+ * once more; mode 3: a flag KVM does not know (-EINVAL).  Result 0 or
+ * -errno for the sets.
+ */
+static int32_t ctl_clock(struct vm *vm, const uint32_t *arg)
+{
+	struct kvm_clock_data c = { 0 };
+	uint64_t ms = arg[1], guest_ns = arg[1] | (uint64_t)arg[2] << 32;
+	struct timespec now;
+
+	if (ioctl(vm->vm_fd, KVM_GET_CLOCK, &c))
+		return efd_result(vm, -1, "KVM_GET_CLOCK");
+	if (arg[0] == 0)
+		return c.clock >= guest_ns && c.clock - guest_ns < 2000000000ull;
+	c.clock += ms * 1000000;
+	if (arg[0] == 2) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		c.flags = KVM_CLOCK_REALTIME;
+		c.realtime = (uint64_t)now.tv_sec * 1000000000 + now.tv_nsec - ms * 1000000;
+	} else if (arg[0] == 3) {
+		c.flags = 1u << 31;
+	}
+	return efd_result(vm, ioctl(vm->vm_fd, KVM_SET_CLOCK, &c), arg[0] == 3 ?
+			  "KVM_SET_CLOCK (unknown flag)" : "KVM_SET_CLOCK");
+}
+
+/** Run eventfd command @cmd (CTL_IOEVENTFD ... CTL_CLOCK). */
 int32_t eventfd_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg)
 {
 	switch (cmd) {
@@ -353,6 +387,8 @@ int32_t eventfd_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg)
 		return ctl_xsave_cycle(vm, arg);
 	case CTL_DEBUGREGS:
 		return ctl_debugregs(vm, arg);
+	case CTL_CLOCK:
+		return ctl_clock(vm, arg);
 	}
 	fprintf(vm->out, "minivmm: control: unknown command %u\n", cmd);
 	return -EINVAL;

@@ -201,6 +201,12 @@ enum ctl_command {
 	 *  DR0-DR3 = 0x11000 * (n + 1) and DR7 = 0x400; modes 1-3 make it
 	 *  invalid (a flag, DR6 bit 32, DR7 bit 32). */
 	CTL_DEBUGREGS	= 0x2c,
+	/** (mode, a, b): the VM's kvm-clock.  Mode 0: KVM_GET_CLOCK, result
+	 *  1 if it lies within 2 s after the guest's reading a | b << 32 (ns);
+	 *  1: KVM_SET_CLOCK to it plus @a ms; 2: the same with
+	 *  KVM_CLOCK_REALTIME and a realtime @a ms in the past (the clock
+	 *  moves by that much more); 3: an unknown flag (-EINVAL). */
+	CTL_CLOCK	= 0x2d,
 #endif
 };
 #define CTL_MAX_ARGS	4	/**< arguments a command can take */

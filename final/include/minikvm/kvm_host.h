@@ -19,6 +19,9 @@
 #include <linux/xarray.h>
 #include <asm/desc_defs.h>
 #include <asm/fpu/types.h>
+#ifdef CONFIG_MINIKVM_FINAL
+#include <asm/pvclock-abi.h>
+#endif
 
 #include <minikvm/tdp.h>
 #ifdef CONFIG_MINIKVM_IRQCHIP
@@ -130,6 +133,12 @@ struct kvm_memslots {
  *  (KVM_EXIT_SHUTDOWN).  Linux: KVM_REQ_TRIPLE_FAULT. */
 #define KVM_REQ_TRIPLE_FAULT	2
 #endif
+#ifdef CONFIG_MINIKVM_FINAL
+/** Write the guest's kvm-clock page again (x86.c, kvm_guest_time_update()):
+ *  the guest enabled it, or the line it describes moved (a TSC write, a
+ *  KVM_SET_CLOCK, another host CPU).  Linux: KVM_REQ_CLOCK_UPDATE. */
+#define KVM_REQ_CLOCK_UPDATE	3
+#endif
 
 /** Where a vCPU is: decides whether a request needs a kick (an IPI). */
 enum vcpu_mode { OUTSIDE_GUEST_MODE, IN_GUEST_MODE };
@@ -158,6 +167,16 @@ struct kvm_arch {
 	/** The in-kernel PIT (timer.c); NULL until KVM_CREATE_PIT2.  Set
 	 *  once under kvm->lock, with smp_store_release(). */
 	struct kvm_pit *vpit;
+#endif
+#ifdef CONFIG_MINIKVM_FINAL
+	/** kvm-clock: the guest's nanoseconds minus the host's boot-time
+	 *  ones (ktime_get_boottime_ns()); set so that the clock reads 0 at
+	 *  the VM's creation, moved by KVM_SET_CLOCK.
+	 *  Linux: kvm->arch.kvmclock_offset. */
+	s64 kvmclock_offset;
+	/** The guest-physical address last written to MSR_KVM_WALL_CLOCK(_NEW).
+	 *  Linux: kvm->arch.wall_clock. */
+	u64 wall_clock;
 #endif
 };
 
@@ -397,6 +416,17 @@ struct kvm_vcpu_arch {
 	u64 tsc_aux, host_tsc_aux;
 	/** @} */
 	bool tsc_aux_loaded;	/**< this entry loaded the guest's TSC_AUX */
+	/** IA32_UCODE_REV (AMD: PATCH_LEVEL): the microcode revision the
+	 *  guest reads; only the VMM may set it.  Linux: microcode_version. */
+	u64 microcode_version;
+	/** MSR_KVM_SYSTEM_TIME(_NEW): the guest-physical address of its
+	 *  kvm-clock page, bit 0 (KVM_MSR_ENABLED) on.  Linux: arch.time. */
+	u64 time;
+	/** What we last wrote there (<asm/pvclock-abi.h>).  Linux: hv_clock. */
+	struct pvclock_vcpu_time_info hv_clock;
+	/** The host TSC rate (kHz) hv_clock's slope was computed for.
+	 *  Linux: vcpu->arch.hw_tsc_khz. */
+	u32 hw_tsc_khz;
 #endif
 
 #ifdef CONFIG_MINIKVM_IRQCHIP
@@ -720,6 +750,12 @@ struct kvm_x86_ops {
 	void (*set_dr6)(struct kvm_vcpu *vcpu, unsigned long val);
 	void (*set_dr7)(struct kvm_vcpu *vcpu, unsigned long val);
 	/** @} */
+	/** The vendor's say on one KVM_GET_SUPPORTED_CPUID entry: take out
+	 *  the features its controls cannot give a guest (on VMX, INVPCID
+	 *  and RDTSCP are #UD in the guest unless a secondary control allows
+	 *  them); NULL when there is nothing to take out.
+	 *  Linux: vmx_set_cpu_caps(), svm_set_cpu_caps(). */
+	void (*set_cpu_caps)(struct kvm_cpuid_entry2 *e);
 #endif
 };
 

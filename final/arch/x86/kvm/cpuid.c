@@ -9,6 +9,9 @@
  * cannot virtualize taken out.  Linux: arch/x86/kvm/cpuid.c.
  */
 #include <linux/kvm.h>
+#ifdef CONFIG_MINIKVM_FINAL
+#include <linux/kvm_para.h>
+#endif
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/processor.h>
@@ -17,6 +20,11 @@
 
 /** Feature bits (Intel SDM Vol. 2A, CPUID, Tables 3-10/3-11; AMD APM Vol. 3,
  * appendix E.4.2). @{ */
+#define CPUID1_ECX_MONITOR	BIT(3)	/**< leaf 1 ECX: MONITOR/MWAIT */
+/** Leaf 1 EDX: the processor serial number, debug store, thermal monitor
+ *  and clock control (ACPI), thermal monitor, pending break enable: each
+ *  comes with MSRs we do not have. */
+#define CPUID1_EDX_HOST_ONLY	(BIT(18) | BIT(21) | BIT(22) | BIT(29) | BIT(31))
 #define CPUID1_ECX_VMX		BIT(5)	/**< leaf 1 ECX: VMX */
 #define CPUID1_ECX_HYPERVISOR	BIT(31)	/**< leaf 1 ECX: reserved by the CPU for us */
 #ifdef CONFIG_MINIKVM_FINAL
@@ -72,6 +80,7 @@ static void mask_with_host_caps(struct kvm_cpuid_entry2 *e)
 
 /**
  * Take out what we do not virtualize: VMX and SVM (no nested guests),
+ * MONITOR/MWAIT (intercepted), features whose MSRs we lack,
  * and say "you are a guest" with the hypervisor bit.
  * Linux: kvm_set_cpu_caps() + __do_cpuid_func().
  */
@@ -80,7 +89,14 @@ static void filter_entry(struct kvm_cpuid_entry2 *e)
 	mask_with_host_caps(e);
 	switch (e->function) {
 	case 0x01:
-		e->ecx &= ~CPUID1_ECX_VMX;
+		/* MONITOR and MWAIT exit on both vendors and are #UD for the
+		 * guest (a guest's MWAIT must not idle the host's CPU): do not
+		 * offer them.  Linux's intel_idle used them after init and
+		 * died of the #UD.  KVM leaves the bit out as well. */
+		e->ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_MONITOR);
+		/* Linux read IA32_THERM_INTERRUPT because of ACPI, and took
+		 * the #GP.  KVM takes the same five out (kvm_set_cpu_caps()). */
+		e->edx &= ~CPUID1_EDX_HOST_ONLY;
 		e->ecx |= CPUID1_ECX_HYPERVISOR;
 #ifdef CONFIG_MINIKVM_LAPIC
 		/* The local APIC is ours, not the host's: x2APIC whatever the
@@ -104,6 +120,11 @@ static void filter_entry(struct kvm_cpuid_entry2 *e)
 		e->eax = e->ebx = e->ecx = e->edx = 0;
 		break;
 	}
+#ifdef CONFIG_MINIKVM_FINAL
+	/* NULL on SVM: INVPCID and RDTSCP run unless intercepted. */
+	if (kvm_x86_ops.set_cpu_caps)
+		kvm_x86_ops.set_cpu_caps(e);
+#endif
 }
 
 /** How many sub-leaves of @leaf we report; 0 if ECX does not matter. */
@@ -179,6 +200,35 @@ static int add_xsave_leaf(struct kvm_cpuid_entry2 *out, u32 max, u32 *n)
 }
 #endif
 
+#ifdef CONFIG_MINIKVM_FINAL
+/**
+ * add_kvm_leaves - the hypervisor leaves KVM's paravirtual guests look
+ * for (Intel and AMD leave 0x40000000-0x400000ff to hypervisors): the
+ * signature "KVMKVMKVM\0\0\0" with the highest leaf, then the paravirtual
+ * features: kvm-clock through either pair of MSRs (x86.c), nothing else.
+ * KVM offers more (steal time, PV EOI, async page faults, ...) and also
+ * KVM_FEATURE_CLOCKSOURCE_STABLE_BIT, which lets the guest trust a flag
+ * in the clock page that only KVM's master clock sets.
+ * Linux: __do_cpuid_func(), case KVM_CPUID_SIGNATURE and KVM_CPUID_FEATURES.
+ */
+static int add_kvm_leaves(struct kvm_cpuid_entry2 *out, u32 max, u32 *n)
+{
+	static const char sig[12] = "KVMKVMKVM\0\0";
+
+	if (*n + 2 > max)
+		return -E2BIG;
+	out[*n] = (struct kvm_cpuid_entry2) { .function = KVM_CPUID_SIGNATURE,
+					       .eax = KVM_CPUID_FEATURES };
+	memcpy(&out[*n].ebx, sig, 4);
+	memcpy(&out[*n].ecx, sig + 4, 4);
+	memcpy(&out[*n].edx, sig + 8, 4);
+	out[*n + 1] = (struct kvm_cpuid_entry2) { .function = KVM_CPUID_FEATURES,
+		.eax = BIT(KVM_FEATURE_CLOCKSOURCE) | BIT(KVM_FEATURE_CLOCKSOURCE2) };
+	*n += 2;
+	return 0;
+}
+
+#endif
 /** Fill @out with the supported leaves; -E2BIG when @max is too small.
  *  Linux: kvm_dev_ioctl_get_cpuid() -> get_cpuid_func(). */
 static int fill_supported_cpuid(struct kvm_cpuid_entry2 *out, u32 max, u32 *n)
@@ -214,6 +264,10 @@ static int fill_supported_cpuid(struct kvm_cpuid_entry2 *out, u32 max, u32 *n)
 	for (leaf = 0x80000000; leaf <= max_ext && leaf <= 0x80000021; leaf++)
 		if (!add_entry(out, n, max, leaf, 0, 0))
 			return -E2BIG;
+#ifdef CONFIG_MINIKVM_FINAL
+	if (add_kvm_leaves(out, max, n))
+		return -E2BIG;
+#endif
 	return 0;
 }
 

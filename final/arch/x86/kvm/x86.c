@@ -32,6 +32,10 @@
 #include <asm/apicdef.h>
 #include <asm/mtrr.h>
 #include <asm/tsc.h>
+#ifdef CONFIG_MINIKVM_FINAL
+#include <linux/timekeeping.h>
+#include <minikvm/pvclock.h>
+#endif
 #endif
 
 #include <minikvm/kvm_host.h>
@@ -47,6 +51,12 @@
 /* The tracepoints live in this module: trace.h generates them here. */
 #define CREATE_TRACE_POINTS
 #include "trace.h"
+
+#ifdef CONFIG_MINIKVM_FINAL
+/** What KVM_GET/SET_CLOCK's flags may hold (<linux/kvm.h>); KVM_SET_CLOCK
+ *  refuses others.  Linux: the same macro in x86.c. */
+#define KVM_CLOCK_VALID_FLAGS	(KVM_CLOCK_TSC_STABLE | KVM_CLOCK_REALTIME | KVM_CLOCK_HOST_TSC)
+#endif
 
 /** The vendor's operations; all NULL until a vendor module registers. */
 struct kvm_x86_ops kvm_x86_ops __read_mostly;
@@ -103,6 +113,10 @@ static const u32 msrs_to_save[] = {
 	/* emulated */
 	MSR_IA32_TSC_ADJUST, MSR_IA32_TSC_DEADLINE, MSR_IA32_MISC_ENABLE,
 	MSR_IA32_MCG_STATUS,
+#ifdef CONFIG_MINIKVM_FINAL
+	MSR_KVM_SYSTEM_TIME, MSR_KVM_WALL_CLOCK,
+	MSR_KVM_SYSTEM_TIME_NEW, MSR_KVM_WALL_CLOCK_NEW,
+#endif
 };
 #endif
 
@@ -322,6 +336,9 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_COALESCED_MMIO:
 		/* Where the ring is in a vCPU fd's mapping, in pages. */
 		return KVM_COALESCED_MMIO_PAGE_OFFSET;
+	case KVM_CAP_ADJUST_CLOCK:
+		/* The flags KVM_GET/SET_CLOCK know, as KVM answers. */
+		return KVM_CLOCK_VALID_FLAGS;
 #endif
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:
@@ -332,6 +349,160 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 		return 0;
 	}
 }
+
+#ifdef CONFIG_MINIKVM_FINAL
+/* ---------------------------------------------------------------------- */
+/* kvm-clock: a clock the guest reads without exits                         */
+/* ---------------------------------------------------------------------- */
+/*
+ * A guest that finds "KVMKVMKVM" at CPUID 0x40000000 and
+ * KVM_FEATURE_CLOCKSOURCE2 at 0x40000001 (cpuid.c) gives each vCPU a
+ * 32-byte page area through MSR_KVM_SYSTEM_TIME_NEW, and we write there
+ * one point of the clock, (tsc_timestamp, system_time), and its slope in
+ * TSC cycles (minikvm/pvclock.h).  The guest reads the TSC and draws the
+ * line: no exit per reading, and no calibration against the PIT at boot.
+ * MSR_KVM_WALL_CLOCK_NEW gives it the wall time at which the clock read 0.
+ * Layouts: <asm/pvclock-abi.h>; protocol: Linux's
+ * Documentation/virt/kvm/x86/msr.rst.
+ *
+ * The point is taken again whenever the line could have moved: the guest
+ * (re)enables the page, its TSC is written, KVM_SET_CLOCK, the vCPU lands
+ * on another host CPU.  KVM also keeps a "master clock", one point for
+ * every vCPU, when the host's own clock is the TSC, and then sets
+ * PVCLOCK_TSC_STABLE_BIT so that the guest may skip keeping its vCPUs'
+ * readings in order; we do not (flags 0: the guest keeps them in order
+ * itself), which is also what KVM does on a host without a TSC clock,
+ * such as the lab's emulators.
+ */
+
+/** The host clock kvm-clock follows: nanoseconds since boot, suspend
+ *  included.  Linux: get_kvmclock_base_ns(). */
+static u64 get_kvmclock_base_ns(void)
+{
+	return ktime_get_boottime_ns();
+}
+
+/** The VM's kvm-clock now, in ns.  Linux: get_kvmclock_ns(). */
+static u64 get_kvmclock_ns(struct kvm *kvm)
+{
+	return get_kvmclock_base_ns() + READ_ONCE(kvm->arch.kvmclock_offset);
+}
+
+/**
+ * kvm_write_wall_clock - the wall time at which kvm-clock read 0 into
+ * struct pvclock_wall_clock at @gpa: guest wall time = that + kvm-clock.
+ * The version is odd while the fields change, even after, so that a
+ * reader on another vCPU can retry.  Linux: kvm_write_wall_clock().
+ */
+static void kvm_write_wall_clock(struct kvm *kvm, gpa_t gpa)
+{
+	u64 wall_ns;
+	u32 version, sec_nsec[2];	/* struct pvclock_wall_clock's sec, nsec */
+
+	wall_ns = ktime_get_real_ns() - get_kvmclock_ns(kvm);
+	if (kvm_read_guest(kvm, gpa, &version, sizeof(version)))
+		return;		/* no RAM there: nothing to write, as in KVM */
+	version = (version + 1) | 1;
+	kvm_write_guest(kvm, gpa, &version, sizeof(version));
+	smp_wmb();
+	sec_nsec[0] = (u32)div_u64_rem(wall_ns, NSEC_PER_SEC, &sec_nsec[1]);
+	kvm_write_guest(kvm, gpa + offsetof(struct pvclock_wall_clock, sec),
+			sec_nsec, sizeof(sec_nsec));
+	smp_wmb();
+	version++;
+	kvm_write_guest(kvm, gpa, &version, sizeof(version));
+}
+
+/**
+ * kvm_setup_guest_pvclock - copy hv_clock into the guest's page area,
+ * version odd first and even last (the guest retries a reading whose
+ * version was odd or changed).  Linux: kvm_setup_guest_pvclock().
+ */
+static void kvm_setup_guest_pvclock(struct kvm_vcpu *vcpu, gpa_t gpa)
+{
+	struct pvclock_vcpu_time_info *hv = &vcpu->arch.hv_clock;
+	u32 version;
+
+	if (kvm_read_guest(vcpu->kvm, gpa, &version, sizeof(version)))
+		return;
+	hv->version = (version + 1) | 1;
+	kvm_write_guest(vcpu->kvm, gpa, &hv->version, sizeof(hv->version));
+	smp_wmb();
+	kvm_write_guest(vcpu->kvm, gpa, hv, sizeof(*hv));
+	smp_wmb();
+	hv->version++;
+	kvm_write_guest(vcpu->kvm, gpa, &hv->version, sizeof(hv->version));
+}
+
+/**
+ * kvm_guest_time_update - take a new point of the guest's clock line: the
+ * guest's TSC and kvm-clock at one instant, read with interrupts off so
+ * that nothing comes between the two readings; the slope from the host's
+ * TSC rate (the guest's TSC runs at it: no TSC scaling here).
+ * Linux: kvm_guest_time_update().
+ */
+static void kvm_guest_time_update(struct kvm_vcpu *vcpu)
+{
+	struct pvclock_vcpu_time_info *hv = &vcpu->arch.hv_clock;
+	unsigned long flags;
+	u64 host_tsc, kernel_ns;
+
+	if (!(vcpu->arch.time & KVM_MSR_ENABLED))
+		return;
+	local_irq_save(flags);
+	host_tsc = rdtsc();
+	kernel_ns = get_kvmclock_base_ns();
+	local_irq_restore(flags);
+
+	if (unlikely(vcpu->arch.hw_tsc_khz != tsc_khz)) {
+		kvm_get_time_scale(NSEC_PER_SEC, tsc_khz * 1000ULL,
+				   &hv->tsc_shift, &hv->tsc_to_system_mul);
+		vcpu->arch.hw_tsc_khz = tsc_khz;
+	}
+	hv->tsc_timestamp = host_tsc + vcpu->arch.l1_tsc_offset;
+	hv->system_time = kernel_ns + READ_ONCE(vcpu->kvm->arch.kvmclock_offset);
+	hv->flags = 0;
+	kvm_setup_guest_pvclock(vcpu, vcpu->arch.time & ~(u64)KVM_MSR_ENABLED);
+}
+
+/** KVM_GET_CLOCK: kvm-clock now.  With no master clock KVM reports no
+ *  flags, and neither the realtime nor the host TSC that go with them.
+ *  Linux: kvm_vm_ioctl_get_clock(). */
+static int kvm_vm_ioctl_get_clock(struct kvm *kvm, void __user *argp)
+{
+	struct kvm_clock_data data = { .clock = get_kvmclock_ns(kvm) };
+
+	return copy_to_user(argp, &data, sizeof(data)) ? -EFAULT : 0;
+}
+
+/**
+ * kvm_vm_ioctl_set_clock - KVM_SET_CLOCK: kvm-clock reads data.clock now
+ * (plus the wall time since data.realtime, with KVM_CLOCK_REALTIME: how a
+ * VMM carries the clock across a migration), on every vCPU from its next
+ * entry.  Flags KVM does not know are -EINVAL.
+ * Linux: kvm_vm_ioctl_set_clock().
+ */
+static int kvm_vm_ioctl_set_clock(struct kvm *kvm, void __user *argp)
+{
+	struct kvm_clock_data data;
+
+	if (copy_from_user(&data, argp, sizeof(data)))
+		return -EFAULT;
+	if (data.flags & ~KVM_CLOCK_VALID_FLAGS)
+		return -EINVAL;
+	mutex_lock(&kvm->lock);
+	if (data.flags & KVM_CLOCK_REALTIME) {
+		u64 now_real_ns = ktime_get_real_ns();
+
+		if (now_real_ns > data.realtime)
+			data.clock += now_real_ns - data.realtime;
+	}
+	WRITE_ONCE(kvm->arch.kvmclock_offset, data.clock - get_kvmclock_base_ns());
+	kvm_make_all_cpus_request(kvm, KVM_REQ_CLOCK_UPDATE);
+	mutex_unlock(&kvm->lock);
+	return 0;
+}
+#endif
 
 /* ---------------------------------------------------------------------- */
 /* VM and vCPU life                                                         */
@@ -344,6 +515,10 @@ int kvm_arch_init_vm(struct kvm *kvm, unsigned long type)
 #ifdef CONFIG_MINIKVM_LAPIC
 	/* Every vCPU's TSC reads 0 now and counts from here. */
 	kvm->arch.cur_tsc_offset = -rdtsc();
+#endif
+#ifdef CONFIG_MINIKVM_FINAL
+	/* And its kvm-clock reads 0 too (KVM_GET_CLOCK, the guest's page). */
+	kvm->arch.kvmclock_offset = -get_kvmclock_base_ns();
 #endif
 	return kvm_mmu_init_vm(kvm);
 }
@@ -397,6 +572,11 @@ int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
 	/* Before the vendor builds its VMCS/VMCB from them. */
 	kvm_vcpu_reset_msrs(vcpu);
 	vcpu->arch.l1_tsc_offset = vcpu->kvm->arch.cur_tsc_offset;
+#endif
+#ifdef CONFIG_MINIKVM_FINAL
+	/* KVM's value: "revision 1" in the high half, where Intel's CPUs
+	 * report it (Intel SDM Vol. 3A, 10.11.7.1), until the VMM sets one. */
+	vcpu->arch.microcode_version = 0x100000000ULL;
 #endif
 	r = kvm_x86_ops.vcpu_create(vcpu);
 	if (r)
@@ -567,6 +747,12 @@ static bool host_has_tsc_aux(void)
 void kvm_arch_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 {
 	kvm_x86_ops.vcpu_load(vcpu, cpu);
+#ifdef CONFIG_MINIKVM_FINAL
+	/* Another CPU, another TSC: if they are not in step, the guest's
+	 * kvm-clock line must be drawn again from this one's. */
+	if (vcpu->cpu != cpu)
+		kvm_make_request(KVM_REQ_CLOCK_UPDATE, vcpu);
+#endif
 	vcpu->cpu = cpu;
 #ifdef CONFIG_MINIKVM_FINAL
 	/* This CPU's IA32_TSC_AUX (Linux keeps the CPU's number there): read
@@ -1235,6 +1421,12 @@ out_unlock:
 		mutex_unlock(&kvm->lock);
 		return r;
 	}
+#endif
+#ifdef CONFIG_MINIKVM_FINAL
+	case KVM_GET_CLOCK:
+		return kvm_vm_ioctl_get_clock(kvm, (void __user *)arg);
+	case KVM_SET_CLOCK:
+		return kvm_vm_ioctl_set_clock(kvm, (void __user *)arg);
 #endif
 	default:
 #ifdef CONFIG_MINIKVM_LAPIC
@@ -2442,6 +2634,10 @@ static void kvm_vcpu_write_tsc_offset(struct kvm_vcpu *vcpu, u64 offset)
 {
 	vcpu->arch.l1_tsc_offset = offset;
 	kvm_x86_ops.write_tsc_offset(vcpu, offset);
+#ifdef CONFIG_MINIKVM_FINAL
+	/* kvm-clock's tsc_timestamp is a guest TSC value: it moved. */
+	kvm_make_request(KVM_REQ_CLOCK_UPDATE, vcpu);
+#endif
 }
 
 /**
@@ -2642,6 +2838,17 @@ int kvm_get_msr_common(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 			return 1;
 		*data = vcpu->arch.tsc_aux;
 		return 0;
+	case MSR_IA32_UCODE_REV:
+		*data = vcpu->arch.microcode_version;
+		return 0;
+	case MSR_KVM_WALL_CLOCK:
+	case MSR_KVM_WALL_CLOCK_NEW:
+		*data = vcpu->kvm->arch.wall_clock;
+		return 0;
+	case MSR_KVM_SYSTEM_TIME:
+	case MSR_KVM_SYSTEM_TIME_NEW:
+		*data = vcpu->arch.time;
+		return 0;
 #endif
 	case MSR_IA32_TSC_DEADLINE:
 		*data = kvm_get_lapic_tscdeadline_msr(vcpu);
@@ -2704,6 +2911,27 @@ static int kvm_set_msr_lapic(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 		if ((data >> 32) && guest_cpuid_is_intel(vcpu))
 			return 1;
 		vcpu->arch.tsc_aux = (u32)data;
+		return 0;
+	case MSR_IA32_UCODE_REV:
+		/* Linux writes 0 and reads it back after a CPUID (Intel SDM
+		 * Vol. 3A, 10.11.7.1); on a real CPU only a microcode update
+		 * changes it.  The VMM may set it.  Linux: kvm_set_msr_common(). */
+		if (msr_info->host_initiated)
+			vcpu->arch.microcode_version = data;
+		return 0;
+	case MSR_KVM_WALL_CLOCK:
+	case MSR_KVM_WALL_CLOCK_NEW:
+		/* The old number (KVM_FEATURE_CLOCKSOURCE) and the new
+		 * (CLOCKSOURCE2) work alike.  Linux: kvm_write_wall_clock(). */
+		vcpu->kvm->arch.wall_clock = data;
+		kvm_write_wall_clock(vcpu->kvm, data);
+		return 0;
+	case MSR_KVM_SYSTEM_TIME:
+	case MSR_KVM_SYSTEM_TIME_NEW:
+		/* Written before the next entry, by kvm_guest_time_update().
+		 * Linux: kvm_write_system_time(). */
+		vcpu->arch.time = data;
+		kvm_make_request(KVM_REQ_CLOCK_UPDATE, vcpu);
 		return 0;
 #endif
 	case MSR_IA32_TSC_ADJUST:
@@ -3481,6 +3709,10 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 			kvm_x86_ops.flush_tlb(vcpu);
 		if (kvm_check_request(KVM_REQ_EVENT, vcpu))
 			req_event = true;
+#ifdef CONFIG_MINIKVM_FINAL
+		if (kvm_check_request(KVM_REQ_CLOCK_UPDATE, vcpu))
+			kvm_guest_time_update(vcpu);
+#endif
 	}
 #ifdef CONFIG_MINIKVM_LAPIC
 	if (req_event) {

@@ -17,6 +17,11 @@
 
 /** Feature bits (Intel SDM Vol. 2A, CPUID, Tables 3-10/3-11; AMD APM Vol. 3,
  * appendix E.4.2). @{ */
+#define CPUID1_ECX_MONITOR	BIT(3)	/**< leaf 1 ECX: MONITOR/MWAIT */
+/** Leaf 1 EDX: the processor serial number, debug store, thermal monitor
+ *  and clock control (ACPI), thermal monitor, pending break enable: each
+ *  comes with MSRs we do not have. */
+#define CPUID1_EDX_HOST_ONLY	(BIT(18) | BIT(21) | BIT(22) | BIT(29) | BIT(31))
 #define CPUID1_ECX_VMX		BIT(5)	/**< leaf 1 ECX: VMX */
 #define CPUID1_ECX_HYPERVISOR	BIT(31)	/**< leaf 1 ECX: reserved by the CPU for us */
 #define CPUID1_ECX_X2APIC	BIT(21)	/**< leaf 1 ECX: x2APIC mode */
@@ -65,6 +70,7 @@ static void mask_with_host_caps(struct kvm_cpuid_entry2 *e)
 
 /**
  * Take out what we do not virtualize: VMX and SVM (no nested guests),
+ * MONITOR/MWAIT (intercepted), features whose MSRs we lack,
  * and say "you are a guest" with the hypervisor bit.
  * Linux: kvm_set_cpu_caps() + __do_cpuid_func().
  */
@@ -73,7 +79,14 @@ static void filter_entry(struct kvm_cpuid_entry2 *e)
 	mask_with_host_caps(e);
 	switch (e->function) {
 	case 0x01:
-		e->ecx &= ~CPUID1_ECX_VMX;
+		/* MONITOR and MWAIT exit on both vendors and are #UD for the
+		 * guest (a guest's MWAIT must not idle the host's CPU): do not
+		 * offer them.  Linux's intel_idle used them after init and
+		 * died of the #UD.  KVM leaves the bit out as well. */
+		e->ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_MONITOR);
+		/* Linux read IA32_THERM_INTERRUPT because of ACPI, and took
+		 * the #GP.  KVM takes the same five out (kvm_set_cpu_caps()). */
+		e->edx &= ~CPUID1_EDX_HOST_ONLY;
 		e->ecx |= CPUID1_ECX_HYPERVISOR;
 		/* The local APIC is ours, not the host's: x2APIC whatever the
 		 * host has; TSC-deadline too, but, as KVM, announced through

@@ -214,6 +214,9 @@ enum vmcs_field {
 #ifdef CONFIG_MINIKVM_LAPIC
 #define SECONDARY_EXEC_PAUSE_LOOP_EXITING BIT(10)	/**< a PAUSE loop longer than PLE_WINDOW exits */
 #endif
+#ifdef CONFIG_MINIKVM_FINAL
+#define SECONDARY_EXEC_ENABLE_INVPCID	BIT(12)	/**< INVPCID works (else #UD) */
+#endif
 /** @} */
 
 /** VM-exit controls (SDM 25.7.1, Table 25-13). @{ */

@@ -357,6 +357,11 @@ static int setup_vmcs_config(struct vmcs_config *c)
 	 * 25.3), whatever its CPUID says; they read IA32_TSC_AUX, which
 	 * vcpu_enter_guest() switches. */
 	cpu2_opt |= SECONDARY_EXEC_ENABLE_RDTSCP;
+	/* Likewise INVPCID, which Linux uses to flush the TLB whenever
+	 * CPUID offers it.  With "INVLPG exiting" off it does not exit
+	 * either (SDM Vol. 3C, 26.3); without VPIDs every VM entry and exit
+	 * flushes the guest's TLB entries anyway (SDM Vol. 3C, 29.1.2). */
+	cpu2_opt |= SECONDARY_EXEC_ENABLE_INVPCID;
 #endif
 	r = adjust_vmx_controls("pin-based controls", pin_min, 0,
 			true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
@@ -1539,6 +1544,38 @@ static int handle_dr(struct kvm_vcpu *vcpu)
 }
 
 #ifdef CONFIG_MINIKVM_FINAL
+/** CPUID bits whose instructions need a secondary control (SDM Vol. 3C,
+ *  25.6.2, Table 25-7; the bits: SDM Vol. 2A, CPUID). @{ */
+#define CPUID_7_EBX_INVPCID		BIT(10)
+#define CPUID_7_ECX_WAITPKG		BIT(5)	/**< UMONITOR, UMWAIT, TPAUSE */
+#define CPUID_7_ECX_RDPID		BIT(22)
+#define CPUID_80000001_EDX_RDTSCP	BIT(27)
+/** @} */
+
+/**
+ * vmx_set_cpu_caps - keep out of the guest's CPUID the instructions that
+ * would be #UD in VMX non-root operation: INVPCID, RDTSCP and RDPID when
+ * this CPU lacks their "enable" controls (setup_vmcs_config() asks for
+ * them), and WAITPKG always (we do not set "enable user wait and pause").
+ * A guest believes CPUID: Linux flushes its TLB with INVPCID whenever
+ * leaf 7 offers it, and took a #UD there before its IDT was up.
+ * Linux: vmx_set_cpu_caps().
+ */
+static void vmx_set_cpu_caps(struct kvm_cpuid_entry2 *e)
+{
+	u32 ctls2 = vmcs_config.cpu_based_2nd;
+
+	if (e->function == 0x07 && e->index == 0) {
+		if (!(ctls2 & SECONDARY_EXEC_ENABLE_INVPCID))
+			e->ebx &= ~CPUID_7_EBX_INVPCID;
+		if (!(ctls2 & SECONDARY_EXEC_ENABLE_RDTSCP))
+			e->ecx &= ~CPUID_7_ECX_RDPID;
+		e->ecx &= ~CPUID_7_ECX_WAITPKG;
+	} else if (e->function == 0x80000001 && !(ctls2 & SECONDARY_EXEC_ENABLE_RDTSCP)) {
+		e->edx &= ~CPUID_80000001_EDX_RDTSCP;
+	}
+}
+
 /** DR6 is no VMCS field: the guest's lives in vcpu->arch.dr6, loaded into
  *  the CPU while it owns the debug registers.  Linux: kvm_get_dr(). */
 static unsigned long vmx_get_dr6(struct kvm_vcpu *vcpu)
@@ -1969,6 +2006,7 @@ static struct kvm_x86_ops vmx_x86_ops = {
 	.sync_dirty_debug_regs = vmx_sync_dirty_debug_regs,
 #ifdef CONFIG_MINIKVM_FINAL
 	.get_dr6 = vmx_get_dr6,
+	.set_cpu_caps = vmx_set_cpu_caps,
 	.set_dr6 = vmx_set_dr6,
 	.set_dr7 = vmx_set_dr7,
 #endif
