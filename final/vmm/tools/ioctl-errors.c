@@ -817,6 +817,29 @@ static void pit_rows(int dev, void *bad)
 }
 #endif
 
+#ifdef CONFIG_MINIKVM_FINAL
+/** kvm-clock's VM ioctls (x86.c: kvm_vm_ioctl_get_clock(),
+ *  kvm_vm_ioctl_set_clock()): copies both ways, and the flags check. */
+static void clock_rows(int vm, void *bad)
+{
+	struct kvm_clock_data c;
+
+	memset(&c, 0, sizeof(c));
+	check("vm: KVM_CAP_ADJUST_CLOCK: TSC_STABLE | REALTIME | HOST_TSC",
+	      answers(ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_ADJUST_CLOCK),
+		      KVM_CLOCK_TSC_STABLE | KVM_CLOCK_REALTIME | KVM_CLOCK_HOST_TSC), 0);
+	check("vm: KVM_GET_CLOCK to a bad pointer", res(ioctl(vm, KVM_GET_CLOCK, bad)), EFAULT);
+	check("vm: KVM_GET_CLOCK", res(ioctl(vm, KVM_GET_CLOCK, &c)), 0);
+	check("vm: KVM_SET_CLOCK from a bad pointer", res(ioctl(vm, KVM_SET_CLOCK, bad)), EFAULT);
+	check("vm: KVM_SET_CLOCK what KVM_GET_CLOCK said", res(ioctl(vm, KVM_SET_CLOCK, &c)), 0);
+	/* Bit 0 is no flag; TSC_STABLE and HOST_TSC are, and are ignored. */
+	c.flags = 1;
+	check("vm: KVM_SET_CLOCK with flag bit 0", res(ioctl(vm, KVM_SET_CLOCK, &c)), EINVAL);
+	c.flags = KVM_CLOCK_TSC_STABLE | KVM_CLOCK_HOST_TSC;
+	check("vm: KVM_SET_CLOCK with TSC_STABLE | HOST_TSC", res(ioctl(vm, KVM_SET_CLOCK, &c)), 0);
+}
+
+#endif
 /** Report a failed call the tool needed (not a row) and return 2. */
 static int die(const char *what)
 {
@@ -1001,6 +1024,9 @@ int main(int argc, char **argv)
 #ifdef CONFIG_MINIKVM_LAPIC
 	lapic_rows(dev, vm, vcpu, bad);
 	pit_rows(dev, bad);
+#endif
+#ifdef CONFIG_MINIKVM_FINAL
+	clock_rows(vm, bad);
 #endif
 
 	/*
