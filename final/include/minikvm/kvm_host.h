@@ -177,6 +177,16 @@ struct kvm_arch {
 	/** The guest-physical address last written to MSR_KVM_WALL_CLOCK(_NEW).
 	 *  Linux: kvm->arch.wall_clock. */
 	u64 wall_clock;
+	/** The "master clock": one point of kvm-clock's line (a host TSC
+	 *  value and the host's clock at that instant) for every vCPU, used
+	 *  while the host keeps time with the TSC and every vCPU's TSC has
+	 *  the same offset.  Then every vCPU computes the same time from
+	 *  its TSC, and the clock pages say so (PVCLOCK_TSC_STABLE_BIT).
+	 *  Under @pvclock_lock.  Linux: the same fields of struct kvm_arch. @{ */
+	spinlock_t pvclock_lock;
+	bool use_master_clock;
+	u64 master_kernel_ns, master_cycle_now;
+	/** @} */
 #endif
 };
 

@@ -8,8 +8,10 @@
 # with KVM_GET_CLOCK at once and after spinning 2 s of its own clock (the
 # slope); KVM_SET_CLOCK +5 s, and +3 s with KVM_CLOCK_REALTIME 3 s in the
 # past, move the guest's clock by 5 and 6 s; an unknown flag is EINVAL.
-# The slope (tsc_to_system_mul, tsc_shift) is printed: the same boot's
-# KVM computes it from the same host TSC rate, and the oracle compares.
+# The page's flags (PVCLOCK_TSC_STABLE_BIT when the host keeps time with
+# the TSC: the master clock) and slope (tsc_to_system_mul, tsc_shift) are
+# printed: the same boot's KVM computes them from the same host, and the
+# oracle compares.
 # Last, the wall clock plus kvm-clock must be the host's time (to 2 s):
 # the guest hands the seconds to minivmm's notes line.
 # since: final
@@ -19,7 +21,8 @@ vmm --timeout 60 "$GUESTS/kvmclock.bin"
 t1=$(date +%s)
 wall=$(echo "$OUT" | sed -n 's/^minivmm: vCPU 0 notes \([0-9]*\) .*/\1/p')
 echo "wall time from the guest: $wall (host: $t0..$t1)"
-OUT=$(echo "$OUT" | grep -v -e '^minivmm: vCPU 0 notes ' -e '^tsc_to_system_mul ' -e '^tsc_shift ')
+echo "$OUT" | grep -e '^flags ' -e '^tsc_'
+OUT=$(echo "$OUT" | grep -v -e '^minivmm: vCPU 0 notes ' -e '^flags ' -e '^tsc_to_system_mul ' -e '^tsc_shift ')
 expect_out "CPUID
 signature ebx (KVMK): 4b4d564b
 signature ecx (VMKV): 564b4d56
@@ -30,7 +33,6 @@ MSR_KVM_WALL_CLOCK_NEW
 wall clock version: 00000002
 MSR_KVM_SYSTEM_TIME_NEW
 clock page version even, not 0: 00000001
-flags: 00000000
 readings out of order, of 1000: 00000000
 KVM_GET_CLOCK
 within 100 ms after the guest's reading: 00000001

@@ -205,10 +205,11 @@ static int add_xsave_leaf(struct kvm_cpuid_entry2 *out, u32 max, u32 *n)
  * add_kvm_leaves - the hypervisor leaves KVM's paravirtual guests look
  * for (Intel and AMD leave 0x40000000-0x400000ff to hypervisors): the
  * signature "KVMKVMKVM\0\0\0" with the highest leaf, then the paravirtual
- * features: kvm-clock through either pair of MSRs (x86.c), nothing else.
- * KVM offers more (steal time, PV EOI, async page faults, ...) and also
- * KVM_FEATURE_CLOCKSOURCE_STABLE_BIT, which lets the guest trust a flag
- * in the clock page that only KVM's master clock sets.
+ * features: kvm-clock through either pair of MSRs (x86.c), and leave
+ * for the guest to trust the clock page's PVCLOCK_TSC_STABLE_BIT, which
+ * the master clock sets (without this feature bit a Linux guest ignores
+ * that flag); nothing else of KVM's menu (steal time, PV EOI, async
+ * page faults, ...).
  * Linux: __do_cpuid_func(), case KVM_CPUID_SIGNATURE and KVM_CPUID_FEATURES.
  */
 static int add_kvm_leaves(struct kvm_cpuid_entry2 *out, u32 max, u32 *n)
@@ -223,7 +224,8 @@ static int add_kvm_leaves(struct kvm_cpuid_entry2 *out, u32 max, u32 *n)
 	memcpy(&out[*n].ecx, sig + 4, 4);
 	memcpy(&out[*n].edx, sig + 8, 4);
 	out[*n + 1] = (struct kvm_cpuid_entry2) { .function = KVM_CPUID_FEATURES,
-		.eax = BIT(KVM_FEATURE_CLOCKSOURCE) | BIT(KVM_FEATURE_CLOCKSOURCE2) };
+		.eax = BIT(KVM_FEATURE_CLOCKSOURCE) | BIT(KVM_FEATURE_CLOCKSOURCE2) |
+		       BIT(KVM_FEATURE_CLOCKSOURCE_STABLE_BIT) };
 	*n += 2;
 	return 0;
 }

@@ -33,6 +33,8 @@
 #include <asm/mtrr.h>
 #include <asm/tsc.h>
 #ifdef CONFIG_MINIKVM_FINAL
+#include <linux/pvclock_gtod.h>
+#include <linux/timekeeper_internal.h>
 #include <linux/timekeeping.h>
 #include <minikvm/pvclock.h>
 #endif
@@ -56,6 +58,8 @@
 /** What KVM_GET/SET_CLOCK's flags may hold (<linux/kvm.h>); KVM_SET_CLOCK
  *  refuses others.  Linux: the same macro in x86.c. */
 #define KVM_CLOCK_VALID_FLAGS	(KVM_CLOCK_TSC_STABLE | KVM_CLOCK_REALTIME | KVM_CLOCK_HOST_TSC)
+static struct notifier_block pvclock_gtod_notifier;
+static void kvm_update_masterclock(struct kvm *kvm);
 #endif
 
 /** The vendor's operations; all NULL until a vendor module registers. */
@@ -143,6 +147,10 @@ int kvm_x86_vendor_init(struct kvm_x86_ops *ops, const struct kvm_tdp_format *td
 	r = kvm_init(ops->vcpu_size, ops->owner);
 	if (r)
 		memset(&kvm_x86_ops, 0, sizeof(kvm_x86_ops));
+#ifdef CONFIG_MINIKVM_FINAL
+	else	/* it tells us at once whether the host's clock is the TSC */
+		pvclock_gtod_register_notifier(&pvclock_gtod_notifier);
+#endif
 	return r;
 }
 EXPORT_SYMBOL_GPL(kvm_x86_vendor_init);
@@ -152,6 +160,9 @@ EXPORT_SYMBOL_GPL(kvm_x86_vendor_init);
 void kvm_x86_vendor_exit(void)
 {
 	kvm_exit();
+#ifdef CONFIG_MINIKVM_FINAL
+	pvclock_gtod_unregister_notifier(&pvclock_gtod_notifier);
+#endif
 	memset(&kvm_x86_ops, 0, sizeof(kvm_x86_ops));
 }
 EXPORT_SYMBOL_GPL(kvm_x86_vendor_exit);
@@ -366,14 +377,31 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
  * Documentation/virt/kvm/x86/msr.rst.
  *
  * The point is taken again whenever the line could have moved: the guest
- * (re)enables the page, its TSC is written, KVM_SET_CLOCK, the vCPU lands
- * on another host CPU.  KVM also keeps a "master clock", one point for
- * every vCPU, when the host's own clock is the TSC, and then sets
- * PVCLOCK_TSC_STABLE_BIT so that the guest may skip keeping its vCPUs'
- * readings in order; we do not (flags 0: the guest keeps them in order
- * itself), which is also what KVM does on a host without a TSC clock,
- * such as the lab's emulators.
+ * (re)enables the page, a TSC is written, KVM_SET_CLOCK, the vCPU lands
+ * on another host CPU.  While the host itself keeps time with the TSC
+ * and all vCPUs' TSCs have one offset, one point serves every vCPU (the
+ * "master clock", kvm_update_masterclock()): each vCPU then computes the
+ * same time from its TSC, and the page's PVCLOCK_TSC_STABLE_BIT tells
+ * the guest it need not keep its vCPUs' readings in order itself.
+ * Otherwise each vCPU gets its own point, taken at its update, flags 0.
  */
+
+/** Is the host's clock the TSC?  The timekeeping core tells its
+ *  notifiers at every update (and once at registration); nothing else
+ *  changes.  Linux: pvclock_gtod_notify(), gtod_is_based_on_tsc(). */
+static bool host_clock_is_tsc;
+
+static int pvclock_gtod_notify(struct notifier_block *nb, unsigned long unused, void *priv)
+{
+	struct timekeeper *tk = priv;
+
+	WRITE_ONCE(host_clock_is_tsc, tk->tkr_mono.clock->vdso_clock_mode == VDSO_CLOCKMODE_TSC);
+	return 0;
+}
+
+static struct notifier_block pvclock_gtod_notifier = {
+	.notifier_call = pvclock_gtod_notify,
+};
 
 /** The host clock kvm-clock follows: nanoseconds since boot, suspend
  *  included.  Linux: get_kvmclock_base_ns(). */
@@ -382,10 +410,64 @@ static u64 get_kvmclock_base_ns(void)
 	return ktime_get_boottime_ns();
 }
 
+/**
+ * kvm_update_masterclock - take the VM's one point of kvm-clock's line,
+ * and decide whether every vCPU may use it: the host keeps time with the
+ * TSC (so its clock and the TSC do not drift apart) and every vCPU's TSC
+ * has the same offset (KVM asks that they were written "in sync").  Then
+ * every vCPU writes its clock page again.
+ * Linux: pvclock_update_vm_gtod_copy(), kvm_update_masterclock().
+ */
+static void kvm_update_masterclock(struct kvm *kvm)
+{
+	struct kvm_arch *ka = &kvm->arch;
+	int i, n = READ_ONCE(kvm->created_vcpus);
+	bool matched = true;
+	unsigned long flags;
+
+	smp_rmb();	/* the count before the pointers, as kvm_make_all_cpus_request() */
+	for (i = 1; i < n; i++)
+		matched &= kvm->vcpus[i]->arch.l1_tsc_offset == kvm->vcpus[0]->arch.l1_tsc_offset;
+	spin_lock_irqsave(&ka->pvclock_lock, flags);
+	ka->master_cycle_now = rdtsc();
+	ka->master_kernel_ns = get_kvmclock_base_ns();
+	ka->use_master_clock = READ_ONCE(host_clock_is_tsc) && matched;
+	spin_unlock_irqrestore(&ka->pvclock_lock, flags);
+	kvm_make_all_cpus_request(kvm, KVM_REQ_CLOCK_UPDATE);
+}
+
+/** The VM's kvm-clock now, in ns, and with the master clock the host's
+ *  TSC and wall time of that instant (KVM_GET_CLOCK): read off the same
+ *  line as the guest's, so that the two agree to the nanosecond.
+ *  Linux: get_kvmclock(). */
+static void get_kvmclock(struct kvm *kvm, struct kvm_clock_data *data)
+{
+	struct kvm_arch *ka = &kvm->arch;
+	unsigned long flags;
+	u32 mul;
+	s8 shift;
+
+	spin_lock_irqsave(&ka->pvclock_lock, flags);
+	if (ka->use_master_clock) {
+		kvm_get_time_scale(NSEC_PER_SEC, tsc_khz * 1000ULL, &shift, &mul);
+		data->host_tsc = rdtsc();
+		data->realtime = ktime_get_real_ns();
+		data->clock = ka->master_kernel_ns + READ_ONCE(ka->kvmclock_offset) +
+			pvclock_scale_delta(data->host_tsc - ka->master_cycle_now, mul, shift);
+		data->flags = KVM_CLOCK_TSC_STABLE | KVM_CLOCK_REALTIME | KVM_CLOCK_HOST_TSC;
+	} else {
+		data->clock = get_kvmclock_base_ns() + READ_ONCE(ka->kvmclock_offset);
+	}
+	spin_unlock_irqrestore(&ka->pvclock_lock, flags);
+}
+
 /** The VM's kvm-clock now, in ns.  Linux: get_kvmclock_ns(). */
 static u64 get_kvmclock_ns(struct kvm *kvm)
 {
-	return get_kvmclock_base_ns() + READ_ONCE(kvm->arch.kvmclock_offset);
+	struct kvm_clock_data data = { 0 };
+
+	get_kvmclock(kvm, &data);
+	return data.clock;
 }
 
 /**
@@ -447,12 +529,17 @@ static void kvm_guest_time_update(struct kvm_vcpu *vcpu)
 	unsigned long flags;
 	u64 host_tsc, kernel_ns;
 
+	struct kvm_arch *ka = &vcpu->kvm->arch;
+	bool use_master;
+
 	if (!(vcpu->arch.time & KVM_MSR_ENABLED))
 		return;
-	local_irq_save(flags);
-	host_tsc = rdtsc();
-	kernel_ns = get_kvmclock_base_ns();
-	local_irq_restore(flags);
+	/* The VM's one point, or one of our own, taken now. */
+	spin_lock_irqsave(&ka->pvclock_lock, flags);
+	use_master = ka->use_master_clock;
+	host_tsc = use_master ? ka->master_cycle_now : rdtsc();
+	kernel_ns = use_master ? ka->master_kernel_ns : get_kvmclock_base_ns();
+	spin_unlock_irqrestore(&ka->pvclock_lock, flags);
 
 	if (unlikely(vcpu->arch.hw_tsc_khz != tsc_khz)) {
 		kvm_get_time_scale(NSEC_PER_SEC, tsc_khz * 1000ULL,
@@ -461,17 +548,18 @@ static void kvm_guest_time_update(struct kvm_vcpu *vcpu)
 	}
 	hv->tsc_timestamp = host_tsc + vcpu->arch.l1_tsc_offset;
 	hv->system_time = kernel_ns + READ_ONCE(vcpu->kvm->arch.kvmclock_offset);
-	hv->flags = 0;
+	hv->flags = use_master ? PVCLOCK_TSC_STABLE_BIT : 0;
 	kvm_setup_guest_pvclock(vcpu, vcpu->arch.time & ~(u64)KVM_MSR_ENABLED);
 }
 
-/** KVM_GET_CLOCK: kvm-clock now.  With no master clock KVM reports no
- *  flags, and neither the realtime nor the host TSC that go with them.
- *  Linux: kvm_vm_ioctl_get_clock(). */
+/** KVM_GET_CLOCK: kvm-clock now; with the master clock also the flag
+ *  KVM_CLOCK_TSC_STABLE, and the host's TSC and wall time of that
+ *  instant.  Linux: kvm_vm_ioctl_get_clock(). */
 static int kvm_vm_ioctl_get_clock(struct kvm *kvm, void __user *argp)
 {
-	struct kvm_clock_data data = { .clock = get_kvmclock_ns(kvm) };
+	struct kvm_clock_data data = { 0 };
 
+	get_kvmclock(kvm, &data);
 	return copy_to_user(argp, &data, sizeof(data)) ? -EFAULT : 0;
 }
 
@@ -491,13 +579,16 @@ static int kvm_vm_ioctl_set_clock(struct kvm *kvm, void __user *argp)
 	if (data.flags & ~KVM_CLOCK_VALID_FLAGS)
 		return -EINVAL;
 	mutex_lock(&kvm->lock);
+	kvm_update_masterclock(kvm);
 	if (data.flags & KVM_CLOCK_REALTIME) {
 		u64 now_real_ns = ktime_get_real_ns();
 
 		if (now_real_ns > data.realtime)
 			data.clock += now_real_ns - data.realtime;
 	}
-	WRITE_ONCE(kvm->arch.kvmclock_offset, data.clock - get_kvmclock_base_ns());
+	/* "Now" is the master clock's instant when there is one. */
+	WRITE_ONCE(kvm->arch.kvmclock_offset, data.clock - (kvm->arch.use_master_clock ?
+			kvm->arch.master_kernel_ns : get_kvmclock_base_ns()));
 	kvm_make_all_cpus_request(kvm, KVM_REQ_CLOCK_UPDATE);
 	mutex_unlock(&kvm->lock);
 	return 0;
@@ -519,6 +610,7 @@ int kvm_arch_init_vm(struct kvm *kvm, unsigned long type)
 #ifdef CONFIG_MINIKVM_FINAL
 	/* And its kvm-clock reads 0 too (KVM_GET_CLOCK, the guest's page). */
 	kvm->arch.kvmclock_offset = -get_kvmclock_base_ns();
+	spin_lock_init(&kvm->arch.pvclock_lock);
 #endif
 	return kvm_mmu_init_vm(kvm);
 }
@@ -2635,8 +2727,9 @@ static void kvm_vcpu_write_tsc_offset(struct kvm_vcpu *vcpu, u64 offset)
 	vcpu->arch.l1_tsc_offset = offset;
 	kvm_x86_ops.write_tsc_offset(vcpu, offset);
 #ifdef CONFIG_MINIKVM_FINAL
-	/* kvm-clock's tsc_timestamp is a guest TSC value: it moved. */
-	kvm_make_request(KVM_REQ_CLOCK_UPDATE, vcpu);
+	/* kvm-clock's tsc_timestamp is a guest TSC value: it moved, and the
+	 * vCPUs' offsets may no longer be one (no master clock then). */
+	kvm_update_masterclock(vcpu->kvm);
 #endif
 }
 
@@ -2931,7 +3024,7 @@ static int kvm_set_msr_lapic(struct kvm_vcpu *vcpu, struct msr_data *msr_info)
 		/* Written before the next entry, by kvm_guest_time_update().
 		 * Linux: kvm_write_system_time(). */
 		vcpu->arch.time = data;
-		kvm_make_request(KVM_REQ_CLOCK_UPDATE, vcpu);
+		kvm_update_masterclock(vcpu->kvm);
 		return 0;
 #endif
 	case MSR_IA32_TSC_ADJUST:
