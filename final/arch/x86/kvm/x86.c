@@ -58,6 +58,7 @@
 /** What KVM_GET/SET_CLOCK's flags may hold (<linux/kvm.h>); KVM_SET_CLOCK
  *  refuses others.  Linux: the same macro in x86.c. */
 #define KVM_CLOCK_VALID_FLAGS	(KVM_CLOCK_TSC_STABLE | KVM_CLOCK_REALTIME | KVM_CLOCK_HOST_TSC)
+/** The timekeeping notifier of kvm-clock's master clock (below). */
 static struct notifier_block pvclock_gtod_notifier;
 static void kvm_update_masterclock(struct kvm *kvm);
 #endif
@@ -386,11 +387,13 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
  * Otherwise each vCPU gets its own point, taken at its update, flags 0.
  */
 
-/** Is the host's clock the TSC?  The timekeeping core tells its
- *  notifiers at every update (and once at registration); nothing else
- *  changes.  Linux: pvclock_gtod_notify(), gtod_is_based_on_tsc(). */
+/** Is the host's clock the TSC?  Set by pvclock_gtod_notify(). */
 static bool host_clock_is_tsc;
 
+/** The timekeeping core calls its notifiers at every update of its
+ *  clock (and once at registration) with the timekeeper: note whether
+ *  that clock is the TSC.  Linux: pvclock_gtod_notify(),
+ *  gtod_is_based_on_tsc(). */
 static int pvclock_gtod_notify(struct notifier_block *nb, unsigned long unused, void *priv)
 {
 	struct timekeeper *tk = priv;
