@@ -16,7 +16,7 @@
 # timeout: 300
 . /lab/scenarios/lib.sh
 # vmx: tests/vm/skip-allow.
-[ "$ARCH" = vmx ] && skip "a Linux boot in Bochs costs minutes of make test's budget: linux-smp boots it there; both targets passed this one in a lone run (2026-12-03)"
+[ "$ARCH" = vmx ] && skip "a Linux boot in Bochs costs minutes of make test's budget: both targets passed it in a lone run (2026-12-03)"
 unset TRACE_DIR
 disk=/tmp/disk.img
 dd if=/dev/zero of=$disk bs=1M count=4 2>/dev/null || fail "cannot make $disk"
