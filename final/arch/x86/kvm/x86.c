@@ -474,49 +474,45 @@ static u64 get_kvmclock_ns(struct kvm *kvm)
 }
 
 /**
- * kvm_write_wall_clock - the wall time at which kvm-clock read 0 into
- * struct pvclock_wall_clock at @gpa: guest wall time = that + kvm-clock.
- * The version is odd while the fields change, even after, so that a
- * reader on another vCPU can retry.  Linux: kvm_write_wall_clock().
+ * kvm_write_pvclock - copy a paravirtual clock structure (@buf, @len
+ * bytes, a u32 version first) to @gpa as the guest may read it at any
+ * moment: the version made odd and written first, the fields, then the
+ * version even.  A reader on another vCPU retries a reading whose version
+ * was odd or changed.  Returns the version left there (0: no RAM at @gpa,
+ * nothing written, as in KVM).  Linux: the version dance of
+ * kvm_write_wall_clock() and kvm_setup_guest_pvclock().
  */
-static void kvm_write_wall_clock(struct kvm *kvm, gpa_t gpa)
+static u32 kvm_write_pvclock(struct kvm *kvm, gpa_t gpa, void *buf, unsigned long len)
 {
-	u64 wall_ns;
-	u32 version, sec_nsec[2];	/* struct pvclock_wall_clock's sec, nsec */
+	u32 version;
 
-	wall_ns = ktime_get_real_ns() - get_kvmclock_ns(kvm);
 	if (kvm_read_guest(kvm, gpa, &version, sizeof(version)))
-		return;		/* no RAM there: nothing to write, as in KVM */
+		return 0;
 	version = (version + 1) | 1;
+	memcpy(buf, &version, sizeof(version));
 	kvm_write_guest(kvm, gpa, &version, sizeof(version));
 	smp_wmb();
-	sec_nsec[0] = (u32)div_u64_rem(wall_ns, NSEC_PER_SEC, &sec_nsec[1]);
-	kvm_write_guest(kvm, gpa + offsetof(struct pvclock_wall_clock, sec),
-			sec_nsec, sizeof(sec_nsec));
+	kvm_write_guest(kvm, gpa, buf, len);
 	smp_wmb();
 	version++;
 	kvm_write_guest(kvm, gpa, &version, sizeof(version));
+	return version;
 }
 
 /**
- * kvm_setup_guest_pvclock - copy hv_clock into the guest's page area,
- * version odd first and even last (the guest retries a reading whose
- * version was odd or changed).  Linux: kvm_setup_guest_pvclock().
+ * kvm_write_wall_clock - the wall time at which kvm-clock read 0 into
+ * struct pvclock_wall_clock at @gpa: guest wall time = that + kvm-clock.
+ * Linux: kvm_write_wall_clock().
  */
-static void kvm_setup_guest_pvclock(struct kvm_vcpu *vcpu, gpa_t gpa)
+static void kvm_write_wall_clock(struct kvm *kvm, gpa_t gpa)
 {
-	struct pvclock_vcpu_time_info *hv = &vcpu->arch.hv_clock;
-	u32 version;
+	u64 wall_ns = ktime_get_real_ns() - get_kvmclock_ns(kvm);
+	struct pvclock_wall_clock wc;
+	u32 nsec;
 
-	if (kvm_read_guest(vcpu->kvm, gpa, &version, sizeof(version)))
-		return;
-	hv->version = (version + 1) | 1;
-	kvm_write_guest(vcpu->kvm, gpa, &hv->version, sizeof(hv->version));
-	smp_wmb();
-	kvm_write_guest(vcpu->kvm, gpa, hv, sizeof(*hv));
-	smp_wmb();
-	hv->version++;
-	kvm_write_guest(vcpu->kvm, gpa, &hv->version, sizeof(hv->version));
+	wc.sec = (u32)div_u64_rem(wall_ns, NSEC_PER_SEC, &nsec);
+	wc.nsec = nsec;
+	kvm_write_pvclock(kvm, gpa, &wc, sizeof(wc));
 }
 
 /**
@@ -529,10 +525,9 @@ static void kvm_setup_guest_pvclock(struct kvm_vcpu *vcpu, gpa_t gpa)
 static void kvm_guest_time_update(struct kvm_vcpu *vcpu)
 {
 	struct pvclock_vcpu_time_info *hv = &vcpu->arch.hv_clock;
-	unsigned long flags;
-	u64 host_tsc, kernel_ns;
-
 	struct kvm_arch *ka = &vcpu->kvm->arch;
+	u64 host_tsc, kernel_ns;
+	unsigned long flags;
 	bool use_master;
 
 	if (!(vcpu->arch.time & KVM_MSR_ENABLED))
@@ -552,7 +547,8 @@ static void kvm_guest_time_update(struct kvm_vcpu *vcpu)
 	hv->tsc_timestamp = host_tsc + vcpu->arch.l1_tsc_offset;
 	hv->system_time = kernel_ns + READ_ONCE(vcpu->kvm->arch.kvmclock_offset);
 	hv->flags = use_master ? PVCLOCK_TSC_STABLE_BIT : 0;
-	kvm_setup_guest_pvclock(vcpu, vcpu->arch.time & ~(u64)KVM_MSR_ENABLED);
+	hv->version = kvm_write_pvclock(vcpu->kvm, vcpu->arch.time & ~(u64)KVM_MSR_ENABLED,
+					hv, sizeof(*hv));
 }
 
 /** KVM_GET_CLOCK: kvm-clock now; with the master clock also the flag
