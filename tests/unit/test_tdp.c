@@ -78,3 +78,40 @@ Test(tdp, memslots_end_at_the_hosts_maxphyaddr)
 	cr_assert_eq(tdp_max_gfn(48), (1ull << 36) - 1);
 	cr_assert_eq(tdp_max_gfn(36), (1ull << 24) - 1);
 }
+
+Test(tdp, large_leaves_add_bit_7_to_a_leaf)
+{
+	struct kvm_tdp_format e = EPT_TDP_FORMAT, n = NPT_TDP_FORMAT;
+
+	e.large_bit = EPT_LARGE_PAGE;
+	n.large_bit = NPT_LARGE_PAGE;
+	/* EPT 2 MiB PDE: R|W|X, memory type 6, bit 7 (SDM Vol. 3C Table 29-4). */
+	cr_assert_eq(tdp_large_leaf_entry(&e, 0x12200, true), 0x122000b7ull);
+	cr_assert_eq(tdp_large_leaf_entry(&e, 0x12200, false), 0x122000b5ull);
+	/* NPT 2 MiB PDE: P|R/W|U/S and PS (APM Vol. 2, 5.3.4). */
+	cr_assert_eq(tdp_large_leaf_entry(&n, 0x12200, true), 0x12200087ull);
+	cr_assert(tdp_is_large(&n, tdp_large_leaf_entry(&n, 0x12200, true)));
+	cr_assert(!tdp_is_large(&n, tdp_table_entry(&n, 0x1234000)), "a table pointer is not a leaf");
+	cr_assert(!tdp_is_large(&n, 0), "nor is an empty entry");
+	/* A CPU without 2 MiB pages: nothing is ever large. */
+	n.large_bit = 0;
+	cr_assert(!tdp_is_large(&n, 0x12200087ull));
+}
+
+Test(tdp, a_huge_block_must_lie_in_the_slot_at_the_same_offset_as_the_host)
+{
+	/* 64 MiB at gfn 0 from a 2 MiB-aligned host address: every block fits. */
+	cr_assert(tdp_huge_block_fits(0, 0x4000, 0x7f0000000000ull, 0));
+	cr_assert(tdp_huge_block_fits(0, 0x4000, 0x7f0000000000ull, 0x3fff), "the last block");
+	/* The host address 4 KiB off the 2 MiB grid: no block fits. */
+	cr_assert(!tdp_huge_block_fits(0, 0x4000, 0x7f0000001000ull, 0x200));
+	/* A slot from gfn 0x100 (1 MiB) and host address 0x...100000: they
+	 * agree modulo 2 MiB, but the first block starts below the slot. */
+	cr_assert(!tdp_huge_block_fits(0x100, 0x1000, 0x7f0000100000ull, 0x150));
+	cr_assert(tdp_huge_block_fits(0x100, 0x1000, 0x7f0000100000ull, 0x200));
+	/* ... and the last one ends beyond it (slot ends at 0x1100). */
+	cr_assert(tdp_huge_block_fits(0x100, 0x1000, 0x7f0000100000ull, 0xfff));
+	cr_assert(!tdp_huge_block_fits(0x100, 0x1000, 0x7f0000100000ull, 0x1000));
+	/* A slot smaller than 2 MiB never holds a block. */
+	cr_assert(!tdp_huge_block_fits(0x200, 0x1ff, 0x7f0000000000ull, 0x200));
+}

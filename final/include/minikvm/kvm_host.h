@@ -187,6 +187,12 @@ struct kvm_arch {
 	bool use_master_clock;
 	u64 master_kernel_ns, master_cycle_now;
 	/** @} */
+	/** Leaves in the EPT/NPT tables now, by the size they map; changed
+	 *  under mmu_lock, read in debugfs (pages_4k, pages_2m).
+	 *  Linux: kvm->stat.pages_4k, pages_2m. @{ */
+	u64 pages_4k;
+	u64 pages_2m;
+	/** @} */
 #endif
 };
 

@@ -44,6 +44,12 @@ struct kvm_tdp_format {
 	u64 table_bits;		/**< bits of an entry pointing to a table */
 	u64 leaf_bits;		/**< bits of a writable 4 KiB leaf */
 	u64 writable_bit;	/**< cleared for read-only mappings */
+#ifdef CONFIG_MINIKVM_FINAL
+	/** Set in a page-directory entry that maps 2 MiB itself instead of
+	 *  pointing to a page table; 0 where the CPU has no 2 MiB pages.
+	 *  Linux: the tdp_huge_page_level given to kvm_configure_mmu(). */
+	u64 large_bit;
+#endif
 };
 
 /** The NPT format, for minikvm-amd.ko. */
@@ -59,6 +65,18 @@ struct kvm_tdp_format {
 	.leaf_bits = EPT_READABLE | EPT_WRITABLE | EPT_EXECUTABLE | EPT_MT_WB, \
 	.writable_bit = EPT_WRITABLE, \
 }
+
+#ifdef CONFIG_MINIKVM_FINAL
+/** Bit 7 of a page-directory entry maps a 2 MiB page, in both formats:
+ *  NPT's PS bit (AMD APM Vol. 2, 5.3.4) and EPT's "maps a 2-MByte page"
+ *  (Intel SDM Vol. 3C, 29.3.2, Table 29-4).  EPT offers it where
+ *  IA32_VMX_EPT_VPID_CAP bit 16 says so; NPT always. @{ */
+#define NPT_LARGE_PAGE		(1ull << 7)
+#define EPT_LARGE_PAGE		(1ull << 7)
+/** @} */
+/** 4 KiB frames in a 2 MiB page: one page-directory entry's worth. */
+#define TDP_HUGE_FRAMES		512
+#endif
 
 /** Guest-physical address bits the 4-level tables can translate: 9 per
  *  level plus the 12 of the page offset. */
@@ -107,6 +125,40 @@ static inline u64 tdp_leaf_entry(const struct kvm_tdp_format *f, u64 pfn, bool w
 
 	return writable ? e : e & ~f->writable_bit;
 }
+
+#ifdef CONFIG_MINIKVM_FINAL
+/** A 2 MiB leaf (in a page-directory entry) for the 512 host pages from
+ *  @pfn, which must be 2 MiB-aligned.  EPT wants the memory type in it
+ *  as in a 4 KiB leaf (Table 29-4), and leaf_bits has it. */
+static inline u64 tdp_large_leaf_entry(const struct kvm_tdp_format *f, u64 pfn, bool writable)
+{
+	return tdp_leaf_entry(f, pfn, writable) | f->large_bit;
+}
+
+/** Is entry @e a 2 MiB leaf, not a pointer to a page table? */
+static inline bool tdp_is_large(const struct kvm_tdp_format *f, u64 e)
+{
+	return f->large_bit && (e & f->large_bit);
+}
+
+/**
+ * tdp_huge_block_fits - may guest frame @gfn of the slot at @base_gfn,
+ * @npages frames long, mapped by the VMM at @userspace_addr, be mapped as
+ * part of a 2 MiB page, as far as the slot goes?  Yes when the whole
+ * 2 MiB-aligned block around @gfn lies inside the slot, and the VMM's
+ * address of the block is 2 MiB-aligned too (guest-physical and host
+ * addresses agree modulo 2 MiB): only then can one host 2 MiB page back
+ * the block.  Linux: __kvm_mmu_max_mapping_level() and the slot's
+ * disallow_lpage counts (kvm_alloc_memslot_metadata()).
+ */
+static inline bool tdp_huge_block_fits(u64 base_gfn, u64 npages, u64 userspace_addr, u64 gfn)
+{
+	u64 first = gfn & ~(u64)(TDP_HUGE_FRAMES - 1);
+
+	return first >= base_gfn && first + TDP_HUGE_FRAMES <= base_gfn + npages &&
+	       ((userspace_addr >> 12) - base_gfn) % TDP_HUGE_FRAMES == 0;
+}
+#endif
 
 /** Does the slot [@base_gfn, @base_gfn + @npages) hold @gfn? */
 static inline bool memslot_contains(u64 base_gfn, u64 npages, u64 gfn)

@@ -156,7 +156,12 @@ static void tdp_free_table(u64 *table, int level)
 
 	if (level > 1)
 		for (i = 0; i < PT64_ENT_PER_PAGE; i++)
+#ifdef CONFIG_MINIKVM_FINAL
+			/* A 2 MiB leaf points to guest pages, not to a table. */
+			if (table[i] && !tdp_is_large(&tdp_format, table[i]))
+#else
 			if (table[i])
+#endif
 				tdp_free_table(__va(table[i] & PT64_ADDR_MASK), level - 1);
 	free_page((unsigned long)table);
 	atomic_long_dec(&kvm_stat_pages);
@@ -229,10 +234,56 @@ static void kvm_tdp_map(struct kvm *kvm, struct kvm_mmu_memory_cache *mc, gpa_t 
 		if (!*entry)
 			WRITE_ONCE(*entry, tdp_table_entry(&tdp_format,
 							   __pa(kvm_mmu_memory_cache_alloc(mc))));
+#ifdef CONFIG_MINIKVM_FINAL
+		/* Another vCPU mapped the whole 2 MiB block meanwhile, this
+		 * page with it. */
+		if (tdp_is_large(&tdp_format, *entry))
+			return;
+#endif
 		table = __va(*entry & PT64_ADDR_MASK);
 	}
+#ifdef CONFIG_MINIKVM_FINAL
+	if (!table[tdp_index(gpa, 1)])
+		kvm->arch.pages_4k++;
+#endif
 	WRITE_ONCE(table[tdp_index(gpa, 1)], tdp_leaf_entry(&tdp_format, pfn, writable));
 }
+
+#ifdef CONFIG_MINIKVM_FINAL
+/**
+ * kvm_tdp_map_large - map the 2 MiB-aligned block at @gpa with one
+ * page-directory entry pointing to the 512 host pages from @pfn, linking
+ * in the two upper tables from @mc where they are missing.  Only where
+ * that entry is still empty: if it points to a page table, some of the
+ * block's pages are mapped 4 KiB already, and replacing that table by a
+ * large leaf would change the page size of live translations (SDM Vol.
+ * 3A, 4.10.2.3: then every CPU's TLB must be flushed before the table
+ * may go).  Returns whether it mapped.  Called with kvm->mmu_lock held.
+ * Linux: kvm_tdp_mmu_map(), which stops at the fault's goal level.
+ */
+static bool kvm_tdp_map_large(struct kvm *kvm, struct kvm_mmu_memory_cache *mc, gpa_t gpa,
+			      unsigned long pfn, bool writable)
+{
+	u64 *table = __va(kvm->arch.tdp_root);
+	u64 *entry;
+	int level;
+
+	lockdep_assert_held(&kvm->mmu_lock);
+	for (level = PT64_LEVELS; level > 2; level--) {
+		entry = &table[tdp_index(gpa, level)];
+		if (!*entry)
+			WRITE_ONCE(*entry, tdp_table_entry(&tdp_format,
+							   __pa(kvm_mmu_memory_cache_alloc(mc))));
+		table = __va(*entry & PT64_ADDR_MASK);
+	}
+	entry = &table[tdp_index(gpa, 2)];
+	if (*entry)
+		return false;
+	WRITE_ONCE(*entry, tdp_large_leaf_entry(&tdp_format, pfn, writable));
+	kvm->arch.pages_2m++;
+	return true;
+}
+#endif
 
 /** Take the lock that guards the tables.  Linux: KVM_MMU_LOCK(). */
 static void kvm_mmu_lock(struct kvm *kvm)
@@ -313,6 +364,10 @@ static u64 *tdp_leaf(struct kvm *kvm, gpa_t gpa)
 
 		if (!entry)
 			return NULL;
+#ifdef CONFIG_MINIKVM_FINAL
+		if (tdp_is_large(&tdp_format, entry))
+			return &table[tdp_index(gpa, level)];	/* a 2 MiB leaf */
+#endif
 		table = __va(entry & PT64_ADDR_MASK);
 	}
 	return &table[tdp_index(gpa, 1)];
@@ -324,6 +379,16 @@ static void kvm_tdp_unmap(struct kvm *kvm, gpa_t gpa)
 {
 	u64 *leaf = tdp_leaf(kvm, gpa);
 
+#ifdef CONFIG_MINIKVM_FINAL
+	/* A 2 MiB leaf goes whole, at its first page: its other pages are
+	 * unmapped with it, and fault back in one by one or as a block. */
+	if (leaf && *leaf) {
+		if (tdp_is_large(&tdp_format, *leaf))
+			kvm->arch.pages_2m--;
+		else
+			kvm->arch.pages_4k--;
+	}
+#endif
 	if (leaf)
 		WRITE_ONCE(*leaf, 0);
 }
@@ -778,6 +843,101 @@ static int kvm_faultin_page(struct kvm *kvm, struct kvm_memory_slot *slot, unsig
 	return *pagep ? 0 : kvm_pin_gfn(kvm, slot, idx, pagep);
 }
 
+#ifdef CONFIG_MINIKVM_FINAL
+/*
+ * ---------------------------------------------------------------------
+ * final/: 2 MiB pages.
+ *
+ * Where the VMM's memory is backed by a 2 MiB host page (a transparent
+ * huge page, or hugetlbfs), the block of 512 guest frames on it can be
+ * mapped with one page-directory entry instead of 512 leaves: the guest
+ * faults once per 2 MiB instead of once per 4 KiB, and the TLB holds one
+ * translation for the block (in the guest's own paging too, if it uses
+ * 2 MiB pages).  KVM does this on the first fault, as we do; it reads
+ * the VMM's page tables to see how the host maps the address
+ * (host_pfn_mapping_level()).  We pin, so we look at what we pinned: 512
+ * pages that are physically contiguous and 2 MiB-aligned are all a large
+ * leaf needs, whatever the VMM's own page tables say.
+ * ---------------------------------------------------------------------
+ */
+
+/**
+ * kvm_pin_huge_block - may the 2 MiB block around frame @idx of @slot,
+ * whose page @page is pinned already, be mapped with one large leaf?  If
+ * so, pin every page of the block, record them in slot->pages, and say
+ * yes.  Yes needs:
+ *  - a CPU with 2 MiB pages in its second-level tables;
+ *  - a slot that logs no dirty pages (a write must be seen per 4 KiB);
+ *  - a block inside the slot, with host and guest addresses that agree
+ *    modulo 2 MiB (tdp_huge_block_fits());
+ *  - @page in a 2 MiB host page or larger, at the same offset in it as
+ *    the frame in its block (asked before pinning the 511 others);
+ *  - the 512 pinned pages contiguous from a 2 MiB-aligned frame, and
+ *    every frame recorded already (another vCPU's pin) being one of them.
+ * No is never an error: the fault maps 4 KiB, as before.
+ * Linux: kvm_mmu_hugepage_adjust() -> kvm_mmu_max_mapping_level().
+ */
+static bool kvm_pin_huge_block(struct kvm *kvm, struct kvm_memory_slot *slot, unsigned long idx,
+			       struct page *page)
+{
+	unsigned int flags = FOLL_LONGTERM;
+	unsigned long off = (slot->base_gfn + idx) & (TDP_HUGE_FRAMES - 1);
+	unsigned long first = idx - off, base_pfn = page_to_pfn(page) - off;
+	unsigned long i, dup = 0;
+	struct page **pages;
+	bool ok = true;
+	long n;
+
+	if (!tdp_format.large_bit || slot->dirty_bitmap ||
+	    !tdp_huge_block_fits(slot->base_gfn, slot->npages, slot->userspace_addr,
+				 slot->base_gfn + idx) ||
+	    folio_size(page_folio(page)) < PMD_SIZE || base_pfn % TDP_HUGE_FRAMES)
+		return false;
+	if (!(slot->flags & KVM_MEM_READONLY))
+		flags |= FOLL_WRITE;
+	pages = kmalloc_array(TDP_HUGE_FRAMES, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return false;
+	if (kvm_account_pinned(kvm, TDP_HUGE_FRAMES))
+		goto out_free;
+	n = pin_user_pages_fast(slot->userspace_addr + first * PAGE_SIZE, TDP_HUGE_FRAMES,
+				flags, pages);
+	if (n < 0)
+		n = 0;
+	for (i = 0; i < n && ok; i++)
+		ok = page_to_pfn(pages[i]) == base_pfn + i;
+	if (n < TDP_HUGE_FRAMES || !ok) {
+		unpin_user_pages(pages, n);
+		kvm_unaccount_pinned(kvm, TDP_HUGE_FRAMES);
+		ok = false;
+		goto out_free;
+	}
+	/* Record each page where its frame is still empty; a frame another
+	 * vCPU recorded meanwhile keeps that pin, and ours goes back. */
+	for (i = 0; i < TDP_HUGE_FRAMES; i++) {
+		struct page *old = xa_cmpxchg(&slot->pages, first + i, NULL, pages[i],
+					      GFP_KERNEL_ACCOUNT);
+
+		if (xa_is_err(old)) {	/* no memory for the record: ours all go */
+			unpin_user_pages(pages + i, TDP_HUGE_FRAMES - i);
+			dup += TDP_HUGE_FRAMES - i;
+			ok = false;
+			break;
+		}
+		if (old) {
+			unpin_user_page(pages[i]);
+			dup++;
+			ok &= old == pages[i];
+		}
+	}
+	atomic_long_add(TDP_HUGE_FRAMES - dup, &kvm_stat_pages);
+	kvm_unaccount_pinned(kvm, dup);
+out_free:
+	kfree(pages);
+	return ok;
+}
+#endif
+
 /**
  * May frame @idx of @slot be mapped writable?  Not in a read-only slot.
  * Dirty logging maps pages read-only until the guest writes them: the
@@ -820,6 +980,9 @@ int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
 	unsigned long idx;
 	int srcu_idx, r;
 	u64 gen;
+#ifdef CONFIG_MINIKVM_FINAL
+	bool huge;
+#endif
 
 	srcu_idx = srcu_read_lock(&kvm->srcu);
 	/* The generation before the lookup: if it still holds once the
@@ -838,6 +1001,9 @@ int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
 		r = kvm_mmu_topup_memory_cache(mc);
 	if (r)
 		goto out;
+#ifdef CONFIG_MINIKVM_FINAL
+	huge = kvm_pin_huge_block(kvm, slot, idx, page);
+#endif
 
 	kvm_mmu_lock(kvm);
 	/*
@@ -848,7 +1014,17 @@ int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
 	 * guest repeat the access, which faults again on the new memslots.
 	 * The pinned page is the old slot's to unpin.
 	 */
+#ifdef CONFIG_MINIKVM_FINAL
+	/* The whole 2 MiB block if it may be, else (also when its directory
+	 * entry is taken already) just this page. */
+	if (huge && kvm_memslots(kvm)->generation == gen)
+		huge = kvm_tdp_map_large(kvm, mc, gpa & PMD_MASK,
+					 page_to_pfn(page) & ~(TDP_HUGE_FRAMES - 1ul),
+					 kvm_fault_writable(slot, idx, write));
+	if (!huge && kvm_memslots(kvm)->generation == gen)
+#else
 	if (kvm_memslots(kvm)->generation == gen)
+#endif
 		kvm_tdp_map(kvm, mc, gpa & PAGE_MASK, page_to_pfn(page),
 			    kvm_fault_writable(slot, idx, write));
 	kvm_mmu_unlock(kvm);

@@ -3501,6 +3501,11 @@ DEFINE_SHOW_ATTRIBUTE(exits);
 void kvm_arch_create_vm_debugfs(struct kvm *kvm)
 {
 	debugfs_create_file("exits", 0444, kvm->debugfs_dentry, kvm, &exits_fops);
+#ifdef CONFIG_MINIKVM_FINAL
+	/* One file per counter, named as KVM's. */
+	debugfs_create_u64("pages_4k", 0444, kvm->debugfs_dentry, &kvm->arch.pages_4k);
+	debugfs_create_u64("pages_2m", 0444, kvm->debugfs_dentry, &kvm->arch.pages_2m);
+#endif
 }
 
 /* ---------------------------------------------------------------------- */

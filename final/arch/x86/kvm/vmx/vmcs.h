@@ -248,6 +248,9 @@ enum vmcs_field {
 /** IA32_VMX_EPT_VPID_CAP (SDM Appendix A.10). @{ */
 #define VMX_EPT_PAGE_WALK_4_BIT		BIT_ULL(6)	/**< a 4-level walk is supported */
 #define VMX_EPTP_WB_BIT			BIT_ULL(14)	/**< write-back EPT tables are supported */
+#ifdef CONFIG_MINIKVM_FINAL
+#define VMX_EPT_2MB_PAGE_BIT		BIT_ULL(16)	/**< EPT PDEs may map 2 MiB */
+#endif
 #define VMX_EPT_INVEPT_BIT		BIT_ULL(20)	/**< INVEPT exists */
 #define VMX_EPT_EXTENT_CONTEXT_BIT	BIT_ULL(25)	/**< single-context INVEPT exists */
 #define VMX_EPT_EXTENT_GLOBAL_BIT	BIT_ULL(26)	/**< all-context INVEPT exists */

@@ -2014,7 +2014,11 @@ static struct kvm_x86_ops vmx_x86_ops = {
 
 /** EPT entries: read/write/execute at every level, write-back memory type
  * in leaves (include/minikvm/tdp.h; SDM Vol. 3C 29.3.2, Tables 29-1..29-6). */
+#ifdef CONFIG_MINIKVM_FINAL
+static struct kvm_tdp_format ept_format = EPT_TDP_FORMAT;	/* vmx_init(): 2 MiB pages */
+#else
 static const struct kvm_tdp_format ept_format = EPT_TDP_FORMAT;
+#endif
 
 /** Loading minikvm-intel.ko: check the CPU and its VMX capabilities, then
  *  register with the core (which runs VMXON on every CPU and creates the
@@ -2025,6 +2029,12 @@ static int __init vmx_init(void)
 
 	if (r)
 		return r;
+#ifdef CONFIG_MINIKVM_FINAL
+	/* 2 MiB EPT pages where the CPU offers them (SDM Vol. 3D, A.10).
+	 * Linux: ept_caps_to_lpage_level(). */
+	if (vmcs_config.ept_cap & VMX_EPT_2MB_PAGE_BIT)
+		ept_format.large_bit = EPT_LARGE_PAGE;
+#endif
 	r = kvm_x86_vendor_init(&vmx_x86_ops, &ept_format);
 	if (r)
 		return r;
