@@ -354,19 +354,34 @@ static void kvm_rip_advance(struct kvm_vcpu *vcpu, int len)
 	kvm_rip_write(vcpu, rip);
 }
 
-/** The instruction cannot be handled: stop the guest, say why, never guess.
- * Linux: kvm_prepare_emulation_failure_exit(). */
+/**
+ * The instruction cannot be handled: stop the guest, say why, never guess.
+ * KVM's layout for this sub-error (struct kvm_run's emulation_failure):
+ * the flags word first, then, if @len bytes of the instruction were
+ * read, their count and the bytes; after those a hypervisor may add
+ * words of its own, counted in ndata: ours are @gpa and RIP.
+ * Linux: kvm_prepare_emulation_failure_exit().
+ */
 static int mmio_emulation_failure(struct kvm_vcpu *vcpu, gpa_t gpa, const u8 *insn, int len)
 {
 	struct kvm_run *run = vcpu->run;
+	int n = min_t(int, len, sizeof(run->emulation_failure.insn_bytes));
+	int debug = 1;		/* the first word after the ABI's */
 
 	pr_warn_ratelimited("minikvm: vcpu %d: cannot decode the MMIO access to 0x%llx at rip 0x%lx (%*ph)\n",
 			    vcpu->vcpu_id, gpa, kvm_rip_read(vcpu), min(len, 8), insn);
 	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-	run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
-	run->internal.ndata = 2;
-	run->internal.data[0] = gpa;
-	run->internal.data[1] = kvm_rip_read(vcpu);
+	memset(&run->emulation_failure, 0, sizeof(run->emulation_failure));
+	run->emulation_failure.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	if (n > 0) {
+		run->emulation_failure.flags = KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
+		run->emulation_failure.insn_size = n;
+		memcpy(run->emulation_failure.insn_bytes, insn, n);
+		debug = 3;
+	}
+	run->internal.data[debug] = gpa;
+	run->internal.data[debug + 1] = kvm_rip_read(vcpu);
+	run->emulation_failure.ndata = debug + 2;
 	return 0;
 }
 
