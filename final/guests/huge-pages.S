@@ -57,23 +57,7 @@ main32:
 
 /* check_page: CTL_SLOT_CHECK of the word at %edx in RAM. */
 check_page:
-	push	%eax
-	push	%ebx
-	push	%ecx
-	push	%esi
-	xor	%ebx, %ebx
-	mov	$SEED, %ecx
-	mov	$4, %esi
-	mov	$CTL_SLOT_CHECK, %al
-	call	ctl32
-	test	%eax, %eax
-	jz	1f
-	PUTS32	"huge-pages: minivmm saw a wrong word\n"
-	or	$1, %ebp
-1:	pop	%esi
-	pop	%ecx
-	pop	%ebx
-	pop	%eax
+	SLOT_CHECK32 SEED, "huge-pages: minivmm saw a wrong word\n"
 	ret
 
 #include "pm.S"

@@ -33,6 +33,30 @@
 	pop	%eax
 .endm
 
+/* SLOT_CHECK32 seed, "text": ask minivmm (CTL_SLOT_CHECK) whether the 4
+ * bytes of slot 0 at guest-physical %edx hold the test pattern of seed,
+ * as minivmm sees them in its own mapping; if not, print text and put a
+ * failure mark in %ebp.  Keeps the other registers. */
+.macro SLOT_CHECK32 seed, text
+	push	%eax
+	push	%ebx
+	push	%ecx
+	push	%esi
+	xor	%ebx, %ebx
+	mov	$\seed, %ecx
+	mov	$4, %esi
+	mov	$CTL_SLOT_CHECK, %al
+	call	ctl32
+	test	%eax, %eax
+	jz	.Lok\@
+	PUTS32	"\text"
+	or	$1, %ebp
+.Lok\@:	pop	%esi
+	pop	%ecx
+	pop	%ebx
+	pop	%eax
+.endm
+
 /* PUTS64 "text": print a string literal. */
 .macro PUTS64 s
 	.pushsection .rodata

@@ -191,23 +191,7 @@ identity_2m:
 
 /* check_phys: ask minivmm whether RAM at %edx holds PAT(%edx). */
 check_phys:
-	push	%eax
-	push	%ebx
-	push	%ecx
-	push	%esi
-	xor	%ebx, %ebx
-	mov	$SEED, %ecx
-	mov	$4, %esi
-	mov	$CTL_SLOT_CHECK, %al
-	call	ctl32
-	test	%eax, %eax
-	jz	1f
-	PUTS32	"WRONG: minivmm found another word there\n"
-	or	$1, %ebp
-1:	pop	%esi
-	pop	%ecx
-	pop	%ebx
-	pop	%eax
+	SLOT_CHECK32 SEED, "WRONG: minivmm found another word there\n"
 	ret
 
 	.code64
