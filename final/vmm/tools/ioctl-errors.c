@@ -839,6 +839,18 @@ static void clock_rows(int vm, void *bad)
 	check("vm: KVM_SET_CLOCK with TSC_STABLE | HOST_TSC", res(ioctl(vm, KVM_SET_CLOCK, &c)), 0);
 }
 
+/** The capabilities QEMU requires before anything else (x86.c,
+ *  kvm_vm_ioctl_check_extension()): promises about long-fixed behaviour,
+ *  1 on KVM. */
+static void promise_rows(int dev)
+{
+	check("dev: KVM_CAP_DESTROY_MEMORY_REGION_WORKS is 1",
+	      cap_is(dev, KVM_CAP_DESTROY_MEMORY_REGION_WORKS, 1), 0);
+	check("dev: KVM_CAP_JOIN_MEMORY_REGIONS_WORKS is 1",
+	      cap_is(dev, KVM_CAP_JOIN_MEMORY_REGIONS_WORKS, 1), 0);
+	check("dev: KVM_CAP_INTERNAL_ERROR_DATA is 1", cap_is(dev, KVM_CAP_INTERNAL_ERROR_DATA, 1), 0);
+}
+
 #endif
 /** Report a failed call the tool needed (not a row) and return 2. */
 static int die(const char *what)
@@ -1027,6 +1039,7 @@ int main(int argc, char **argv)
 #endif
 #ifdef CONFIG_MINIKVM_FINAL
 	clock_rows(vm, bad);
+	promise_rows(dev);
 #endif
 
 	/*

@@ -332,6 +332,14 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 		return 1;
 #endif
 #ifdef CONFIG_MINIKVM_FINAL
+	/* Not features but promises about old bugs: a deleted slot is
+	 * really gone, adjacent slots may be created and joined, and
+	 * KVM_EXIT_INTERNAL_ERROR fills internal.ndata/data.  KVM has kept
+	 * them since 2.6.29-2.6.33, and QEMU refuses to start without them. */
+	case KVM_CAP_DESTROY_MEMORY_REGION_WORKS:
+	case KVM_CAP_JOIN_MEMORY_REGIONS_WORKS:
+	case KVM_CAP_INTERNAL_ERROR_DATA:
+		return 1;
 	case KVM_CAP_IRQFD:
 	case KVM_CAP_IRQFD_RESAMPLE:
 	case KVM_CAP_IOEVENTFD:
