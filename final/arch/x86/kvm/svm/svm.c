@@ -1254,7 +1254,11 @@ static struct kvm_x86_ops svm_x86_ops = {
 
 /** NPT entries are ordinary x86-64 page-table entries; guest accesses count
  * as user accesses, so U/S must be set at every level (APM 15.25.5). */
+#ifdef CONFIG_MINIKVM_FINAL
+static struct kvm_tdp_format npt_format = NPT_TDP_FORMAT;	/* svm_init(): 2 MiB pages */
+#else
 static const struct kvm_tdp_format npt_format = NPT_TDP_FORMAT;
+#endif
 
 /**
  * Can this CPU do what we need?  Each refusal is one dmesg line naming
@@ -1306,6 +1310,11 @@ static int __init svm_init(void)
 	memset(page_address(iopm_pages), 0xff, PAGE_SIZE << get_order(IOPM_SIZE));
 	memset(page_address(msrpm_pages), 0xff, PAGE_SIZE << get_order(MSRPM_SIZE));
 
+#ifdef CONFIG_MINIKVM_FINAL
+	/* NPT walks long-mode page tables, whose PDEs map 2 MiB on every
+	 * CPU that has NPT (APM Vol. 2, 15.25.5). */
+	npt_format.large_bit = NPT_LARGE_PAGE;
+#endif
 	r = kvm_x86_vendor_init(&svm_x86_ops, &npt_format);
 	if (r)
 		goto err;
