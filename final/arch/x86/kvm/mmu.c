@@ -878,14 +878,14 @@ static int kvm_faultin_page(struct kvm *kvm, struct kvm_memory_slot *slot, unsig
 
 /**
  * kvm_pin_huge_block - may the 2 MiB block around frame @idx of @slot,
- * whose page @page is pinned already, be mapped with one large leaf?  If
- * so, pin every page of the block, record them in slot->pages, and say
- * yes.  Yes needs:
+ * whose host page (pinned already) is @p page, be mapped with one large
+ * leaf?  If so, pin every page of the block, record them in slot->pages,
+ * and say yes.  Yes needs:
  *  - a CPU with 2 MiB pages in its second-level tables;
  *  - a slot that logs no dirty pages (a write must be seen per 4 KiB);
  *  - a block inside the slot, with host and guest addresses that agree
  *    modulo 2 MiB (tdp_huge_block_fits());
- *  - @page in a 2 MiB host page or larger, at the same offset in it as
+ *  - that page in a 2 MiB host page or larger, at the same offset in it as
  *    the frame in its block (asked before pinning the 511 others);
  *  - the 512 pinned pages contiguous from a 2 MiB-aligned frame, and
  *    every frame recorded already (another vCPU's pin) being one of them.
