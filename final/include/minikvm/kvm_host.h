@@ -893,6 +893,8 @@ void kvm_mmu_set_tdp_format(const struct kvm_tdp_format *fmt);
 #ifdef CONFIG_MINIKVM_LAPIC
 int kvm_emulate_cr8_write(struct kvm_vcpu *vcpu);
 #endif
+void prepare_emulation_failure_exit(struct kvm_vcpu *vcpu, const u8 *insn, int len,
+				    const u64 *data, int ndata);
 int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
 		       bool table_walk);
 #ifndef CONFIG_MINIKVM_LAPIC

@@ -652,6 +652,8 @@ int kvm_arch_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *slot)
 void kvm_arch_flush_memslot(struct kvm *kvm, struct kvm_memory_slot *slot);
 void kvm_mmu_set_tdp_format(const struct kvm_tdp_format *fmt);
 int kvm_emulate_cr8_write(struct kvm_vcpu *vcpu);
+void prepare_emulation_failure_exit(struct kvm_vcpu *vcpu, const u8 *insn, int len,
+				    const u64 *data, int ndata);
 int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, bool write, bool fetch,
 		       bool table_walk);
 void kvm_mmu_write_protect_pages(struct kvm *kvm, struct kvm_memory_slot *slot,

@@ -354,34 +354,17 @@ static void kvm_rip_advance(struct kvm_vcpu *vcpu, int len)
 	kvm_rip_write(vcpu, rip);
 }
 
-/**
- * The instruction cannot be handled: stop the guest, say why, never guess.
- * KVM's layout for this sub-error (struct kvm_run's emulation_failure):
- * the flags word first, then, if @len bytes of the instruction were
- * read, their count and the bytes; after those a hypervisor may add
- * words of its own, counted in ndata: ours are @gpa and RIP.
- * Linux: kvm_prepare_emulation_failure_exit().
- */
+/** The instruction cannot be handled: stop the guest, say why, never
+ *  guess.  The exit has KVM's layout (prepare_emulation_failure_exit()),
+ *  with @gpa and RIP as our own words after it.
+ *  Linux: kvm_prepare_emulation_failure_exit(). */
 static int mmio_emulation_failure(struct kvm_vcpu *vcpu, gpa_t gpa, const u8 *insn, int len)
 {
-	struct kvm_run *run = vcpu->run;
-	int n = min_t(int, len, sizeof(run->emulation_failure.insn_bytes));
-	int debug = 1;		/* the first word after the ABI's */
+	u64 data[2] = { gpa, kvm_rip_read(vcpu) };
 
 	pr_warn_ratelimited("minikvm: vcpu %d: cannot decode the MMIO access to 0x%llx at rip 0x%lx (%*ph)\n",
 			    vcpu->vcpu_id, gpa, kvm_rip_read(vcpu), min(len, 8), insn);
-	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-	memset(&run->emulation_failure, 0, sizeof(run->emulation_failure));
-	run->emulation_failure.suberror = KVM_INTERNAL_ERROR_EMULATION;
-	if (n > 0) {
-		run->emulation_failure.flags = KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
-		run->emulation_failure.insn_size = n;
-		memcpy(run->emulation_failure.insn_bytes, insn, n);
-		debug = 3;
-	}
-	run->internal.data[debug] = gpa;
-	run->internal.data[debug + 1] = kvm_rip_read(vcpu);
-	run->emulation_failure.ndata = debug + 2;
+	prepare_emulation_failure_exit(vcpu, insn, len, data, ARRAY_SIZE(data));
 	return 0;
 }
 
@@ -458,6 +441,13 @@ static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
 	return 0;
 }
 
+/** How a page of @slot is pinned: for as long as it is mapped
+ *  (FOLL_LONGTERM), and for writing unless the slot is read-only. */
+static unsigned int kvm_pin_flags(const struct kvm_memory_slot *slot)
+{
+	return FOLL_LONGTERM | (slot->flags & KVM_MEM_READONLY ? 0 : FOLL_WRITE);
+}
+
 /**
  * kvm_pin_gfn - pin the VMM's page behind guest frame @idx of @slot
  * (writable unless the slot is read-only), charge it to RLIMIT_MEMLOCK,
@@ -469,16 +459,14 @@ static int kvm_mmio_exit(struct kvm_vcpu *vcpu, gpa_t gpa, bool fetch)
 static int kvm_pin_gfn(struct kvm *kvm, struct kvm_memory_slot *slot, unsigned long idx,
 		       struct page **pagep)
 {
-	unsigned int flags = FOLL_LONGTERM;
 	struct page *page;
 	int r;
 
-	if (!(slot->flags & KVM_MEM_READONLY))
-		flags |= FOLL_WRITE;
 	r = kvm_account_pinned(kvm, 1);
 	if (r)
 		return r;
-	if (pin_user_pages_fast(slot->userspace_addr + idx * PAGE_SIZE, 1, flags, &page) != 1) {
+	if (pin_user_pages_fast(slot->userspace_addr + idx * PAGE_SIZE, 1, kvm_pin_flags(slot),
+				&page) != 1) {
 		r = -EFAULT;
 		goto out_unaccount;
 	}

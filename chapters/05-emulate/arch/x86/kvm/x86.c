@@ -1354,6 +1354,36 @@ static int complete_fast_pio_out(struct kvm_vcpu *vcpu)
 	return kvm_skip_emulated_instruction(vcpu);
 }
 
+/**
+ * prepare_emulation_failure_exit - stop the guest with
+ * KVM_EXIT_INTERNAL_ERROR, sub-error KVM_INTERNAL_ERROR_EMULATION, in
+ * KVM's layout for it (struct kvm_run's emulation_failure): the flags
+ * word; then, if @len bytes of the instruction were read (at most 15
+ * are kept), their count and the bytes; then @ndata words of @data, the
+ * hypervisor's own debugging aids, which <linux/kvm.h> lets it append.
+ * Linux: prepare_emulation_failure_exit().
+ */
+void prepare_emulation_failure_exit(struct kvm_vcpu *vcpu, const u8 *insn, int len,
+				    const u64 *data, int ndata)
+{
+	struct kvm_run *run = vcpu->run;
+	int n = min_t(int, len, sizeof(run->emulation_failure.insn_bytes));
+	int first = 1;		/* the first word after the ABI's */
+
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	memset(&run->emulation_failure, 0, sizeof(run->emulation_failure));
+	run->emulation_failure.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	if (n > 0) {
+		run->emulation_failure.flags = KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
+		run->emulation_failure.insn_size = n;
+		memcpy(run->emulation_failure.insn_bytes, insn, n);
+		first = 3;
+	}
+	if (ndata)
+		memcpy(&run->internal.data[first], data, ndata * sizeof(*data));
+	run->emulation_failure.ndata = first + ndata;
+}
+
 /** kvm_run for the port access in vcpu->arch.pio: KVM_EXIT_IO, its data
  *  in the run page's second page (KVM_PIO_PAGE_OFFSET), where an IN's
  *  answer comes back too. */
@@ -1893,25 +1923,16 @@ static void emulator_drop_io(struct kvm_vcpu *vcpu)
 }
 
 /** Stop the guest: the instruction cannot be emulated.  The exit carries
- *  the instruction's bytes in kvm_run's emulation_failure, KVM's ABI for
- *  this suberror: flags, then insn_size and insn_bytes, 3 u64s of data.
+ *  the bytes the emulator fetched (prepare_emulation_failure_exit()).
  *  Linux: handle_emulation_failure() -> prepare_emulation_failure_exit(). */
 static int emulation_failure(struct kvm_vcpu *vcpu)
 {
 	struct x86_emulate_ctxt *ctxt = vcpu->arch.emulate_ctxt;
-	struct kvm_run *run = vcpu->run;
-	int n = min_t(int, ctxt->fetched, sizeof(run->emulation_failure.insn_bytes));
 
 	pr_warn_ratelimited("minikvm: vcpu %d: cannot emulate at rip 0x%llx (%*ph): %s\n",
 			    vcpu->vcpu_id, ctxt->eip, ctxt->fetched, ctxt->insn,
 			    ctxt->fail_reason ?: "unknown");
-	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-	memset(&run->emulation_failure, 0, sizeof(run->emulation_failure));
-	run->emulation_failure.suberror = KVM_INTERNAL_ERROR_EMULATION;
-	run->emulation_failure.flags = KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
-	run->emulation_failure.insn_size = n;
-	memcpy(run->emulation_failure.insn_bytes, ctxt->insn, n);
-	run->emulation_failure.ndata = 3;
+	prepare_emulation_failure_exit(vcpu, ctxt->insn, ctxt->fetched, NULL, 0);
 	emulator_drop_io(vcpu);
 	return 0;
 }
