@@ -26,6 +26,8 @@ help:
 	@echo "make gdb            GDB on the modules in the QEMU lab, stopped in svm_vcpu_run (docs/gdb.md)"
 	@echo "                    a chapter: make gdb TREE=chapters/01-vmx-on; another guest: GUEST=spin"
 	@echo "                    minivmm options: make gdb GUEST=apic-ipi VMM_ARGS=\"--smp 2\""
+	@echo "make handout CHAPTER=03-irq [OUT=dir]   a student's tree: the chapter's graded exercises as stubs"
+	@echo "make grade [CHAPTER=03-irq] [SUBMISSIONS=dir]   grade the exercises (full tree: full marks)"
 	@echo "make chapters       regenerate chapters/ from final/"
 	@echo "make check-chapters fail if chapters/ is stale"
 	@echo "make docs           Doxygen HTML of final/ and every chapter: build/docs/<tree>/html"
@@ -73,6 +75,26 @@ run-vmx: setup
 test: setup
 	@scripts/test-all
 
+# For lecturers: a student's tree of one chapter, with the chapter's
+# graded exercises as stubs; grading the full tree (every chapter, or
+# CHAPTER=), or a folder of submissions (one handout tree, or just its
+# chapters/NN-name, per student): one line per student.
+handout: setup
+	@scripts/handout $(if $(CHAPTER),$(CHAPTER),$(error make handout CHAPTER=NN-name [OUT=dir])) $(OUT)
+
+grade: setup
+ifneq ($(SUBMISSIONS),)
+	@[ -n "$(CHAPTER)" ] || { echo "make grade SUBMISSIONS=dir CHAPTER=NN-name"; exit 2; }; \
+	for s in $(SUBMISSIONS)/*/; do \
+		t=$${s}chapters/$(CHAPTER); [ -d "$$t" ] || t=$$s; \
+		scripts/grade --tree "$$t" --name "$$(basename $$s)" --arch $(ARCH) 2>&1 | tail -n 1; \
+	done
+else
+	@rc=0; for c in $(if $(CHAPTER),chapters/$(CHAPTER),chapters/*); do \
+		scripts/grade --tree $$c --arch $(ARCH) || rc=1; echo; \
+	done; exit $$rc
+endif
+
 chapters:
 	@scripts/gen-chapters
 
@@ -82,4 +104,5 @@ check-chapters:
 docs: setup
 	@scripts/docs
 
-.PHONY: help setup build unit lab lab-selftest shell gdb bench run run-vmx test chapters check-chapters docs
+.PHONY: help setup build unit lab lab-selftest shell gdb bench run run-vmx test chapters check-chapters docs \
+	handout grade

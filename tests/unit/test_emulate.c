@@ -608,6 +608,7 @@ static void run_forms(const struct form *forms, int nforms, int n)
 TestSuite(emulate_diff, .init = setup_native, .fini = teardown_native);
 
 /* The eight ALU operations in every form, ModRM memory and register. */
+/* exercise 05.1 */
 Test(emulate_diff, alu_forms_match_the_cpu)
 {
 	static const char *const names[8] = { "add", "or", "adc", "sbb", "and", "sub", "xor", "cmp" };
@@ -683,6 +684,7 @@ Test(emulate_diff, test_inc_dec_neg_not_match_the_cpu)
  * variable-count forms here are 32/64-bit, where the count mask keeps
  * the count below the width.
  */
+/* exercise 05.2 */
 Test(emulate_diff, shifts_and_rotates_match_the_cpu)
 {
 	struct form forms[8 * 9];
@@ -715,6 +717,7 @@ Test(emulate_diff, shifts_and_rotates_match_the_cpu)
 
 /* 8/16-bit shifts by a variable count: only where every flag we compare
  * is defined is the host compared; the result is compared always. */
+/* exercise 05.2 */
 Test(emulate_diff, narrow_shifts_by_count_match_the_cpu)
 {
 	struct form forms[8 * 4];
@@ -740,6 +743,7 @@ Test(emulate_diff, narrow_shifts_by_count_match_the_cpu)
 
 /* BT*: only CF is defined (ZF unaffected); a register offset into memory
  * addresses a bit string reaching +-4 KiB around RBX. */
+/* exercise 05.3 */
 Test(emulate_diff, bit_tests_match_the_cpu)
 {
 	static const struct form forms[] = {

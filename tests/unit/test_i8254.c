@@ -173,6 +173,7 @@ Test(i8254, port_0x43_read_is_claimed_but_gives_no_data)
 
 /* ---- counting ---- */
 
+/* exercise 04.3 */
 Test(i8254, mode0_count_goes_down_one_per_clock)
 {
 	program(T0, 2, 0, 1000);
@@ -182,6 +183,7 @@ Test(i8254, mode0_count_goes_down_one_per_clock)
 	cr_assert_eq(read16(at(T0, 999), 2), 1);
 }
 
+/* exercise 04.3 */
 Test(i8254, mode0_count_wraps_past_zero_to_ffff)
 {
 	program(T0, 2, 0, 10);
@@ -216,6 +218,7 @@ Test(i8254, word_reads_alternate_lsb_and_msb)
 	cr_assert_eq(pit.channels[2].read_state, RW_STATE_WORD0);
 }
 
+/* exercise 04.3 */
 Test(i8254, mode2_reloads_every_count_clocks)
 {
 	program(T0, 1, 2, 100);
@@ -224,6 +227,7 @@ Test(i8254, mode2_reloads_every_count_clocks)
 	cr_assert_eq(read16(at(T0, 300), 1), 100, "reloaded");
 }
 
+/* exercise 04.3 */
 Test(i8254, mode3_counts_down_by_two_twice_per_period)
 {
 	program(T0, 1, 3, 100);
@@ -250,6 +254,7 @@ Test(i8254, control_word_neither_reloads_nor_stops_the_counter)
 
 /* ---- latch and read-back ---- */
 
+/* exercise 04.3 */
 Test(i8254, counter_latch_freezes_the_count)
 {
 	program(T0, 2, 0, 1000);

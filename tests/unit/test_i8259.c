@@ -166,6 +166,7 @@ Test(i8259, icw1_ends_in_service_levels_whose_edge_request_it_drops_as_in_kvm)
 	cr_assert_eq(M->isr, 0x40, "IS3 went with its edge request, IS6 stays");
 }
 
+/* exercise 03.2 */
 Test(i8259, lower_irq_number_wins_at_reset_priorities)
 {
 	pulse(5);
@@ -180,6 +181,7 @@ Test(i8259, lower_irq_number_wins_at_reset_priorities)
 	cr_assert_not(pic.output);
 }
 
+/* exercise 03.2 */
 Test(i8259, masked_lines_are_latched_but_not_delivered_until_unmasked)
 {
 	out8(0x21, 0x08);
@@ -195,6 +197,7 @@ Test(i8259, masked_lines_are_latched_but_not_delivered_until_unmasked)
 	cr_assert_eq(inta(), 0x0b);
 }
 
+/* exercise 03.2 */
 Test(i8259, level_in_service_holds_off_same_and_lower_but_not_higher)
 {
 	pulse(3);
@@ -209,6 +212,7 @@ Test(i8259, level_in_service_holds_off_same_and_lower_but_not_higher)
 	cr_assert_not(pic.output);
 }
 
+/* exercise 03.1 */
 Test(i8259, non_specific_eoi_ends_the_highest_priority_level_in_service)
 {
 	pulse(3);
@@ -224,6 +228,7 @@ Test(i8259, non_specific_eoi_ends_the_highest_priority_level_in_service)
 	cr_assert_eq(M->isr, 0x00);
 }
 
+/* exercise 03.1 */
 Test(i8259, specific_eoi_ends_the_named_level_only)
 {
 	pulse(3);
@@ -238,6 +243,7 @@ Test(i8259, specific_eoi_ends_the_named_level_only)
 	cr_assert_eq(M->isr, 0x00);
 }
 
+/* exercise 03.1 */
 Test(i8259, rotate_on_non_specific_eoi_makes_the_ended_level_lowest)
 {
 	pulse(3);
@@ -257,6 +263,7 @@ Test(i8259, rotate_on_non_specific_eoi_makes_the_ended_level_lowest)
 	cr_assert_eq(inta(), 0x0b);
 }
 
+/* exercise 03.1 */
 Test(i8259, rotate_on_specific_eoi_ends_and_demotes_the_named_level)
 {
 	pulse(3);
@@ -271,6 +278,7 @@ Test(i8259, rotate_on_specific_eoi_ends_and_demotes_the_named_level)
 	cr_assert_eq(inta(), 0x0d);
 }
 
+/* exercise 03.1 */
 Test(i8259, set_priority_makes_the_named_level_lowest_without_an_eoi)
 {
 	out8(0x20, SET_PRIO(4));		/* order 5 6 7 0 1 2 3 4 */
@@ -431,6 +439,7 @@ Test(i8259, irq_8_to_15_cascade_through_irq_2)
 	cr_assert_eq(inta(), 0x71);
 }
 
+/* exercise 03.2 */
 Test(i8259, slave_interrupt_ranks_as_irq_2_among_master_levels)
 {
 	pulse(12);

@@ -97,6 +97,7 @@ Test(ioapic, ioregsel_keeps_eight_bits)
 	cr_assert_eq(mmio_r32(IOAPIC_REG_SELECT), 0x12);
 }
 
+/* exercise 03.3 */
 Test(ioapic, redirection_entry_low_and_high_dwords)
 {
 	reg_w(0x10 + 2 * 5 + 1, 0x03000000);
@@ -226,6 +227,7 @@ Test(ioapic, edge_on_a_masked_pin_is_lost)
 	cr_assert_eq(nsent, 1);
 }
 
+/* exercise 03.3 */
 Test(ioapic, level_line_held_high_fires_when_unmasked)
 {
 	route(10, MASKED | LEVEL | 0x5a, 2);
@@ -294,6 +296,7 @@ Test(ioapic, eoi_reaches_every_entry_with_the_vector)
 	cr_assert_eq(nsent, 3);
 }
 
+/* exercise 03.3 */
 Test(ioapic, read_only_bits_ignore_writes)
 {
 	route(2, IOAPIC_RTE_DELIVERY_STATUS | RIRR | 0x22, 0);

@@ -475,6 +475,7 @@ Test(lapic, level_deassert_is_not_an_interrupt)
 
 /* ---- messages (SDM 11.6.1) ---- */
 
+/* exercise 04.1 */
 Test(lapic, icr_write_sends_a_decoded_ipi)
 {
 	sw_enable();
@@ -493,6 +494,7 @@ Test(lapic, icr_write_sends_a_decoded_ipi)
 	cr_assert_eq(r(APIC_ICR), 0x00004041, "delivery status always reads idle");
 }
 
+/* exercise 04.1 */
 Test(lapic, icr_delivery_modes_trigger_and_destination_mode)
 {
 	static const struct { u32 icr, mode, dm, level, trig; } t[] = {
@@ -517,6 +519,7 @@ Test(lapic, icr_delivery_modes_trigger_and_destination_mode)
 	}
 }
 
+/* exercise 04.1 */
 Test(lapic, icr_shorthands)
 {
 	w(APIC_ICR, APIC_DEST_SELF | 0x50);
@@ -596,6 +599,7 @@ Test(lapic, physical_destination_and_broadcast)
 	cr_assert_not(lapic_match_dest(&apic, NULL, LAPIC_DEST_NOSHORT, 2, LAPIC_DEST_PHYSICAL_MODE));
 }
 
+/* exercise 04.2 */
 Test(lapic, logical_flat_destination)
 {
 	w(APIC_LDR, 0x24000000);		/* logical ID bits 2 and 5 */
@@ -608,6 +612,7 @@ Test(lapic, logical_flat_destination)
 		      "LDR 0 matches no logical destination but broadcast");
 }
 
+/* exercise 04.2 */
 Test(lapic, logical_cluster_destination)
 {
 	w(APIC_DFR, 0x0fffffff);
@@ -620,6 +625,7 @@ Test(lapic, logical_cluster_destination)
 	cr_assert(lapic_match_dest(&apic, NULL, LAPIC_DEST_NOSHORT, 0xff, LAPIC_DEST_LOGICAL_MODE));
 }
 
+/* exercise 04.2 */
 Test(lapic, x2apic_physical_and_cluster_destinations)
 {
 	setup_id(0x23, 0);
@@ -988,6 +994,7 @@ Test(lapic, x2apic_registers_that_raise_gp)
 	cr_assert_eq(msr_r(APIC_TASKPRI), 0x30);
 }
 
+/* exercise 04.1 */
 Test(lapic, x2apic_icr_is_one_64bit_msr)
 {
 	to_x2apic();

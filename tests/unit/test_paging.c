@@ -63,6 +63,7 @@ Test(paging, thirty_two_bit_paging_4k_and_4m_pages, .init = clear)
 	cr_assert_eq(r, -EFAULT);
 }
 
+/* exercise 02.1 */
 Test(paging, pae_paging_4k_and_2m_pages, .init = clear)
 {
 	int r;
@@ -78,6 +79,7 @@ Test(paging, pae_paging_4k_and_2m_pages, .init = clear)
 	cr_assert_eq(r, 0);
 }
 
+/* exercise 02.1 */
 Test(paging, four_level_paging_4k_2m_and_1g_pages, .init = clear)
 {
 	u64 gva = 0xffff800000000000ull | (1ull << 39) * 0 | (2ull << 30) | (3ull << 21) | (4ull << 12) | 0x567;

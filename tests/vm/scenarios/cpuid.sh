@@ -7,6 +7,7 @@
 # with code 0x30 (status 97).  Proves that CPUID exits to the hypervisor
 # and is answered from the table userspace set.
 # since: 01-vmx-on
+# exercise: 01.1
 . /lab/scenarios/lib.sh
 case $ARCH in
 svm)	vendor=AuthenticAMD ;;	# QEMU TCG's -cpu max

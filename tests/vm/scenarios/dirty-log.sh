@@ -10,6 +10,7 @@
 # Proves dirty tracking page by page, its reset on each call, and that
 # reads stay out of it.
 # since: 02-ept
+# exercise: 02.3
 . /lab/scenarios/lib.sh
 vmm --slot 0x20000000:128K:log "$GUESTS/dirty-log.bin"
 expect_out "minivmm: dirty pages of slot 1: 0 1 5 17 31

@@ -12,6 +12,7 @@
 # CMPXCHG16B is left out: the real KVM does not emulate it (Linux 6.1
 # em_cmpxchg8b() refuses a 16-byte operand with KVM_EXIT_INTERNAL_ERROR).
 # since: 05-emulate
+# exercise: 05.1 05.2 05.3
 . /lab/scenarios/lib.sh
 vmm "$GUESTS/emulate-alu.bin"
 expect_out "01 add m64,r64: 50 cases, hash 416031e75c337dc5

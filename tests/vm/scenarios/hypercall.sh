@@ -7,6 +7,7 @@
 # (status 133) when it is 0xfffffc18; a second run halts right after the
 # call and the whole RAX is read from minivmm -v's register dump.
 # since: 01-vmx-on
+# exercise: 01.2
 . /lab/scenarios/lib.sh
 case $ARCH in
 svm)	insn=vmmcall ;;

@@ -7,6 +7,7 @@
 # Proves KVM_EXIT_IO for IN: size, direction, and that the data userspace
 # puts in kvm_run reaches the guest's register.
 # since: 01-vmx-on
+# exercise: 01.3
 . /lab/scenarios/lib.sh
 vmm --in-data ABCDEFG "$GUESTS/io-in.bin"
 expect_out "ABCDEFG"

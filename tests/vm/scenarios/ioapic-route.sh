@@ -10,6 +10,7 @@
 # so its APIC page is MMIO that minivmm reports: those report lines are
 # left out of the comparison.
 # since: 03-irq
+# exercise: 03.3
 . /lab/scenarios/lib.sh
 vmm "$GUESTS/ioapic-route.bin"
 OUT=$(echo "$OUT" | grep -v '^minivmm: mmio .* at 0xfee00')

@@ -11,6 +11,7 @@
 # 8259 (--irqchip user: KVM_INTERRUPT and the interrupt window), and
 # must see the same.  Shows the path device line -> PIC -> IDT.
 # since: 03-irq
+# exercise: 03.2
 . /lab/scenarios/lib.sh
 expected="imr after unmasking IRQ 3: f7
 irr of IRQ 3-7 after a pulse with IF=0: 08

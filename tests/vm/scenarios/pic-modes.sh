@@ -11,6 +11,7 @@
 # no slave ISR bit).  Run with the in-kernel PIC and with minivmm's copy
 # of the same model (--irqchip user): both must agree.
 # since: 03-irq
+# exercise: 03.1
 . /lab/scenarios/lib.sh
 expected="aeoi: isr in the handler: 00000000
 aeoi: deliveries without an EOI: 00000002

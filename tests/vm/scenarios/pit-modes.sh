@@ -11,6 +11,7 @@
 # counter.  Every line is timing-free, so the differential oracle compares
 # the whole run.
 # since: 04-apic-pit
+# exercise: 04.3
 . /lab/scenarios/lib.sh
 vmm --timeout 60 "$GUESTS/pit-modes.bin"
 expect_out "counter 0 status after reset (no mode): 000000fe

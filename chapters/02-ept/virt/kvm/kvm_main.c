@@ -506,11 +506,14 @@ static int kvm_vm_ioctl_get_dirty_log(struct kvm *kvm, struct kvm_dirty_log *log
 	snapshot = kvmalloc(n, GFP_KERNEL_ACCOUNT);
 	if (!snapshot)
 		goto out;
+	/* EXERCISE 02.3 BEGIN: take the log, clear it, write-protect the pages again */
 	memcpy(snapshot, slot->dirty_bitmap, n);
 	memset(slot->dirty_bitmap, 0, n);
 	/* Before the VMM sees the log, the logged pages are read-only again:
 	 * a write that lands after this call is in the next log. */
 	kvm_mmu_write_protect_pages(kvm, slot, snapshot);
+	/* EXERCISE 02.3 STUB: memset(snapshot, 0, n); */
+	/* EXERCISE END */
 	r = copy_to_user(log->dirty_bitmap, snapshot, n) ? -EFAULT : 0;
 	kvfree(snapshot);
 out:

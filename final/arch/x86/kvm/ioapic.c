@@ -210,6 +210,7 @@ static u32 ioapic_read_indirect(const struct kvm_ioapic *s)
  */
 static void ioapic_write_rte(struct kvm_ioapic *s, u32 pin, bool high, u32 val)
 {
+	/* EXERCISE 03.3 BEGIN: a write to a redirection entry, read-only bits and all */
 	const u64 ro = IOAPIC_RTE_DELIVERY_STATUS | IOAPIC_RTE_REMOTE_IRR;
 	__auto_type e = &s->state.redirtbl[pin];
 	u64 old = e->bits;
@@ -225,6 +226,8 @@ static void ioapic_write_rte(struct kvm_ioapic *s, u32 pin, bool high, u32 val)
 	if (e->fields.trig_mode == IOAPIC_LEVEL_TRIG && !e->fields.mask &&
 	    !e->fields.remote_irr && (s->state.irr & (1u << pin)))
 		ioapic_service(s, pin);
+	/* EXERCISE 03.3 STUB: (void)s; (void)pin; (void)high; (void)val; */
+	/* EXERCISE END */
 }
 
 /**

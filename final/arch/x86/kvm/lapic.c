@@ -524,6 +524,7 @@ static bool match_physical(struct kvm_lapic *s, u32 mda)
  */
 static bool match_logical(struct kvm_lapic *s, u32 mda)
 {
+	/* EXERCISE 04.2 BEGIN: logical destinations: flat, cluster and x2APIC */
 	u32 ldr = lapic_get_reg(s, APIC_LDR);
 	u32 id;
 
@@ -541,6 +542,9 @@ static bool match_logical(struct kvm_lapic *s, u32 mda)
 	default:
 		return false;
 	}
+	/* EXERCISE 04.2 STUB: (void)s; (void)mda; */
+	/* EXERCISE 04.2 STUB: return false; */
+	/* EXERCISE END */
 }
 
 /**
@@ -593,6 +597,7 @@ bool lapic_match_dest(struct kvm_lapic *target, struct kvm_lapic *src, u32 short
  */
 void lapic_icr_to_irq(struct kvm_lapic *s, u32 icr_low, u32 icr_high, struct lapic_irq *irq)
 {
+	/* EXERCISE 04.1 BEGIN: decode the ICR into an interrupt message */
 	irq->vector = icr_low & APIC_VECTOR_MASK;
 	irq->delivery_mode = icr_low & APIC_MODE_MASK;
 	irq->dest_mode = (icr_low & LAPIC_DEST_MASK) ? LAPIC_DEST_LOGICAL_MODE
@@ -601,6 +606,9 @@ void lapic_icr_to_irq(struct kvm_lapic *s, u32 icr_low, u32 icr_high, struct lap
 	irq->trig_mode = !!(icr_low & APIC_INT_LEVELTRIG);
 	irq->shorthand = icr_low & LAPIC_SHORT_MASK;
 	irq->dest_id = lapic_x2apic_mode(s) ? icr_high : GET_XAPIC_DEST_FIELD(icr_high);
+	/* EXERCISE 04.1 STUB: (void)s; (void)icr_low; (void)icr_high; */
+	/* EXERCISE 04.1 STUB: *irq = (struct lapic_irq){ 0 }; */
+	/* EXERCISE END */
 }
 
 /** Send what the ICR says.  Linux: kvm_apic_send_ipi(). */

@@ -40,6 +40,7 @@ static bool is_segment_prefix(u8 b)
  */
 static int modrm_bytes(const u8 *p, int avail, int addr_bytes)
 {
+	/* EXERCISE 02.2 BEGIN: the length of ModRM, SIB and displacement (SDM 2.1.5) */
 	u8 modrm, mod, rm;
 
 	if (avail < 1)
@@ -64,6 +65,9 @@ static int modrm_bytes(const u8 *p, int avail, int addr_bytes)
 	if (mod == 0)
 		return rm == 5 ? 5 : 1;			/* [disp32] or [rip+disp32] */
 	return mod == 1 ? 2 : 5;
+	/* EXERCISE 02.2 STUB: (void)p; (void)avail; (void)addr_bytes; */
+	/* EXERCISE 02.2 STUB: return -1; */
+	/* EXERCISE END */
 }
 
 /** A little-endian immediate of @bytes bytes at @p. */

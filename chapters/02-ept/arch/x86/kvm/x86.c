@@ -580,6 +580,7 @@ EXPORT_SYMBOL_GPL(kvm_emulate_halt);
  */
 int kvm_emulate_hypercall(struct kvm_vcpu *vcpu)
 {
+	/* EXERCISE 01.2 BEGIN: answer VMCALL/VMMCALL as KVM does */
 	struct kvm_segment ss, cs;
 	unsigned long ret = -KVM_ENOSYS;
 
@@ -592,6 +593,8 @@ int kvm_emulate_hypercall(struct kvm_vcpu *vcpu)
 		ret = (u32)ret;
 	kvm_register_write(vcpu, VCPU_REGS_RAX, ret);
 	return kvm_skip_emulated_instruction(vcpu);
+	/* EXERCISE 01.2 STUB: return -EOPNOTSUPP; */
+	/* EXERCISE END */
 }
 EXPORT_SYMBOL_GPL(kvm_emulate_hypercall);
 
@@ -600,6 +603,7 @@ EXPORT_SYMBOL_GPL(kvm_emulate_hypercall);
  * Linux: complete_fast_pio_in(). */
 static int complete_fast_pio_in(struct kvm_vcpu *vcpu)
 {
+	/* EXERCISE 01.3 BEGIN: finish an IN: the VMM's data into AL/AX/EAX */
 	unsigned long rax = kvm_register_read(vcpu, VCPU_REGS_RAX);
 	u32 val = 0;
 
@@ -612,6 +616,8 @@ static int complete_fast_pio_in(struct kvm_vcpu *vcpu)
 	}
 	kvm_register_write(vcpu, VCPU_REGS_RAX, rax);
 	return kvm_skip_emulated_instruction(vcpu);
+	/* EXERCISE 01.3 STUB: return -EOPNOTSUPP; */
+	/* EXERCISE END */
 }
 
 /** OUT finishes on the next KVM_RUN too: only then does RIP move past

@@ -219,6 +219,7 @@ int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *u
  *  Linux: kvm_find_cpuid_entry_index(). */
 struct kvm_cpuid_entry2 *kvm_find_cpuid_entry(struct kvm_vcpu *vcpu, u32 function, u32 index)
 {
+	/* EXERCISE 01.1 BEGIN: find the CPUID leaf the guest asked for */
 	int i;
 
 	for (i = 0; i < vcpu->arch.cpuid_nent; i++) {
@@ -229,6 +230,8 @@ struct kvm_cpuid_entry2 *kvm_find_cpuid_entry(struct kvm_vcpu *vcpu, u32 functio
 			return e;
 	}
 	return NULL;
+	/* EXERCISE 01.1 STUB: return NULL; */
+	/* EXERCISE END */
 }
 
 /**
@@ -239,6 +242,7 @@ struct kvm_cpuid_entry2 *kvm_find_cpuid_entry(struct kvm_vcpu *vcpu, u32 functio
  */
 int kvm_emulate_cpuid(struct kvm_vcpu *vcpu)
 {
+	/* EXERCISE 01.1 BEGIN: answer CPUID from the table: EAX, EBX, ECX, EDX */
 	u32 function = kvm_register_read(vcpu, VCPU_REGS_RAX);
 	u32 index = kvm_register_read(vcpu, VCPU_REGS_RCX);
 	struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, function, index);
@@ -249,5 +253,7 @@ int kvm_emulate_cpuid(struct kvm_vcpu *vcpu)
 	kvm_register_write(vcpu, VCPU_REGS_RCX, e ? e->ecx : 0);
 	kvm_register_write(vcpu, VCPU_REGS_RDX, e ? e->edx : 0);
 	return kvm_skip_emulated_instruction(vcpu);
+	/* EXERCISE 01.1 STUB: return -EOPNOTSUPP; */
+	/* EXERCISE END */
 }
 EXPORT_SYMBOL_GPL(kvm_emulate_cpuid);

@@ -552,12 +552,15 @@ static void set_szp(struct x86_emulate_ctxt *ctxt, u64 res, unsigned int bytes)
  */
 static void add_flags(struct x86_emulate_ctxt *ctxt, u64 a, u64 b, u64 res, unsigned int bytes)
 {
+	/* EXERCISE 05.1 BEGIN: the six flags of an addition */
 	u64 carry_out = (a & b) | ((a | b) & ~res);
 
 	set_flag(ctxt, EFLG_CF, msb(carry_out, bytes));
 	set_flag(ctxt, EFLG_AF, ((a ^ b ^ res) >> 4) & 1);
 	set_flag(ctxt, EFLG_OF, msb((a ^ res) & (b ^ res), bytes));
 	set_szp(ctxt, res, bytes);
+	/* EXERCISE 05.1 STUB: (void)ctxt; (void)a; (void)b; (void)res; (void)bytes; */
+	/* EXERCISE END */
 }
 
 /**
@@ -568,12 +571,15 @@ static void add_flags(struct x86_emulate_ctxt *ctxt, u64 a, u64 b, u64 res, unsi
  */
 static void sub_flags(struct x86_emulate_ctxt *ctxt, u64 a, u64 b, u64 res, unsigned int bytes)
 {
+	/* EXERCISE 05.1 BEGIN: the six flags of a subtraction */
 	u64 borrow_out = (~a & b) | (~(a ^ b) & res);
 
 	set_flag(ctxt, EFLG_CF, msb(borrow_out, bytes));
 	set_flag(ctxt, EFLG_AF, ((a ^ b ^ res) >> 4) & 1);
 	set_flag(ctxt, EFLG_OF, msb((a ^ b) & (a ^ res), bytes));
 	set_szp(ctxt, res, bytes);
+	/* EXERCISE 05.1 STUB: (void)ctxt; (void)a; (void)b; (void)res; (void)bytes; */
+	/* EXERCISE END */
 }
 
 /**
@@ -716,6 +722,7 @@ static unsigned int shift_count(struct x86_emulate_ctxt *ctxt)
  */
 static int em_shl(struct x86_emulate_ctxt *ctxt)
 {
+	/* EXERCISE 05.2 BEGIN: SHL/SAL: the result, CF, OF and the rest */
 	unsigned int n = shift_count(ctxt), bits = ctxt->dst.bytes * 8;
 	u64 a = ctxt->dst.val, res;
 
@@ -728,11 +735,14 @@ static int em_shl(struct x86_emulate_ctxt *ctxt)
 	set_szp(ctxt, res, ctxt->dst.bytes);
 	ctxt->dst.val = res;
 	return X86EMUL_CONTINUE;
+	/* EXERCISE 05.2 STUB: return emulate_fail(ctxt, "exercise 05.2: SHL/SAL not written yet"); */
+	/* EXERCISE END */
 }
 
 /** em_shr - SHR (group 2 /5): logical right shift; OF (count 1) = the old top bit. */
 static int em_shr(struct x86_emulate_ctxt *ctxt)
 {
+	/* EXERCISE 05.2 BEGIN: SHR: the result, CF, OF and the rest */
 	unsigned int n = shift_count(ctxt), bits = ctxt->dst.bytes * 8;
 	u64 a = ctxt->dst.val, res;
 
@@ -745,11 +755,14 @@ static int em_shr(struct x86_emulate_ctxt *ctxt)
 	set_szp(ctxt, res, ctxt->dst.bytes);
 	ctxt->dst.val = res;
 	return X86EMUL_CONTINUE;
+	/* EXERCISE 05.2 STUB: return emulate_fail(ctxt, "exercise 05.2: SHR not written yet"); */
+	/* EXERCISE END */
 }
 
 /** em_sar - SAR (group 2 /7): arithmetic right shift, the sign copied in; OF = 0. */
 static int em_sar(struct x86_emulate_ctxt *ctxt)
 {
+	/* EXERCISE 05.2 BEGIN: SAR: the result, CF, OF and the rest */
 	unsigned int n = shift_count(ctxt), bits = ctxt->dst.bytes * 8;
 	s64 a = sign_extend(ctxt->dst.val, ctxt->dst.bytes);
 	u64 res;
@@ -763,6 +776,8 @@ static int em_sar(struct x86_emulate_ctxt *ctxt)
 	set_szp(ctxt, res, ctxt->dst.bytes);
 	ctxt->dst.val = res;
 	return X86EMUL_CONTINUE;
+	/* EXERCISE 05.2 STUB: return emulate_fail(ctxt, "exercise 05.2: SAR not written yet"); */
+	/* EXERCISE END */
 }
 
 /**
@@ -851,6 +866,7 @@ static int em_rcr(struct x86_emulate_ctxt *ctxt) { return rotate_through_carry(c
  */
 static int bit_op(struct x86_emulate_ctxt *ctxt, int op)
 {
+	/* EXERCISE 05.3 BEGIN: BT, BTS, BTR, BTC on the selected bit */
 	u64 bit = 1ull << (ctxt->src.val & (ctxt->dst.bytes * 8 - 1));
 
 	set_flag(ctxt, EFLG_CF, ctxt->dst.val & bit);
@@ -861,6 +877,9 @@ static int bit_op(struct x86_emulate_ctxt *ctxt, int op)
 	else if (op == 3)
 		ctxt->dst.val ^= bit;
 	return X86EMUL_CONTINUE;
+	/* EXERCISE 05.3 STUB: (void)op; */
+	/* EXERCISE 05.3 STUB: return emulate_fail(ctxt, "exercise 05.3: BT/BTS/BTR/BTC not written yet"); */
+	/* EXERCISE END */
 }
 
 /** em_bt - BT (0F A3, 0F BA /4). */
@@ -2129,11 +2148,14 @@ static unsigned int src_kind(struct x86_emulate_ctxt *ctxt)
  */
 static void prepare_bit_operand(struct x86_emulate_ctxt *ctxt)
 {
+	/* EXERCISE 05.3 BEGIN: a bit string in memory: move to the unit with the bit */
 	unsigned int bits = ctxt->dst.bytes * 8;
 	s64 offset = sign_extend(ctxt->src.val, ctxt->src.bytes);
 	s64 unit = offset >> (bits == 16 ? 4 : bits == 32 ? 5 : 6);
 
 	ctxt->dst.ea = (ctxt->dst.ea + unit * ctxt->dst.bytes) & size_mask(ctxt->ad_bytes);
+	/* EXERCISE 05.3 STUB: (void)ctxt; */
+	/* EXERCISE END */
 }
 
 /**

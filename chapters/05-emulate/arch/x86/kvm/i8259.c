@@ -130,6 +130,7 @@ static u8 blocking_isr(const struct kvm_pic_state *c, int i)
  */
 static int chip_pending(const struct kvm_pic *s, int i)
 {
+	/* EXERCISE 03.2 BEGIN: the priority resolver: which request interrupts now */
 	const struct kvm_pic_state *c = CHIP(s, i);
 	int req = highest(c, c->irr & ~c->imr);
 	int cur = highest(c, blocking_isr(c, i));
@@ -139,6 +140,9 @@ static int chip_pending(const struct kvm_pic *s, int i)
 	if (cur < 0 || prio(c, req) < prio(c, cur))
 		return req;
 	return -1;
+	/* EXERCISE 03.2 STUB: (void)s; (void)i; (void)prio; (void)highest; (void)blocking_isr; */
+	/* EXERCISE 03.2 STUB: return -1; */
+	/* EXERCISE END */
 }
 
 /**
@@ -297,6 +301,7 @@ int i8259_read_irq(struct kvm_pic *s)
  */
 static void chip_write_ocw2(struct kvm_pic_state *c, u8 val)
 {
+	/* EXERCISE 03.1 BEGIN: the OCW2 commands: EOIs, rotation, set priority */
 	int level = val & 7;
 	int irq;
 
@@ -327,6 +332,8 @@ static void chip_write_ocw2(struct kvm_pic_state *c, u8 val)
 	case OCW2_NOP:
 		break;
 	}
+	/* EXERCISE 03.1 STUB: (void)c; (void)val; */
+	/* EXERCISE END */
 }
 
 /**

@@ -103,6 +103,7 @@ static int walk32(const struct guest_paging_regs *r, u64 gva, read_guest_fn read
 static int walk64(const struct guest_paging_regs *r, u64 gva, read_guest_fn read,
 		  void *opaque, struct guest_walker *w)
 {
+	/* EXERCISE 02.1 BEGIN: walk PAE and 4-level page tables (SDM 4.4, 4.5) */
 	bool long_mode = r->efer & EFER_LMA;
 	int level = long_mode ? 4 : 3;
 	u64 table, entry;
@@ -138,6 +139,9 @@ static int walk64(const struct guest_paging_regs *r, u64 gva, read_guest_fn read
 	}
 	w->gpa = table | (gva & 0xfff);
 	return 0;
+	/* EXERCISE 02.1 STUB: (void)r; (void)gva; (void)read; (void)opaque; (void)w; */
+	/* EXERCISE 02.1 STUB: return -EFAULT; */
+	/* EXERCISE END */
 }
 
 /**
