@@ -21,6 +21,8 @@ help:
 	@echo "                    one scenario: make lab ARCH=svm TARGET=kvm SCENARIO=hello"
 	@echo "make lab-selftest   the lab's own checks (host-clean patterns, oracle, watchdog), no emulator"
 	@echo "make bench          benchmarks (exits, interrupts, timer, IPIs), minikvm vs the real KVM, ARCH=\"svm vmx\""
+	@echo "make trace SCENARIO=memslots  every VM exit of one scenario, drawn over time by reason,"
+	@echo "                    minikvm and KVM: build/trace/*.svg (TREE=, ARCH=, TARGET=; docs/trace.md)"
 	@echo "make shell          interactive shell inside the QEMU lab (ARCH=svm); in it,"
 	@echo "                    linux-shell boots Linux on minikvm and gives you its shell"
 	@echo "make gdb            GDB on the modules in the QEMU lab, stopped in svm_vcpu_run (docs/gdb.md)"
@@ -63,6 +65,12 @@ bench: setup
 	@$(MAKE) -s -C $(TREE) all
 	tests/vm/lab --tree $(TREE) --arch "$(if $(filter command line,$(origin ARCH)),$(ARCH),svm vmx)" --bench
 
+# One scenario with every VM exit recorded, on each target, drawn by
+# scripts/trace with gnuplot into build/trace/.
+trace: setup
+	@$(MAKE) -s -C $(TREE) all
+	@scripts/trace --tree $(TREE) --arch "$(ARCH)" --targets "$(TARGET)" $(SCENARIO)
+
 run: setup
 	@$(MAKE) -s -C final all
 	@tests/vm/lab --tree final --arch svm --demo
@@ -104,5 +112,5 @@ check-chapters:
 docs: setup
 	@scripts/docs
 
-.PHONY: help setup build unit lab lab-selftest shell gdb bench run run-vmx test chapters check-chapters docs \
-	handout grade
+.PHONY: help setup build unit lab lab-selftest shell gdb bench trace run run-vmx test chapters check-chapters \
+	docs handout grade
