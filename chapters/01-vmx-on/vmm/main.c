@@ -286,9 +286,9 @@ static int handle_exit_locked(struct vcpu *v)
 
 /**
  * handle_exit_locked() under the VM's big lock, when there is more than
- * one vCPU: the devices minivmm emulates (COM1, the test device, the
- * control port) see one exit at a time, as QEMU's devices do under its
- * big QEMU lock.  COM1's trace is the exiting vCPU's.
+ * one vCPU: the devices minivmm emulates see one exit at a time, as
+ * QEMU's devices do under its big QEMU lock.  COM1's trace is the
+ * exiting vCPU's.
  */
 static int handle_exit(struct vcpu *v)
 {

@@ -161,7 +161,7 @@ struct vm {
 	size_t run_size;	/**< bytes mapped at each kvm_run (kvm_run + PIO page) */
 	void *mem;		/**< guest RAM, guest-physical 0 .. mem_size (slot 0) */
 	uint64_t mem_size;	/**< bytes of guest RAM */
-	struct vmm_slot slot[1 + VMM_MAX_SLOTS];	/**< [0] RAM, then --slot */
+	struct vmm_slot slot[1 + VMM_MAX_SLOTS];	/**< [0] RAM (-m), then the others */
 	unsigned int nr_slots;	/**< RAM included */
 	FILE *out;		/**< stdout: the guest's COM1 and minivmm's reports */
 	struct serial com1;	/**< the UART at COM1_BASE */
