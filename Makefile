@@ -29,6 +29,11 @@ help:
 	@echo "make chapters       regenerate chapters/ from final/"
 	@echo "make check-chapters fail if chapters/ is stale"
 	@echo "make docs           Doxygen HTML of final/ and every chapter: build/docs/<tree>/html"
+	@echo "make install        = make dkms-install"
+	@echo "make dkms-install   real hardware: build and install the modules with DKMS for the running"
+	@echo "                    kernel (KREL=...: another one); docs/real-hardware.md"
+	@echo "make dkms-remove    uninstall them"
+	@echo "make dkms-check     build them through DKMS for the lab kernel into build/dkms/, install nothing"
 
 setup:
 	@scripts/setup
@@ -82,4 +87,18 @@ check-chapters:
 docs: setup
 	@scripts/docs
 
-.PHONY: help setup build unit lab lab-selftest shell gdb bench run run-vmx test chapters check-chapters docs
+# Real hardware (docs/real-hardware.md): DKMS builds the modules of
+# $(TREE) for the running kernel, and again after each kernel update.
+install: dkms-install
+
+dkms-install:
+	@scripts/dkms install --tree $(TREE) $(if $(KREL),--kernel $(KREL))
+
+dkms-remove:
+	@scripts/dkms remove
+
+dkms-check:
+	@scripts/dkms check --tree $(TREE)
+
+.PHONY: help setup build unit lab lab-selftest shell gdb bench run run-vmx test chapters \
+	check-chapters docs install dkms-install dkms-remove dkms-check
