@@ -7,6 +7,12 @@ ARCH ?= svm
 TARGET ?= minikvm kvm
 SCENARIO ?=
 TREE ?= final
+# What runs the lab's guest (tests/vm/accel): auto = the host's KVM for the
+# path of its own CPU where it runs nested guests, the emulators elsewhere;
+# tcg = the emulators only (QEMU TCG for svm, Bochs for vmx); kvm = like
+# auto, but an error where the host's KVM cannot.  tests/vm/lab reads it.
+ACCEL ?= auto
+export LAB_ACCEL = $(ACCEL)
 
 .DEFAULT_GOAL := help
 
@@ -20,6 +26,8 @@ help:
 	@echo "make lab            all scenarios on ARCH=\"$(ARCH)\" (svm = QEMU, vmx = Bochs)"
 	@echo "                    one scenario: make lab ARCH=svm TARGET=kvm SCENARIO=hello"
 	@echo "make lab-selftest   the lab's own checks (host-clean patterns, oracle, watchdog), no emulator"
+	@echo "make lab-cmd        print the emulator command line of each path of ARCH, run nothing"
+	@echo "                    ACCEL=auto|tcg|kvm (any lab target): KVM where the host runs nested guests"
 	@echo "make bench          benchmarks (exits, interrupts, timer, IPIs), minikvm vs the real KVM, ARCH=\"svm vmx\""
 	@echo "make shell          interactive shell inside the QEMU lab (ARCH=svm); in it,"
 	@echo "                    linux-shell boots Linux on minikvm and gives you its shell"
@@ -52,6 +60,9 @@ lab: setup
 
 lab-selftest:
 	@tests/vm/selftest
+
+lab-cmd:
+	@tests/vm/lab --tree $(TREE) --arch "$(ARCH)" --print-cmd
 
 shell: setup
 	@$(MAKE) -s -C $(TREE) all
@@ -100,5 +111,5 @@ dkms-remove:
 dkms-check:
 	@scripts/dkms check --tree $(TREE)
 
-.PHONY: help setup build unit lab lab-selftest shell gdb bench run run-vmx test chapters \
+.PHONY: help setup build unit lab lab-selftest lab-cmd shell gdb bench run run-vmx test chapters \
 	check-chapters docs install dkms-install dkms-remove dkms-check
