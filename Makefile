@@ -7,6 +7,12 @@ ARCH ?= svm
 TARGET ?= minikvm kvm
 SCENARIO ?=
 TREE ?= final
+# What runs the lab's guest (tests/vm/accel): auto = the host's KVM for the
+# path of its own CPU where it runs nested guests, the emulators elsewhere;
+# tcg = the emulators only (QEMU TCG for svm, Bochs for vmx); kvm = like
+# auto, but an error where the host's KVM cannot.  tests/vm/lab reads it.
+ACCEL ?= auto
+export LAB_ACCEL = $(ACCEL)
 
 .DEFAULT_GOAL := help
 
@@ -20,6 +26,8 @@ help:
 	@echo "make lab            all scenarios on ARCH=\"$(ARCH)\" (svm = QEMU, vmx = Bochs)"
 	@echo "                    one scenario: make lab ARCH=svm TARGET=kvm SCENARIO=hello"
 	@echo "make lab-selftest   the lab's own checks (host-clean patterns, oracle, watchdog), no emulator"
+	@echo "make lab-cmd        print the emulator command line of each path of ARCH, run nothing"
+	@echo "                    ACCEL=auto|tcg|kvm (any lab target): KVM where the host runs nested guests"
 	@echo "make bench          benchmarks (exits, interrupts, timer, IPIs), minikvm vs the real KVM, ARCH=\"svm vmx\""
 	@echo "make trace SCENARIO=memslots  every VM exit of one scenario, drawn over time by reason,"
 	@echo "                    minikvm and KVM: build/trace/*.svg (TREE=, ARCH=, TARGET=; docs/trace.md)"
@@ -33,6 +41,11 @@ help:
 	@echo "make chapters       regenerate chapters/ from final/"
 	@echo "make check-chapters fail if chapters/ is stale"
 	@echo "make docs           Doxygen HTML of final/ and every chapter: build/docs/<tree>/html"
+	@echo "make install        = make dkms-install"
+	@echo "make dkms-install   real hardware: build and install the modules with DKMS for the running"
+	@echo "                    kernel (KREL=...: another one); docs/real-hardware.md"
+	@echo "make dkms-remove    uninstall them"
+	@echo "make dkms-check     build them through DKMS for the lab kernel into build/dkms/, install nothing"
 
 setup:
 	@scripts/setup
@@ -51,6 +64,9 @@ lab: setup
 
 lab-selftest:
 	@tests/vm/selftest
+
+lab-cmd:
+	@tests/vm/lab --tree $(TREE) --arch "$(ARCH)" --print-cmd
 
 shell: setup
 	@$(MAKE) -s -C $(TREE) all
@@ -112,5 +128,18 @@ check-chapters:
 docs: setup
 	@scripts/docs
 
-.PHONY: help setup build unit lab lab-selftest shell gdb bench trace run run-vmx test chapters check-chapters \
-	docs handout grade
+# Real hardware (docs/real-hardware.md): DKMS builds the modules of
+# $(TREE) for the running kernel, and again after each kernel update.
+install: dkms-install
+
+dkms-install:
+	@scripts/dkms install --tree $(TREE) $(if $(KREL),--kernel $(KREL))
+
+dkms-remove:
+	@scripts/dkms remove
+
+dkms-check:
+	@scripts/dkms check --tree $(TREE)
+
+.PHONY: help setup build unit lab lab-selftest lab-cmd shell gdb bench trace run run-vmx test \
+	chapters check-chapters docs handout grade install dkms-install dkms-remove dkms-check
