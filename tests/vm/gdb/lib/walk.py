@@ -39,14 +39,17 @@ lesson's line number.  The commands that resume the machine (continue,
 finish, next, ...) are stopped after gdbcheck.WAIT seconds, so a
 breakpoint that is never hit fails rather than hangs."""
 
+import glob
 import os
 import re
 import shlex
 import sys
 
-import gdb
-
-from gdbcheck import STUCK_RETRIES, WAIT, _resume_once, fail, say, where
+try:
+    import gdb
+    from gdbcheck import STUCK_RETRIES, WAIT, _resume_once, fail, say, where
+except ImportError:		# a program, outside GDB: the --check below
+    gdb = None
 
 TOP = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../.."))
 
@@ -74,6 +77,10 @@ def _blanks(s):
     return " ".join(s.split())
 
 
+class LessonError(Exception):
+    pass
+
+
 def parse(path):
     """The walkthroughs of a lesson: [(make gdb Step, [Step...])]."""
     walks, fence, cur = [], False, None
@@ -90,10 +97,14 @@ def parse(path):
                 walks.append((cur, []))
             elif text.startswith("(gdb) "):
                 if not walks:
-                    fail("%s:%d: a (gdb) command before any `make gdb` line" % (path, n))
+                    raise LessonError("%s:%d: a (gdb) command before any `make gdb` line"
+                                      % (os.path.relpath(path, TOP), n))
                 cur = Step(text[len("(gdb) "):].strip(), n)
                 walks[-1][1].append(cur)
             elif text.strip():
+                if cur is None:
+                    raise LessonError("%s:%d: a line to check before any command"
+                                      % (os.path.relpath(path, TOP), n))
                 cur.shown.append((n, text))
     return walks
 
@@ -120,7 +131,10 @@ class Walkthrough:
         here = (os.path.realpath(gdb.parameter("minikvm-tree")),
                 os.environ.get("MINIKVM_GDB_GUEST", "hello"),
                 " ".join(os.environ.get("MINIKVM_GDB_VMM_ARGS", "").split()))
-        walks = parse(os.path.join(TOP, lesson))
+        try:
+            walks = parse(os.path.join(TOP, lesson))
+        except LessonError as e:
+            fail(str(e))
         found = [w for w in walks if boot(w[0].cmd) == here]
         if not found:
             fail("%s has no `make gdb` line for this boot (tree %s, guest %s, minivmm %s);"
@@ -216,3 +230,65 @@ class Walkthrough:
             fail("%s: %d steps of the walkthrough not run" % (self.path, len(self.steps) - self.next))
         say("PASS")
         gdb.execute("quit 0")
+
+
+# ---------------------------------------------------------------------
+# --check, outside GDB: every walkthrough of a lesson has its script.
+
+LESSONS = ["docs/*.md", "chapters/*/README.md", "chapters/*/exercises/*.md"]
+
+
+def script_boot(path):
+    """(lesson, (tree, guest, vmm_args)) of a tests/vm/gdb/*.py, from its
+    Walkthrough("...") and its "# tree:", "# guest:", "# vmm-args:"
+    lines, with scripts/test-all's defaults."""
+    text = open(path).read()
+    head = dict(re.findall(r"^# (tree|guest|vmm-args): (.*)$", text, re.M))
+    m = re.search(r'Walkthrough\("([^"]+)"\)', text)
+    return (m and m.group(1), (os.path.realpath(os.path.join(TOP, head.get("tree", "final"))),
+                               head.get("guest", "hello"), " ".join(head.get("vmm-args", "").split())))
+
+
+def check():
+    """Print each lesson walkthrough with the script that runs it; 1 if
+    one has none, or a script names a walkthrough no lesson has."""
+    scripts = {}
+    for path in sorted(glob.glob(os.path.join(TOP, "tests/vm/gdb/*.py"))):
+        lesson, b = script_boot(path)
+        if lesson:
+            scripts.setdefault((lesson, b), []).append(os.path.relpath(path, TOP))
+    bad, seen = 0, set()
+    for pattern in LESSONS:
+        for path in sorted(glob.glob(os.path.join(TOP, pattern))):
+            lesson = os.path.relpath(path, TOP)
+            try:
+                walks = parse(path)
+            except LessonError as e:
+                print("walkthrough: %s" % e)
+                bad += 1
+                continue
+            for make, steps in walks:
+                key = (lesson, boot(make.cmd))
+                where_ = "%s:%d: %s (%d commands)" % (lesson, make.line, make.cmd, len(steps))
+                if key[1] is None:
+                    print("walkthrough: %s: not a make gdb line this check knows" % where_)
+                    bad += 1
+                elif key in seen:
+                    print("walkthrough: %s: the same boot as an earlier walkthrough of the lesson"
+                          % where_)
+                    bad += 1
+                elif key not in scripts:
+                    print("walkthrough: %s: no tests/vm/gdb/*.py runs it" % where_)
+                    bad += 1
+                else:
+                    print("walkthrough: %s: %s" % (where_, ", ".join(scripts[key])))
+                seen.add(key)
+    for (lesson, b), paths in sorted(scripts.items()):
+        if (lesson, b) not in seen:
+            print("walkthrough: %s: %s has no make gdb line for its boot" % (", ".join(paths), lesson))
+            bad += 1
+    return 1 if bad else 0
+
+
+if __name__ == "__main__" and gdb is None:
+    sys.exit(check())
