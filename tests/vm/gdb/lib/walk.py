@@ -200,6 +200,11 @@ class Walkthrough:
             printed, error = self._printed(step.cmd, resume)
         if error:
             fail("%s:%d: `(gdb) %s` fails: %s" % (self.path, step.line, step.cmd, error))
+        # A breakpoint on a function the modules do not have is no error
+        # to GDB: it offers to make it pending, and batch mode says no.
+        if "Make breakpoint pending" in printed:
+            fail("%s:%d: `(gdb) %s`: %s" % (self.path, step.line, step.cmd,
+                                          printed.strip().splitlines()[0]))
         miss = self._missing(shown, printed)
         if miss:
             fail("%s:%d: the lesson shows `%s` after `(gdb) %s`; GDB printed:\n%s"
