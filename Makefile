@@ -2,6 +2,8 @@
 #
 #   make run    set up, build, boot the lab, run the demo guests and Linux on minikvm
 #   make test   set up, build, run every test; ends with "N passed, N failed"
+#   make test KERNEL=debug   final/'s scenarios (svm) on a debug build of the
+#               lab kernel (KASAN, lockdep, kmemleak, UBSAN, ...), built once
 
 ARCH ?= svm
 TARGET ?= minikvm kvm
@@ -13,6 +15,12 @@ TREE ?= final
 # auto, but an error where the host's KVM cannot.  tests/vm/lab reads it.
 ACCEL ?= auto
 export LAB_ACCEL = $(ACCEL)
+# KERNEL=debug: make test (and setup) for the lab's debug kernel
+# (scripts/build-debug-kernel, scripts/test-debug) instead of the usual run.
+KERNEL ?=
+ifneq ($(filter-out debug,$(KERNEL)),)
+$(error KERNEL=$(KERNEL): the only other kernel is KERNEL=debug)
+endif
 
 .DEFAULT_GOAL := help
 
@@ -20,6 +28,8 @@ help:
 	@echo "make run            set up, build, boot the QEMU lab, run the demo guests, boot Linux on them"
 	@echo "make run-vmx        the same in the Bochs lab (VMX; minutes)"
 	@echo "make test           set up, build, run every test (unit, chapters, both emulator paths)"
+	@echo "make test KERNEL=debug   final/'s scenarios (svm) on the lab kernel rebuilt with KASAN,"
+	@echo "                    lockdep, kmemleak, UBSAN, ... (built once, an hour or more; not in make test)"
 	@echo "make setup          install packages and the lab kernel (apt-get; root or sudo)"
 	@echo "make build          build final/ (modules, minivmm, guests) and every chapter"
 	@echo "make unit           Criterion unit tests"
@@ -48,7 +58,7 @@ help:
 	@echo "make dkms-check     build them through DKMS for the lab kernel into build/dkms/, install nothing"
 
 setup:
-	@scripts/setup
+	@scripts/setup $(if $(KERNEL),--debug-kernel)
 
 build: setup
 	@$(MAKE) -s -C final all
@@ -97,7 +107,7 @@ run-vmx: setup
 	@tests/vm/lab --tree final --arch vmx --demo
 
 test: setup
-	@scripts/test-all
+	@$(if $(KERNEL),scripts/test-debug,scripts/test-all)
 
 # For lecturers: a student's tree of one chapter, with the chapter's
 # graded exercises as stubs; grading the full tree (every chapter, or
