@@ -1263,10 +1263,16 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
  * KVM's x2APIC extension that puts destination bits there is not
  * offered.
  *
- * Returns how many APICs accepted it.  A destination that names no APIC
- * is 0 here, not -1: KVM answers a message with no shorthand that is not
- * a broadcast from its map of APIC IDs (kvm_irq_delivery_to_apic_fast()),
- * and an ID the map lacks is "accepted by none".
+ * Returns how many APICs accepted it, or 0 or -1 when none did, as KVM
+ * answers (the VMM sees -1 as errno EPERM).  KVM decides a physical
+ * destination that is not the broadcast from its map of APIC IDs
+ * (kvm_irq_delivery_to_apic_fast()): an ID the map lacks is "accepted by
+ * none", 0.  Anything else it cannot decide there goes to every APIC in
+ * turn (kvm_irq_delivery_to_apic()), which answers -1 if none is named:
+ * the broadcast, and any destination while the VM has no vCPU (no map
+ * yet).  A logical destination is a case of each in KVM (the map decides
+ * once LDR and DFR let it); here it is always the second.  (kvm-fuzz
+ * --diff found this returning 0 where KVM says -1.)
  * Linux: kvm_set_msi() -> kvm_set_msi_irq(), kvm_irq_delivery_to_apic().
  */
 int kvm_set_msi(struct kvm *kvm, u32 address_lo, u32 address_hi, u32 data)
@@ -1282,7 +1288,9 @@ int kvm_set_msi(struct kvm *kvm, u32 address_lo, u32 address_hi, u32 data)
 	};
 	int r = kvm_apic_deliver(kvm, NULL, &msg);
 
-	return r < 0 && msg.dest_id != 0xff ? 0 : r;
+	if (r < 0 && !msg.dest_mode && msg.dest_id != 0xff && READ_ONCE(kvm->created_vcpus))
+		return 0;
+	return r;
 }
 
 /**
