@@ -13,8 +13,15 @@
  *     Shmem) is not a leak.  Tolerance FREE_TOL_PAGES;
  *   - slab caches (/proc/slabinfo active objects, after every cache was
  *     shrunk through /sys/kernel/slab/NAME/shrink, so that objects freed
- *     onto per-CPU slabs count as free): no cache may keep more than
- *     SLAB_TOL_OBJS objects, or 2 % of what it had, more than before;
+ *     onto per-CPU slabs count as free): no cache that KVM's and
+ *     minikvm's allocations go to may keep more than SLAB_TOL_OBJS
+ *     objects, or 2 % of what it had, more than before: kmalloc-cg-*
+ *     (GFP_KERNEL_ACCOUNT, which both use for everything a VM owns) and
+ *     KVM's own caches (kvm*, x86*, minikvm*).  Other caches move with
+ *     the VFS and vmalloc's lazy purging (vmap_area, lsm_file_cache,
+ *     lsm_inode_cache, proc_inode_cache grew by 74-309 objects after
+ *     runs on both targets, measured in the lab): they are reported, and
+ *     fail only beyond SLAB_TOL_ANY objects;
  *   - minikvm's own counters, debugfs minikvm/objects (vms, vcpus,
  *     pages): exactly what they were before.
  * The kernel frees some things late (RCU callbacks, the irqfd cleanup
@@ -37,6 +44,7 @@
 
 #define FREE_TOL_PAGES	512	/* 2 MiB */
 #define SLAB_TOL_OBJS	64
+#define SLAB_TOL_ANY	2048
 #define MAX_CACHES	512
 
 struct cache {
@@ -256,13 +264,52 @@ static int check_dmesg(struct fz_baseline *b, const char *file)
 
 /* ----------------------------------------------------------- memory */
 
+/** A cache that KVM's or minikvm's objects live in (see the top). */
+static int watched(const char *name)
+{
+	return !strncmp(name, "kmalloc-cg-", 11) || !strncmp(name, "kvm", 3) ||
+	       !strncmp(name, "x86", 3) || strstr(name, "minikvm");
+}
+
+/** The three caches of @now that grew most against @b (@only_watched:
+ *  among watched() ones), printed after @what. */
+static void top3(struct fz_baseline *b, struct fz_baseline *now, int only_watched,
+		 const char *what)
+{
+	int worst[3] = { -1, -1, -1 };
+	long grow[3] = { 0, 0, 0 };
+
+	for (int i = 0; i < now->ncaches; i++) {
+		long before = 0, d;
+
+		if (only_watched && !watched(now->caches[i].name))
+			continue;
+		for (int j = 0; j < b->ncaches; j++)
+			if (!strcmp(b->caches[j].name, now->caches[i].name))
+				before = b->caches[j].active;
+		d = now->caches[i].active - before;
+		for (int k = 0; k < 3; k++) {
+			if (worst[k] < 0 || d > grow[k]) {
+				for (int m = 2; m > k; m--)
+					worst[m] = worst[m - 1], grow[m] = grow[m - 1];
+				worst[k] = i;
+				grow[k] = d;
+				break;
+			}
+		}
+	}
+	printf("%s", what);
+	for (int k = 0; k < 3; k++)
+		if (worst[k] >= 0)
+			printf(" %s %+ld", now->caches[worst[k]].name, grow[k]);
+}
+
 /** Compare @now with @b: the number of failed checks; print if @say. */
 static int compare(struct fz_baseline *b, struct fz_baseline *now, int say)
 {
 	long lost = (b->free_pages - now->free_pages) - (now->shmem - b->shmem);
-	int fails = 0, worst[3] = { -1, -1, -1 };
-	long grow[3] = { 0, 0, 0 }, total = 0;
-	int slab_bad = 0;
+	int fails = 0, slab_bad = 0;
+	long total = 0;
 
 	if (lost > FREE_TOL_PAGES)
 		fails++;
@@ -280,6 +327,8 @@ static int compare(struct fz_baseline *b, struct fz_baseline *now, int say)
 		d = now->caches[i].active - before;
 		total += d * now->caches[i].size;
 		tol = before / 50 > SLAB_TOL_OBJS ? before / 50 : SLAB_TOL_OBJS;
+		if (!watched(now->caches[i].name))
+			tol = before / 50 > SLAB_TOL_ANY ? before / 50 : SLAB_TOL_ANY;
 		if (d > tol) {
 			slab_bad++;
 			if (say)
@@ -287,23 +336,12 @@ static int compare(struct fz_baseline *b, struct fz_baseline *now, int say)
 				       now->caches[i].name, before, now->caches[i].active,
 				       now->caches[i].size, tol);
 		}
-		for (int k = 0; k < 3; k++) {
-			if (worst[k] < 0 || d > grow[k]) {
-				for (int m = 2; m > k; m--)
-					worst[m] = worst[m - 1], grow[m] = grow[m - 1];
-				worst[k] = i;
-				grow[k] = d;
-				break;
-			}
-		}
 	}
 	fails += slab_bad;
 	if (say) {
-		printf("kvm-fuzz: check slab: %d caches, %+ld KiB in all; grew most:", now->ncaches,
-		       total / 1024);
-		for (int k = 0; k < 3; k++)
-			if (worst[k] >= 0)
-				printf(" %s %+ld", now->caches[worst[k]].name, grow[k]);
+		printf("kvm-fuzz: check slab: %d caches, %+ld KiB in all;", now->ncaches, total / 1024);
+		top3(b, now, 1, " kmalloc-cg/kvm caches (tolerance +64 or 2 %):");
+		top3(b, now, 0, "; all (tolerance +2048):");
 		printf("; %s\n", slab_bad ? "FAIL" : "ok");
 	}
 	if (b->objects[0] >= 0 || now->objects[0] >= 0) {

@@ -136,10 +136,10 @@ int log_features(const char *path)
 	return features;
 }
 
-int compare_logs(const char *mine, const char *theirs, const char *allow_path)
+int compare_logs(const char *mine, const char *theirs, const char *allow_path, int max_print)
 {
 	FILE *fm = fopen(mine, "r"), *fk = fopen(theirs, "r");
-	char lm[512], lk[512], sm[256], sk[256];
+	char lm[512], lk[512], sm[256], sk[256], prev[4][512] = { "", "", "", "" };
 	long calls = 0, same = 0, ok_diff = 0, bad = 0;
 	int featm, featk, diverged = 0;
 
@@ -177,12 +177,16 @@ int compare_logs(const char *mine, const char *theirs, const char *allow_path)
 		calls++;
 		if (strcmp(cm.op, ck.op) || strcmp(cm.target, ck.target) || strcmp(cm.args, ck.args)) {
 			printf("compare: MISMATCH: the calls diverged at line %ld (an earlier "
-			       "difference changed state on one target only):\n"
-			       "compare:   minikvm: %scompare:   kvm:     %s", calls, lm, lk);
+			       "difference changed state on one target only), after:\n", calls);
+			for (int i = 4; i >= 1; i--)
+				if (calls > i)
+					printf("compare:   both:    %s", prev[(calls - i) % 4]);
+			printf("compare:   minikvm: %scompare:   kvm:     %s", lm, lk);
 			diverged = 1;
 			bad++;
 			break;
 		}
+		snprintf(prev[calls % 4], sizeof(prev[0]), "%s", lk);
 		if (!strcmp(cm.res, ck.res)) {
 			same++;
 			continue;
@@ -193,11 +197,11 @@ int compare_logs(const char *mine, const char *theirs, const char *allow_path)
 			ok_diff++;
 			continue;
 		}
-		if (bad++ < 40)
+		if (bad++ < max_print)
 			printf("compare: MISMATCH %s %s %s: minikvm %s, kvm %s\n", cm.op, cm.target,
 			       cm.args, cm.res, ck.res);
 	}
-	if (bad > 40)
+	if (bad > max_print)
 		printf("compare: ... %ld mismatches in all\n", bad);
 	for (int i = 0; i < nallow; i++)
 		if (allows[i].used)

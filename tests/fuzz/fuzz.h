@@ -141,7 +141,7 @@ struct fz_ctx {
 	unsigned int recent_n;	/**< entries written, mod 8 */
 };
 
-#define FZ_BUF_SIZE	(64 * 1024)	/**< fz_ctx.buf */
+#define FZ_BUF_SIZE	(256 * 1024)	/**< fz_ctx.buf: room for 4096 routing entries */
 
 /* ------------------------------------------------------------- globals */
 
@@ -295,6 +295,8 @@ void guest_state(struct fz_ctx *c, int mode, uint64_t gpa, int idx,
 /** A port, an MSR index, a guest-physical address worth trying. @{ */
 uint16_t guest_port(struct rng *r);
 uint32_t guest_msr(struct rng *r);
+/** An MSR both KVM and minikvm implement alike (--diff lists of several). */
+uint32_t common_msr(struct rng *r);
 uint64_t guest_addr(struct rng *r);
 /** @} */
 
@@ -310,8 +312,9 @@ int check_end(struct fz_baseline *b, const char *complaints, int wait_s);
 /* ---------------------------------------------------------- compare.c */
 
 /** --compare MINIKVM_LOG KVM_LOG --allow FILE: 0 when every difference is
- *  allowed, 1 otherwise, 2 on unusable input. */
-int compare_logs(const char *mine, const char *theirs, const char *allow);
+ *  allowed, 1 otherwise, 2 on unusable input.  Prints the first
+ *  @max_print unexplained differences. */
+int compare_logs(const char *mine, const char *theirs, const char *allow, int max_print);
 /** The features line of a --diff log (for the kvm run): F_* or -1. */
 int log_features(const char *path);
 

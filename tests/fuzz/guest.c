@@ -15,6 +15,12 @@
  * The program runs in real mode, 32-bit protected mode or long mode,
  * or with random control-register bits, which VM entry may refuse.
  *
+ * In --diff mode a guest changes no state that ioctls report
+ * or act on later, so that the two targets' answers stay comparable: no
+ * WRMSR, no stores to the local APIC or IOAPIC, no port I/O to the
+ * in-kernel PIC, PIT or ELCR.  (An IPI or an APIC_BASE write there led
+ * to answers that differed because the guests had, not the ioctls.)
+ *
  * Simplifying assumptions: one RAM layout for every VM (below); the
  * same encodings for 32-bit and 64-bit code (operand size 32, [rBX]
  * addressing), with 0x66/0x67 prefixes in real mode; a fault goes
@@ -176,6 +182,17 @@ uint32_t guest_msr(struct rng *r)
 	}
 }
 
+uint32_t common_msr(struct rng *r)
+{
+	static const uint32_t msrs[] = {
+		0x10, 0x174, 0x175, 0x176, 0x277,		/* TSC, SYSENTER, PAT */
+		0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084,	/* STAR .. SFMASK */
+		0xc0000100, 0xc0000101, 0xc0000102,		/* FS, GS, KERNEL_GS base */
+	};
+
+	return msrs[rnd(r, sizeof(msrs) / sizeof(msrs[0]))];
+}
+
 uint64_t guest_addr(struct rng *r)
 {
 	switch (rnd(r, 12)) {
@@ -199,7 +216,8 @@ struct gen {
 	uint8_t *p, *end;	/**< next byte, end of the room */
 	int mode;		/**< M_* */
 	struct rng *r;		/**< the thread's stream */
-	int diff;		/**< --diff: no loop whose length is time */
+	int diff;		/**< --diff: no loop whose length is time, and
+				     the restrictions at the top */
 };
 
 static void b(struct gen *g, uint8_t v)
@@ -322,6 +340,11 @@ static void string_op(struct gen *g)
 static void io_op(struct gen *g)
 {
 	uint16_t port = guest_port(g->r);
+
+	/* --diff: not the ports of the in-kernel PIC, PIT and ELCR; COM1 instead,
+	 * which goes to userspace (see the top) */
+	if (g->diff && (port < 0x100 || (port & ~1) == 0x4d0))
+		port = 0x3f8 + (port & 7);
 	int size = (int)rnd(g->r, 3);
 
 	switch (rnd(g->r, 4)) {
@@ -389,14 +412,22 @@ static void item(struct gen *g)
 	if (k < 16) {
 		io_op(g);
 	} else if (k < 36) {
-		mem_op(g, guest_addr(g->r));
+		a = guest_addr(g->r);
+		/* --diff: the guest leaves the in-kernel APIC and IOAPIC alone
+		 * (see the top) */
+		if (g->diff && (a >> 20) == 0xfee)
+			a = DATA_GPA;
+		if (g->diff && (a >> 12) == 0xfec00)
+			a = DATA_GPA + 0x1000;
+		mem_op(g, a);
 	} else if (k < 42) {
 		string_op(g);
 	} else if (k < 52) {			/* rdmsr / wrmsr */
 		mov_imm(g, ECX, guest_msr(g->r));
 		mov_imm(g, EAX, chance(g->r, 50) ? (uint32_t)rnd64(g->r) : rnd_edge32(g->r));
 		mov_imm(g, EDX, chance(g->r, 70) ? 0 : rnd_edge32(g->r));
-		b(g, 0x0f), b(g, chance(g->r, 50) ? 0x30 : 0x32);
+		/* --diff: RDMSR only (see the top) */
+		b(g, 0x0f), b(g, chance(g->r, 50) && !g->diff ? 0x30 : 0x32);
 	} else if (k < 56) {			/* cpuid */
 		mov_imm(g, EAX, chance(g->r, 80) ? rnd(g->r, 0x20) | (chance(g->r, 30) ?
 			0x80000000u : chance(g->r, 20) ? 0x40000000u : 0) : (uint32_t)rnd64(g->r));
@@ -509,6 +540,9 @@ static void item(struct gen *g)
 			/* 0f 22 /r with REX.R is MOV CR8 (see G.qemu_tcg) */
 			if (G.qemu_tcg && x == 0x22 && g->p > g->end - CODE_MAX && g->p[-1] == 0x0f)
 				x = 0x20;
+			/* 0f 30 is WRMSR (see the top) */
+			if (g->diff && x == 0x30 && g->p > g->end - CODE_MAX && g->p[-1] == 0x0f)
+				x = 0x32;
 			b(g, x);
 		}
 	}
@@ -646,10 +680,12 @@ void guest_state(struct fz_ctx *c, int mode, uint64_t gpa, int idx,
 			x->present = (uint8_t)rnd(r, 2);
 			x->dpl = (uint8_t)rnd(r, 4);
 			x->unusable = (uint8_t)rnd(r, 2);
-			if (chance(r, 30))
+			var(c, "%s=t%u/s%u/p%u/dpl%u/u%u", names[which], x->type, x->s,
+			    x->present, x->dpl, x->unusable);
+			if (chance(r, 30)) {
 				x->limit = rnd_edge32(r);
-			var(c, "%s=t%u/s%u/p%u/dpl%u/u%u/lim%#x", names[which], x->type, x->s,
-			    x->present, x->dpl, x->unusable, x->limit);
+				var(c, "lim=%#x", x->limit);
+			}
 		}
 		if (chance(r, 10)) {
 			sregs->cr8 = rnd_edge64(r);

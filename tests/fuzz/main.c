@@ -7,7 +7,7 @@
  * usage: kvm-fuzz [--dev DEV] [--seed N] [--count N] [--threads N]
  *                 [--check] [--complaints FILE] [--hang S] [--time S]
  *                 [--diff LOG [--features-from LOG]] [--qemu-tcg] [--trace-kmsg] [-v]
- *        kvm-fuzz --compare MINIKVM_LOG KVM_LOG --allow FILE
+ *        kvm-fuzz --compare MINIKVM_LOG KVM_LOG --allow FILE [-v]
  *
  * The first line printed is the seed: "kvm-fuzz: seed 0x1234 ...".
  * --count is the number of ioctls of the whole run (all threads); --time
@@ -65,7 +65,7 @@ static void usage(void)
 		"usage: kvm-fuzz [--dev DEV] [--seed N] [--count N] [--threads N] [--check]\n"
 		"                [--complaints FILE] [--hang S] [--time S] [--diff LOG\n"
 		"                [--features-from LOG]] [--qemu-tcg] [--trace-kmsg] [-v]\n"
-		"       kvm-fuzz --compare MINIKVM_LOG KVM_LOG --allow FILE\n");
+		"       kvm-fuzz --compare MINIKVM_LOG KVM_LOG --allow FILE [-v]\n");
 	exit(2);
 }
 
@@ -373,7 +373,7 @@ int main(int argc, char **argv)
 	if (compare) {
 		if (optind + 2 != argc || !allow)
 			usage();
-		return compare_logs(argv[optind], argv[optind + 1], allow);
+		return compare_logs(argv[optind], argv[optind + 1], allow, G.verbose ? 1000000 : 40);
 	}
 	if (optind != argc || G.threads < 1 || G.threads > 64)
 		usage();

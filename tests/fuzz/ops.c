@@ -135,15 +135,22 @@ static void op_msr_lists(struct fz_ctx *c)
 static struct kvm_msrs *msrs_arg(struct fz_ctx *c, uint32_t *n_out)
 {
 	struct kvm_msrs *m = (struct kvm_msrs *)c->buf;
-	uint32_t n = chance(&c->rng, 85) ? 1 + rnd(&c->rng, 6) : count_arg(c, MAX_IO_MSRS);
+	/* --diff: one MSR at a time, so that a difference names its MSR
+	 * (KVM_GET/SET_MSRS stop at the first one refused) */
+	uint32_t n = chance(&c->rng, 85) ? (G.diff ? 1 : 1 + rnd(&c->rng, 6)) :
+		     count_arg(c, MAX_IO_MSRS);
 	uint32_t fill = n < 64 ? n : 64;
 
 	if (n < 64)
 		var(c, "n=%u", n);
-	memset(m, 0, sizeof(*m) + fill * sizeof(m->entries[0]));
+	/* what the kernel may read: up to MAX_IO_MSRS entries (it refuses
+	 * more before reading), all of them ours (--diff: no leftovers) */
+	memset(m, 0, sizeof(*m) + MAX_IO_MSRS * sizeof(m->entries[0]));
 	m->nmsrs = n;
 	for (uint32_t i = 0; i < 6; i++) {	/* a fixed number of draws */
-		uint32_t idx = guest_msr(&c->rng);
+		/* --diff: a list of several holds only MSRs both implement,
+		 * so that its count compares; one MSR at a time names a gap */
+		uint32_t idx = G.diff && n > 1 ? common_msr(&c->rng) : guest_msr(&c->rng);
 		uint64_t v = chance(&c->rng, 50) ? rnd_edge64(&c->rng) : rnd64(&c->rng) & 0xffff;
 
 		if (i < fill) {
@@ -152,6 +159,8 @@ static struct kvm_msrs *msrs_arg(struct fz_ctx *c, uint32_t *n_out)
 			var(c, "%#x", idx);
 		}
 	}
+	for (uint32_t i = 6; i < n && i < MAX_IO_MSRS; i++)	/* the rest of a long list */
+		m->entries[i] = m->entries[i % 6];
 	*n_out = fill;
 	return m;
 }
@@ -264,8 +273,10 @@ static void op_create_vcpu(struct fz_ctx *c)
 
 	pick(c, K_VM, &t);
 	vm = t.o && t.o->kind == K_VM ? t.o : NULL;
-	if (G.diff && vm && vm->nr_vcpus >= FZ_DIFF_VCPUS && k < 80)
-		k = 80;		/* no more than minikvm's KVM_CAP_MAX_VCPUS */
+	if (G.diff && vm && vm->nr_vcpus >= FZ_DIFF_VCPUS)
+		k = 85;		/* a full VM of minikvm's (KVM_CAP_MAX_VCPUS 8)
+				   refuses before it looks at the id: only
+				   an id out of range answers alike */
 	if (k < 70 && vm) {
 		id = (unsigned long)vm->nr_vcpus;
 		var(c, "id=next");
@@ -688,7 +699,8 @@ static void op_irqchip(struct fz_ctx *c)
 
 		if (n < 64)
 			var(c, "n=%u", n);
-		memset(rt, 0, sizeof(*rt) + fill * sizeof(rt->entries[0]));
+		/* the kernel reads up to MAX_IRQ_ROUTES entries: all ours */
+		memset(rt, 0, sizeof(*rt) + MAX_IRQ_ROUTES * sizeof(rt->entries[0]));
 		rt->nr = n;
 		rt->flags = chance(&c->rng, 95) ? 0 : 1;
 		for (uint32_t i = 0; i < 30; i++) {	/* a fixed number of draws */
@@ -867,14 +879,18 @@ static void op_run(struct fz_ctx *c)
 
 		__atomic_add_fetch(&G.runs, 1, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&G.exits[reason < 63 ? reason : 63], 1, __ATOMIC_RELAXED);
-		/* answers for an IN or an MMIO read, used on the next entry */
+		/* Answers for an IN or an MMIO read, used on the next entry:
+		 * from a stream of their own, as the exit is the target's
+		 * (--diff: the thread's stream must not depend on it). */
+		struct rng fill = { c->ioctls };
+
 		if (reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_IN &&
 		    run->io.data_offset < v->run_size &&
 		    (uint64_t)run->io.size * run->io.count <= v->run_size - run->io.data_offset)
-			rnd_fill(&c->rng, (uint8_t *)run + run->io.data_offset,
+			rnd_fill(&fill, (uint8_t *)run + run->io.data_offset,
 				 (size_t)run->io.size * run->io.count);
 		else if (reason == KVM_EXIT_MMIO && !run->mmio.is_write)
-			rnd_fill(&c->rng, run->mmio.data, sizeof(run->mmio.data));
+			rnd_fill(&fill, run->mmio.data, sizeof(run->mmio.data));
 	}
 	put_target(&t);
 }
@@ -941,7 +957,8 @@ static void op_cpuid2(struct fz_ctx *c)
 	pick(c, K_VCPU, &t);
 	if (n > MAX_CPUID_ENTRIES)
 		n = MAX_CPUID_ENTRIES;
-	memset(cp, 0, sizeof(*cp));
+	/* the kernel reads up to MAX_CPUID_ENTRIES: all of them ours */
+	memset(cp, 0, sizeof(*cp) + MAX_CPUID_ENTRIES * sizeof(cp->entries[0]));
 	if (G.cpuid)
 		memcpy(cp->entries, G.cpuid->entries, n * sizeof(cp->entries[0]));
 	cp->nent = n;
@@ -1068,14 +1085,24 @@ static void op_xsave(struct fz_ctx *c)
 		memset(x, 0, sizeof(*x));
 		fz_ioctl(c, &quiet, "KVM_GET_XSAVE", KVM_GET_XSAVE, (unsigned long)x, RK_PLAIN);
 		/* XSTATE_BV and XCOMP_BV in the header, MXCSR in the legacy area */
-		if (chance(&c->rng, 40))
-			hdr[0] = rnd_edge64(&c->rng);
-		if (chance(&c->rng, 20))
+		/* only what we change goes in the description: the rest is
+		 * the target's own (--diff) */
+		if (chance(&c->rng, 40) || G.diff) {
+			/* --diff: never the target's own XSTATE_BV, which says
+			 * whether MXCSR is looked at */
+			hdr[0] = chance(&c->rng, 60) ? rnd(&c->rng, 8) : rnd_edge64(&c->rng);
+			var(c, "bv=%#llx", (unsigned long long)hdr[0]);
+		}
+		if (chance(&c->rng, 20)) {
 			hdr[1] = rnd_edge64(&c->rng);
-		if (chance(&c->rng, 20))
+			var(c, "comp=%#llx", (unsigned long long)hdr[1]);
+		} else if (G.diff) {
+			hdr[1] = 0;
+		}
+		if (chance(&c->rng, 20)) {
 			x->region[6] = rnd_edge32(&c->rng);
-		var(c, "bv=%#llx,comp=%#llx,mxcsr=%#x", (unsigned long long)hdr[0],
-		    (unsigned long long)hdr[1], x->region[6]);
+			var(c, "mxcsr=%#x", x->region[6]);
+		}
 		fz_ioctl(c, &t, "KVM_SET_XSAVE", KVM_SET_XSAVE,
 			 (unsigned long)arg_ptr(c, x, sizeof(*x), 0), RK_PLAIN);
 		break;

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -306,6 +307,11 @@ void pick(struct fz_ctx *c, int kind, struct fz_target *t)
 		t->o = o;
 		t->fd = o->fd;
 		snprintf(t->desc, sizeof(t->desc), "%s%d", kind_name[o->kind], o->name);
+	} else if (G.diff && r >= 93) {
+		/* --diff: fd numbers are the target's business (an earlier
+		 * difference shifts them all), so no closed or random ones */
+		t->fd = -1;
+		snprintf(t->desc, sizeof(t->desc), "fd-1");
 	} else if (r < 96 && stale[(i = rnd(&c->rng, 8))] >= 0) {
 		/* a closed fd's number: nothing, or by now another object */
 		t->fd = stale[i];
@@ -541,7 +547,9 @@ long fz_ioctl(struct fz_ctx *c, struct fz_target *t, const char *name,
 		if (write(G.kmsg_fd, line, (size_t)n) < 0)
 			G.kmsg_fd = -1;
 	}
-	r = ioctl(t->fd, req, arg);
+	/* the system call itself: ioctl() returns an int, and an answer
+	 * above 2^31 (a TSC rate, say) would read as an error */
+	r = syscall(SYS_ioctl, t->fd, req, arg);
 	e = errno;
 	c->busy_since = 0;
 	c->ioctls++;
