@@ -2,11 +2,25 @@
 #
 #   make run    set up, build, boot the lab, run the demo guests and Linux on minikvm
 #   make test   set up, build, run every test; ends with "N passed, N failed"
+#   make test KERNEL=debug   final/'s scenarios (svm) on a debug build of the
+#               lab kernel (KASAN, lockdep, kmemleak, UBSAN, ...), built once
 
 ARCH ?= svm
 TARGET ?= minikvm kvm
 SCENARIO ?=
 TREE ?= final
+# What runs the lab's guest (tests/vm/accel): auto = the host's KVM for the
+# path of its own CPU where it runs nested guests, the emulators elsewhere;
+# tcg = the emulators only (QEMU TCG for svm, Bochs for vmx); kvm = like
+# auto, but an error where the host's KVM cannot.  tests/vm/lab reads it.
+ACCEL ?= auto
+export LAB_ACCEL = $(ACCEL)
+# KERNEL=debug: make test (and setup) for the lab's debug kernel
+# (scripts/build-debug-kernel, scripts/test-debug) instead of the usual run.
+KERNEL ?=
+ifneq ($(filter-out debug,$(KERNEL)),)
+$(error KERNEL=$(KERNEL): the only other kernel is KERNEL=debug)
+endif
 
 .DEFAULT_GOAL := help
 
@@ -14,14 +28,20 @@ help:
 	@echo "make run            set up, build, boot the QEMU lab, run the demo guests, boot Linux on them"
 	@echo "make run-vmx        the same in the Bochs lab (VMX; minutes)"
 	@echo "make test           set up, build, run every test (unit, chapters, both emulator paths)"
+	@echo "make test KERNEL=debug   final/'s scenarios (svm) on the lab kernel rebuilt with KASAN,"
+	@echo "                    lockdep, kmemleak, UBSAN, ... (built once, an hour or more; not in make test)"
 	@echo "make setup          install packages and the lab kernel (apt-get; root or sudo)"
 	@echo "make build          build final/ (modules, minivmm, guests) and every chapter"
 	@echo "make unit           Criterion unit tests"
 	@echo "make lab            all scenarios on ARCH=\"$(ARCH)\" (svm = QEMU, vmx = Bochs)"
 	@echo "                    one scenario: make lab ARCH=svm TARGET=kvm SCENARIO=hello"
 	@echo "make lab-selftest   the lab's own checks (host-clean patterns, oracle, watchdog), no emulator"
+	@echo "make lab-cmd        print the emulator command line of each path of ARCH, run nothing"
+	@echo "                    ACCEL=auto|tcg|kvm (any lab target): KVM where the host runs nested guests"
 	@echo "make bench          benchmarks (exits, interrupts, timer, IPIs), minikvm vs the real KVM, ARCH=\"svm vmx\""
 	@echo "make fuzz           the ioctl fuzzer, long: 10^6 ioctls a target on svm, 10^5 on vmx (docs/reliability.md)"
+	@echo "make trace SCENARIO=memslots  every VM exit of one scenario, drawn over time by reason,"
+	@echo "                    minikvm and KVM: build/trace/*.svg (TREE=, ARCH=, TARGET=; docs/trace.md)"
 	@echo "make shell          interactive shell inside the QEMU lab (ARCH=svm); in it,"
 	@echo "                    linux-shell boots Linux on minikvm and gives you its shell"
 	@echo "make gdb            GDB on the modules in the QEMU lab, stopped in svm_vcpu_run (docs/gdb.md)"
@@ -32,9 +52,14 @@ help:
 	@echo "make chapters       regenerate chapters/ from final/"
 	@echo "make check-chapters fail if chapters/ is stale"
 	@echo "make docs           Doxygen HTML of final/ and every chapter: build/docs/<tree>/html"
+	@echo "make install        = make dkms-install"
+	@echo "make dkms-install   real hardware: build and install the modules with DKMS for the running"
+	@echo "                    kernel (KREL=...: another one); docs/real-hardware.md"
+	@echo "make dkms-remove    uninstall them"
+	@echo "make dkms-check     build them through DKMS for the lab kernel into build/dkms/, install nothing"
 
 setup:
-	@scripts/setup
+	@scripts/setup $(if $(KERNEL),--debug-kernel)
 
 build: setup
 	@$(MAKE) -s -C final all
@@ -50,6 +75,9 @@ lab: setup
 
 lab-selftest:
 	@tests/vm/selftest
+
+lab-cmd:
+	@tests/vm/lab --tree $(TREE) --arch "$(ARCH)" --print-cmd
 
 shell: setup
 	@$(MAKE) -s -C $(TREE) all
@@ -71,6 +99,12 @@ fuzz: setup
 	tests/vm/lab --tree final --arch "$(if $(filter command line,$(origin ARCH)),$(ARCH),svm vmx)" \
 		--scenarios fuzz-long
 
+# One scenario with every VM exit recorded, on each target, drawn by
+# scripts/trace with gnuplot into build/trace/.
+trace: setup
+	@$(MAKE) -s -C $(TREE) all
+	@scripts/trace --tree $(TREE) --arch "$(ARCH)" --targets "$(TARGET)" $(SCENARIO)
+
 run: setup
 	@$(MAKE) -s -C final all
 	@tests/vm/lab --tree final --arch svm --demo
@@ -81,7 +115,7 @@ run-vmx: setup
 	@tests/vm/lab --tree final --arch vmx --demo
 
 test: setup
-	@scripts/test-all
+	@$(if $(KERNEL),scripts/test-debug,scripts/test-all)
 
 # For lecturers: a student's tree of one chapter, with the chapter's
 # graded exercises as stubs; grading the full tree (every chapter, or
@@ -112,5 +146,18 @@ check-chapters:
 docs: setup
 	@scripts/docs
 
-.PHONY: help setup build unit lab lab-selftest shell gdb bench fuzz run run-vmx test chapters check-chapters docs \
-	handout grade
+# Real hardware (docs/real-hardware.md): DKMS builds the modules of
+# $(TREE) for the running kernel, and again after each kernel update.
+install: dkms-install
+
+dkms-install:
+	@scripts/dkms install --tree $(TREE) $(if $(KREL),--kernel $(KREL))
+
+dkms-remove:
+	@scripts/dkms remove
+
+dkms-check:
+	@scripts/dkms check --tree $(TREE)
+
+.PHONY: help setup build unit lab lab-selftest lab-cmd shell gdb bench fuzz trace run run-vmx test \
+	chapters check-chapters docs handout grade install dkms-install dkms-remove dkms-check

@@ -21,13 +21,16 @@ void vmm_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: minivmm [options] GUEST.bin\n"
+#ifdef CONFIG_MINIKVM_MMU
 		"       minivmm [options] --multiboot KERNEL [--cmdline STR] [--module FILE[,STR]]...\n"
+#endif
 #ifdef CONFIG_MINIKVM_FINAL
 		"       minivmm [options] --linux BZIMAGE [--initrd FILE] [--cmdline STR] [--disk FILE]\n"
 #endif
 		"  --dev PATH      hypervisor device (default %s; /dev/kvm for the real KVM)\n"
 		"  -m SIZE         guest RAM, e.g. 16M, 1G (default 16M)\n"
 		"  --load ADDR     guest-physical load and real-mode entry address (default 0x10000)\n"
+#ifdef CONFIG_MINIKVM_MMU
 		"  --slot GPA:SIZE[:ro][:log]\n"
 		"                  one more memory slot (KVM slot 1, 2, ... in order): SIZE bytes\n"
 		"                  of minivmm's memory at guest-physical GPA; ro = read-only for\n"
@@ -38,6 +41,7 @@ void vmm_usage(FILE *out)
 		"                  in 32-bit protected mode, as QEMU's -kernel does\n"
 		"  --cmdline STR   the multiboot kernel's command line\n"
 		"  --module FILE[,STR]  a multiboot module and its string (default: FILE)\n"
+#endif
 #ifdef CONFIG_MINIKVM_FINAL
 		"  --linux BZIMAGE boot a Linux bzImage (32-bit boot protocol); --cmdline\n"
 		"                  is its command line\n"
@@ -75,14 +79,16 @@ void vmm_usage(FILE *out)
 #endif
 		"exit status: 0 guest halted, odd = (debug-exit value << 1) | 1,\n"
 		"  2 usage, 4 KVM error, 6 unhandled exit, 8 interrupted\n"
-		"devices: COM1 at port 0x%x, debug exit 0x%x, time marks 0x%x, control 0x%x/0x%x\n"
-		"  (minivmm.h), test device at 0x%llx (MMIO); other MMIO reads give all ones\n",
+		"devices (minivmm.h): COM1 at port 0x%x, debug exit 0x%x, time marks 0x%x\n",
 		DEFAULT_DEV, TEST_DATA_PORT,
 #ifdef CONFIG_MINIKVM_LAPIC
 		VMM_MAX_VCPUS,
 #endif
-		COM1_BASE, DEBUG_EXIT_PORT, MARK_PORT,
-		CTL_PORT, CTL_ARG_PORT, TESTDEV_BASE);
+		COM1_BASE, DEBUG_EXIT_PORT, MARK_PORT);
+#ifdef CONFIG_MINIKVM_MMU
+	fprintf(out, "  control 0x%x/0x%x, test device at 0x%llx (MMIO); other MMIO reads "
+		"give all ones\n", CTL_PORT, CTL_ARG_PORT, TESTDEV_BASE);
+#endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	fprintf(out, "  interrupt lines: OUT gsi to 0x%x raise, 0x%x lower, 0x%x pulse; "
 		"COM1 on IRQ %d\n", IRQ_RAISE_PORT, IRQ_LOWER_PORT, IRQ_PULSE_PORT, COM1_IRQ);
@@ -116,6 +122,30 @@ int vmm_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+#ifdef CONFIG_MINIKVM_MMU
+/**
+ * Do the --slot slots share a guest-physical address with RAM (slot 0,
+ * at 0) or with each other?  KVM would refuse it (-EEXIST); minivmm says
+ * which two first.  Returns 0, or -1 with the reason in @err.
+ */
+static int check_slots(const struct vmm_options *opt, char *err, size_t errlen)
+{
+	struct vmm_slot all[1 + VMM_MAX_SLOTS];
+	unsigned int a, b;
+
+	all[0] = (struct vmm_slot) { .gpa = 0, .size = opt->mem_size };
+	memcpy(&all[1], opt->slot, opt->nr_slots * sizeof(opt->slot[0]));
+	if (!vmm_slots_overlap(all, 1 + opt->nr_slots, &a, &b))
+		return 0;
+	snprintf(err, errlen, "slot %u (0x%llx..0x%llx) overlaps %s %u (0x%llx..0x%llx)",
+		 b, (unsigned long long)all[b].gpa,
+		 (unsigned long long)(all[b].gpa + all[b].size),
+		 a ? "slot" : "RAM, slot", a, (unsigned long long)all[a].gpa,
+		 (unsigned long long)(all[a].gpa + all[a].size));
+	return -1;
+}
+
+#endif
 /**
  * Fill @opt from the command line.  On error, returns -1 with a one-line
  * reason in @err; the caller prints it and exits with VMM_USAGE.
@@ -124,7 +154,10 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		   char *err, size_t errlen)
 {
 	enum { OPT_DEV = 256, OPT_LOAD, OPT_TIMEOUT, OPT_IN_DATA, OPT_INVALID_STATE,
-	       OPT_TRACE, OPT_SLOT, OPT_NO_THP, OPT_MULTIBOOT, OPT_CMDLINE, OPT_MODULE,
+	       OPT_TRACE,
+#ifdef CONFIG_MINIKVM_MMU
+	       OPT_SLOT, OPT_NO_THP, OPT_MULTIBOOT, OPT_CMDLINE, OPT_MODULE,
+#endif
 #ifdef CONFIG_MINIKVM_FINAL
 	       OPT_LINUX, OPT_INITRD, OPT_DISK,
 #endif
@@ -143,11 +176,13 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		{ "in-data",	required_argument, NULL, OPT_IN_DATA },
 		{ "invalid-state", optional_argument, NULL, OPT_INVALID_STATE },
 		{ "trace",	required_argument, NULL, OPT_TRACE },
+#ifdef CONFIG_MINIKVM_MMU
 		{ "slot",	required_argument, NULL, OPT_SLOT },
 		{ "no-thp",	no_argument,	   NULL, OPT_NO_THP },
 		{ "multiboot",	required_argument, NULL, OPT_MULTIBOOT },
 		{ "cmdline",	required_argument, NULL, OPT_CMDLINE },
 		{ "module",	required_argument, NULL, OPT_MODULE },
+#endif
 #ifdef CONFIG_MINIKVM_FINAL
 		{ "linux",	required_argument, NULL, OPT_LINUX },
 		{ "initrd",	required_argument, NULL, OPT_INITRD },
@@ -165,9 +200,9 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct vmm_slot all[1 + VMM_MAX_SLOTS];
-	int load_given = 0;
-	unsigned int a, b;
+#ifdef CONFIG_MINIKVM_MMU
+	int load_given = 0;	/* --load: a flat image's, never a kernel's */
+#endif
 	uint64_t v;
 	int c;
 
@@ -201,7 +236,9 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 				return -1;
 			}
 			opt->load_addr = v;
+#ifdef CONFIG_MINIKVM_MMU
 			load_given = 1;
+#endif
 			break;
 		case OPT_TIMEOUT: {
 			char *end;
@@ -234,6 +271,7 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 			}
 			opt->trace = optarg;
 			break;
+#ifdef CONFIG_MINIKVM_MMU
 		case OPT_SLOT:
 			if (opt->nr_slots == VMM_MAX_SLOTS) {
 				snprintf(err, errlen, "more than %d --slot options", VMM_MAX_SLOTS);
@@ -252,17 +290,6 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		case OPT_CMDLINE:
 			opt->cmdline = optarg;
 			break;
-#ifdef CONFIG_MINIKVM_FINAL
-		case OPT_LINUX:
-			opt->bzimage = optarg;
-			break;
-		case OPT_INITRD:
-			opt->initrd = optarg;
-			break;
-		case OPT_DISK:
-			opt->disk = optarg;
-			break;
-#endif
 		case OPT_MODULE: {
 			struct vmm_module *m = &opt->module[opt->nr_modules];
 			char *comma = strchr(optarg, ',');
@@ -285,6 +312,18 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 			opt->nr_modules++;
 			break;
 		}
+#endif
+#ifdef CONFIG_MINIKVM_FINAL
+		case OPT_LINUX:
+			opt->bzimage = optarg;
+			break;
+		case OPT_INITRD:
+			opt->initrd = optarg;
+			break;
+		case OPT_DISK:
+			opt->disk = optarg;
+			break;
+#endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
 		case OPT_IRQCHIP:
 			if (!strcmp(optarg, "kernel")) {
@@ -357,11 +396,14 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 			snprintf(err, errlen, "--disk needs --irqchip kernel");
 			return -1;
 		}
-	} else if (opt->initrd || opt->disk) {
+		return check_slots(opt, err, errlen);
+	}
+	if (opt->initrd || opt->disk) {
 		snprintf(err, errlen, "%s needs --linux", opt->initrd ? "--initrd" : "--disk");
 		return -1;
-	} else
+	}
 #endif
+#ifdef CONFIG_MINIKVM_MMU
 	if (opt->multiboot) {
 		if (optind != argc) {
 			snprintf(err, errlen, "a guest image and --multiboot given: choose one");
@@ -374,32 +416,24 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		}
 		if (!opt->cmdline)
 			opt->cmdline = "";
-	} else {
-		if (opt->cmdline || opt->nr_modules) {
-			snprintf(err, errlen, "--cmdline and --module need --multiboot");
-			return -1;
-		}
-		if (optind != argc - 1) {
-			snprintf(err, errlen, optind == argc ? "no guest image given" :
-				 "more than one guest image given");
-			return -1;
-		}
-		opt->guest = argv[optind];
+		return check_slots(opt, err, errlen);
 	}
-
-	/* Slots must not share an address; RAM is slot 0 at 0 (KVM: -EEXIST). */
-	all[0] = (struct vmm_slot) { .gpa = 0, .size = opt->mem_size };
-	memcpy(&all[1], opt->slot, opt->nr_slots * sizeof(opt->slot[0]));
-	if (vmm_slots_overlap(all, 1 + opt->nr_slots, &a, &b)) {
-		snprintf(err, errlen, "slot %u (0x%llx..0x%llx) overlaps %s %u (0x%llx..0x%llx)",
-			 b, (unsigned long long)all[b].gpa,
-			 (unsigned long long)(all[b].gpa + all[b].size),
-			 a ? "slot" : "RAM, slot", a, (unsigned long long)all[a].gpa,
-			 (unsigned long long)(all[a].gpa + all[a].size));
+	if (opt->cmdline || opt->nr_modules) {
+		snprintf(err, errlen, "--cmdline and --module need --multiboot");
 		return -1;
 	}
-	if (!opt->guest)	/* a kernel: no load address to check */
-		return 0;
+#endif
+	/* A flat image: the one argument left, and where it goes. */
+	if (optind != argc - 1) {
+		snprintf(err, errlen, optind == argc ? "no guest image given" :
+			 "more than one guest image given");
+		return -1;
+	}
+	opt->guest = argv[optind];
+#ifdef CONFIG_MINIKVM_MMU
+	if (check_slots(opt, err, errlen))
+		return -1;
+#endif
 	if (opt->load_addr >= opt->mem_size) {
 		snprintf(err, errlen, "load address 0x%llx is beyond guest RAM",
 			 (unsigned long long)opt->load_addr);

@@ -125,6 +125,7 @@ void vmm_long_mode_sregs(struct kvm_sregs *sregs, uint64_t cr3)
 	sregs->ds = sregs->es = sregs->fs = sregs->gs = sregs->ss = data;
 }
 
+#ifdef CONFIG_MINIKVM_MMU
 /**
  * Put @sregs into the state a multiboot kernel is entered in ("The
  * Multiboot Specification version 0.6.96", 3.2 "Machine state"): CR0.PE
@@ -155,6 +156,7 @@ void vmm_flat32_sregs(struct kvm_sregs *sregs)
 	sregs->cs = code;
 	sregs->ds = sregs->es = sregs->fs = sregs->gs = sregs->ss = data;
 }
+#endif
 
 /** SVM: AMD APM Vol. 2, 15.5.1 and appendix C "SVM Intercept Exit Codes".
  * Linux 6.1 keeps the VMCB's EXITCODE as two u32 halves and reports only

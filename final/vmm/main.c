@@ -26,7 +26,9 @@
 #include <linux/kvm.h>
 
 #include "minivmm.h"
+#ifdef CONFIG_MINIKVM_MMU
 #include "multiboot.h"
+#endif
 
 /** Where KVM_SET_TSS_ADDR puts the three pages real-mode emulation needs
  *  on Intel CPUs without unrestricted guest: just below the BIOS area under
@@ -199,8 +201,10 @@ static int port_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t
 {
 	if (size == 1 && serial_io(&vm->com1, port, is_write, data) == 0)
 		return -1;
+#ifdef CONFIG_MINIKVM_MMU
 	if (control_io(vm, port, is_write, size, data) == 0)
 		return -1;
+#endif
 #ifdef CONFIG_MINIKVM_FINAL
 	if (size == 1 && rtc_io(&vm->rtc, port, is_write, data) == 0)
 		return -1;
@@ -266,6 +270,7 @@ static int handle_io(struct vcpu *v)
 			      run->io.size, data);
 	return ret;
 }
+#ifdef CONFIG_MINIKVM_MMU
 
 /**
  * KVM_EXIT_MMIO: the guest touched a guest-physical address that no
@@ -325,6 +330,7 @@ static void handle_mmio(struct vcpu *v)
 	mmio_access(v->vm, run->mmio.phys_addr, run->mmio.is_write, run->mmio.data,
 		    run->mmio.len > 8 ? 8 : run->mmio.len);
 }
+#endif
 
 #ifdef CONFIG_MINIKVM_FINAL
 /** Entries of the coalesced-MMIO ring: <linux/kvm.h>'s
@@ -415,9 +421,11 @@ static int handle_exit_locked(struct vcpu *v)
 	switch (v->run->exit_reason) {
 	case KVM_EXIT_IO:
 		return handle_io(v);
+#ifdef CONFIG_MINIKVM_MMU
 	case KVM_EXIT_MMIO:
 		handle_mmio(v);
 		return -1;
+#endif
 	case KVM_EXIT_HLT:
 #ifdef CONFIG_MINIKVM_IRQCHIP
 		if (irq_halted(vm) < 0)
@@ -442,9 +450,9 @@ static int handle_exit_locked(struct vcpu *v)
 
 /**
  * handle_exit_locked() under the VM's big lock, when there is more than
- * one vCPU: the devices minivmm emulates (COM1, the test device, the
- * control port) see one exit at a time, as QEMU's devices do under its
- * big QEMU lock.  COM1's trace is the exiting vCPU's.
+ * one vCPU: the devices minivmm emulates see one exit at a time, as
+ * QEMU's devices do under its big QEMU lock.  COM1's trace is the
+ * exiting vCPU's.
  */
 static int handle_exit(struct vcpu *v)
 {
@@ -630,6 +638,23 @@ static int setup_real_mode(struct vcpu *v, uint64_t addr)
 	return 0;
 }
 
+/** A flat image: load it at --load and enter it there in real mode, or
+ *  in --invalid-state's state. */
+static int boot_flat(struct vm *vm, const struct vmm_options *opt)
+{
+	char err[256];
+
+	if (vmm_load_flat(vm->mem, vm->mem_size, opt->load_addr, opt->guest,
+			  err, sizeof(err)) < 0) {
+		fprintf(stderr, "minivmm: %s\n", err);
+		return VMM_USAGE;
+	}
+	if (opt->invalid_state)
+		return setup_invalid_state(vm, &vm->vcpu[0], opt->load_addr);
+	return setup_real_mode(&vm->vcpu[0], opt->load_addr);
+}
+
+#ifdef CONFIG_MINIKVM_MMU
 /**
  * Flat 32-bit protected mode without paging (vmm_flat32_sregs()) and the
  * general registers a boot protocol hands a kernel.
@@ -666,6 +691,25 @@ static int setup_multiboot(struct vcpu *v, const struct vmm_multiboot_entry *mb)
 
 	return enter_flat32(v, &regs);
 }
+
+/** --multiboot: load the kernel and its modules, and set the entry state. */
+static int boot_multiboot(struct vm *vm, const struct vmm_options *opt)
+{
+	struct vmm_multiboot_entry mb;
+	char err[256];
+
+	if (vmm_multiboot_load(vm->mem, vm->mem_size, opt->multiboot, opt->cmdline,
+			       opt->module, opt->nr_modules, &mb, err, sizeof(err))) {
+		fprintf(stderr, "minivmm: %s\n", err);
+		return VMM_USAGE;
+	}
+	if (opt->verbose)
+		fprintf(stderr, "minivmm: multiboot kernel at 0x%llx..0x%llx, entry 0x%x, "
+			"information at 0x%x\n", (unsigned long long)mb.kernel_start,
+			(unsigned long long)mb.kernel_end, mb.entry, mb.info);
+	return setup_multiboot(&vm->vcpu[0], &mb);
+}
+#endif
 
 #ifdef CONFIG_MINIKVM_FINAL
 /**
@@ -944,7 +988,6 @@ int main(int argc, char **argv)
 	struct vmm_options opt;
 	struct vm vm = { .dev_fd = -1, .vm_fd = -1, .nr_vcpus = 1, .vcpu[0].fd = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct vmm_multiboot_entry mb;
 	const char *image;
 	char err[256];
 	int ret;
@@ -959,7 +1002,11 @@ int main(int argc, char **argv)
 		return VMM_USAGE;
 	}
 	/* Fail on an unreadable image before touching the hypervisor. */
-	image = opt.multiboot ? opt.multiboot : opt.guest;
+	image = opt.guest;
+#ifdef CONFIG_MINIKVM_MMU
+	if (opt.multiboot)
+		image = opt.multiboot;
+#endif
 #ifdef CONFIG_MINIKVM_FINAL
 	if (opt.bzimage)
 		image = opt.bzimage;
@@ -1004,33 +1051,16 @@ int main(int argc, char **argv)
 	ret = create_vm(&vm, &opt);
 	if (ret)
 		goto out;
-#ifdef CONFIG_MINIKVM_FINAL
-	if (opt.bzimage) {
-		ret = boot_linux(&vm, &opt);
-	} else
+	if (opt.guest)
+		ret = boot_flat(&vm, &opt);
+#ifdef CONFIG_MINIKVM_MMU
+	else if (opt.multiboot)
+		ret = boot_multiboot(&vm, &opt);
 #endif
-	if (opt.multiboot) {
-		if (vmm_multiboot_load(vm.mem, vm.mem_size, opt.multiboot, opt.cmdline,
-				       opt.module, opt.nr_modules, &mb, err, sizeof(err))) {
-			fprintf(stderr, "minivmm: %s\n", err);
-			ret = VMM_USAGE;
-			goto out;
-		}
-		if (opt.verbose)
-			fprintf(stderr, "minivmm: multiboot kernel at 0x%llx..0x%llx, entry 0x%x, "
-				"information at 0x%x\n", (unsigned long long)mb.kernel_start,
-				(unsigned long long)mb.kernel_end, mb.entry, mb.info);
-		ret = setup_multiboot(&vm.vcpu[0], &mb);
-	} else if (vmm_load_flat(vm.mem, vm.mem_size, opt.load_addr, opt.guest,
-				 err, sizeof(err)) < 0) {
-		fprintf(stderr, "minivmm: %s\n", err);
-		ret = VMM_USAGE;
-		goto out;
-	} else if (opt.invalid_state) {
-		ret = setup_invalid_state(&vm, &vm.vcpu[0], opt.load_addr);
-	} else {
-		ret = setup_real_mode(&vm.vcpu[0], opt.load_addr);
-	}
+#ifdef CONFIG_MINIKVM_FINAL
+	else if (opt.bzimage)
+		ret = boot_linux(&vm, &opt);
+#endif
 	if (ret)
 		goto out;
 	if (opt.timeout_ms) {

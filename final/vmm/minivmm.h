@@ -46,8 +46,6 @@ enum vmm_status {
 #define TEST_DATA_PORT	0xf6	/**< bytes of --in-data, read by IN */
 #define MARK_PORT	0xf5	/**< OUT n: note the time as mark n (benchmarks) */
 #define NR_MARKS	8	/**< marks 0 .. 7 */
-#define CTL_PORT	0xf7	/**< control: OUT byte = command, IN dword = result */
-#define CTL_ARG_PORT	0xf9	/**< control: OUT dword = the next argument */
 #ifdef CONFIG_MINIKVM_IRQCHIP
 /**
  * The test device's interrupt registers as ports, for guests that cannot
@@ -60,6 +58,15 @@ enum vmm_status {
 #define IRQ_PULSE_PORT	0xfc	/**< OUT gsi: line high, then low */
 #define IRQ_MAX_GSI	23	/**< KVM's default routing: 0-15 PIC + IOAPIC, 16-23 IOAPIC */
 #endif
+
+#ifdef CONFIG_MINIKVM_MMU
+/*
+ * Chapter 02's devices: the control port, through which a guest changes
+ * its own memory slots, and the MMIO test device, the far end of the
+ * MMIO exits the MMU now makes.
+ */
+#define CTL_PORT	0xf7	/**< control: OUT byte = command, IN dword = result */
+#define CTL_ARG_PORT	0xf9	/**< control: OUT dword = the next argument */
 
 /**
  * The control port: how a guest asks minivmm to change its VM while the
@@ -263,6 +270,7 @@ int testdev_mmio(struct testdev *d, uint64_t addr, int is_write,
 int testdev_irq(struct testdev *d, enum testdev_irq_op op, uint64_t gsi);
 int testdev_pio(struct testdev *d, uint16_t port, int is_write, uint8_t *data);
 #endif
+#endif /* CONFIG_MINIKVM_MMU */
 
 #ifdef CONFIG_MINIKVM_EMULATE
 /**
@@ -301,20 +309,27 @@ int emudev_mmio(struct emudev *d, uint64_t addr, int is_write,
 int emudev_pio(struct emudev *d, uint16_t port, int is_write, int size, uint8_t *data);
 #endif
 
+#ifndef CONFIG_MINIKVM_MMU
+#define VMM_MAX_SLOTS	0	/**< RAM (KVM slot 0) is the only slot until chapter 02 */
+#else
 /** Extra memory slots (--slot) are KVM slots 1..VMM_MAX_SLOTS; 0 is RAM. */
 #define VMM_MAX_SLOTS	8	/**< the most --slot options */
+#endif
 #define VMM_PAGE_SIZE	4096ull	/**< the unit of slots and of the dirty log */
 
 /** A memory slot: where the guest sees it, and minivmm's memory behind it. */
 struct vmm_slot {
 	uint64_t gpa;		/**< guest-physical base, page-aligned */
 	uint64_t size;		/**< bytes, a multiple of VMM_PAGE_SIZE */
+	void *host;		/**< minivmm's mapping; NULL until created */
+#ifdef CONFIG_MINIKVM_MMU
 	int readonly;		/**< KVM_MEM_READONLY: guest writes exit as MMIO */
 	int log;		/**< KVM_MEM_LOG_DIRTY_PAGES */
-	void *host;		/**< minivmm's mapping; NULL until created */
 	int present;		/**< registered with the hypervisor right now */
+#endif
 };
 
+#ifdef CONFIG_MINIKVM_MMU
 int vmm_parse_slot(const char *s, struct vmm_slot *slot, char *err, size_t errlen);
 int vmm_slots_overlap(const struct vmm_slot *slots, unsigned int n,
 		      unsigned int *a, unsigned int *b);
@@ -344,6 +359,7 @@ struct vmm_module {
 	const char *string;	/**< what the kernel sees; the path by default */
 };
 #define VMM_MAX_MODULES	16	/**< the most --module options */
+#endif
 
 /** --invalid-state[=retry]: a vCPU state VM entry must refuse (entry.c). */
 enum vmm_invalid_state {
@@ -366,7 +382,7 @@ enum vmm_irqchip {
 /** What the command line asked for. */
 struct vmm_options {
 	const char *dev;	/**< hypervisor device, /dev/minikvm by default */
-	const char *guest;	/**< flat binary to load, or NULL with --multiboot */
+	const char *guest;	/**< the flat binary to load; NULL for a kernel */
 	uint64_t mem_size;	/**< guest RAM at guest-physical 0, bytes */
 	uint64_t load_addr;	/**< where the flat binary goes; real-mode entry */
 	unsigned int timeout_ms; /**< ms before SIGALRM ends KVM_RUN, 0 = none */
@@ -374,18 +390,20 @@ struct vmm_options {
 	int invalid_state;	/**< enum vmm_invalid_state: bad-state's entry */
 	int verbose;		/**< print every exit, and the registers at the end */
 	const char *trace;	/**< --trace FILE, or NULL */
+#ifdef CONFIG_MINIKVM_MMU
 	struct vmm_slot slot[VMM_MAX_SLOTS];	/**< the --slot options: KVM slots 1, 2, ... */
 	unsigned int nr_slots;	/**< how many */
 	int no_thp;		/**< --no-thp: MADV_NOHUGEPAGE on guest memory */
 	const char *multiboot;	/**< --multiboot kernel, or NULL */
+	const char *cmdline;	/**< the kernel's command line ("" by default) */
+	struct vmm_module module[VMM_MAX_MODULES];	/**< its modules, in order */
+	unsigned int nr_modules;	/**< how many */
+#endif
 #ifdef CONFIG_MINIKVM_FINAL
 	const char *bzimage;	/**< --linux bzImage, or NULL */
 	const char *initrd;	/**< --initrd, or NULL */
 	const char *disk;	/**< --disk, or NULL */
 #endif
-	const char *cmdline;	/**< its command line ("" by default) */
-	struct vmm_module module[VMM_MAX_MODULES];	/**< its modules, in order */
-	unsigned int nr_modules;	/**< how many */
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	int irqchip;		/**< enum vmm_irqchip, --irqchip */
 	unsigned int tick_hz;	/**< --tick: pulses of GSI 0 a second, 0 = none */
@@ -423,8 +441,25 @@ int vmm_cpuid_filter(struct kvm_cpuid2 *cpuid);
 int vmm_build_identity_map(void *mem, uint64_t mem_size, uint64_t base,
 			   uint64_t *cr3);
 void vmm_long_mode_sregs(struct kvm_sregs *sregs, uint64_t cr3);
-void vmm_flat32_sregs(struct kvm_sregs *sregs);
 const char *vmm_fail_entry_reason(uint64_t reason, char *buf, size_t len);
+
+#ifdef CONFIG_MINIKVM_MMU
+/* Chapter 02: multiboot kernels, entered in flat 32-bit protected mode. */
+void vmm_flat32_sregs(struct kvm_sregs *sregs);
+
+/** Where vmm_multiboot_load() left the kernel, for the entry. */
+struct vmm_multiboot_entry {
+	uint32_t entry;		/**< physical entry point (EIP) */
+	uint32_t info;		/**< the multiboot information structure (EBX) */
+	uint64_t kernel_start;	/**< lowest byte the kernel occupies */
+	uint64_t kernel_end;	/**< one past its highest byte, bss included */
+};
+
+int vmm_multiboot_load(void *mem, uint64_t mem_size, const char *kernel,
+		       const char *cmdline, const struct vmm_module *mods,
+		       unsigned int nr_mods, struct vmm_multiboot_entry *out,
+		       char *err, size_t errlen);
+#endif
 
 #ifdef CONFIG_MINIKVM_FINAL
 /** Where linux.c puts a bzImage's parts (guest-physical). @{ */
@@ -448,19 +483,6 @@ struct vmm_linux_entry {
 int vmm_linux_load(void *mem, uint64_t mem_size, const char *kernel, const char *initrd,
 		   const char *cmdline, struct vmm_linux_entry *out, char *err, size_t errlen);
 #endif
-
-/** Where vmm_multiboot_load() left the kernel, for the entry. */
-struct vmm_multiboot_entry {
-	uint32_t entry;		/**< physical entry point (EIP) */
-	uint32_t info;		/**< the multiboot information structure (EBX) */
-	uint64_t kernel_start;	/**< lowest byte the kernel occupies */
-	uint64_t kernel_end;	/**< one past its highest byte, bss included */
-};
-
-int vmm_multiboot_load(void *mem, uint64_t mem_size, const char *kernel,
-		       const char *cmdline, const struct vmm_module *mods,
-		       unsigned int nr_mods, struct vmm_multiboot_entry *out,
-		       char *err, size_t errlen);
 
 /**
  * --trace FILE: what userspace observed on the KVM_RUN loop, one event a
@@ -767,20 +789,22 @@ struct vm {
 	size_t run_size;	/**< bytes mapped at each kvm_run (kvm_run + PIO page) */
 	void *mem;		/**< guest RAM, guest-physical 0 .. mem_size (slot 0) */
 	uint64_t mem_size;	/**< bytes of guest RAM */
-	struct vmm_slot slot[1 + VMM_MAX_SLOTS];	/**< [0] RAM, then --slot */
+	struct vmm_slot slot[1 + VMM_MAX_SLOTS];	/**< [0] RAM (-m), then the others */
 	unsigned int nr_slots;	/**< RAM included */
 	FILE *out;		/**< stdout: the guest's COM1 and minivmm's reports */
 	struct serial com1;	/**< the UART at COM1_BASE */
 	struct trace trace;	/**< --trace; trace.f is NULL without it */
-	struct testdev testdev;	/**< the MMIO device at TESTDEV_BASE */
-#ifdef CONFIG_MINIKVM_EMULATE
-	struct emudev emudev;	/**< the RAM window and the FIFO ports (emudev.c) */
-#endif
 	const char *in_data;	/**< what TEST_DATA_PORT still has to give */
 	uint64_t marks[NR_MARKS];	/**< MARK_PORT times, ns; 0 = not reached */
+#ifdef CONFIG_MINIKVM_MMU
+	struct testdev testdev;	/**< the MMIO device at TESTDEV_BASE */
 	uint32_t ctl_arg[CTL_MAX_ARGS];	/**< control-port arguments so far */
 	unsigned int ctl_nargs;	/**< how many */
 	int32_t ctl_result;	/**< the last command's result */
+#endif
+#ifdef CONFIG_MINIKVM_EMULATE
+	struct emudev emudev;	/**< the RAM window and the FIFO ports (emudev.c) */
+#endif
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	int irqchip;		/**< enum vmm_irqchip */
 	pthread_t vcpu_thread;	/**< the thread that runs KVM_RUN */
@@ -817,10 +841,13 @@ struct vm {
 };
 
 int vm_create_memory(struct vm *vm, const struct vmm_options *opt);
+#ifdef CONFIG_MINIKVM_MMU
 int vm_set_slot(struct vm *vm, unsigned int i, int present, uint64_t gpa);
 int64_t vm_dirty_log(struct vm *vm, unsigned int i);
 int vm_slot_of(const struct vm *vm, uint64_t gpa);
+/* control.c: the control port. */
 int control_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t *data);
+#endif
 #ifdef CONFIG_MINIKVM_FINAL
 /* eventfd.c: the eventfd control commands. */
 int32_t eventfd_ctl_run(struct vm *vm, uint8_t cmd, const uint32_t *arg);

@@ -755,6 +755,15 @@ def xa_load(xa, index):
     return entry
 
 
+def memslot_array(kvm):
+    """The VM's memslots by id: kvm->memslots itself until chapter 04,
+    then kvm->memslots->slots (one array replaced whole, read under SRCU)."""
+    slots = kvm["memslots"]
+    if slots.type.strip_typedefs().code == gdb.TYPE_CODE_PTR:
+        slots = slots.dereference()["slots"]
+    return slots
+
+
 def gpa_to_hpa(vcpu, gpa, isa, out, verbose):
     """A guest-physical address as host-physical: through the NPT/EPT, or,
     for a page the guest has not touched yet (mapped on demand), through
@@ -767,8 +776,9 @@ def gpa_to_hpa(vcpu, gpa, isa, out, verbose):
         return hpa
     kvm = vcpu["kvm"]
     gfn = gpa >> 12
-    for i in range(kvm["memslots"].type.range()[1] + 1):
-        slot = kvm["memslots"][i]
+    slots = memslot_array(kvm)
+    for i in range(slots.type.range()[1] + 1):
+        slot = slots[i]
         if not int(slot):
             continue
         base, n = int(slot["base_gfn"]), int(slot["npages"])

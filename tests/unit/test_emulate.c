@@ -69,6 +69,7 @@ static int writes;		/* write_emulated calls */
 static struct kvm_segment segs[8];
 static enum x86emul_mode cur_mode;
 static u64 cr0;
+static u64 cr4;
 static int cur_cpl;
 static struct kvm_dtable gdt;
 static u8 port_out[4096];	/* bytes OUTS sent */
@@ -208,7 +209,7 @@ static void fake_get_gdt(struct x86_emulate_ctxt *c, struct kvm_dtable *dt)
 static u64 fake_get_cr(struct x86_emulate_ctxt *c, int cr)
 {
 	(void)c;
-	return cr == 0 ? cr0 : 0;
+	return cr == 0 ? cr0 : cr == 4 ? cr4 : 0;
 }
 
 static int fake_cpl(struct x86_emulate_ctxt *c)
@@ -256,6 +257,7 @@ static void reset_fake(enum x86emul_mode mode)
 	mmio_mode = mmio_pending = false;
 	io_exits = writes = 0;
 	cr0 = 0;
+	cr4 = 0;
 	cur_cpl = 0;
 	port_out_len = port_in_next = pio_in_calls = pio_last_count = 0;
 }
@@ -1129,6 +1131,24 @@ Test(emulate, non_canonical_address_is_gp_or_ss_in_64bit_mode)
 	expect_fault("mov eax,[rbp non-canonical] (SS)", &st, mov_rbp, 3, SS_VECTOR, 0);
 	st.regs[RBX] = 0x00007ffffffffffeull;	/* the 4 bytes cross into non-canonical */
 	expect_fault("mov eax,[last canonical - 1]", &st, mov_rbx, 2, GP_VECTOR, 0);
+}
+
+Test(emulate, five_level_paging_makes_57_bit_addresses_canonical)
+{
+	static const u8 mov_rbx[] = { 0x8b, 0x03 };
+	struct cpu_state st;
+
+	reset_fake(P64);
+	cr4 = 1ull << 12;	/* CR4.LA57 */
+	len_regs(&st);
+	/* Canonical with 57 bits: the access goes on to the (fake) page
+	 * walk, which maps nothing there: #PF, not #GP. */
+	st.regs[RBX] = 0x0000800000000000ull;
+	expect_fault("mov eax,[2^47] with LA57", &st, mov_rbx, 2, PF_VECTOR, 0);
+	st.regs[RBX] = 0xff00000000000000ull;
+	expect_fault("mov eax,[-2^56] with LA57", &st, mov_rbx, 2, PF_VECTOR, 0);
+	st.regs[RBX] = 0x0100000000000000ull;	/* bit 56 set, 63:57 clear */
+	expect_fault("mov eax,[2^56] with LA57", &st, mov_rbx, 2, GP_VECTOR, 0);
 }
 
 Test(emulate, segment_limits_and_rights_are_checked_outside_64bit_mode)

@@ -192,6 +192,21 @@ Test(i8254, mode0_count_wraps_past_zero_to_ffff)
 	cr_assert_eq(read16(at(T0, 15), 2), 0xfffb);
 }
 
+/* Modes 1, 4 and 5 count as mode 0 does: down once, then on past 0 to
+ * 0xffff ("the Counter does not stop when it reaches zero"). */
+/* exercise 04.3 */
+Test(i8254, modes_1_4_5_count_down_once_and_wrap_as_mode_0)
+{
+	static const int modes[] = { 1, 4, 5 };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		program(T0, 1, modes[i], 100);
+		cr_assert_eq(read16(at(T0, 40), 1), 60, "mode %d", modes[i]);
+		cr_assert_eq(read16(at(T0, 101), 1), 0xffff, "mode %d wraps", modes[i]);
+	}
+}
+
 Test(i8254, lsb_only_reads_give_the_low_byte_every_time)
 {
 	out8(T0, PIT_MODE_PORT, cw(2, 1, 0));

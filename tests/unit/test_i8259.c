@@ -320,6 +320,7 @@ Test(i8259, automatic_eoi_on_both_chips_delivers_slave_requests_back_to_back)
 	cr_assert_eq(M->isr | S->isr, 0);
 }
 
+/* exercise 03.1 */
 Test(i8259, rotate_in_automatic_eoi_mode_round_robins_equal_devices)
 {
 	pc_init_icw4(0x03, 0x01);

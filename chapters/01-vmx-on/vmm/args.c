@@ -21,20 +21,9 @@ void vmm_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: minivmm [options] GUEST.bin\n"
-		"       minivmm [options] --multiboot KERNEL [--cmdline STR] [--module FILE[,STR]]...\n"
 		"  --dev PATH      hypervisor device (default %s; /dev/kvm for the real KVM)\n"
 		"  -m SIZE         guest RAM, e.g. 16M, 1G (default 16M)\n"
 		"  --load ADDR     guest-physical load and real-mode entry address (default 0x10000)\n"
-		"  --slot GPA:SIZE[:ro][:log]\n"
-		"                  one more memory slot (KVM slot 1, 2, ... in order): SIZE bytes\n"
-		"                  of minivmm's memory at guest-physical GPA; ro = read-only for\n"
-		"                  the guest (KVM_MEM_READONLY; it starts out holding the test\n"
-		"                  pattern), log = dirty-page logging (KVM_MEM_LOG_DIRTY_PAGES)\n"
-		"  --no-thp        no transparent huge pages behind guest memory (MADV_NOHUGEPAGE)\n"
-		"  --multiboot KERNEL  boot a Multiboot v1 kernel (ELF32, ELF64 or a.out kludge)\n"
-		"                  in 32-bit protected mode, as QEMU's -kernel does\n"
-		"  --cmdline STR   the multiboot kernel's command line\n"
-		"  --module FILE[,STR]  a multiboot module and its string (default: FILE)\n"
 		"  --timeout SECS  stop the guest after SECS seconds, a fraction allowed\n"
 		"                  (KVM_RUN sees a signal)\n"
 		"  --in-data BYTES bytes the guest reads with IN from port 0x%x\n"
@@ -48,11 +37,9 @@ void vmm_usage(FILE *out)
 		"  -v              print every exit, and the registers at the end\n"
 		"exit status: 0 guest halted, odd = (debug-exit value << 1) | 1,\n"
 		"  2 usage, 4 KVM error, 6 unhandled exit, 8 interrupted\n"
-		"devices: COM1 at port 0x%x, debug exit 0x%x, time marks 0x%x, control 0x%x/0x%x\n"
-		"  (minivmm.h), test device at 0x%llx (MMIO); other MMIO reads give all ones\n",
+		"devices (minivmm.h): COM1 at port 0x%x, debug exit 0x%x, time marks 0x%x\n",
 		DEFAULT_DEV, TEST_DATA_PORT,
-		COM1_BASE, DEBUG_EXIT_PORT, MARK_PORT,
-		CTL_PORT, CTL_ARG_PORT, TESTDEV_BASE);
+		COM1_BASE, DEBUG_EXIT_PORT, MARK_PORT);
 }
 
 /**
@@ -90,7 +77,7 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		   char *err, size_t errlen)
 {
 	enum { OPT_DEV = 256, OPT_LOAD, OPT_TIMEOUT, OPT_IN_DATA, OPT_INVALID_STATE,
-	       OPT_TRACE, OPT_SLOT, OPT_NO_THP, OPT_MULTIBOOT, OPT_CMDLINE, OPT_MODULE,
+	       OPT_TRACE,
 	};
 	static const struct option longopts[] = {
 		{ "dev",	required_argument, NULL, OPT_DEV },
@@ -99,17 +86,9 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		{ "in-data",	required_argument, NULL, OPT_IN_DATA },
 		{ "invalid-state", optional_argument, NULL, OPT_INVALID_STATE },
 		{ "trace",	required_argument, NULL, OPT_TRACE },
-		{ "slot",	required_argument, NULL, OPT_SLOT },
-		{ "no-thp",	no_argument,	   NULL, OPT_NO_THP },
-		{ "multiboot",	required_argument, NULL, OPT_MULTIBOOT },
-		{ "cmdline",	required_argument, NULL, OPT_CMDLINE },
-		{ "module",	required_argument, NULL, OPT_MODULE },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct vmm_slot all[1 + VMM_MAX_SLOTS];
-	int load_given = 0;
-	unsigned int a, b;
 	uint64_t v;
 	int c;
 
@@ -140,7 +119,6 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 				return -1;
 			}
 			opt->load_addr = v;
-			load_given = 1;
 			break;
 		case OPT_TIMEOUT: {
 			char *end;
@@ -173,46 +151,6 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 			}
 			opt->trace = optarg;
 			break;
-		case OPT_SLOT:
-			if (opt->nr_slots == VMM_MAX_SLOTS) {
-				snprintf(err, errlen, "more than %d --slot options", VMM_MAX_SLOTS);
-				return -1;
-			}
-			if (vmm_parse_slot(optarg, &opt->slot[opt->nr_slots], err, errlen))
-				return -1;
-			opt->nr_slots++;
-			break;
-		case OPT_NO_THP:
-			opt->no_thp = 1;
-			break;
-		case OPT_MULTIBOOT:
-			opt->multiboot = optarg;
-			break;
-		case OPT_CMDLINE:
-			opt->cmdline = optarg;
-			break;
-		case OPT_MODULE: {
-			struct vmm_module *m = &opt->module[opt->nr_modules];
-			char *comma = strchr(optarg, ',');
-
-			if (opt->nr_modules == VMM_MAX_MODULES) {
-				snprintf(err, errlen, "more than %d --module options", VMM_MAX_MODULES);
-				return -1;
-			}
-			/* FILE,STR: cut the argument at the comma, in place. */
-			m->path = optarg;
-			m->string = optarg;
-			if (comma) {
-				*comma = '\0';
-				m->string = comma + 1;
-			}
-			if (!*m->path) {
-				snprintf(err, errlen, "--module needs a file name");
-				return -1;
-			}
-			opt->nr_modules++;
-			break;
-		}
 		case 'v':
 			opt->verbose = 1;
 			break;
@@ -226,44 +164,13 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 			return -1;
 		}
 	}
-	if (opt->multiboot) {
-		if (optind != argc) {
-			snprintf(err, errlen, "a guest image and --multiboot given: choose one");
-			return -1;
-		}
-		if (load_given || opt->invalid_state) {
-			snprintf(err, errlen, "--load and --invalid-state are for flat images, "
-				 "not --multiboot");
-			return -1;
-		}
-		if (!opt->cmdline)
-			opt->cmdline = "";
-	} else {
-		if (opt->cmdline || opt->nr_modules) {
-			snprintf(err, errlen, "--cmdline and --module need --multiboot");
-			return -1;
-		}
-		if (optind != argc - 1) {
-			snprintf(err, errlen, optind == argc ? "no guest image given" :
-				 "more than one guest image given");
-			return -1;
-		}
-		opt->guest = argv[optind];
-	}
-
-	/* Slots must not share an address; RAM is slot 0 at 0 (KVM: -EEXIST). */
-	all[0] = (struct vmm_slot) { .gpa = 0, .size = opt->mem_size };
-	memcpy(&all[1], opt->slot, opt->nr_slots * sizeof(opt->slot[0]));
-	if (vmm_slots_overlap(all, 1 + opt->nr_slots, &a, &b)) {
-		snprintf(err, errlen, "slot %u (0x%llx..0x%llx) overlaps %s %u (0x%llx..0x%llx)",
-			 b, (unsigned long long)all[b].gpa,
-			 (unsigned long long)(all[b].gpa + all[b].size),
-			 a ? "slot" : "RAM, slot", a, (unsigned long long)all[a].gpa,
-			 (unsigned long long)(all[a].gpa + all[a].size));
+	/* A flat image: the one argument left, and where it goes. */
+	if (optind != argc - 1) {
+		snprintf(err, errlen, optind == argc ? "no guest image given" :
+			 "more than one guest image given");
 		return -1;
 	}
-	if (!opt->guest)	/* a kernel: no load address to check */
-		return 0;
+	opt->guest = argv[optind];
 	if (opt->load_addr >= opt->mem_size) {
 		snprintf(err, errlen, "load address 0x%llx is beyond guest RAM",
 			 (unsigned long long)opt->load_addr);

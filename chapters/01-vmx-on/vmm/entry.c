@@ -125,37 +125,6 @@ void vmm_long_mode_sregs(struct kvm_sregs *sregs, uint64_t cr3)
 	sregs->ds = sregs->es = sregs->fs = sregs->gs = sregs->ss = data;
 }
 
-/**
- * Put @sregs into the state a multiboot kernel is entered in ("The
- * Multiboot Specification version 0.6.96", 3.2 "Machine state"): CR0.PE
- * set and CR0.PG clear; CS a 32-bit read/execute code segment and DS, ES,
- * FS, GS, SS 32-bit read/write data segments, all with offset 0 and limit
- * 0xFFFFFFFF; no long mode.  The selectors (0x08, 0x10) are those of
- * vmm_long_mode_sregs(); the specification lets GDTR be invalid, and the
- * kernel loads its own GDT before it loads a selector.  EAX, EBX, EIP and
- * EFLAGS (IF and VM clear) are the caller's, through KVM_SET_REGS.
- */
-void vmm_flat32_sregs(struct kvm_sregs *sregs)
-{
-	const struct kvm_segment code = {
-		.base = 0, .limit = 0xffffffff, .selector = 0x08,
-		.type = SEG_TYPE_CODE_XRA, .present = 1, .dpl = 0,
-		.db = 1, .s = 1, .l = 0, .g = 1,
-	};
-	const struct kvm_segment data = {
-		.base = 0, .limit = 0xffffffff, .selector = 0x10,
-		.type = SEG_TYPE_DATA_RWA, .present = 1, .dpl = 0,
-		.db = 1, .s = 1, .l = 0, .g = 1,
-	};
-
-	sregs->cr0 = X86_CR0_PE | X86_CR0_ET;
-	sregs->cr3 = 0;
-	sregs->cr4 = 0;
-	sregs->efer = 0;
-	sregs->cs = code;
-	sregs->ds = sregs->es = sregs->fs = sregs->gs = sregs->ss = data;
-}
-
 /** SVM: AMD APM Vol. 2, 15.5.1 and appendix C "SVM Intercept Exit Codes".
  * Linux 6.1 keeps the VMCB's EXITCODE as two u32 halves and reports only
  * the low one (0xffffffff); kernels with a u64 exit_code report all 64

@@ -23,7 +23,6 @@
 #include <linux/kvm.h>
 
 #include "minivmm.h"
-#include "multiboot.h"
 
 /** Where KVM_SET_TSS_ADDR puts the three pages real-mode emulation needs
  *  on Intel CPUs without unrestricted guest: just below the BIOS area under
@@ -188,8 +187,6 @@ static int port_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t
 {
 	if (size == 1 && serial_io(&vm->com1, port, is_write, data) == 0)
 		return -1;
-	if (control_io(vm, port, is_write, size, data) == 0)
-		return -1;
 
 	if (port == DEBUG_EXIT_PORT && is_write) {
 		uint32_t value = 0;
@@ -228,53 +225,6 @@ static int handle_io(struct vcpu *v)
 		ret = port_io(vm, run->io.port, run->io.direction == KVM_EXIT_IO_OUT,
 			      run->io.size, data);
 	return ret;
-}
-
-/**
- * KVM_EXIT_MMIO: the guest touched a guest-physical address that no
- * memory slot covers, or wrote to a read-only slot.  kvm_run.mmio holds
- * the address, the length (1 to 8 bytes), the direction and, for a
- * write, the data; for a read, what minivmm leaves in mmio.data is what
- * the guest's instruction gets when the next KVM_RUN completes it
- * (Documentation/virt/kvm/api.rst; QEMU: address_space_rw() from
- * kvm_cpu_exec()).  The test device takes its registers; anything else
- * is reported on vm->out, in order with the guest's output, and reads
- * all ones, like a PC bus with nothing behind the address.
- */
-static void mmio_access(struct vm *vm, uint64_t addr, int is_write, uint8_t *data,
-			unsigned int len)
-{
-	char where[48] = "";
-	int i;
-
-	if (testdev_mmio(&vm->testdev, addr, is_write, data, len) == 0)
-		return;
-	i = vm_slot_of(vm, addr);
-	if (i >= 0)
-		snprintf(where, sizeof(where), " (%s slot %d)",
-			 vm->slot[i].present ? (vm->slot[i].readonly ? "read-only" : "present")
-					     : "deleted", i);
-	fprintf(vm->out, "minivmm: mmio %s of %u byte%s at 0x%llx%s", is_write ?
-		"write" : "read", len, len == 1 ? "" : "s", (unsigned long long)addr, where);
-	if (is_write) {
-		uint64_t value = 0;
-
-		memcpy(&value, data, len);
-		fprintf(vm->out, ": 0x%0*llx", (int)len * 2, (unsigned long long)value);
-	} else {
-		memset(data, 0xff, len);
-	}
-	fputc('\n', vm->out);
-	fflush(vm->out);
-}
-
-/** KVM_EXIT_MMIO (above). */
-static void handle_mmio(struct vcpu *v)
-{
-	struct kvm_run *run = v->run;
-
-	mmio_access(v->vm, run->mmio.phys_addr, run->mmio.is_write, run->mmio.data,
-		    run->mmio.len > 8 ? 8 : run->mmio.len);
 }
 
 /** The times of the MARK_PORT writes, relative to mark 0, one line each:
@@ -321,9 +271,6 @@ static int handle_exit_locked(struct vcpu *v)
 	switch (v->run->exit_reason) {
 	case KVM_EXIT_IO:
 		return handle_io(v);
-	case KVM_EXIT_MMIO:
-		handle_mmio(v);
-		return -1;
 	case KVM_EXIT_HLT:
 		fprintf(stderr, "minivmm: guest halted\n");
 		return VMM_HALTED;
@@ -339,9 +286,9 @@ static int handle_exit_locked(struct vcpu *v)
 
 /**
  * handle_exit_locked() under the VM's big lock, when there is more than
- * one vCPU: the devices minivmm emulates (COM1, the test device, the
- * control port) see one exit at a time, as QEMU's devices do under its
- * big QEMU lock.  COM1's trace is the exiting vCPU's.
+ * one vCPU: the devices minivmm emulates see one exit at a time, as
+ * QEMU's devices do under its big QEMU lock.  COM1's trace is the
+ * exiting vCPU's.
  */
 static int handle_exit(struct vcpu *v)
 {
@@ -479,41 +426,20 @@ static int setup_real_mode(struct vcpu *v, uint64_t addr)
 	return 0;
 }
 
-/**
- * Flat 32-bit protected mode without paging (vmm_flat32_sregs()) and the
- * general registers a boot protocol hands a kernel.
- * @param v     the vCPU to set up
- * @param regs  the protocol's registers: entry point, magic, info pointer
- */
-static int enter_flat32(struct vcpu *v, const struct kvm_regs *regs)
+/** A flat image: load it at --load and enter it there in real mode, or
+ *  in --invalid-state's state. */
+static int boot_flat(struct vm *vm, const struct vmm_options *opt)
 {
-	struct kvm_sregs sregs = reset_sregs;
+	char err[256];
 
-	vmm_flat32_sregs(&sregs);
-	if (ioctl(v->fd, KVM_SET_SREGS, &sregs))
-		return kvm_error("KVM_SET_SREGS");
-	if (ioctl(v->fd, KVM_SET_REGS, regs))
-		return kvm_error("KVM_SET_REGS");
-	return 0;
-}
-
-/**
- * Enter a multiboot kernel as "The Multiboot Specification version
- * 0.6.96", 3.2 "Machine state" says: 32-bit protected mode without paging
- * and flat segments (vmm_flat32_sregs()), EAX = the boot loader's magic
- * 0x2BADB002, EBX = the physical address of the boot information,
- * EFLAGS with VM and IF clear.  ESP is the kernel's business.
- */
-static int setup_multiboot(struct vcpu *v, const struct vmm_multiboot_entry *mb)
-{
-	struct kvm_regs regs = {
-		.rax = MULTIBOOT_BOOTLOADER_MAGIC,
-		.rbx = mb->info,
-		.rip = mb->entry,
-		.rflags = 0x2,		/* bit 1 is always 1 */
-	};
-
-	return enter_flat32(v, &regs);
+	if (vmm_load_flat(vm->mem, vm->mem_size, opt->load_addr, opt->guest,
+			  err, sizeof(err)) < 0) {
+		fprintf(stderr, "minivmm: %s\n", err);
+		return VMM_USAGE;
+	}
+	if (opt->invalid_state)
+		return setup_invalid_state(vm, &vm->vcpu[0], opt->load_addr);
+	return setup_real_mode(&vm->vcpu[0], opt->load_addr);
 }
 
 /**
@@ -617,7 +543,6 @@ int main(int argc, char **argv)
 	struct vmm_options opt;
 	struct vm vm = { .dev_fd = -1, .vm_fd = -1, .nr_vcpus = 1, .vcpu[0].fd = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct vmm_multiboot_entry mb;
 	const char *image;
 	char err[256];
 	int ret;
@@ -632,7 +557,7 @@ int main(int argc, char **argv)
 		return VMM_USAGE;
 	}
 	/* Fail on an unreadable image before touching the hypervisor. */
-	image = opt.multiboot ? opt.multiboot : opt.guest;
+	image = opt.guest;
 	if (access(image, R_OK)) {
 		fprintf(stderr, "minivmm: cannot read %s: %s\n", image, strerror(errno));
 		return VMM_USAGE;
@@ -661,28 +586,8 @@ int main(int argc, char **argv)
 	ret = create_vm(&vm, &opt);
 	if (ret)
 		goto out;
-	if (opt.multiboot) {
-		if (vmm_multiboot_load(vm.mem, vm.mem_size, opt.multiboot, opt.cmdline,
-				       opt.module, opt.nr_modules, &mb, err, sizeof(err))) {
-			fprintf(stderr, "minivmm: %s\n", err);
-			ret = VMM_USAGE;
-			goto out;
-		}
-		if (opt.verbose)
-			fprintf(stderr, "minivmm: multiboot kernel at 0x%llx..0x%llx, entry 0x%x, "
-				"information at 0x%x\n", (unsigned long long)mb.kernel_start,
-				(unsigned long long)mb.kernel_end, mb.entry, mb.info);
-		ret = setup_multiboot(&vm.vcpu[0], &mb);
-	} else if (vmm_load_flat(vm.mem, vm.mem_size, opt.load_addr, opt.guest,
-				 err, sizeof(err)) < 0) {
-		fprintf(stderr, "minivmm: %s\n", err);
-		ret = VMM_USAGE;
-		goto out;
-	} else if (opt.invalid_state) {
-		ret = setup_invalid_state(&vm, &vm.vcpu[0], opt.load_addr);
-	} else {
-		ret = setup_real_mode(&vm.vcpu[0], opt.load_addr);
-	}
+	if (opt.guest)
+		ret = boot_flat(&vm, &opt);
 	if (ret)
 		goto out;
 	if (opt.timeout_ms) {

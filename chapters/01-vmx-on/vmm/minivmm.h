@@ -35,113 +35,16 @@ enum vmm_status {
 #define TEST_DATA_PORT	0xf6	/**< bytes of --in-data, read by IN */
 #define MARK_PORT	0xf5	/**< OUT n: note the time as mark n (benchmarks) */
 #define NR_MARKS	8	/**< marks 0 .. 7 */
-#define CTL_PORT	0xf7	/**< control: OUT byte = command, IN dword = result */
-#define CTL_ARG_PORT	0xf9	/**< control: OUT dword = the next argument */
 
-/**
- * The control port: how a guest asks minivmm to change its VM while the
- * vCPU is stopped in userspace, on the exit of an OUT.  It is all port
- * I/O, so it works the same in every guest mode and on every hypervisor,
- * and it never reads or writes the vCPU's registers.
- *
- *   OUT dword to CTL_ARG_PORT   append an argument (CTL_MAX_ARGS at most;
- *                               more are ignored, missing ones are 0)
- *   OUT byte to CTL_PORT        run that command on the arguments; the
- *                               list is empty again afterwards
- *   IN dword from CTL_PORT      the last command's result: >= 0 on
- *                               success, a negative errno on failure
- *
- * Slot numbers are KVM's: 0 is RAM (-m), 1..n the --slot options in
- * order.  Each command prints one "minivmm: ..." line on stdout, so that
- * it falls in order among the guest's own COM1 lines.
- */
-enum ctl_command {
-	/** (slot): KVM_SET_USER_MEMORY_REGION with memory_size 0.  minivmm
-	 *  keeps the memory, so CTL_SLOT_ADD brings the same bytes back. */
-	CTL_SLOT_DELETE	= 1,
-	/** (slot): register a deleted slot again: same memory, address, flags. */
-	CTL_SLOT_ADD	= 2,
-	/** (slot, gpa_lo, gpa_hi): the same memory at another guest-physical
-	 *  address (KVM's KVM_MR_MOVE: same slot, same size, new base). */
-	CTL_SLOT_MOVE	= 3,
-	/** (slot): KVM_GET_DIRTY_LOG; prints the numbers of the pages written
-	 *  since the previous call (0 = the slot's first page); result: how
-	 *  many there are. */
-	CTL_DIRTY_LOG	= 4,
-	/** (slot, seed, offset, length): check in minivmm's own mapping that
-	 *  the slot's bytes offset .. offset + length (length 0: to the end of
-	 *  the slot) hold vmm_pattern(@seed) for the slot's current address;
-	 *  result: the number of 32-bit words that differ. */
-	CTL_SLOT_CHECK	= 5,
-};
-#define CTL_MAX_ARGS	4	/**< arguments a command can take */
-
-/**
- * The userspace test device at TESTDEV_BASE, served on KVM_EXIT_MMIO (see
- * testdev.c).  Three 8-byte little-endian registers; an access of 1, 2, 4
- * or 8 bytes that lies inside one register reads or writes those bytes of
- * it.  Any other access to the page is not the device's.
- */
-#define TESTDEV_BASE	0xd0000000ull	/**< outside RAM for -m up to 3.25 GiB */
-#define TESTDEV_SIZE	0x1000ull	/**< one page */
-#define TESTDEV_ID	0x00	/**< read-only, TESTDEV_ID_VALUE; writes are ignored */
-#define  TESTDEV_ID_VALUE	0x747365746d766b6dull	/**< "mkvmtest" in memory order */
-#define TESTDEV_SCRATCH	0x08	/**< reads back what was written */
-#define TESTDEV_COUNTER	0x10	/**< read-only: a read counts one more, from 1 */
-#define TESTDEV_END	0x18	/**< first offset that is no register */
-
-/** The test device's state. */
-struct testdev {
-	uint64_t scratch;	/**< TESTDEV_SCRATCH */
-	uint64_t counter;	/**< TESTDEV_COUNTER: reads so far */
-};
-
-int testdev_mmio(struct testdev *d, uint64_t addr, int is_write,
-		 uint8_t *data, unsigned int len);
-
-/** Extra memory slots (--slot) are KVM slots 1..VMM_MAX_SLOTS; 0 is RAM. */
-#define VMM_MAX_SLOTS	8	/**< the most --slot options */
+#define VMM_MAX_SLOTS	0	/**< RAM (KVM slot 0) is the only slot until chapter 02 */
 #define VMM_PAGE_SIZE	4096ull	/**< the unit of slots and of the dirty log */
 
 /** A memory slot: where the guest sees it, and minivmm's memory behind it. */
 struct vmm_slot {
 	uint64_t gpa;		/**< guest-physical base, page-aligned */
 	uint64_t size;		/**< bytes, a multiple of VMM_PAGE_SIZE */
-	int readonly;		/**< KVM_MEM_READONLY: guest writes exit as MMIO */
-	int log;		/**< KVM_MEM_LOG_DIRTY_PAGES */
 	void *host;		/**< minivmm's mapping; NULL until created */
-	int present;		/**< registered with the hypervisor right now */
 };
-
-int vmm_parse_slot(const char *s, struct vmm_slot *slot, char *err, size_t errlen);
-int vmm_slots_overlap(const struct vmm_slot *slots, unsigned int n,
-		      unsigned int *a, unsigned int *b);
-
-/**
- * The test pattern: the 32-bit word at guest-physical address @gpa (a
- * multiple of 4) holds the low 32 bits of @gpa XOR @seed.  It changes
- * from word to word and from seed to seed, so a word that lands at the
- * wrong address or in the wrong slot shows.  The guests compute the same
- * (final/guests/guest.h); read-only slots start out holding it.
- */
-static inline uint32_t vmm_pattern(uint64_t gpa, uint32_t seed)
-{
-	return (uint32_t)gpa ^ seed;
-}
-#define RO_FILL_SEED	0x524f4d30u	/**< the seed of read-only slots' content */
-
-void vmm_pattern_fill(void *host, uint64_t gpa, uint64_t len, uint32_t seed);
-uint64_t vmm_pattern_check(const void *host, uint64_t gpa, uint64_t len,
-			   uint32_t seed, uint64_t *first_bad);
-uint64_t vmm_dirty_pages(const uint64_t *bitmap, uint64_t npages,
-			 char *buf, size_t len);
-
-/** A --module: a file loaded next to a multiboot kernel, and its string. */
-struct vmm_module {
-	const char *path;	/**< the file */
-	const char *string;	/**< what the kernel sees; the path by default */
-};
-#define VMM_MAX_MODULES	16	/**< the most --module options */
 
 /** --invalid-state[=retry]: a vCPU state VM entry must refuse (entry.c). */
 enum vmm_invalid_state {
@@ -154,7 +57,7 @@ enum vmm_invalid_state {
 /** What the command line asked for. */
 struct vmm_options {
 	const char *dev;	/**< hypervisor device, /dev/minikvm by default */
-	const char *guest;	/**< flat binary to load, or NULL with --multiboot */
+	const char *guest;	/**< the flat binary to load; NULL for a kernel */
 	uint64_t mem_size;	/**< guest RAM at guest-physical 0, bytes */
 	uint64_t load_addr;	/**< where the flat binary goes; real-mode entry */
 	unsigned int timeout_ms; /**< ms before SIGALRM ends KVM_RUN, 0 = none */
@@ -162,13 +65,6 @@ struct vmm_options {
 	int invalid_state;	/**< enum vmm_invalid_state: bad-state's entry */
 	int verbose;		/**< print every exit, and the registers at the end */
 	const char *trace;	/**< --trace FILE, or NULL */
-	struct vmm_slot slot[VMM_MAX_SLOTS];	/**< the --slot options: KVM slots 1, 2, ... */
-	unsigned int nr_slots;	/**< how many */
-	int no_thp;		/**< --no-thp: MADV_NOHUGEPAGE on guest memory */
-	const char *multiboot;	/**< --multiboot kernel, or NULL */
-	const char *cmdline;	/**< its command line ("" by default) */
-	struct vmm_module module[VMM_MAX_MODULES];	/**< its modules, in order */
-	unsigned int nr_modules;	/**< how many */
 };
 
 int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
@@ -196,21 +92,7 @@ int vmm_cpuid_filter(struct kvm_cpuid2 *cpuid);
 int vmm_build_identity_map(void *mem, uint64_t mem_size, uint64_t base,
 			   uint64_t *cr3);
 void vmm_long_mode_sregs(struct kvm_sregs *sregs, uint64_t cr3);
-void vmm_flat32_sregs(struct kvm_sregs *sregs);
 const char *vmm_fail_entry_reason(uint64_t reason, char *buf, size_t len);
-
-/** Where vmm_multiboot_load() left the kernel, for the entry. */
-struct vmm_multiboot_entry {
-	uint32_t entry;		/**< physical entry point (EIP) */
-	uint32_t info;		/**< the multiboot information structure (EBX) */
-	uint64_t kernel_start;	/**< lowest byte the kernel occupies */
-	uint64_t kernel_end;	/**< one past its highest byte, bss included */
-};
-
-int vmm_multiboot_load(void *mem, uint64_t mem_size, const char *kernel,
-		       const char *cmdline, const struct vmm_module *mods,
-		       unsigned int nr_mods, struct vmm_multiboot_entry *out,
-		       char *err, size_t errlen);
 
 /**
  * --trace FILE: what userspace observed on the KVM_RUN loop, one event a
@@ -279,23 +161,15 @@ struct vm {
 	size_t run_size;	/**< bytes mapped at each kvm_run (kvm_run + PIO page) */
 	void *mem;		/**< guest RAM, guest-physical 0 .. mem_size (slot 0) */
 	uint64_t mem_size;	/**< bytes of guest RAM */
-	struct vmm_slot slot[1 + VMM_MAX_SLOTS];	/**< [0] RAM, then --slot */
+	struct vmm_slot slot[1 + VMM_MAX_SLOTS];	/**< [0] RAM (-m), then the others */
 	unsigned int nr_slots;	/**< RAM included */
 	FILE *out;		/**< stdout: the guest's COM1 and minivmm's reports */
 	struct serial com1;	/**< the UART at COM1_BASE */
 	struct trace trace;	/**< --trace; trace.f is NULL without it */
-	struct testdev testdev;	/**< the MMIO device at TESTDEV_BASE */
 	const char *in_data;	/**< what TEST_DATA_PORT still has to give */
 	uint64_t marks[NR_MARKS];	/**< MARK_PORT times, ns; 0 = not reached */
-	uint32_t ctl_arg[CTL_MAX_ARGS];	/**< control-port arguments so far */
-	unsigned int ctl_nargs;	/**< how many */
-	int32_t ctl_result;	/**< the last command's result */
 };
 
 int vm_create_memory(struct vm *vm, const struct vmm_options *opt);
-int vm_set_slot(struct vm *vm, unsigned int i, int present, uint64_t gpa);
-int64_t vm_dirty_log(struct vm *vm, unsigned int i);
-int vm_slot_of(const struct vm *vm, uint64_t gpa);
-int control_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t *data);
 
 #endif

@@ -15,6 +15,9 @@
 #define MARK_PORT		0xf5	/**< minivmm notes the time: mark n */
 #define NULL_PORT		0xf8	/**< no device: every OUT is an exit to userspace */
 #define BENCH_LOOPS		5000	/**< exits per benchmark loop */
+
+/* Chapter 02: minivmm's control port and MMIO test device, and the
+ * protected- and long-mode guests' layout. */
 #define CTL_PORT		0xf7	/**< minivmm control: OUT command, IN result */
 #define CTL_ARG_PORT		0xf9	/**< minivmm control: OUT an argument */
 

@@ -339,9 +339,9 @@ static int handle_exit_locked(struct vcpu *v)
 
 /**
  * handle_exit_locked() under the VM's big lock, when there is more than
- * one vCPU: the devices minivmm emulates (COM1, the test device, the
- * control port) see one exit at a time, as QEMU's devices do under its
- * big QEMU lock.  COM1's trace is the exiting vCPU's.
+ * one vCPU: the devices minivmm emulates see one exit at a time, as
+ * QEMU's devices do under its big QEMU lock.  COM1's trace is the
+ * exiting vCPU's.
  */
 static int handle_exit(struct vcpu *v)
 {
@@ -479,6 +479,22 @@ static int setup_real_mode(struct vcpu *v, uint64_t addr)
 	return 0;
 }
 
+/** A flat image: load it at --load and enter it there in real mode, or
+ *  in --invalid-state's state. */
+static int boot_flat(struct vm *vm, const struct vmm_options *opt)
+{
+	char err[256];
+
+	if (vmm_load_flat(vm->mem, vm->mem_size, opt->load_addr, opt->guest,
+			  err, sizeof(err)) < 0) {
+		fprintf(stderr, "minivmm: %s\n", err);
+		return VMM_USAGE;
+	}
+	if (opt->invalid_state)
+		return setup_invalid_state(vm, &vm->vcpu[0], opt->load_addr);
+	return setup_real_mode(&vm->vcpu[0], opt->load_addr);
+}
+
 /**
  * Flat 32-bit protected mode without paging (vmm_flat32_sregs()) and the
  * general registers a boot protocol hands a kernel.
@@ -514,6 +530,24 @@ static int setup_multiboot(struct vcpu *v, const struct vmm_multiboot_entry *mb)
 	};
 
 	return enter_flat32(v, &regs);
+}
+
+/** --multiboot: load the kernel and its modules, and set the entry state. */
+static int boot_multiboot(struct vm *vm, const struct vmm_options *opt)
+{
+	struct vmm_multiboot_entry mb;
+	char err[256];
+
+	if (vmm_multiboot_load(vm->mem, vm->mem_size, opt->multiboot, opt->cmdline,
+			       opt->module, opt->nr_modules, &mb, err, sizeof(err))) {
+		fprintf(stderr, "minivmm: %s\n", err);
+		return VMM_USAGE;
+	}
+	if (opt->verbose)
+		fprintf(stderr, "minivmm: multiboot kernel at 0x%llx..0x%llx, entry 0x%x, "
+			"information at 0x%x\n", (unsigned long long)mb.kernel_start,
+			(unsigned long long)mb.kernel_end, mb.entry, mb.info);
+	return setup_multiboot(&vm->vcpu[0], &mb);
 }
 
 /**
@@ -617,7 +651,6 @@ int main(int argc, char **argv)
 	struct vmm_options opt;
 	struct vm vm = { .dev_fd = -1, .vm_fd = -1, .nr_vcpus = 1, .vcpu[0].fd = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct vmm_multiboot_entry mb;
 	const char *image;
 	char err[256];
 	int ret;
@@ -632,7 +665,9 @@ int main(int argc, char **argv)
 		return VMM_USAGE;
 	}
 	/* Fail on an unreadable image before touching the hypervisor. */
-	image = opt.multiboot ? opt.multiboot : opt.guest;
+	image = opt.guest;
+	if (opt.multiboot)
+		image = opt.multiboot;
 	if (access(image, R_OK)) {
 		fprintf(stderr, "minivmm: cannot read %s: %s\n", image, strerror(errno));
 		return VMM_USAGE;
@@ -661,28 +696,10 @@ int main(int argc, char **argv)
 	ret = create_vm(&vm, &opt);
 	if (ret)
 		goto out;
-	if (opt.multiboot) {
-		if (vmm_multiboot_load(vm.mem, vm.mem_size, opt.multiboot, opt.cmdline,
-				       opt.module, opt.nr_modules, &mb, err, sizeof(err))) {
-			fprintf(stderr, "minivmm: %s\n", err);
-			ret = VMM_USAGE;
-			goto out;
-		}
-		if (opt.verbose)
-			fprintf(stderr, "minivmm: multiboot kernel at 0x%llx..0x%llx, entry 0x%x, "
-				"information at 0x%x\n", (unsigned long long)mb.kernel_start,
-				(unsigned long long)mb.kernel_end, mb.entry, mb.info);
-		ret = setup_multiboot(&vm.vcpu[0], &mb);
-	} else if (vmm_load_flat(vm.mem, vm.mem_size, opt.load_addr, opt.guest,
-				 err, sizeof(err)) < 0) {
-		fprintf(stderr, "minivmm: %s\n", err);
-		ret = VMM_USAGE;
-		goto out;
-	} else if (opt.invalid_state) {
-		ret = setup_invalid_state(&vm, &vm.vcpu[0], opt.load_addr);
-	} else {
-		ret = setup_real_mode(&vm.vcpu[0], opt.load_addr);
-	}
+	if (opt.guest)
+		ret = boot_flat(&vm, &opt);
+	else if (opt.multiboot)
+		ret = boot_multiboot(&vm, &opt);
 	if (ret)
 		goto out;
 	if (opt.timeout_ms) {

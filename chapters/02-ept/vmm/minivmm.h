@@ -35,6 +35,12 @@ enum vmm_status {
 #define TEST_DATA_PORT	0xf6	/**< bytes of --in-data, read by IN */
 #define MARK_PORT	0xf5	/**< OUT n: note the time as mark n (benchmarks) */
 #define NR_MARKS	8	/**< marks 0 .. 7 */
+
+/*
+ * Chapter 02's devices: the control port, through which a guest changes
+ * its own memory slots, and the MMIO test device, the far end of the
+ * MMIO exits the MMU now makes.
+ */
 #define CTL_PORT	0xf7	/**< control: OUT byte = command, IN dword = result */
 #define CTL_ARG_PORT	0xf9	/**< control: OUT dword = the next argument */
 
@@ -107,9 +113,9 @@ int testdev_mmio(struct testdev *d, uint64_t addr, int is_write,
 struct vmm_slot {
 	uint64_t gpa;		/**< guest-physical base, page-aligned */
 	uint64_t size;		/**< bytes, a multiple of VMM_PAGE_SIZE */
+	void *host;		/**< minivmm's mapping; NULL until created */
 	int readonly;		/**< KVM_MEM_READONLY: guest writes exit as MMIO */
 	int log;		/**< KVM_MEM_LOG_DIRTY_PAGES */
-	void *host;		/**< minivmm's mapping; NULL until created */
 	int present;		/**< registered with the hypervisor right now */
 };
 
@@ -154,7 +160,7 @@ enum vmm_invalid_state {
 /** What the command line asked for. */
 struct vmm_options {
 	const char *dev;	/**< hypervisor device, /dev/minikvm by default */
-	const char *guest;	/**< flat binary to load, or NULL with --multiboot */
+	const char *guest;	/**< the flat binary to load; NULL for a kernel */
 	uint64_t mem_size;	/**< guest RAM at guest-physical 0, bytes */
 	uint64_t load_addr;	/**< where the flat binary goes; real-mode entry */
 	unsigned int timeout_ms; /**< ms before SIGALRM ends KVM_RUN, 0 = none */
@@ -166,7 +172,7 @@ struct vmm_options {
 	unsigned int nr_slots;	/**< how many */
 	int no_thp;		/**< --no-thp: MADV_NOHUGEPAGE on guest memory */
 	const char *multiboot;	/**< --multiboot kernel, or NULL */
-	const char *cmdline;	/**< its command line ("" by default) */
+	const char *cmdline;	/**< the kernel's command line ("" by default) */
 	struct vmm_module module[VMM_MAX_MODULES];	/**< its modules, in order */
 	unsigned int nr_modules;	/**< how many */
 };
@@ -196,8 +202,10 @@ int vmm_cpuid_filter(struct kvm_cpuid2 *cpuid);
 int vmm_build_identity_map(void *mem, uint64_t mem_size, uint64_t base,
 			   uint64_t *cr3);
 void vmm_long_mode_sregs(struct kvm_sregs *sregs, uint64_t cr3);
-void vmm_flat32_sregs(struct kvm_sregs *sregs);
 const char *vmm_fail_entry_reason(uint64_t reason, char *buf, size_t len);
+
+/* Chapter 02: multiboot kernels, entered in flat 32-bit protected mode. */
+void vmm_flat32_sregs(struct kvm_sregs *sregs);
 
 /** Where vmm_multiboot_load() left the kernel, for the entry. */
 struct vmm_multiboot_entry {
@@ -279,14 +287,14 @@ struct vm {
 	size_t run_size;	/**< bytes mapped at each kvm_run (kvm_run + PIO page) */
 	void *mem;		/**< guest RAM, guest-physical 0 .. mem_size (slot 0) */
 	uint64_t mem_size;	/**< bytes of guest RAM */
-	struct vmm_slot slot[1 + VMM_MAX_SLOTS];	/**< [0] RAM, then --slot */
+	struct vmm_slot slot[1 + VMM_MAX_SLOTS];	/**< [0] RAM (-m), then the others */
 	unsigned int nr_slots;	/**< RAM included */
 	FILE *out;		/**< stdout: the guest's COM1 and minivmm's reports */
 	struct serial com1;	/**< the UART at COM1_BASE */
 	struct trace trace;	/**< --trace; trace.f is NULL without it */
-	struct testdev testdev;	/**< the MMIO device at TESTDEV_BASE */
 	const char *in_data;	/**< what TEST_DATA_PORT still has to give */
 	uint64_t marks[NR_MARKS];	/**< MARK_PORT times, ns; 0 = not reached */
+	struct testdev testdev;	/**< the MMIO device at TESTDEV_BASE */
 	uint32_t ctl_arg[CTL_MAX_ARGS];	/**< control-port arguments so far */
 	unsigned int ctl_nargs;	/**< how many */
 	int32_t ctl_result;	/**< the last command's result */
@@ -296,6 +304,7 @@ int vm_create_memory(struct vm *vm, const struct vmm_options *opt);
 int vm_set_slot(struct vm *vm, unsigned int i, int present, uint64_t gpa);
 int64_t vm_dirty_log(struct vm *vm, unsigned int i);
 int vm_slot_of(const struct vm *vm, uint64_t gpa);
+/* control.c: the control port. */
 int control_io(struct vm *vm, uint16_t port, int is_write, int size, uint8_t *data);
 
 #endif

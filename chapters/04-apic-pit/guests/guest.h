@@ -15,6 +15,9 @@
 #define MARK_PORT		0xf5	/**< minivmm notes the time: mark n */
 #define NULL_PORT		0xf8	/**< no device: every OUT is an exit to userspace */
 #define BENCH_LOOPS		5000	/**< exits per benchmark loop */
+
+/* Chapter 02: minivmm's control port and MMIO test device, and the
+ * protected- and long-mode guests' layout. */
 #define CTL_PORT		0xf7	/**< minivmm control: OUT command, IN result */
 #define CTL_ARG_PORT		0xf9	/**< minivmm control: OUT an argument */
 
@@ -28,6 +31,58 @@
 #define CTL_SLOT_MOVE		3	/**< (slot, gpa_lo, gpa_hi) */
 #define CTL_DIRTY_LOG		4	/**< (slot) -> number of dirty pages */
 #define CTL_SLOT_CHECK		5	/**< (slot, seed, offset, length) -> words that differ */
+/** @} */
+
+/**
+ * The test pattern (minivmm.h, vmm_pattern()): the 32-bit word at
+ * guest-physical address A holds A ^ seed.  Read-only slots start out
+ * holding it for RO_FILL_SEED.
+ */
+#define RO_FILL_SEED		0x524f4d30
+
+/** minivmm's MMIO test device (minivmm.h). @{ */
+#define TESTDEV_BASE		0xd0000000
+#define TESTDEV_ID		0x00	/**< read-only "mkvmtest" */
+#define TESTDEV_SCRATCH		0x08	/**< reads back what was written */
+#define TESTDEV_COUNTER		0x10	/**< read-only, each read counts one more */
+/** @} */
+
+/**
+ * The guests of chapter 02 start in real mode like the others, then run
+ * in 32-bit protected mode (pm.S) or long mode (lm64.S).  They are linked
+ * at their load address, LOAD_ADDR, so that 32- and 64-bit code uses
+ * plain absolute addresses; the few real-mode instructions before the
+ * switch take offsets from the segment base instead: REAL(x).
+ * @{
+ */
+#define LOAD_ADDR		0x10000	/**< minivmm's default --load */
+#define REAL(x)			((x) - LOAD_ADDR)
+#define STACK_TOP		0x70000	/**< 32/64-bit stack, grows down */
+#define PT_AREA			0x80000	/**< page tables: 0x80000 .. 0x8ffff */
+#define SEL_CODE32		0x08	/**< pm.S's GDT: flat 32-bit code */
+#define SEL_DATA		0x10	/**< flat data */
+#define SEL_CODE64		0x18	/**< 64-bit code */
+#define SEL_DATA_2M		0x20	/**< data based at 0x200000 (paging-modes) */
+/** @} */
+
+/** Exit codes of the chapter-02 guests: every check passed, or one
+ *  failed and the guest printed which. @{ */
+#define EXIT_PASS		0x20	/**< status 65 */
+#define EXIT_FAIL		0x3f	/**< status 127 */
+/** @} */
+
+/** Control registers and EFER: Intel SDM Vol. 3A, 2.5 and 2.2.1. @{ */
+#define CR0_PE			0x00000001
+#define CR0_PG			0x80000000
+#define CR4_PAE			0x00000020
+#define MSR_EFER		0xc0000080
+#define EFER_LME		0x00000100
+/** @} */
+/** Page-table entry bits: Intel SDM Vol. 3A, 4.3 (32-bit paging), 4.4
+ *  (PAE), 4.5 (4-level). @{ */
+#define PTE_P			0x001	/**< present */
+#define PTE_RW			0x002	/**< writable (not in a PAE PDPTE) */
+#define PTE_PS			0x080	/**< in a PDE: a large page */
 /** @} */
 
 /**
@@ -180,58 +235,6 @@
  */
 #define AP_STACKS		0x60000	/**< AP n's stack: 0x60000 + n * 0x1000 .. */
 #define PERCPU			0x53000	/**< per-CPU words: PERCPU + 64 * id + ... */
-/** @} */
-
-/**
- * The test pattern (minivmm.h, vmm_pattern()): the 32-bit word at
- * guest-physical address A holds A ^ seed.  Read-only slots start out
- * holding it for RO_FILL_SEED.
- */
-#define RO_FILL_SEED		0x524f4d30
-
-/** minivmm's MMIO test device (minivmm.h). @{ */
-#define TESTDEV_BASE		0xd0000000
-#define TESTDEV_ID		0x00	/**< read-only "mkvmtest" */
-#define TESTDEV_SCRATCH		0x08	/**< reads back what was written */
-#define TESTDEV_COUNTER		0x10	/**< read-only, each read counts one more */
-/** @} */
-
-/**
- * The guests of chapter 02 start in real mode like the others, then run
- * in 32-bit protected mode (pm.S) or long mode (lm64.S).  They are linked
- * at their load address, LOAD_ADDR, so that 32- and 64-bit code uses
- * plain absolute addresses; the few real-mode instructions before the
- * switch take offsets from the segment base instead: REAL(x).
- * @{
- */
-#define LOAD_ADDR		0x10000	/**< minivmm's default --load */
-#define REAL(x)			((x) - LOAD_ADDR)
-#define STACK_TOP		0x70000	/**< 32/64-bit stack, grows down */
-#define PT_AREA			0x80000	/**< page tables: 0x80000 .. 0x8ffff */
-#define SEL_CODE32		0x08	/**< pm.S's GDT: flat 32-bit code */
-#define SEL_DATA		0x10	/**< flat data */
-#define SEL_CODE64		0x18	/**< 64-bit code */
-#define SEL_DATA_2M		0x20	/**< data based at 0x200000 (paging-modes) */
-/** @} */
-
-/** Exit codes of the chapter-02 guests: every check passed, or one
- *  failed and the guest printed which. @{ */
-#define EXIT_PASS		0x20	/**< status 65 */
-#define EXIT_FAIL		0x3f	/**< status 127 */
-/** @} */
-
-/** Control registers and EFER: Intel SDM Vol. 3A, 2.5 and 2.2.1. @{ */
-#define CR0_PE			0x00000001
-#define CR0_PG			0x80000000
-#define CR4_PAE			0x00000020
-#define MSR_EFER		0xc0000080
-#define EFER_LME		0x00000100
-/** @} */
-/** Page-table entry bits: Intel SDM Vol. 3A, 4.3 (32-bit paging), 4.4
- *  (PAE), 4.5 (4-level). @{ */
-#define PTE_P			0x001	/**< present */
-#define PTE_RW			0x002	/**< writable (not in a PAE PDPTE) */
-#define PTE_PS			0x080	/**< in a PDE: a large page */
 /** @} */
 
 /**

@@ -2,19 +2,21 @@
 /**
  * @file memory.c
  * @brief Guest memory: minivmm's anonymous mappings behind the memory
- * slots, and the ioctls that show them to the guest, move them, take them
- * away and read their dirty logs.
- *
- * KVM_SET_USER_MEMORY_REGION (Documentation/virt/kvm/api.rst) does all of
- * it, told apart by what changes for the slot number:
+ * slots, and KVM_SET_USER_MEMORY_REGION (Documentation/virt/kvm/api.rst),
+ * which shows them to the guest.  QEMU: kvm_set_user_memory_region() in
+ * accel/kvm/kvm-all.c.
+ */
+/*
+ * Chapter 02: the same ioctl also moves a slot and takes it away, told
+ * apart by what changes for the slot number:
  *	new slot number, size > 0	create
  *	same slot, size 0		delete
  *	same slot and size, new base	move (KVM_MR_MOVE)
  *	same slot, base and size	change flags
  * The memory stays minivmm's through all of it: a deleted slot keeps its
- * bytes, and adding it again shows the guest the same content.
- * QEMU: kvm_set_user_memory_region() and kvm_physical_sync_dirty_bitmap()
- * in accel/kvm/kvm-all.c.
+ * bytes, and adding it again shows the guest the same content.  And
+ * KVM_GET_DIRTY_LOG reads a slot's dirty log (QEMU:
+ * kvm_physical_sync_dirty_bitmap()).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -36,7 +38,7 @@
  * addresses to agree modulo 2 MiB; QEMU aligns its RAM for the same
  * reason.  MAP_NORESERVE: untouched guest memory costs nothing.
  */
-static void *map_guest_memory(uint64_t size, int no_thp)
+static void *map_guest_memory(uint64_t size)
 {
 	uint64_t len = size + HUGE_PAGE_SIZE;
 	uint8_t *p, *aligned;
@@ -50,13 +52,10 @@ static void *map_guest_memory(uint64_t size, int no_thp)
 		munmap(p, aligned - p);
 	if (aligned + size < p + len)
 		munmap(aligned + size, p + len - (aligned + size));
-	/* The host's THP policy decides, unless asked: QEMU does the same. */
-	if (no_thp)
-		madvise(aligned, size, MADV_NOHUGEPAGE);
 	return aligned;
 }
 
-/** Tell the hypervisor about slot @i as it now is (gpa, size, flags). */
+/** Tell the hypervisor about slot @i as it now is (KVM_SET_USER_MEMORY_REGION). */
 static int set_region(struct vm *vm, unsigned int i, uint64_t size)
 {
 	const struct vmm_slot *s = &vm->slot[i];
@@ -73,19 +72,16 @@ static int set_region(struct vm *vm, unsigned int i, uint64_t size)
 }
 
 /**
- * Create RAM (slot 0, -m) and the --slot slots: check that the hypervisor
- * has as many slots and, if one is read-only, KVM_CAP_READONLY_MEM; map
- * the memory; give read-only slots their pattern; register every slot.
- * Returns 0 or a VMM_* status, after saying why.
+ * Take the --slot slots after RAM, as KVM slots 1, 2, ..., once the
+ * hypervisor says it has as many slots and, if one is read-only,
+ * KVM_CAP_READONLY_MEM.  Returns 0 or a VMM_* status, after saying why.
  */
-int vm_create_memory(struct vm *vm, const struct vmm_options *opt)
+static int add_slots(struct vm *vm, const struct vmm_options *opt)
 {
-	int nr_memslots, need_ro = 0, ret;
+	int nr_memslots, need_ro = 0;
 
-	vm->nr_slots = 1 + opt->nr_slots;
-	vm->slot[0] = (struct vmm_slot) { .gpa = 0, .size = opt->mem_size };
 	for (unsigned int i = 0; i < opt->nr_slots; i++) {
-		vm->slot[1 + i] = opt->slot[i];
+		vm->slot[vm->nr_slots++] = opt->slot[i];
 		need_ro |= opt->slot[i].readonly;
 	}
 
@@ -107,28 +103,51 @@ int vm_create_memory(struct vm *vm, const struct vmm_options *opt)
 			"(KVM_CAP_READONLY_MEM)\n");
 		return VMM_KVM_ERROR;
 	}
+	return 0;
+}
+
+/**
+ * Create the guest's memory: RAM (slot 0, -m) and any other slots, each
+ * mapped and registered.  Returns 0 or a VMM_* status, after saying why.
+ */
+int vm_create_memory(struct vm *vm, const struct vmm_options *opt)
+{
+	int ret;
+
+	vm->nr_slots = 1;
+	vm->slot[0] = (struct vmm_slot) { .gpa = 0, .size = opt->mem_size };
+	ret = add_slots(vm, opt);
+	if (ret)
+		return ret;
 
 	for (unsigned int i = 0; i < vm->nr_slots; i++) {
 		struct vmm_slot *s = &vm->slot[i];
 
-		s->host = map_guest_memory(s->size, opt->no_thp);
+		s->host = map_guest_memory(s->size);
 		if (!s->host) {
 			fprintf(stderr, "minivmm: mmap of %llu bytes for slot %u: %s\n",
 				(unsigned long long)s->size, i, strerror(errno));
 			return VMM_KVM_ERROR;
 		}
-		if (s->readonly)
-			vmm_pattern_fill(s->host, s->gpa, s->size, RO_FILL_SEED);
 		ret = set_region(vm, i, s->size);
 		if (ret) {
 			fprintf(stderr, "minivmm: KVM_SET_USER_MEMORY_REGION, slot %u "
-				"(0x%llx, 0x%llx bytes%s%s): %s\n", i,
+				"(0x%llx, 0x%llx bytes): %s\n", i,
 				(unsigned long long)s->gpa, (unsigned long long)s->size,
-				s->readonly ? ", read-only" : "", s->log ? ", dirty log" : "",
 				strerror(-ret));
 			return VMM_KVM_ERROR;
 		}
 		s->present = 1;
+		/*
+		 * Untouched memory still (the guest has not run): no
+		 * transparent huge pages if --no-thp asks (otherwise the
+		 * host's THP policy decides, as for QEMU), and a read-only
+		 * slot's pattern.
+		 */
+		if (opt->no_thp)
+			madvise(s->host, s->size, MADV_NOHUGEPAGE);
+		if (s->readonly)
+			vmm_pattern_fill(s->host, s->gpa, s->size, RO_FILL_SEED);
 	}
 	vm->mem = vm->slot[0].host;
 	vm->mem_size = vm->slot[0].size;

@@ -61,12 +61,12 @@ void vmm_usage(FILE *out)
 		"                  and 0x61, IRQ 0): on by default with --irqchip kernel\n"
 		"exit status: 0 guest halted, odd = (debug-exit value << 1) | 1,\n"
 		"  2 usage, 4 KVM error, 6 unhandled exit, 8 interrupted\n"
-		"devices: COM1 at port 0x%x, debug exit 0x%x, time marks 0x%x, control 0x%x/0x%x\n"
-		"  (minivmm.h), test device at 0x%llx (MMIO); other MMIO reads give all ones\n",
+		"devices (minivmm.h): COM1 at port 0x%x, debug exit 0x%x, time marks 0x%x\n",
 		DEFAULT_DEV, TEST_DATA_PORT,
 		VMM_MAX_VCPUS,
-		COM1_BASE, DEBUG_EXIT_PORT, MARK_PORT,
-		CTL_PORT, CTL_ARG_PORT, TESTDEV_BASE);
+		COM1_BASE, DEBUG_EXIT_PORT, MARK_PORT);
+	fprintf(out, "  control 0x%x/0x%x, test device at 0x%llx (MMIO); other MMIO reads "
+		"give all ones\n", CTL_PORT, CTL_ARG_PORT, TESTDEV_BASE);
 	fprintf(out, "  interrupt lines: OUT gsi to 0x%x raise, 0x%x lower, 0x%x pulse; "
 		"COM1 on IRQ %d\n", IRQ_RAISE_PORT, IRQ_LOWER_PORT, IRQ_PULSE_PORT, COM1_IRQ);
 }
@@ -99,6 +99,28 @@ int vmm_parse_size(const char *s, uint64_t *out)
 }
 
 /**
+ * Do the --slot slots share a guest-physical address with RAM (slot 0,
+ * at 0) or with each other?  KVM would refuse it (-EEXIST); minivmm says
+ * which two first.  Returns 0, or -1 with the reason in @err.
+ */
+static int check_slots(const struct vmm_options *opt, char *err, size_t errlen)
+{
+	struct vmm_slot all[1 + VMM_MAX_SLOTS];
+	unsigned int a, b;
+
+	all[0] = (struct vmm_slot) { .gpa = 0, .size = opt->mem_size };
+	memcpy(&all[1], opt->slot, opt->nr_slots * sizeof(opt->slot[0]));
+	if (!vmm_slots_overlap(all, 1 + opt->nr_slots, &a, &b))
+		return 0;
+	snprintf(err, errlen, "slot %u (0x%llx..0x%llx) overlaps %s %u (0x%llx..0x%llx)",
+		 b, (unsigned long long)all[b].gpa,
+		 (unsigned long long)(all[b].gpa + all[b].size),
+		 a ? "slot" : "RAM, slot", a, (unsigned long long)all[a].gpa,
+		 (unsigned long long)(all[a].gpa + all[a].size));
+	return -1;
+}
+
+/**
  * Fill @opt from the command line.  On error, returns -1 with a one-line
  * reason in @err; the caller prints it and exits with VMM_USAGE.
  */
@@ -106,7 +128,8 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		   char *err, size_t errlen)
 {
 	enum { OPT_DEV = 256, OPT_LOAD, OPT_TIMEOUT, OPT_IN_DATA, OPT_INVALID_STATE,
-	       OPT_TRACE, OPT_SLOT, OPT_NO_THP, OPT_MULTIBOOT, OPT_CMDLINE, OPT_MODULE,
+	       OPT_TRACE,
+	       OPT_SLOT, OPT_NO_THP, OPT_MULTIBOOT, OPT_CMDLINE, OPT_MODULE,
 	       OPT_IRQCHIP, OPT_TICK,
 	       OPT_SMP,
 	       OPT_PIT, OPT_NO_PIT,
@@ -131,9 +154,7 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct vmm_slot all[1 + VMM_MAX_SLOTS];
-	int load_given = 0;
-	unsigned int a, b;
+	int load_given = 0;	/* --load: a flat image's, never a kernel's */
 	uint64_t v;
 	int c;
 
@@ -301,32 +322,21 @@ int vmm_parse_args(int argc, char **argv, struct vmm_options *opt,
 		}
 		if (!opt->cmdline)
 			opt->cmdline = "";
-	} else {
-		if (opt->cmdline || opt->nr_modules) {
-			snprintf(err, errlen, "--cmdline and --module need --multiboot");
-			return -1;
-		}
-		if (optind != argc - 1) {
-			snprintf(err, errlen, optind == argc ? "no guest image given" :
-				 "more than one guest image given");
-			return -1;
-		}
-		opt->guest = argv[optind];
+		return check_slots(opt, err, errlen);
 	}
-
-	/* Slots must not share an address; RAM is slot 0 at 0 (KVM: -EEXIST). */
-	all[0] = (struct vmm_slot) { .gpa = 0, .size = opt->mem_size };
-	memcpy(&all[1], opt->slot, opt->nr_slots * sizeof(opt->slot[0]));
-	if (vmm_slots_overlap(all, 1 + opt->nr_slots, &a, &b)) {
-		snprintf(err, errlen, "slot %u (0x%llx..0x%llx) overlaps %s %u (0x%llx..0x%llx)",
-			 b, (unsigned long long)all[b].gpa,
-			 (unsigned long long)(all[b].gpa + all[b].size),
-			 a ? "slot" : "RAM, slot", a, (unsigned long long)all[a].gpa,
-			 (unsigned long long)(all[a].gpa + all[a].size));
+	if (opt->cmdline || opt->nr_modules) {
+		snprintf(err, errlen, "--cmdline and --module need --multiboot");
 		return -1;
 	}
-	if (!opt->guest)	/* a kernel: no load address to check */
-		return 0;
+	/* A flat image: the one argument left, and where it goes. */
+	if (optind != argc - 1) {
+		snprintf(err, errlen, optind == argc ? "no guest image given" :
+			 "more than one guest image given");
+		return -1;
+	}
+	opt->guest = argv[optind];
+	if (check_slots(opt, err, errlen))
+		return -1;
 	if (opt->load_addr >= opt->mem_size) {
 		snprintf(err, errlen, "load address 0x%llx is beyond guest RAM",
 			 (unsigned long long)opt->load_addr);

@@ -8,6 +8,7 @@
 #                      that maps 2 MiB at once faults 512 times, not 262144
 #   first-touch-1g-4k  minivmm --no-thp: 4 KiB host pages, one fault each
 # Best of two runs.  Prints "BENCH name value unit" lines.
+# since: 02-ept
 . /lab/scenarios/lib.sh
 avail=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
 [ "$avail" -ge 1100 ] || fail "$avail MiB available; a 1 GiB guest needs 1100 (QEMU -m in tests/vm/lab)"

@@ -8,7 +8,6 @@
 # IPI with an illegal vector (the real KVM drops it and records no error).
 # TPR sub-classes are 0: kvm-amd keeps only TPR[7:4] (see the guest).
 # since: 04-apic-pit
-# exercise: 04.2
 . /lab/scenarios/lib.sh
 vmm --timeout 30 "$GUESTS/apic-basic.bin"
 expect_out "IA32_APIC_BASE: fee00900

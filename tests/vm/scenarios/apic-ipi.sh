@@ -5,7 +5,7 @@
 # (the AP) and 0x03 (both), and an NMI IPI; each counted per CPU by the
 # receiving handler.
 # since: 04-apic-pit
-# exercise: 04.1
+# exercise: 04.1 04.2
 . /lab/scenarios/lib.sh
 vmm --smp 2 --timeout 30 "$GUESTS/apic-ipi.bin"
 expect_out "fixed to APIC ID 1: AP: 00000001

@@ -12,7 +12,7 @@
 # a 2-byte load keeps the upper bits), and that an address the device
 # does not own reads all ones.
 # since: 02-ept
-# exercise: 02.2
+# exercise: 02.1 02.2
 . /lab/scenarios/lib.sh
 vmm "$GUESTS/mmio.bin"
 expect_out "id, 8-byte load: 747365746d766b6d

@@ -12,7 +12,6 @@
 # (QEMU before 9.1.2 used guest-physical as host-physical for a real-mode
 # guest under NPT).
 # since: 02-ept
-# exercise: 02.1
 . /lab/scenarios/lib.sh
 vmm "$GUESTS/paging-modes.bin"
 expect_out "real mode, es:0x0000 -> 0x00050000: 5ee80400

@@ -43,9 +43,9 @@
 #define SLOT_FIRST_INVALID	0xffffffffu
 /** A page-aligned address in the kernel's half of x86-64 (the direct map). */
 #define KERNEL_HALF_ADDR	0xffff888000000000ull
-/** The last page of the user half of x86-64 with 4-level paging
- *  (TASK_SIZE_MAX is 0x7ffffffff000). */
-#define USER_HALF_LAST_PAGE	0x7fffffffe000ull
+/** Stands for "the last page of the user half", which depends on the
+ *  host's paging (user_half_last_page()); no row uses address 1. */
+#define USER_HALF_LAST_PAGE	1ull
 /** A user address with 8 TiB of user half above it (no mapping needed:
  *  KVM looks only at the numbers when a slot is created). */
 #define USER_ADDR_16T		0x100000000000ull
@@ -205,6 +205,26 @@ static const struct slot_row {
 	{ "vm: memslot 2 overlapping memslot 1",
 	  2, 0, SLOT_GPA + SLOT_SIZE / 2, SLOT_SIZE, 0, 0, EEXIST },
 };
+/**
+ * user_half_last_page - the last page below TASK_SIZE_MAX, where the
+ * user half of x86-64 ends: 0x7ffffffff000 with 4-level paging,
+ * 0xfffffffffff000 with 5-level paging (CR4.LA57), which Linux turns on
+ * where the CPU has it (QEMU's -cpu max does, for a kernel booted from
+ * its bzImage).  The answer of a fixed mapping at 2^47, which only a
+ * 5-level user half holds.
+ */
+static uint64_t user_half_last_page(void)
+{
+	void *probe = (void *)(1ull << 47);
+	void *p = mmap(probe, 4096, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return 0x7fffffffe000ull;
+	munmap(p, 4096);
+	return p == probe ? 0xffffffffffe000ull : 0x7fffffffe000ull;
+}
+
 /** @var slot_rows
  *  The KVM_SET_USER_MEMORY_REGION rows, run in order. */
 
@@ -846,7 +866,9 @@ int main(int argc, char **argv)
 			.flags = row->flags,
 			.guest_phys_addr = row->gpa,
 			.memory_size = row->size,
-			.userspace_addr = row->uaddr_abs ? row->uaddr_abs :
+			.userspace_addr = row->uaddr_abs == USER_HALF_LAST_PAGE ?
+						  user_half_last_page() :
+					  row->uaddr_abs ? row->uaddr_abs :
 					  (uintptr_t)buf + row->uaddr_off,
 		};
 		check(row->name, res(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region)),

@@ -65,6 +65,7 @@
 
 /** CR0.AM (SDM Vol. 3A, 2.5): enables #AC with EFLAGS.AC at CPL 3. */
 #define CR0_AM	(1ull << 18)
+#define CR4_LA57	(1ull << 12)	/**< CR4.LA57: 5-level paging, 57-bit addresses */
 
 /* ------------------------------------------------------------------ */
 /* The opcode table's flag word                                       */
@@ -280,10 +281,21 @@ static int emulate_fail(struct x86_emulate_ctxt *ctxt, const char *why)
 /** What an access does, for the segment's type check. */
 enum access_kind { ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH };
 
-/** is_canonical - bits 63:47 all equal (SDM Vol. 1, 3.3.7.1; 4-level paging). */
-static bool is_canonical(u64 la)
+/**
+ * is_canonical - bits 63:47 all equal, or bits 63:56 with 5-level paging
+ * (SDM Vol. 1, 3.3.7.1).  A guest has 5-level paging where the host offers
+ * LA57, and Linux puts its vmalloc area above 2^56 then: a 48-bit check
+ * gave its MMIO accesses there a #GP (linux-hostile on the debug kernel,
+ * which runs with 5-level paging).  Linux: emul_is_noncanonical_address(),
+ * ctxt_virt_addr_bits().
+ */
+static bool is_canonical(struct x86_emulate_ctxt *ctxt, u64 la)
 {
-	return (u64)((s64)(la << 16) >> 16) == la;
+	unsigned int shift = 16;
+
+	if (ctxt->ops->get_cr && (ctxt->ops->get_cr(ctxt, 4) & CR4_LA57))
+		shift = 7;
+	return (u64)((s64)(la << shift) >> shift) == la;
 }
 
 /**
@@ -365,7 +377,7 @@ static int linearize(struct x86_emulate_ctxt *ctxt, int seg, u64 ea, unsigned in
 		la = ea;
 		if (seg == VCPU_SREG_FS || seg == VCPU_SREG_GS)
 			la += s.base;
-		if (!is_canonical(la) || !is_canonical(la + size - 1))
+		if (!is_canonical(ctxt, la) || !is_canonical(ctxt, la + size - 1))
 			return segment_fault(ctxt, seg);
 	} else {
 		/*

@@ -2483,6 +2483,26 @@ static void inject_emulated_exception(struct kvm_vcpu *vcpu)
 
 static int x86_emulate_run(struct kvm_vcpu *vcpu);
 
+/**
+ * x86_emulate_resume - x86_emulate_run() for a completion.  KVM_RUN calls
+ * the completions outside any SRCU read section, and the instruction goes
+ * on reading and writing guest memory through the memslots: every such
+ * reader is inside kvm->srcu, or a slot deleted meanwhile is freed under
+ * it.  (The debug kernel's PROVE_RCU caught this: "suspicious
+ * rcu_dereference_check() usage" in gfn_to_memslot(), from beyond-ram,
+ * mmio and slot-delete.)  Linux holds kvm->srcu across all of KVM_RUN
+ * (kvm_vcpu_srcu_read_lock()), the completions included.
+ */
+static int x86_emulate_resume(struct kvm_vcpu *vcpu)
+{
+	int idx, r;
+
+	idx = srcu_read_lock(&vcpu->kvm->srcu);
+	r = x86_emulate_run(vcpu);
+	srcu_read_unlock(&vcpu->kvm->srcu, idx);
+	return r;
+}
+
 /** The VMM has answered an MMIO read or an IN: keep the answer where the
  *  callbacks look, and run the instruction again.
  *  Linux: complete_emulated_mmio(), complete_emulated_pio(). */
@@ -2498,7 +2518,7 @@ static int complete_emulated_read(struct kvm_vcpu *vcpu)
 	} else {
 		vcpu->arch.emu_pio_done = true;
 	}
-	return x86_emulate_run(vcpu);
+	return x86_emulate_resume(vcpu);
 }
 
 /** The queued writes of the finished iteration go out, one exit each. */
@@ -2533,7 +2553,7 @@ static int complete_emulated_write(struct kvm_vcpu *vcpu)
 		return r;
 	/* All out: a REP string instruction goes on with its next iteration. */
 	if (vcpu->arch.emulate_restart)
-		return x86_emulate_run(vcpu);
+		return x86_emulate_resume(vcpu);
 	return 1;
 }
 

@@ -37,7 +37,9 @@ def where():
             int(gdb.parse_and_eval("$sp")))
 
 
-def _resume_once(cmd, wait):
+def _resume_once(cmd, wait, to_string=True):
+    """Run @cmd, interrupting the machine after @wait seconds.  Without
+    @to_string, as typed at the prompt: GDB prints what it prints there."""
     running = [True]
 
     def interrupt():
@@ -46,7 +48,7 @@ def _resume_once(cmd, wait):
     timer = threading.Timer(wait, lambda: gdb.post_event(interrupt))
     timer.start()
     try:
-        gdb.execute(cmd, to_string=True)
+        gdb.execute(cmd, from_tty=not to_string, to_string=to_string)
     finally:
         running[0] = False
         timer.cancel()

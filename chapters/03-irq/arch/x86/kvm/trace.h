@@ -112,6 +112,14 @@ TRACE_EVENT(kvm_entry,
  * kvm_exit - the guest exited: why (@reason, in the vendor's codes of
  * @isa), where (the guest's RIP) and what the hardware said about it
  * (@info1, @info2).  Linux: trace_kvm_exit().
+ *
+ * The fields are named as KVM's (exit_reason, guest_rip, isa, info1,
+ * info2, vcpu_id), so that a filter or a histogram written for the
+ * real KVM's kvm:kvm_exit works on minikvm:kvm_exit unchanged:
+ *
+ *     echo 'hist:keys=exit_reason' >> events/minikvm/kvm_exit/trigger
+ *
+ * (tools/kvm/minikvm-stat counts exits of both hypervisors that way).
  */
 TRACE_EVENT(kvm_exit,
 	TP_PROTO(struct kvm_vcpu *vcpu, u32 isa, u32 reason, u64 info1, u64 info2),
@@ -120,8 +128,8 @@ TRACE_EVENT(kvm_exit,
 	TP_STRUCT__entry(
 		__field(unsigned int, vcpu_id)
 		__field(u32, isa)
-		__field(u32, reason)
-		__field(unsigned long, rip)
+		__field(u32, exit_reason)
+		__field(unsigned long, guest_rip)
 		__field(u64, info1)
 		__field(u64, info2)
 	),
@@ -129,19 +137,19 @@ TRACE_EVENT(kvm_exit,
 	TP_fast_assign(
 		__entry->vcpu_id = vcpu->vcpu_id;
 		__entry->isa = isa;
-		__entry->reason = reason;
-		__entry->rip = kvm_rip_read(vcpu);
+		__entry->exit_reason = reason;
+		__entry->guest_rip = kvm_rip_read(vcpu);
 		__entry->info1 = info1;
 		__entry->info2 = info2;
 	),
 
 	TP_printk("vcpu %u reason %s%s rip 0x%lx info1 0x%llx info2 0x%llx",
 		  __entry->vcpu_id,
-		  minikvm_print_exit_reason(__entry->isa, __entry->reason),
+		  minikvm_print_exit_reason(__entry->isa, __entry->exit_reason),
 		  (__entry->isa == KVM_ISA_VMX &&
-		   (__entry->reason & VMX_EXIT_REASONS_FAILED_VMENTRY)) ?
+		   (__entry->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY)) ?
 			" (VM entry failed)" : "",
-		  __entry->rip, __entry->info1, __entry->info2)
+		  __entry->guest_rip, __entry->info1, __entry->info2)
 );
 
 #endif /* MINIKVM_TRACE_H */

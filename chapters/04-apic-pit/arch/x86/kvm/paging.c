@@ -16,6 +16,7 @@
  *   CR4.PAE=0                    32-bit paging, 2 levels, 4 MiB pages with PSE (4.3)
  *   CR4.PAE=1, EFER.LMA=0        PAE paging, 3 levels, 2 MiB pages (4.4)
  *   EFER.LMA=1                   4-level paging, 1 GiB / 2 MiB pages (4.5)
+ *   EFER.LMA=1, CR4.LA57=1       5-level paging: a PML5 above the PML4 (4.5)
  *
  * guest_walk() only translates.  From chapter 05 on, guest_walk_access()
  * also judges the access rights (U/S, R/W, XD, SMEP, SMAP; SDM Vol. 3A,
@@ -32,6 +33,7 @@
 #define X86_CR4_PSE	(1ull << 4)	/**< CR4.PSE: 4 MiB pages in 32-bit paging */
 #define X86_CR4_PAE	(1ull << 5)	/**< CR4.PAE: 64-bit entries */
 #define EFER_LMA	(1ull << 10)	/**< EFER.LMA: long mode, 4-level paging */
+#define X86_CR4_LA57	(1ull << 12)	/**< CR4.LA57: 5-level paging in long mode */
 /** @} */
 
 /** Page-table entry bits (SDM Vol. 3A, 4.3-4.5). @{ */
@@ -72,15 +74,17 @@ static int walk32(const struct guest_paging_regs *r, u64 gva, read_guest_fn read
 }
 
 /**
- * PAE and 4-level paging share the 512-entry, 8-byte format (SDM 4.4.2,
- * 4.5.4); they differ in the number of levels and the top one.
+ * PAE, 4-level and 5-level paging share the 512-entry, 8-byte format (SDM
+ * 4.4.2, 4.5.4); they differ in the number of levels and the top one.  A
+ * guest uses 5-level paging when its CPUID offers LA57, which it does on
+ * a host that uses it: the PML5 (address bits 56:48) has no large pages.
  */
 static int walk64(const struct guest_paging_regs *r, u64 gva, read_guest_fn read,
 		  void *opaque, struct guest_walker *w)
 {
 	/* EXERCISE 02.1 BEGIN: walk PAE and 4-level page tables (SDM 4.4, 4.5) */
 	bool long_mode = r->efer & EFER_LMA;
-	int level = long_mode ? 4 : 3;
+	int level = !long_mode ? 3 : (r->cr4 & X86_CR4_LA57) ? 5 : 4;
 	u64 table, entry;
 	int shift;
 

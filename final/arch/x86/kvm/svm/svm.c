@@ -53,6 +53,7 @@ struct vcpu_svm {
 	u64 asid_generation;		/**< 0 = take a new ASID before the next run */
 	u64 cr4_entered;		/**< save.cr4 as of the last VMRUN, see svm_vcpu_run() */
 	int last_cpu;			/**< CPU of the last run, -1 before the first */
+	u64 *npt_pml5;			/**< a 5-level host's NPT top: see svm_npt_root() */
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	/**
 	 * NMI blocking.  SVM has no virtual NMIs on the CPUs we target:
@@ -336,6 +337,24 @@ static void init_seg(struct vmcb_seg *seg, u16 attrib)
 }
 
 /**
+ * svm_npt_root - nested_cr3 for this vCPU.  The nested walk takes the
+ * paging mode the host has at VMRUN (AMD APM Vol. 2, 15.25, "Nested
+ * Paging"): on a host with 5-level paging (CR4.LA57; Linux turns it on
+ * where the CPU has it, as QEMU's -cpu max does, when booted from a
+ * bzImage) the NPT has five levels, and our 4-level root would be read
+ * as a PML5, every walk going one level wrong: the guest's first fetch
+ * ends in an NPF with a reserved bit.  The MMU's tables stay 4-level,
+ * guest-physical addresses stopping at 48 bits (tdp_max_gfn()): such a
+ * host gets one table more on top, whose entry 0, the only one a 48-bit
+ * address selects, points to the MMU's root (svm_vcpu_create()).
+ * Linux: get_npt_level(); KVM's MMU builds all five levels.
+ */
+static u64 svm_npt_root(struct vcpu_svm *svm)
+{
+	return svm->npt_pml5 ? __pa(svm->npt_pml5) : svm->vcpu.kvm->arch.tdp_root;
+}
+
+/**
  * init_vmcb - intercepts, maps and the power-on guest state.
  * Linux: init_vmcb().
  */
@@ -370,7 +389,7 @@ static void init_vmcb(struct vcpu_svm *svm)
 	c->msrpm_base_pa = page_to_phys(msrpm_pages);
 	c->int_ctl = V_INTR_MASKING_MASK;
 	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
-	c->nested_cr3 = svm->vcpu.kvm->arch.tdp_root;
+	c->nested_cr3 = svm_npt_root(svm);
 #ifdef CONFIG_MINIKVM_LAPIC
 	c->tsc_offset = svm->vcpu.arch.l1_tsc_offset;
 #endif
@@ -404,7 +423,8 @@ static void init_vmcb(struct vcpu_svm *svm)
 	svm->asid_generation = 0;
 }
 
-/** A VMCB page for the new vCPU, in its power-on state.
+/** A VMCB page for the new vCPU, in its power-on state, and on a
+ *  5-level host the top of its NPT (svm_npt_root()).
  *  Linux: svm_vcpu_create(). */
 static int svm_vcpu_create(struct kvm_vcpu *vcpu)
 {
@@ -413,6 +433,15 @@ static int svm_vcpu_create(struct kvm_vcpu *vcpu)
 
 	if (!page)
 		return -ENOMEM;
+	if (pgtable_l5_enabled()) {
+		svm->npt_pml5 = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+		if (!svm->npt_pml5) {
+			__free_page(page);
+			return -ENOMEM;
+		}
+		svm->npt_pml5[0] = (vcpu->kvm->arch.tdp_root & TDP_ADDR_MASK) |
+				   NPT_PRESENT | NPT_WRITABLE | NPT_USER;
+	}
 	svm->vmcb = page_address(page);
 	svm->vmcb_pa = page_to_phys(page);
 	svm->last_cpu = -1;
@@ -422,9 +451,10 @@ static int svm_vcpu_create(struct kvm_vcpu *vcpu)
 	return 0;
 }
 
-/** Free the VMCB.  Linux: svm_vcpu_free(). */
+/** Free the VMCB and the NPT top.  Linux: svm_vcpu_free(). */
 static void svm_vcpu_free(struct kvm_vcpu *vcpu)
 {
+	free_page((unsigned long)to_svm(vcpu)->npt_pml5);	/* 0: nothing */
 	free_page((unsigned long)to_svm(vcpu)->vmcb);
 }
 
