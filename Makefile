@@ -39,6 +39,7 @@ help:
 	@echo "make lab-cmd        print the emulator command line of each path of ARCH, run nothing"
 	@echo "                    ACCEL=auto|tcg|kvm (any lab target): KVM where the host runs nested guests"
 	@echo "make bench          benchmarks (exits, interrupts, timer, IPIs), minikvm vs the real KVM, ARCH=\"svm vmx\""
+	@echo "make fuzz           the ioctl fuzzer, long: 10^6 ioctls a target on svm, 10^5 on vmx (docs/reliability.md)"
 	@echo "make trace SCENARIO=memslots  every VM exit of one scenario, drawn over time by reason,"
 	@echo "                    minikvm and KVM: build/trace/*.svg (TREE=, ARCH=, TARGET=; docs/trace.md)"
 	@echo "make shell          interactive shell inside the QEMU lab (ARCH=svm); in it,"
@@ -90,6 +91,13 @@ gdb: setup
 bench: setup
 	@$(MAKE) -s -C $(TREE) all
 	tests/vm/lab --tree $(TREE) --arch "$(if $(filter command line,$(origin ARCH)),$(ARCH),svm vmx)" --bench
+
+# The ioctl fuzzer's long run (tests/fuzz, docs/reliability.md): the
+# fuzz-long scenario on both targets, svm then vmx; ARCH=svm for one path.
+fuzz: setup
+	@$(MAKE) -s -C final all
+	tests/vm/lab --tree final --arch "$(if $(filter command line,$(origin ARCH)),$(ARCH),svm vmx)" \
+		--scenarios fuzz-long
 
 # One scenario with every VM exit recorded, on each target, drawn by
 # scripts/trace with gnuplot into build/trace/.
@@ -151,5 +159,5 @@ dkms-remove:
 dkms-check:
 	@scripts/dkms check --tree $(TREE)
 
-.PHONY: help setup build unit lab lab-selftest lab-cmd shell gdb bench trace run run-vmx test \
+.PHONY: help setup build unit lab lab-selftest lab-cmd shell gdb bench fuzz trace run run-vmx test \
 	chapters check-chapters docs handout grade install dkms-install dkms-remove dkms-check

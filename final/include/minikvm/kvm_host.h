@@ -362,6 +362,10 @@ struct kvm_vcpu_arch {
 	/** @} */
 	int cpuid_nent;		/**< entries in cpuid_entries */
 	struct kvm_cpuid_entry2 *cpuid_entries;	/**< KVM_SET_CPUID2 */
+	/** The CPU of the last VM entry, -1 before the first: once the
+	 *  guest has run, its CPUID may change no more (kvm_vcpu_has_run()).
+	 *  Linux: vcpu->arch.last_vmentry_cpu. */
+	int last_vmentry_cpu;
 	void *pio_data;		/**< second page of the kvm_run mapping */
 	struct kvm_pio_request pio;	/**< the port access in flight */
 #ifdef CONFIG_MINIKVM_MMU
@@ -588,6 +592,12 @@ struct kvm_vcpu {
 #endif
 	struct kvm_vcpu_arch arch;	/**< the x86 part */
 };
+
+/** Has @p vcpu entered the guest at least once?  Linux: kvm_vcpu_has_run(). */
+static inline bool kvm_vcpu_has_run(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.last_vmentry_cpu != -1;
+}
 
 #ifdef CONFIG_MINIKVM_LAPIC
 /** Does @p vcpu have its local APIC in the kernel?  Linux: lapic_in_kernel(). */

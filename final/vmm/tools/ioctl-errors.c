@@ -406,6 +406,69 @@ static void cpuid_rows(int vcpu, void *bad)
 	free(cpuid);
 }
 
+/**
+ * KVM_SET_CPUID2 once the vCPU has run (kvm_set_cpuid(): only the same
+ * table again, else -EINVAL) and KVM's one check of any table
+ * (kvm_check_cpuid(): CPUID 0x80000008 may give a virtual-address width
+ * of 48, 57 or 0 bits only).  In a VM of its own: one page of RAM at 0
+ * holding a HLT, which the vCPU runs in real mode from 0000:0000 and
+ * exits on (no irqchip: KVM_EXIT_HLT).  Both found by kvm-fuzz --diff
+ * (docs/reliability.md), where minikvm answered 0.
+ */
+static void cpuid_run_rows(int dev)
+{
+	struct {
+		struct kvm_cpuid2 hdr;
+		struct kvm_cpuid_entry2 e[3];
+	} t = { .hdr.nent = 3 };
+	struct kvm_sregs sregs;
+	struct kvm_regs regs = { .rflags = 2 };
+	uint8_t *ram;
+	int vm, vcpu;
+
+	vm = ioctl(dev, KVM_CREATE_VM, 0);
+	vcpu = vm < 0 ? -1 : ioctl(vm, KVM_CREATE_VCPU, 0);
+	ram = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vcpu < 0 || ram == MAP_FAILED || set_slot(vm, 0, 0, 0, 4096, ram) ||
+	    ioctl(vcpu, KVM_GET_SREGS, &sregs)) {
+		printf("MISMATCH cpuid-run: setup failed: %s\n", strerror(errno));
+		mismatches++;
+		return;
+	}
+	ram[0] = 0xf4;				/* hlt */
+	sregs.cs.selector = 0;
+	sregs.cs.base = 0;
+	t.e[0].function = 0;
+	t.e[0].eax = 0x80000008;
+	t.e[1].function = 0x80000008;
+	t.e[1].eax = 0x2028;			/* 40-bit physical, 32-bit virtual */
+	t.e[2].function = 1;
+	t.e[2].edx = 1u << 9;			/* APIC */
+	check("vcpu: KVM_SET_CPUID2 with a virtual-address width of 32 bits",
+	      res(ioctl(vcpu, KVM_SET_CPUID2, &t)), EINVAL);
+	t.e[1].eax = 0x3028;			/* 48-bit virtual */
+	check("vcpu: KVM_SET_CPUID2 with 48 bits", res(ioctl(vcpu, KVM_SET_CPUID2, &t)), 0);
+	check("vcpu: KVM_RUN to a HLT", ioctl(vcpu, KVM_SET_SREGS, &sregs) ||
+	      ioctl(vcpu, KVM_SET_REGS, &regs) ? errno : res(ioctl(vcpu, KVM_RUN, 0)), 0);
+	check("vcpu: KVM_SET_CPUID2 after KVM_RUN, the same table",
+	      res(ioctl(vcpu, KVM_SET_CPUID2, &t)), 0);
+	/* CPUID.1:EDX.APIC follows APIC_BASE, whatever a table says
+	 * (__kvm_update_cpuid_runtime()): no difference. */
+	t.e[2].edx = 0;
+	check("vcpu: KVM_SET_CPUID2 after KVM_RUN, the same but CPUID.1:EDX.APIC",
+	      res(ioctl(vcpu, KVM_SET_CPUID2, &t)), 0);
+	t.e[2].edx = 1u << 9;
+	t.e[1].eax = 0x3027;
+	check("vcpu: KVM_SET_CPUID2 after KVM_RUN, another table",
+	      res(ioctl(vcpu, KVM_SET_CPUID2, &t)), EINVAL);
+	t.hdr.nent = 2;
+	check("vcpu: KVM_SET_CPUID2 after KVM_RUN, one entry fewer",
+	      res(ioctl(vcpu, KVM_SET_CPUID2, &t)), EINVAL);
+	close(vcpu);
+	close(vm);
+	munmap(ram, 4096);
+}
+
 #ifdef CONFIG_MINIKVM_IRQCHIP
 /** Linux's KVM_MAX_IRQ_ROUTES (include/linux/kvm_host.h), not in the
  *  uapi: the most entries, and the GSI bound, of KVM_SET_GSI_ROUTING. */
@@ -704,15 +767,16 @@ static int msrs_hdr(int fd, unsigned long req, uint32_t n)
  * kvm_arch_dev_ioctl(), msr_io(): copy the header, -E2BIG from
  * MAX_IO_MSRS, memdup_user() of the entries), the TSC rate
  * (kvm_set_tsc_khz(): without TSC scaling a slower rate is -EINVAL),
- * KVM_GET/SET_FPU (copy in or out) and KVM_SET_IDENTITY_MAP_ADDR
+ * KVM_GET/SET_FPU (copy in or out), KVM_SET_IDENTITY_MAP_ADDR
  * (kvm_arch_vm_ioctl(): -EINVAL once a vCPU exists, checked before the
- * argument is read).
+ * argument is read) and KVM_GET/SET_LAPIC without an irqchip.
  */
 static void lapic_rows(int dev, int vm, int vcpu, void *bad)
 {
 	struct kvm_fpu fpu;
+	struct kvm_lapic_state lapic;
 	uint64_t ident = 0xfeffc000;
-	int khz, vm4;
+	int khz, vm4, vcpu4;
 
 	check("dev: KVM_CAP_GET_TSC_KHZ is 1", cap_is(dev, KVM_CAP_GET_TSC_KHZ, 1), 0);
 	check("dev: KVM_CAP_SET_IDENTITY_MAP_ADDR is 1",
@@ -758,6 +822,14 @@ static void lapic_rows(int dev, int vm, int vcpu, void *bad)
 	check("vm4: KVM_SET_IDENTITY_MAP_ADDR from a bad pointer",
 	      res(ioctl(vm4, KVM_SET_IDENTITY_MAP_ADDR, bad)), EFAULT);
 	check("vm4: KVM_SET_IDENTITY_MAP_ADDR", res(ioctl(vm4, KVM_SET_IDENTITY_MAP_ADDR, &ident)), 0);
+	/* kvm_arch_vcpu_ioctl(): KVM_GET/SET_LAPIC want an in-kernel APIC
+	 * (-EINVAL), checked before the argument is copied (kvm-fuzz --diff
+	 * found minikvm answering -ENXIO, and -EFAULT for a bad pointer). */
+	vcpu4 = vm4 < 0 ? -1 : ioctl(vm4, KVM_CREATE_VCPU, 0);
+	check("vcpu4 (no irqchip): KVM_GET_LAPIC", res(ioctl(vcpu4, KVM_GET_LAPIC, &lapic)), EINVAL);
+	check("vcpu4 (no irqchip): KVM_SET_LAPIC from a bad pointer",
+	      res(ioctl(vcpu4, KVM_SET_LAPIC, bad)), EINVAL);
+	close(vcpu4);
 	close(vm4);
 }
 #endif
@@ -859,6 +931,27 @@ static void clock_rows(int vm, void *bad)
 	check("vm: KVM_SET_CLOCK with TSC_STABLE | HOST_TSC", res(ioctl(vm, KVM_SET_CLOCK, &c)), 0);
 }
 
+/**
+ * KVM_SIGNAL_MSI that no APIC takes while the VM has no vCPU
+ * (kvm_irq_delivery_to_apic()): -1, which the VMM sees as EPERM; kvm-fuzz
+ * --diff found minikvm answering 0.  (The msi scenario has the cases with
+ * a vCPU: 1 when it took the MSI, 0 for an APIC ID no vCPU has.)
+ */
+static void msi_rows(int dev)
+{
+	struct kvm_msi msi = { .address_lo = 0xfee00000, .data = 0x41 };
+	int vm5 = ioctl(dev, KVM_CREATE_VM, 0);
+
+	if (vm5 < 0 || ioctl(vm5, KVM_CREATE_IRQCHIP, 0)) {
+		printf("MISMATCH vm5: setup for the MSI rows failed: %s\n", strerror(errno));
+		mismatches++;
+		return;
+	}
+	check("vm5 (irqchip, no vCPU): KVM_SIGNAL_MSI to APIC 0",
+	      res(ioctl(vm5, KVM_SIGNAL_MSI, &msi)), EPERM);
+	close(vm5);
+}
+
 /** The capabilities QEMU requires before anything else (x86.c,
  *  kvm_vm_ioctl_check_extension()): promises about long-fixed behaviour,
  *  1 on KVM. */
@@ -869,6 +962,16 @@ static void promise_rows(int dev)
 	check("dev: KVM_CAP_JOIN_MEMORY_REGIONS_WORKS is 1",
 	      cap_is(dev, KVM_CAP_JOIN_MEMORY_REGIONS_WORKS, 1), 0);
 	check("dev: KVM_CAP_INTERNAL_ERROR_DATA is 1", cap_is(dev, KVM_CAP_INTERNAL_ERROR_DATA, 1), 0);
+	/* kvm_vm_ioctl_check_extension(): the recommended number of vCPUs
+	 * is the host's online CPUs (kvm-fuzz --diff found minikvm saying
+	 * its maximum, 8, on the 2-CPU lab). */
+	{
+		int cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+		int max = ioctl(dev, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+
+		check("dev: KVM_CAP_NR_VCPUS is the online CPUs (at most KVM_CAP_MAX_VCPUS)",
+		      cap_is(dev, KVM_CAP_NR_VCPUS, cpus < max ? cpus : max), 0);
+	}
 }
 
 #endif
@@ -980,6 +1083,10 @@ int main(int argc, char **argv)
 	      res_fd(ioctl(vm, KVM_CREATE_VCPU, (unsigned long)max_vcpu_id)), EINVAL);
 	check("vm: KVM_CREATE_VCPU with id 0 again",
 	      res_fd(ioctl(vm, KVM_CREATE_VCPU, 0)), EEXIST);
+	/* kvm_vm_ioctl_create_vcpu() takes a u32: 1 << 32 is id 0 again
+	 * (kvm-fuzz --diff found minikvm answering -EINVAL). */
+	check("vm: KVM_CREATE_VCPU with id 1 << 32 (id 0 again)",
+	      res_fd(ioctl(vm, KVM_CREATE_VCPU, 1ul << 32)), EEXIST);
 	/* kvm_vm_ioctl(): the struct is copied in first. */
 	check("vm: KVM_SET_USER_MEMORY_REGION from a bad pointer",
 	      res(ioctl(vm, KVM_SET_USER_MEMORY_REGION, bad)), EFAULT);
@@ -1051,6 +1158,7 @@ int main(int argc, char **argv)
 	check("vcpu: KVM_GET_SREGS to a bad pointer",
 	      res(ioctl(vcpu, KVM_GET_SREGS, bad)), EFAULT);
 	cpuid_rows(vcpu, bad);
+	cpuid_run_rows(dev);
 #ifdef CONFIG_MINIKVM_IRQCHIP
 	irqchip_rows(dev, vm, bad);
 	event_rows(vcpu, bad);
@@ -1062,6 +1170,7 @@ int main(int argc, char **argv)
 #ifdef CONFIG_MINIKVM_FINAL
 	clock_rows(vm, bad);
 	promise_rows(dev);
+	msi_rows(dev);
 #endif
 
 	/*

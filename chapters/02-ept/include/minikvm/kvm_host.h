@@ -124,6 +124,10 @@ struct kvm_vcpu_arch {
 	/** @} */
 	int cpuid_nent;		/**< entries in cpuid_entries */
 	struct kvm_cpuid_entry2 *cpuid_entries;	/**< KVM_SET_CPUID2 */
+	/** The CPU of the last VM entry, -1 before the first: once the
+	 *  guest has run, its CPUID may change no more (kvm_vcpu_has_run()).
+	 *  Linux: vcpu->arch.last_vmentry_cpu. */
+	int last_vmentry_cpu;
 	void *pio_data;		/**< second page of the kvm_run mapping */
 	struct kvm_pio_request pio;	/**< the port access in flight */
 	/** The MMIO access being completed: the decoded MOV. */
@@ -217,6 +221,12 @@ struct kvm_vcpu {
 	struct kvm_exit_stat stat_exit_reasons[KVM_EXIT_STAT_SLOTS];
 	struct kvm_vcpu_arch arch;	/**< the x86 part */
 };
+
+/** Has @p vcpu entered the guest at least once?  Linux: kvm_vcpu_has_run(). */
+static inline bool kvm_vcpu_has_run(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.last_vmentry_cpu != -1;
+}
 
 /** A general-purpose register of the guest (enum kvm_reg), as of the last
  *  exit.  Linux: kvm_register_read() in arch/x86/kvm/kvm_cache_regs.h, which

@@ -406,6 +406,69 @@ static void cpuid_rows(int vcpu, void *bad)
 	free(cpuid);
 }
 
+/**
+ * KVM_SET_CPUID2 once the vCPU has run (kvm_set_cpuid(): only the same
+ * table again, else -EINVAL) and KVM's one check of any table
+ * (kvm_check_cpuid(): CPUID 0x80000008 may give a virtual-address width
+ * of 48, 57 or 0 bits only).  In a VM of its own: one page of RAM at 0
+ * holding a HLT, which the vCPU runs in real mode from 0000:0000 and
+ * exits on (no irqchip: KVM_EXIT_HLT).  Both found by kvm-fuzz --diff
+ * (docs/reliability.md), where minikvm answered 0.
+ */
+static void cpuid_run_rows(int dev)
+{
+	struct {
+		struct kvm_cpuid2 hdr;
+		struct kvm_cpuid_entry2 e[3];
+	} t = { .hdr.nent = 3 };
+	struct kvm_sregs sregs;
+	struct kvm_regs regs = { .rflags = 2 };
+	uint8_t *ram;
+	int vm, vcpu;
+
+	vm = ioctl(dev, KVM_CREATE_VM, 0);
+	vcpu = vm < 0 ? -1 : ioctl(vm, KVM_CREATE_VCPU, 0);
+	ram = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vcpu < 0 || ram == MAP_FAILED || set_slot(vm, 0, 0, 0, 4096, ram) ||
+	    ioctl(vcpu, KVM_GET_SREGS, &sregs)) {
+		printf("MISMATCH cpuid-run: setup failed: %s\n", strerror(errno));
+		mismatches++;
+		return;
+	}
+	ram[0] = 0xf4;				/* hlt */
+	sregs.cs.selector = 0;
+	sregs.cs.base = 0;
+	t.e[0].function = 0;
+	t.e[0].eax = 0x80000008;
+	t.e[1].function = 0x80000008;
+	t.e[1].eax = 0x2028;			/* 40-bit physical, 32-bit virtual */
+	t.e[2].function = 1;
+	t.e[2].edx = 1u << 9;			/* APIC */
+	check("vcpu: KVM_SET_CPUID2 with a virtual-address width of 32 bits",
+	      res(ioctl(vcpu, KVM_SET_CPUID2, &t)), EINVAL);
+	t.e[1].eax = 0x3028;			/* 48-bit virtual */
+	check("vcpu: KVM_SET_CPUID2 with 48 bits", res(ioctl(vcpu, KVM_SET_CPUID2, &t)), 0);
+	check("vcpu: KVM_RUN to a HLT", ioctl(vcpu, KVM_SET_SREGS, &sregs) ||
+	      ioctl(vcpu, KVM_SET_REGS, &regs) ? errno : res(ioctl(vcpu, KVM_RUN, 0)), 0);
+	check("vcpu: KVM_SET_CPUID2 after KVM_RUN, the same table",
+	      res(ioctl(vcpu, KVM_SET_CPUID2, &t)), 0);
+	/* CPUID.1:EDX.APIC follows APIC_BASE, whatever a table says
+	 * (__kvm_update_cpuid_runtime()): no difference. */
+	t.e[2].edx = 0;
+	check("vcpu: KVM_SET_CPUID2 after KVM_RUN, the same but CPUID.1:EDX.APIC",
+	      res(ioctl(vcpu, KVM_SET_CPUID2, &t)), 0);
+	t.e[2].edx = 1u << 9;
+	t.e[1].eax = 0x3027;
+	check("vcpu: KVM_SET_CPUID2 after KVM_RUN, another table",
+	      res(ioctl(vcpu, KVM_SET_CPUID2, &t)), EINVAL);
+	t.hdr.nent = 2;
+	check("vcpu: KVM_SET_CPUID2 after KVM_RUN, one entry fewer",
+	      res(ioctl(vcpu, KVM_SET_CPUID2, &t)), EINVAL);
+	close(vcpu);
+	close(vm);
+	munmap(ram, 4096);
+}
+
 /** The setup failed at @what: say so, with errno; returns 2. */
 
 /** Report a failed call the tool needed (not a row) and return 2. */
@@ -516,6 +579,10 @@ int main(int argc, char **argv)
 	      res_fd(ioctl(vm, KVM_CREATE_VCPU, (unsigned long)max_vcpu_id)), EINVAL);
 	check("vm: KVM_CREATE_VCPU with id 0 again",
 	      res_fd(ioctl(vm, KVM_CREATE_VCPU, 0)), EEXIST);
+	/* kvm_vm_ioctl_create_vcpu() takes a u32: 1 << 32 is id 0 again
+	 * (kvm-fuzz --diff found minikvm answering -EINVAL). */
+	check("vm: KVM_CREATE_VCPU with id 1 << 32 (id 0 again)",
+	      res_fd(ioctl(vm, KVM_CREATE_VCPU, 1ul << 32)), EEXIST);
 	/* kvm_vm_ioctl(): the struct is copied in first. */
 	check("vm: KVM_SET_USER_MEMORY_REGION from a bad pointer",
 	      res(ioctl(vm, KVM_SET_USER_MEMORY_REGION, bad)), EFAULT);
@@ -587,6 +654,7 @@ int main(int argc, char **argv)
 	check("vcpu: KVM_GET_SREGS to a bad pointer",
 	      res(ioctl(vcpu, KVM_GET_SREGS, bad)), EFAULT);
 	cpuid_rows(vcpu, bad);
+	cpuid_run_rows(dev);
 
 	/*
 	 * kvm_vcpu_mmap() checks no size or offset: any mapping is accepted.

@@ -1185,9 +1185,9 @@ bool kvm_apic_has_events(struct kvm_vcpu *vcpu)
  * kvm_apic_deliver - send @irq to every APIC it names (an ICR write, an
  * IOAPIC redirection entry).  Each target decides whether it is named
  * (Intel SDM Vol. 3A, 11.6.2 "Determining IPI Destination"); lowest
- * priority goes to one of them, picked by vector as KVM's vector hashing
- * does (the vector modulo the number of candidates; the SDM leaves the
- * choice to the chipset, 11.6.2.4).
+ * priority, or an MSI's redirection hint, goes to one of them, picked by
+ * vector as KVM's vector hashing does (the vector modulo the number of
+ * candidates; the SDM leaves the choice to the chipset, 11.6.2.4).
  * @kvm: the VM
  * @src: the sending APIC (NULL for the IOAPIC): shorthands are relative to it
  * @irq: the message
@@ -1200,6 +1200,20 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
 {
 	struct kvm_vlapic *targets[KVM_MAX_VCPUS];
 	struct kvm_lapic *from = src ? &src->lapic : NULL;
+	bool phys_bcast = irq->dest_mode == 0 && irq->dest_id == 0xff;
+	/* Lowest priority to a physical broadcast names no one to pick:
+	 * KVM delivers it as fixed, to all.  The redirection hint picks one
+	 * in any case. */
+	bool lowest = (irq->delivery_mode == APIC_DM_LOWEST && !phys_bcast) ||
+		      irq->msi_redir_hint;
+	/*
+	 * KVM finds a single physical destination in its map of APIC IDs
+	 * (kvm_irq_delivery_to_apic_fast()), and that APIC is the one, enabled
+	 * or not.  Every other message goes round all APICs, and one to be
+	 * picked by priority is only offered to those software-enabled
+	 * (SVR bit 8): with none, nobody was named (-1).
+	 */
+	bool any_state = !irq->shorthand && irq->dest_mode == 0 && !phys_bcast;
 	int i, n, nr = 0, r = 0;
 
 	n = READ_ONCE(kvm->created_vcpus);
@@ -1212,6 +1226,7 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
 			continue;
 		kvm_lapic_lock(a);
 		match = lapic_hw_enabled(&a->lapic) &&
+			(!lowest || any_state || lapic_sw_enabled(&a->lapic)) &&
 			lapic_match_dest(&a->lapic, from, irq->shorthand, irq->dest_id,
 					 irq->dest_mode);
 		kvm_lapic_unlock(a);
@@ -1220,10 +1235,7 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
 	}
 	if (!nr)
 		return -1;
-	/* Lowest priority to a physical broadcast names no one to pick:
-	 * KVM delivers it as fixed, to all. */
-	if (irq->delivery_mode == APIC_DM_LOWEST && nr > 1 &&
-	    !(irq->dest_mode == 0 && irq->dest_id == 0xff)) {
+	if (lowest && nr > 1) {
 		targets[0] = targets[irq->vector % nr];
 		nr = 1;
 	}
@@ -1243,9 +1255,11 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
 
 /** The MSI address register (Intel SDM Vol. 3A, 11.11.1, Figure 11-24):
  *  0xFEE in bits 31:20, the destination APIC ID in 19:12, the
- *  destination mode (1 logical) in bit 2. @{ */
+ *  redirection hint in bit 3, the destination mode (1 logical) in bit 2.
+ *  @{ */
 #define MSI_ADDR_DEST_ID(a)	(((a) >> 12) & 0xff)
 #define MSI_ADDR_DEST_LOGICAL	(1u << 2)
+#define MSI_ADDR_REDIR_HINT	(1u << 3)
 /** @} */
 /** The MSI data register (SDM Vol. 3A, 11.11.2, Figure 11-25): the vector
  *  in bits 7:0, the delivery mode in 10:8 (the ICR's encoding), level
@@ -1263,10 +1277,18 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
  * KVM's x2APIC extension that puts destination bits there is not
  * offered.
  *
- * Returns how many APICs accepted it.  A destination that names no APIC
- * is 0 here, not -1: KVM answers a message with no shorthand that is not
- * a broadcast from its map of APIC IDs (kvm_irq_delivery_to_apic_fast()),
- * and an ID the map lacks is "accepted by none".
+ * Returns how many APICs accepted it, or 0 or -1 when none did, as KVM
+ * answers (the VMM sees -1 as errno EPERM).  KVM decides a physical
+ * destination that is not the broadcast from its map of APIC IDs
+ * (kvm_irq_delivery_to_apic_fast()): an ID the map lacks is "accepted by
+ * none", 0.  Anything else it cannot decide there goes to every APIC in
+ * turn (kvm_irq_delivery_to_apic()), which answers -1 if none is named:
+ * the broadcast, and any destination while the VM has no vCPU (no map
+ * yet).  A logical destination is a case of each in KVM (the map decides
+ * once LDR and DFR let it); here it is always the second.  (kvm-fuzz
+ * --diff found this returning 0 where KVM says -1; and the redirection
+ * hint ignored: a logical broadcast with it, to two software-disabled
+ * APICs, answered 2 where KVM offers it to none and says -1.)
  * Linux: kvm_set_msi() -> kvm_set_msi_irq(), kvm_irq_delivery_to_apic().
  */
 int kvm_set_msi(struct kvm *kvm, u32 address_lo, u32 address_hi, u32 data)
@@ -1279,10 +1301,13 @@ int kvm_set_msi(struct kvm *kvm, u32 address_lo, u32 address_hi, u32 data)
 		.trig_mode = !!(data & MSI_DATA_LEVEL_TRIG),
 		.shorthand = LAPIC_DEST_NOSHORT,
 		.dest_id = MSI_ADDR_DEST_ID(address_lo),
+		.msi_redir_hint = !!(address_lo & MSI_ADDR_REDIR_HINT),
 	};
 	int r = kvm_apic_deliver(kvm, NULL, &msg);
 
-	return r < 0 && msg.dest_id != 0xff ? 0 : r;
+	if (r < 0 && !msg.dest_mode && msg.dest_id != 0xff && READ_ONCE(kvm->created_vcpus))
+		return 0;
+	return r;
 }
 
 /**

@@ -215,6 +215,10 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_READONLY_MEM:
 		return 1;
 	case KVM_CAP_NR_VCPUS:
+		/* The number KVM recommends: no more vCPUs than the host has
+		 * CPUs to run them (kvm-fuzz --diff found 8 here, where KVM on
+		 * the 2-CPU lab says 2). */
+		return min_t(unsigned int, num_online_cpus(), KVM_MAX_VCPUS);
 	case KVM_CAP_MAX_VCPUS:
 		return KVM_MAX_VCPUS;
 	case KVM_CAP_MAX_VCPU_ID:
@@ -250,6 +254,7 @@ int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
 {
 	int r;
 
+	vcpu->arch.last_vmentry_cpu = -1;
 	vcpu->arch.pio_data = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vcpu->arch.pio_data)
 		return -ENOMEM;
@@ -1124,6 +1129,7 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 	}
 
 	trace_kvm_entry(vcpu);
+	vcpu->arch.last_vmentry_cpu = vcpu->cpu;
 	/* DR0-DR3 must be the guest's while it owns them, and while its DR7
 	 * (in the VMCS/VMCB) arms a breakpoint: after an exit the CPU may
 	 * hold the host's or another vCPU's.  Linux: KVM_DEBUGREG_BP_ENABLED. */

@@ -191,6 +191,77 @@ out:
 }
 
 /**
+ * kvm_check_cpuid - what KVM refuses in any CPUID table: a virtual-address
+ * width (CPUID 0x80000008 EAX[15:8], AMD APM Vol. 3, E.4.7) other than 48
+ * or 57 bits (or 0, not said), which its canonical-address checks could
+ * not follow.  -EINVAL then.  Linux: kvm_check_cpuid() (which also turns on
+ * the dynamic XSAVE features a table offers: we offer none).
+ */
+static int kvm_check_cpuid(const struct kvm_cpuid_entry2 *e, int nent)
+{
+	int i, vaddr_bits;
+
+	for (i = 0; i < nent; i++) {
+		if (e[i].function != 0x80000008)
+			continue;
+		vaddr_bits = (e[i].eax >> 8) & 0xff;
+		if (vaddr_bits != 48 && vaddr_bits != 57 && vaddr_bits != 0)
+			return -EINVAL;
+		break;
+	}
+	return 0;
+}
+
+/**
+ * cpuid_runtime_bits - the bits of entry @e that KVM keeps up to date
+ * itself while the guest runs, so that a VMM's table never decides them:
+ * CPUID.1 EDX.APIC (APIC_BASE's enable bit), ECX.OSXSAVE (CR4.OSXSAVE, on
+ * a host with XSAVE), CPUID.7.0 ECX.OSPKE (CR4.PKE, on a host with
+ * protection keys), and the XSAVE area sizes of CPUID.0xD.0 EBX and, if
+ * XSAVEC or XSAVES, CPUID.0xD.1 EBX (XCR0).  KVM writes its current
+ * values into a new table before comparing it (KVM_SET_CPUID2 after
+ * KVM_RUN), so these bits never make two tables differ.  Their masks go
+ * into @m, one per register EAX..EDX.
+ * Linux: __kvm_update_cpuid_runtime() (the bits it changes).
+ */
+static void cpuid_runtime_bits(const struct kvm_cpuid_entry2 *e, u32 m[4])
+{
+	m[0] = m[1] = m[2] = m[3] = 0;
+	if (e->function == 1) {
+		m[3] = BIT(9);				/* EDX.APIC */
+		if (boot_cpu_has(X86_FEATURE_XSAVE))
+			m[2] = BIT(27);			/* ECX.OSXSAVE */
+	} else if (e->function == 7 && e->index == 0 && boot_cpu_has(X86_FEATURE_PKU)) {
+		m[2] = BIT(4);				/* ECX.OSPKE */
+	} else if (e->function == 0xd && e->index == 0) {
+		m[1] = ~0u;				/* EBX: size for XCR0 */
+	} else if (e->function == 0xd && e->index == 1 && (e->eax & (BIT(1) | BIT(3)))) {
+		m[1] = ~0u;				/* EBX: compacted size */
+	}
+}
+
+/** Is @e (@nent entries) the vCPU's table, entry for entry (padding and
+ *  the bits of cpuid_runtime_bits() aside)?  Linux: kvm_cpuid_check_equal(). */
+static bool cpuid_equal(struct kvm_vcpu *vcpu, const struct kvm_cpuid_entry2 *e, int nent)
+{
+	const struct kvm_cpuid_entry2 *o = vcpu->arch.cpuid_entries;
+	u32 m[4];
+	int i;
+
+	if (nent != vcpu->arch.cpuid_nent)
+		return false;
+	for (i = 0; i < nent; i++) {
+		cpuid_runtime_bits(&e[i], m);
+		if (e[i].function != o[i].function || e[i].index != o[i].index ||
+		    e[i].flags != o[i].flags || (e[i].eax ^ o[i].eax) & ~m[0] ||
+		    (e[i].ebx ^ o[i].ebx) & ~m[1] || (e[i].ecx ^ o[i].ecx) & ~m[2] ||
+		    (e[i].edx ^ o[i].edx) & ~m[3])
+			return false;
+	}
+	return true;
+}
+
+/**
  * kvm_vcpu_ioctl_set_cpuid2 - KVM_SET_CPUID2: the table this vCPU's
  * CPUID answers from.  Linux: kvm_vcpu_ioctl_set_cpuid2().
  */
@@ -198,6 +269,7 @@ int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *u
 {
 	struct kvm_cpuid2 hdr;
 	struct kvm_cpuid_entry2 *entries = NULL;
+	int r;
 
 	if (copy_from_user(&hdr, ucpuid, sizeof(hdr)))
 		return -EFAULT;
@@ -207,6 +279,26 @@ int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *u
 		entries = vmemdup_user(ucpuid->entries, hdr.nent * sizeof(*entries));
 		if (IS_ERR(entries))
 			return PTR_ERR(entries);
+	}
+	/*
+	 * Once the guest has run it may have acted on what CPUID told it
+	 * (its physical-address width, the XSAVE area's size, the features
+	 * it enabled): a new table now would contradict it.  KVM takes only
+	 * the same table again, entry for entry (a VMM that reuses a vCPU for
+	 * a CPU plugged back in sends it once more), and refuses any other
+	 * with -EINVAL; so do we.  (The fuzzer's --diff found minikvm taking
+	 * any table at any time.)  Linux: kvm_set_cpuid(),
+	 * kvm_cpuid_check_equal().
+	 */
+	if (kvm_vcpu_has_run(vcpu)) {
+		r = cpuid_equal(vcpu, entries, hdr.nent) ? 0 : -EINVAL;
+		kvfree(entries);
+		return r;
+	}
+	r = kvm_check_cpuid(entries, hdr.nent);
+	if (r) {
+		kvfree(entries);
+		return r;
 	}
 	kvfree(vcpu->arch.cpuid_entries);
 	vcpu->arch.cpuid_entries = entries;

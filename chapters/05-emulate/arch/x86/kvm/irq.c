@@ -1041,9 +1041,9 @@ bool kvm_apic_has_events(struct kvm_vcpu *vcpu)
  * kvm_apic_deliver - send @irq to every APIC it names (an ICR write, an
  * IOAPIC redirection entry).  Each target decides whether it is named
  * (Intel SDM Vol. 3A, 11.6.2 "Determining IPI Destination"); lowest
- * priority goes to one of them, picked by vector as KVM's vector hashing
- * does (the vector modulo the number of candidates; the SDM leaves the
- * choice to the chipset, 11.6.2.4).
+ * priority, or an MSI's redirection hint, goes to one of them, picked by
+ * vector as KVM's vector hashing does (the vector modulo the number of
+ * candidates; the SDM leaves the choice to the chipset, 11.6.2.4).
  * @kvm: the VM
  * @src: the sending APIC (NULL for the IOAPIC): shorthands are relative to it
  * @irq: the message
@@ -1056,6 +1056,20 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
 {
 	struct kvm_vlapic *targets[KVM_MAX_VCPUS];
 	struct kvm_lapic *from = src ? &src->lapic : NULL;
+	bool phys_bcast = irq->dest_mode == 0 && irq->dest_id == 0xff;
+	/* Lowest priority to a physical broadcast names no one to pick:
+	 * KVM delivers it as fixed, to all.  The redirection hint picks one
+	 * in any case. */
+	bool lowest = (irq->delivery_mode == APIC_DM_LOWEST && !phys_bcast) ||
+		      irq->msi_redir_hint;
+	/*
+	 * KVM finds a single physical destination in its map of APIC IDs
+	 * (kvm_irq_delivery_to_apic_fast()), and that APIC is the one, enabled
+	 * or not.  Every other message goes round all APICs, and one to be
+	 * picked by priority is only offered to those software-enabled
+	 * (SVR bit 8): with none, nobody was named (-1).
+	 */
+	bool any_state = !irq->shorthand && irq->dest_mode == 0 && !phys_bcast;
 	int i, n, nr = 0, r = 0;
 
 	n = READ_ONCE(kvm->created_vcpus);
@@ -1068,6 +1082,7 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
 			continue;
 		kvm_lapic_lock(a);
 		match = lapic_hw_enabled(&a->lapic) &&
+			(!lowest || any_state || lapic_sw_enabled(&a->lapic)) &&
 			lapic_match_dest(&a->lapic, from, irq->shorthand, irq->dest_id,
 					 irq->dest_mode);
 		kvm_lapic_unlock(a);
@@ -1076,10 +1091,7 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
 	}
 	if (!nr)
 		return -1;
-	/* Lowest priority to a physical broadcast names no one to pick:
-	 * KVM delivers it as fixed, to all. */
-	if (irq->delivery_mode == APIC_DM_LOWEST && nr > 1 &&
-	    !(irq->dest_mode == 0 && irq->dest_id == 0xff)) {
+	if (lowest && nr > 1) {
 		targets[0] = targets[irq->vector % nr];
 		nr = 1;
 	}

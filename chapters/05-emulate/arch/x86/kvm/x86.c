@@ -279,6 +279,10 @@ int kvm_vm_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_REINJECT_CONTROL:
 		return 1;
 	case KVM_CAP_NR_VCPUS:
+		/* The number KVM recommends: no more vCPUs than the host has
+		 * CPUs to run them (kvm-fuzz --diff found 8 here, where KVM on
+		 * the 2-CPU lab says 2). */
+		return min_t(unsigned int, num_online_cpus(), KVM_MAX_VCPUS);
 	case KVM_CAP_MAX_VCPUS:
 		return KVM_MAX_VCPUS;
 	case KVM_CAP_MAX_VCPU_ID:
@@ -326,6 +330,7 @@ int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
 {
 	int r;
 
+	vcpu->arch.last_vmentry_cpu = -1;
 	vcpu->arch.pio_data = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vcpu->arch.pio_data)
 		return -ENOMEM;
@@ -1229,6 +1234,10 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 		struct kvm_lapic_state *ls;
 		int r;
 
+		/* KVM's answer without an in-kernel APIC, before anything
+		 * else (the fuzzer's --diff found minikvm saying -ENXIO). */
+		if (!lapic_in_kernel(vcpu))
+			return -EINVAL;
 		ls = kzalloc(sizeof(*ls), GFP_KERNEL_ACCOUNT);
 		if (!ls)
 			return -ENOMEM;
@@ -1242,6 +1251,10 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 		struct kvm_lapic_state *ls;
 		int r;
 
+		/* As KVM_GET_LAPIC, and before the copy: a bad pointer to a
+		 * vCPU without an APIC is -EINVAL, not -EFAULT. */
+		if (!lapic_in_kernel(vcpu))
+			return -EINVAL;
 		ls = memdup_user(argp, sizeof(*ls));
 		if (IS_ERR(ls))
 			return PTR_ERR(ls);
@@ -3047,6 +3060,7 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 	if (req_event)
 		kvm_inject_pending_event(vcpu, req_int_win);
 	trace_kvm_entry(vcpu);
+	vcpu->arch.last_vmentry_cpu = vcpu->cpu;
 	/* DR0-DR3 must be the guest's while it owns them, and while its DR7
 	 * (in the VMCS/VMCB) arms a breakpoint: after an exit the CPU may
 	 * hold the host's or another vCPU's.  Linux: KVM_DEBUGREG_BP_ENABLED. */
