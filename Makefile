@@ -39,7 +39,7 @@ help:
 	@echo "make lab-cmd        print the emulator command line of each path of ARCH, run nothing"
 	@echo "                    ACCEL=auto|tcg|kvm (any lab target): KVM where the host runs nested guests"
 	@echo "make bench          benchmarks (exits, interrupts, timer, IPIs), minikvm vs the real KVM, ARCH=\"svm vmx\""
-	@echo "make fuzz           the ioctl fuzzer, long: 10^6 ioctls a target on svm, 10^5 on vmx (docs/reliability.md)"
+	@echo "make fuzz           the ioctl fuzzer, long: 10^6 ioctls a target on svm (docs/reliability.md; Bochs stalls in it)"
 	@echo "make trace SCENARIO=memslots  every VM exit of one scenario, drawn over time by reason,"
 	@echo "                    minikvm and KVM: build/trace/*.svg (TREE=, ARCH=, TARGET=; docs/trace.md)"
 	@echo "make shell          interactive shell inside the QEMU lab (ARCH=svm); in it,"
@@ -93,10 +93,11 @@ bench: setup
 	tests/vm/lab --tree $(TREE) --arch "$(if $(filter command line,$(origin ARCH)),$(ARCH),svm vmx)" --bench
 
 # The ioctl fuzzer's long run (tests/fuzz, docs/reliability.md): the
-# fuzz-long scenario on both targets, svm then vmx; ARCH=svm for one path.
+# fuzz-long scenario on both targets of the svm path (ARCH=vmx asks for
+# Bochs, which stalls in it with the real kvm-intel too: tests/vm/skip-allow).
 fuzz: setup
 	@$(MAKE) -s -C final all
-	tests/vm/lab --tree final --arch "$(if $(filter command line,$(origin ARCH)),$(ARCH),svm vmx)" \
+	tests/vm/lab --tree final --arch "$(if $(filter command line,$(origin ARCH)),$(ARCH),svm)" \
 		--scenarios fuzz-long
 
 # One scenario with every VM exit recorded, on each target, drawn by

@@ -14,6 +14,10 @@
 fz=$(dirname "$VMM")/kvm-fuzz
 allow=/lab/fuzz/errno-allow
 need_files "$fz" "$allow" /lab/kernel-complaints
+# Under Bochs the random pass stalls the emulated machine for good, with
+# the real kvm-intel as with minikvm (no serial output, not even init's
+# heartbeat, for 300 s; 2026-12-04): see tests/vm/skip-allow.
+[ "$ARCH" = vmx ] && skip "Bochs stalls in the random pass, with the real kvm-intel too"
 case $ARCH in
 svm)	n=${FUZZ_COUNT:-8000} d=${FUZZ_DIFF_COUNT:-3000} ;;
 *)	n=${FUZZ_COUNT:-3000} d=${FUZZ_DIFF_COUNT:-1000} ;;
