@@ -560,9 +560,12 @@ static struct file_operations kvm_vcpu_fops = {
 
 /**
  * kvm_vm_ioctl_create_vcpu - KVM_CREATE_VCPU: a vCPU and its fd.
+ * noinline: the GDB walkthroughs start a run with a breakpoint here and
+ * print its arguments, which an inlined copy would show as optimized out
+ * (GCC 12 does inline it into kvm_vm_ioctl()).
  * Linux: kvm_vm_ioctl_create_vcpu().
  */
-static int kvm_vm_ioctl_create_vcpu(struct kvm *kvm, u32 id)
+static noinline int kvm_vm_ioctl_create_vcpu(struct kvm *kvm, u32 id)
 {
 	struct kvm_vcpu *vcpu;
 	char name[24];

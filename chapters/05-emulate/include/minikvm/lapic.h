@@ -177,10 +177,6 @@ struct lapic_irq {
 	u32 trig_mode;		/**< 0 edge, 1 level (ICR bit 15) */
 	u32 shorthand;		/**< LAPIC_DEST_NOSHORT, APIC_DEST_SELF, _ALLINC, _ALLBUT */
 	u32 dest_id;		/**< 8-bit xAPIC or 32-bit x2APIC destination */
-	/** An MSI's redirection hint (address bit 3, Intel SDM Vol. 3A,
-	 *  11.11.1): deliver to one of the APICs named, as lowest priority
-	 *  does, whatever the delivery mode.  Linux: msi_redir_hint. */
-	bool msi_redir_hint;
 };
 
 /**

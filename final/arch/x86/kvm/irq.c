@@ -1204,8 +1204,7 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
 	/* Lowest priority to a physical broadcast names no one to pick:
 	 * KVM delivers it as fixed, to all.  The redirection hint picks one
 	 * in any case. */
-	bool lowest = (irq->delivery_mode == APIC_DM_LOWEST && !phys_bcast) ||
-		      irq->msi_redir_hint;
+	bool lowest = irq->delivery_mode == APIC_DM_LOWEST && !phys_bcast;
 	/*
 	 * KVM finds a single physical destination in its map of APIC IDs
 	 * (kvm_irq_delivery_to_apic_fast()), and that APIC is the one, enabled
@@ -1216,6 +1215,9 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
 	bool any_state = !irq->shorthand && irq->dest_mode == 0 && !phys_bcast;
 	int i, n, nr = 0, r = 0;
 
+#ifdef CONFIG_MINIKVM_FINAL
+	lowest |= irq->msi_redir_hint;
+#endif
 	n = READ_ONCE(kvm->created_vcpus);
 	smp_rmb();	/* the count before the pointers: kvm_vm_ioctl_create_vcpu() */
 	for (i = 0; i < n; i++) {

@@ -1060,8 +1060,7 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
 	/* Lowest priority to a physical broadcast names no one to pick:
 	 * KVM delivers it as fixed, to all.  The redirection hint picks one
 	 * in any case. */
-	bool lowest = (irq->delivery_mode == APIC_DM_LOWEST && !phys_bcast) ||
-		      irq->msi_redir_hint;
+	bool lowest = irq->delivery_mode == APIC_DM_LOWEST && !phys_bcast;
 	/*
 	 * KVM finds a single physical destination in its map of APIC IDs
 	 * (kvm_irq_delivery_to_apic_fast()), and that APIC is the one, enabled
