@@ -1202,8 +1202,7 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
 	struct kvm_lapic *from = src ? &src->lapic : NULL;
 	bool phys_bcast = irq->dest_mode == 0 && irq->dest_id == 0xff;
 	/* Lowest priority to a physical broadcast names no one to pick:
-	 * KVM delivers it as fixed, to all.  The redirection hint picks one
-	 * in any case. */
+	 * KVM delivers it as fixed, to all. */
 	bool lowest = irq->delivery_mode == APIC_DM_LOWEST && !phys_bcast;
 	/*
 	 * KVM finds a single physical destination in its map of APIC IDs
@@ -1216,7 +1215,7 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
 	int i, n, nr = 0, r = 0;
 
 #ifdef CONFIG_MINIKVM_FINAL
-	lowest |= irq->msi_redir_hint;
+	lowest |= irq->msi_redir_hint;	/* picks one in any case */
 #endif
 	n = READ_ONCE(kvm->created_vcpus);
 	smp_rmb();	/* the count before the pointers: kvm_vm_ioctl_create_vcpu() */

@@ -1058,8 +1058,7 @@ static int kvm_apic_deliver(struct kvm *kvm, struct kvm_vlapic *src,
 	struct kvm_lapic *from = src ? &src->lapic : NULL;
 	bool phys_bcast = irq->dest_mode == 0 && irq->dest_id == 0xff;
 	/* Lowest priority to a physical broadcast names no one to pick:
-	 * KVM delivers it as fixed, to all.  The redirection hint picks one
-	 * in any case. */
+	 * KVM delivers it as fixed, to all. */
 	bool lowest = irq->delivery_mode == APIC_DM_LOWEST && !phys_bcast;
 	/*
 	 * KVM finds a single physical destination in its map of APIC IDs
