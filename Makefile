@@ -40,6 +40,7 @@ help:
 	@echo "                    ACCEL=auto|tcg|kvm (any lab target): KVM where the host runs nested guests"
 	@echo "make bench          benchmarks (exits, interrupts, timer, IPIs), minikvm vs the real KVM, ARCH=\"svm vmx\""
 	@echo "make fuzz           the ioctl fuzzer, long: 10^6 ioctls a target on svm (docs/reliability.md; Bochs stalls in it)"
+	@echo "make soak           8 VMs x 2 vCPUs, 1,000 lives and 1,000 kill -9s of the VMM a target (docs/reliability.md)"
 	@echo "make trace SCENARIO=memslots  every VM exit of one scenario, drawn over time by reason,"
 	@echo "                    minikvm and KVM: build/trace/*.svg (TREE=, ARCH=, TARGET=; docs/trace.md)"
 	@echo "make shell          interactive shell inside the QEMU lab (ARCH=svm); in it,"
@@ -99,6 +100,14 @@ fuzz: setup
 	@$(MAKE) -s -C final all
 	tests/vm/lab --tree final --arch "$(if $(filter command line,$(origin ARCH)),$(ARCH),svm)" \
 		--scenarios fuzz-long
+
+# The soak (tests/fuzz/soak.c, docs/reliability.md): 1,000 VM lives and
+# 1,000 VMMs killed with SIGKILL per target, 8 VMs x 2 vCPUs at a time,
+# on the svm path by default (ARCH=vmx: Bochs, hours).
+soak: setup
+	@$(MAKE) -s -C final all
+	tests/vm/lab --tree final --arch "$(if $(filter command line,$(origin ARCH)),$(ARCH),svm)" \
+		--scenarios soak-long
 
 # One scenario with every VM exit recorded, on each target, drawn by
 # scripts/trace with gnuplot into build/trace/.
@@ -160,5 +169,5 @@ dkms-remove:
 dkms-check:
 	@scripts/dkms check --tree $(TREE)
 
-.PHONY: help setup build unit lab lab-selftest lab-cmd shell gdb bench fuzz trace run run-vmx test \
+.PHONY: help setup build unit lab lab-selftest lab-cmd shell gdb bench fuzz soak trace run run-vmx test \
 	chapters check-chapters docs handout grade install dkms-install dkms-remove dkms-check

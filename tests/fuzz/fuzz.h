@@ -12,6 +12,8 @@
  *   ops.c      one function per ioctl (or group of ioctls): builds a
  *              mostly valid argument, mutates it now and then, calls
  *   guest.c    what KVM_RUN runs: random x86 code, modes, page tables
+ *   soak.c     --soak: many VMs created, run and destroyed, VMMs killed
+ *              (soak-guest.S is their guest, soak.h the layout)
  *   check.c    after a run: dmesg, free pages, slab caches, minikvm's
  *              object counters, each against its baseline
  *   compare.c  the differential check of two deterministic logs against
@@ -287,6 +289,10 @@ void guest_ram_init(uint8_t *ram);
 uint64_t guest_code(struct fz_ctx *c, uint8_t *ram, int idx, int mode);
 /** Random writes into the page tables (page-table churn from outside). */
 void guest_pt_churn(struct fz_ctx *c, uint8_t *ram);
+/** Flat 32-bit protected mode (@lm: 64-bit long mode on the identity
+ *  map) on guest_ram_init()'s GDT and TSS, the IDT at @idt; segments,
+ *  descriptor tables, CR0, CR3, CR4 and EFER (nothing else of @sregs). */
+void guest_flat_sregs(struct kvm_sregs *sregs, int lm, uint64_t idt, uint16_t idt_limit);
 /** Under QEMU TCG, give TR an available TSS type (see G.qemu_tcg). */
 void guest_tcg_fixup(struct kvm_sregs *sregs);
 /** Set up @sregs and @regs for @mode, code at @gpa (vCPU @idx's stack). */
@@ -308,6 +314,18 @@ struct fz_baseline *check_begin(void);
 /** After the run: wait until the numbers come back (up to @wait_s), print
  *  them, return the number of failed checks. */
 int check_end(struct fz_baseline *b, const char *complaints, int wait_s);
+
+/* ------------------------------------------------------------- soak.c */
+
+/** kvm-fuzz --soak: what to do. */
+struct soak_opts {
+	uint64_t lives;		/**< --soak N: VMs that end by their VMM's choice */
+	uint64_t kills;		/**< --kills N: VMMs killed with SIGKILL */
+	int vms;		/**< --vms: VMMs at a time */
+	int vcpus;		/**< --vcpus: vCPUs per VM */
+};
+/** The soak; the process's exit status (3: a VMM stuck after SIGKILL). */
+int soak_run(const struct soak_opts *o);
 
 /* ---------------------------------------------------------- compare.c */
 

@@ -605,6 +605,23 @@ void guest_tcg_fixup(struct kvm_sregs *sregs)
 	}
 }
 
+void guest_flat_sregs(struct kvm_sregs *sregs, int lm, uint64_t idt, uint16_t idt_limit)
+{
+	seg(&sregs->cs, lm ? SEL_CODE64 : SEL_CODE32, 0, 0xffffffff, 0xb, !lm, lm, 1);
+	seg(&sregs->ds, SEL_DATA, 0, 0xffffffff, 3, 1, 0, 1);
+	sregs->es = sregs->fs = sregs->gs = sregs->ss = sregs->ds;
+	seg(&sregs->tr, 0, TSS_GPA, TSS_LIMIT, 11, 0, 0, 0);	/* busy TSS */
+	sregs->tr.s = 0;
+	sregs->cr0 = lm ? 0x80000011u : 0x11;
+	sregs->cr3 = PML4_GPA;
+	sregs->cr4 = lm ? 0x20 : 0;
+	sregs->efer = lm ? 0x500 : 0;
+	sregs->gdt.base = GDT_GPA;
+	sregs->gdt.limit = 0x27;
+	sregs->idt.base = idt;
+	sregs->idt.limit = idt_limit;
+}
+
 void guest_state(struct fz_ctx *c, int mode, uint64_t gpa, int idx,
 		 struct kvm_sregs *sregs, struct kvm_regs *regs)
 {
@@ -627,25 +644,13 @@ void guest_state(struct fz_ctx *c, int mode, uint64_t gpa, int idx,
 		sregs->cr4 = 0;
 		sregs->efer = 0;
 		regs->rip = 0;
+		sregs->es = sregs->fs = sregs->gs = sregs->ss = sregs->ds;
 	} else {
 		int lm = mode == M_LM64;
 
-		seg(&sregs->cs, lm ? SEL_CODE64 : SEL_CODE32, 0, 0xffffffff, 0xb, !lm, lm, 1);
-		seg(&sregs->ds, SEL_DATA, 0, 0xffffffff, 3, 1, 0, 1);
-		sregs->cr0 = lm ? 0x80000011u : 0x11;
-		sregs->cr3 = PML4_GPA;
-		sregs->cr4 = lm ? 0x20 : 0;
-		sregs->efer = lm ? 0x500 : 0;
-		sregs->gdt.base = GDT_GPA;
-		sregs->gdt.limit = 0x27;
-		sregs->idt.base = lm ? IDT64_GPA : IDT32_GPA;
-		sregs->idt.limit = chance(r, 20) ? 0 : lm ? 0xfff : 0x7ff;
+		guest_flat_sregs(sregs, lm, lm ? IDT64_GPA : IDT32_GPA,
+				 chance(r, 20) ? 0 : lm ? 0xfff : 0x7ff);
 		regs->rip = gpa;
-	}
-	sregs->es = sregs->fs = sregs->gs = sregs->ss = sregs->ds;
-	if (mode != M_REAL) {
-		seg(&sregs->tr, 0, TSS_GPA, TSS_LIMIT, 11, 0, 0, 0);	/* busy TSS */
-		sregs->tr.s = 0;
 	}
 	if (mode == M_WILD) {
 		/* Bits VM entry or KVM_SET_SREGS may refuse; each change is

@@ -7,7 +7,12 @@
  * usage: kvm-fuzz [--dev DEV] [--seed N] [--count N] [--threads N]
  *                 [--check] [--complaints FILE] [--hang S] [--time S]
  *                 [--diff LOG [--features-from LOG]] [--qemu-tcg] [--trace-kmsg] [-v]
+ *        kvm-fuzz --soak N [--kills N] [--vms N] [--vcpus N] [--seed N] [--check] ...
  *        kvm-fuzz --compare MINIKVM_LOG KVM_LOG --allow FILE [-v]
+ *
+ * --soak N: no random ioctls, but N VM lives and --kills N VMMs killed
+ * with SIGKILL, --vms (default 8) VMs of --vcpus (default 2) vCPUs at a
+ * time (soak.c).
  *
  * The first line printed is the seed: "kvm-fuzz: seed 0x1234 ...".
  * --count is the number of ioctls of the whole run (all threads); --time
@@ -65,6 +70,7 @@ static void usage(void)
 		"usage: kvm-fuzz [--dev DEV] [--seed N] [--count N] [--threads N] [--check]\n"
 		"                [--complaints FILE] [--hang S] [--time S] [--diff LOG\n"
 		"                [--features-from LOG]] [--qemu-tcg] [--trace-kmsg] [-v]\n"
+		"       kvm-fuzz --soak N [--kills N] [--vms N] [--vcpus N] [--seed N] [--check]\n"
 		"       kvm-fuzz --compare MINIKVM_LOG KVM_LOG --allow FILE [-v]\n");
 	exit(2);
 }
@@ -339,10 +345,13 @@ int main(int argc, char **argv)
 		{ "complaints", 1, NULL, 'C' }, { "hang", 1, NULL, 'H' },
 		{ "time", 1, NULL, 'T' }, { "compare", 0, NULL, 'P' },
 		{ "allow", 1, NULL, 'A' }, { "verbose", 0, NULL, 'v' },
-		{ "qemu-tcg", 0, NULL, '8' }, { "trace-kmsg", 0, NULL, 'K' }, { 0 },
+		{ "qemu-tcg", 0, NULL, '8' }, { "trace-kmsg", 0, NULL, 'K' },
+		{ "soak", 1, NULL, 'S' }, { "kills", 1, NULL, 'k' }, { "vms", 1, NULL, 'm' },
+		{ "vcpus", 1, NULL, 'u' }, { 0 },
 	};
 	const char *diff = NULL, *features_from = NULL, *complaints = NULL, *allow = NULL;
-	int check = 0, compare = 0, o, f, st = 0;
+	int check = 0, compare = 0, soak = 0, o, f, st = 0;
+	struct soak_opts so = { .vms = 8, .vcpus = 2 };
 	struct fz_baseline *base = NULL;
 
 	G.dev = "/dev/minikvm";
@@ -367,6 +376,10 @@ int main(int argc, char **argv)
 		case 'v': G.verbose = 1; break;
 		case '8': G.qemu_tcg = 1; break;
 		case 'K': G.kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC); break;
+		case 'S': soak = 1; so.lives = strtoull(optarg, NULL, 0); break;
+		case 'k': so.kills = strtoull(optarg, NULL, 0); break;
+		case 'm': so.vms = atoi(optarg); break;
+		case 'u': so.vcpus = atoi(optarg); break;
 		default: usage();
 		}
 	}
@@ -390,6 +403,8 @@ int main(int argc, char **argv)
 		}
 		G.features = f & want;
 	}
+	if (diff && soak)
+		usage();
 	if (diff) {
 		G.diff = 1;
 		G.threads = 1;
@@ -401,7 +416,7 @@ int main(int argc, char **argv)
 	}
 	printf("kvm-fuzz: seed %#llx count %llu threads %d dev %s mode %s features %#x\n",
 	       (unsigned long long)G.seed, (unsigned long long)G.count, G.threads, G.dev,
-	       diff ? "diff" : "random", G.features);
+	       diff ? "diff" : soak ? "soak" : "random", G.features);
 	if (under_tcg())
 		G.qemu_tcg = 1;
 	if (G.qemu_tcg)
@@ -415,7 +430,7 @@ int main(int argc, char **argv)
 			(unsigned long long)G.seed, (unsigned long long)G.count, G.features);
 	fflush(stdout);
 	if (!check) {
-		st = fuzz();
+		st = soak ? soak_run(&so) : fuzz();
 		if (G.log)
 			fclose(G.log);
 		return st;
@@ -430,7 +445,7 @@ int main(int argc, char **argv)
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		st = fuzz();
+		st = soak ? soak_run(&so) : fuzz();
 		if (G.log)
 			fclose(G.log);
 		fflush(stdout);

@@ -30,6 +30,8 @@ out=/tmp/$SCENARIO.out
 st=$?
 cat "$out"
 [ "$st" = 0 ] || fail "random pass (seed $seed, $n ioctls): status $st: $(grep -m1 -E 'FAIL|HANG' "$out")"
+sed -n 's/^kvm-fuzz: \([0-9]* ioctls in .*\)$/random pass: \1/p' "$out" |
+	while IFS= read -r l; do figure "$l"; done
 
 # The minikvm run's log stays in /tmp for the kvm run of this boot.
 log=/tmp/$SCENARIO-diff.$TARGET mine=/tmp/$SCENARIO-diff.minikvm
@@ -47,5 +49,6 @@ if [ "$TARGET" = kvm ]; then
 	st=$?
 	cat "$out"
 	[ "$st" = 0 ] || fail "minikvm's answers differ from kvm's ($(tail -n1 "$out")); first: $(grep -m1 MISMATCH "$out")"
+	figure "comparison: $(tail -n1 "$out")"
 fi
 exit 0

@@ -4,6 +4,9 @@
 # GUESTS, VMM, MODDIR and SCENARIO (its own name) set, and TRACE_DIR when the
 # lab's differential oracle records traces.  It exits 0 to pass, 77 to skip, anything
 # else to fail; `fail` and `skip` print the one-line reason the lab reports.
+# Lines it prints that begin "figure: " (what it measured) are shown under
+# its PASS line, as "   = ...".
+figure() { echo "figure: $*"; }
 
 fail() { echo "reason: $*"; kill_bg; exit 1; }
 skip() { echo "reason: $*"; exit 77; }

@@ -543,6 +543,39 @@ static void svm_complete_interrupts(struct vcpu_svm *svm)
 	}
 }
 
+/** Our single step is over: the guest's own TF and RF are back.
+ *  Linux: disable_nmi_singlestep(). */
+static void svm_disable_nmi_singlestep(struct vcpu_svm *svm)
+{
+	svm->nmi_singlestep = false;
+	if (!(svm->nmi_singlestep_guest_rflags & X86_EFLAGS_TF))
+		svm->vmcb->save.rflags &= ~X86_EFLAGS_TF;
+	if (!(svm->nmi_singlestep_guest_rflags & X86_EFLAGS_RF))
+		svm->vmcb->save.rflags &= ~X86_EFLAGS_RF;
+}
+
+/**
+ * svm_cancel_nmi_singlestep - an event goes in with this VMRUN while we
+ * single-step for an NMI window (an exit came before the step ended).
+ * Its delivery would push our TF onto the guest's stack, and its
+ * handler's IRET would bring TF back after the step is over: a #DB the
+ * guest never asked for (the soak found it: vector 1 with DR6.BS after a
+ * timer interrupt's IRET).  So the guest enters with its own TF, and an
+ * IPI to this CPU, pending while interrupts are off, ends the entry as
+ * soon as the event is delivered; KVM_REQ_EVENT then opens the window
+ * again.  Interrupts are off here (vcpu_enter_guest()).
+ * Linux: the same check at the top of svm_vcpu_run().
+ */
+static void svm_cancel_nmi_singlestep(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+
+	if (!svm->nmi_singlestep || !(svm->vmcb->control.event_inj & SVM_EVTINJ_VALID))
+		return;
+	svm_disable_nmi_singlestep(svm);
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	smp_send_reschedule(smp_processor_id());
+}
 /**
  * svm_vcpu_run - one VMRUN.  Interrupts are off (vcpu_enter_guest());
  * CLGI also holds off NMIs and SMIs until we are back in host state.
@@ -572,6 +605,7 @@ static void svm_vcpu_run(struct kvm_vcpu *vcpu)
 	/* With V_INTR_MASKING the guest's CR8 is V_TPR (APM 15.21.1). */
 	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~V_TPR_MASK) |
 				(kvm_get_cr8(vcpu) & V_TPR_MASK);
+	svm_cancel_nmi_singlestep(vcpu);
 	pre_svm_run(svm);
 
 	asm volatile("clgi" ::: "memory");
@@ -851,13 +885,9 @@ static int svm_db(struct kvm_vcpu *vcpu)
 		kvm_queue_exception(vcpu, DB_VECTOR);
 		return 1;
 	}
-	svm->nmi_singlestep = false;
+	svm_disable_nmi_singlestep(svm);
 	/* Our step set DR6.BS in the guest's DR6, which lives in the VMCB. */
 	svm->vmcb->save.dr6 = svm->nmi_singlestep_guest_dr6;
-	if (!(svm->nmi_singlestep_guest_rflags & X86_EFLAGS_TF))
-		svm->vmcb->save.rflags &= ~X86_EFLAGS_TF;
-	if (!(svm->nmi_singlestep_guest_rflags & X86_EFLAGS_RF))
-		svm->vmcb->save.rflags &= ~X86_EFLAGS_RF;
 	kvm_make_request(KVM_REQ_EVENT, vcpu);
 	return 1;
 }

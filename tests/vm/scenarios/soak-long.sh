@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-2.0
+# soak-long: make soak's pass of kvm-fuzz --soak (docs/reliability.md):
+# the soak scenario with 1,000 VM lives and 1,000 VMMs killed per target.
+# Not part of make test (no "since:" line): make soak names it.
+# timeout: 3000
+SOAK_LIVES=${SOAK_LIVES:-1000} SOAK_KILLS=${SOAK_KILLS:-1000} SOAK_SEED=0x50a10
+. /lab/scenarios/soak.sh
