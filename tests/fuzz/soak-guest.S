@@ -174,8 +174,15 @@ soak_guest:
 	cli
 	jmp	.Lloop
 
-/* Interrupt handlers: count on the vCPU's own counters (APIC ID =
- * index), EOI, return. */
+/* \reg = the offset of this vCPU's counters from SOAK_COUNTERS: its
+ * APIC ID (= its index) times SOAK_CTR_SIZE (64). */
+.macro vcpu_ctrs reg
+	mov	APIC(APIC_ID), \reg
+	shr	$24, \reg
+	shl	$6, \reg
+.endm
+
+/* Interrupt handlers: count on the vCPU's own counters, EOI, return. */
 soak_timer:
 	push	$C_TIMER
 	jmp	.Lirq
@@ -187,9 +194,7 @@ soak_msi:
 .Lirq:
 	push	%eax
 	push	%ebx
-	mov	APIC(APIC_ID), %eax
-	shr	$24, %eax
-	shl	$6, %eax
+	vcpu_ctrs %eax
 	mov	8(%esp), %ebx
 	incl	SOAK_COUNTERS(%eax,%ebx)
 	movl	$0, APIC(APIC_EOI)
@@ -201,9 +206,7 @@ soak_msi:
 /* IRQ 5 from the 8259: count it, non-specific EOI (OCW2) */
 soak_pic:
 	push	%eax
-	mov	APIC(APIC_ID), %eax
-	shr	$24, %eax
-	shl	$6, %eax
+	vcpu_ctrs %eax
 	incl	SOAK_COUNTERS + C_PIC(%eax)
 	mov	$0x20, %al
 	out	%al, $0x20
@@ -212,9 +215,7 @@ soak_pic:
 
 soak_nmi:
 	push	%eax
-	mov	APIC(APIC_ID), %eax
-	shr	$24, %eax
-	shl	$6, %eax
+	vcpu_ctrs %eax
 	incl	SOAK_COUNTERS + C_NMI(%eax)
 	pop	%eax
 	iret
@@ -222,9 +223,7 @@ soak_nmi:
 /* #UD: count it, and step over the two bytes of UD2 */
 soak_ud:
 	push	%eax
-	mov	APIC(APIC_ID), %eax
-	shr	$24, %eax
-	shl	$6, %eax
+	vcpu_ctrs %eax
 	incl	SOAK_COUNTERS + C_UD(%eax)
 	pop	%eax
 	addl	$2, (%esp)
