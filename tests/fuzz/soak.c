@@ -20,7 +20,8 @@
  *  - a kill: the parent sends SIGKILL once the VMM is where the kill is
  *    meant to land, as the VMM's own flags in shared memory say: inside
  *    KVM_RUN, inside KVM_SET_USER_MEMORY_REGION, inside KVM_GET_DIRTY_LOG,
- *    or at a random moment (creating the VM, running, tearing down).
+ *    while it closes its fds at the end of a life, or at a random moment
+ *    (starting, creating the VM, running).
  *    The kill is sent right after the flag was seen set; how often the
  *    victim was in fact still inside the call cannot be seen from
  *    userspace, so the report says "sent while the flag was set".
@@ -55,10 +56,10 @@
 #define SOAK_REAP_S	30	/**< a killed VMM must be gone by then */
 
 /** Where a kill is meant to land. */
-enum kill_kind { KILL_RUN, KILL_SLOT, KILL_DIRTY, KILL_ANY, KILL_KINDS };
+enum kill_kind { KILL_RUN, KILL_SLOT, KILL_DIRTY, KILL_TEARDOWN, KILL_ANY, KILL_KINDS };
 static const char *const kill_names[KILL_KINDS] = {
 	"inside KVM_RUN", "inside KVM_SET_USER_MEMORY_REGION", "inside KVM_GET_DIRTY_LOG",
-	"at a random moment",
+	"while it closes its fds", "at a random moment",
 };
 
 /** What a VMM is doing. */
@@ -67,13 +68,18 @@ static const char *const stage_names[ST_NSTAGES] = {
 	"starting", "creating the VM", "running", "tearing down",
 };
 
+/** How a VMM ends: its own life, or the parent's SIGKILL while it runs
+ *  (it never ends by itself), or in its teardown (it lives, then closes
+ *  its fds slowly enough to be caught). */
+enum victim { V_LIFE, V_RUNNING, V_TEARDOWN };
+
 /** A VMM's flags, in memory shared with the parent. */
 struct vm_flags {
 	volatile int stage;	/**< enum stage */
 	volatile int in_run;	/**< vCPU threads inside KVM_RUN */
 	volatile int in_slot;	/**< inside KVM_SET_USER_MEMORY_REGION */
 	volatile int in_dirty;	/**< inside KVM_GET_DIRTY_LOG */
-	volatile int victim;	/**< the parent will kill it: no end of its own */
+	volatile int victim;	/**< enum victim */
 };
 
 /** Totals of the lives (a killed VMM reports nothing), added atomically. */
@@ -484,8 +490,10 @@ static void vmm_teardown(struct vmm *v)
 		fds[k] = fds[j];
 		fds[j] = x;
 	}
-	for (int k = 0; k < n; k++)
+	for (int k = 0; k < n; k++) {
 		close(fds[k]);
+		usleep(rnd(&v->rng, 1000));	/* a window for KILL_TEARDOWN */
+	}
 }
 
 /** A VMM process: never returns. */
@@ -524,8 +532,8 @@ static void __attribute__((noreturn)) vmm_main(int idx, uint64_t seed)
 		vmm_step(v, step);
 		usleep(200 + rnd(&v->rng, 1800));
 		/* a life ends once every vCPU went round often enough; a
-		 * victim runs until its kill */
-		if (!v->fl->victim && step >= 10 && progressed(v, SOAK_MIN_LOOPS))
+		 * VMM to be killed while running runs until its kill */
+		if (v->fl->victim != V_RUNNING && step >= 10 && progressed(v, SOAK_MIN_LOOPS))
 			break;
 		for (int i = 0; i < v->nvcpus; i++)
 			loops += guest_ctr(v, i, C_LOOPS);
@@ -550,8 +558,7 @@ static void __attribute__((noreturn)) vmm_main(int idx, uint64_t seed)
 		pthread_kill(v->th[i], SIGUSR1);
 		pthread_join(v->th[i], NULL);
 	}
-	v->fl->stage = ST_TEARDOWN;
-	if (!v->failed) {
+	if (!v->failed && v->fl->victim == V_LIFE) {
 		for (int i = 0; i < v->nvcpus; i++)
 			for (int k = 0; k < C_NCTR; k++)
 				ADD(sh->t.ctr[k], guest_ctr(v, i, k * 4));
@@ -566,6 +573,7 @@ static void __attribute__((noreturn)) vmm_main(int idx, uint64_t seed)
 		ADD(sh->t.irq_lines, v->t.irq_lines);
 		ADD(sh->t.kicks, v->t.kicks);
 	}
+	v->fl->stage = ST_TEARDOWN;
 	vmm_teardown(v);
 	(void)t0;
 	fflush(stdout);
@@ -577,7 +585,7 @@ static void __attribute__((noreturn)) vmm_main(int idx, uint64_t seed)
 /** A VMM process as the parent sees it. */
 struct child {
 	pid_t pid;		/**< 0: a free entry */
-	int victim;		/**< it is to be killed */
+	int victim;		/**< enum victim */
 	int kind;		/**< enum kill_kind */
 	uint64_t born;		/**< fork time, ns */
 	uint64_t not_before;	/**< the kill waits until then (ns) ... */
@@ -593,6 +601,8 @@ struct soak_count {
 	uint64_t killed_missed[KILL_KINDS];	/**< its moment never came */
 	uint64_t killed_stage[ST_NSTAGES];	/**< KILL_ANY: what the VMM was doing */
 	uint64_t max_reap_ns;			/**< longest SIGKILL-to-reaped */
+	uint64_t escaped;			/**< KILL_TEARDOWN: ended first */
+	uint64_t launched_lives, launched_kills;
 };
 
 /** The kernel stacks of a VMM's threads (@killed: a HANG report). */
@@ -623,6 +633,8 @@ static int at_moment(struct child *c, struct vm_flags *fl, uint64_t now)
 {
 	if (c->kind == KILL_ANY)
 		return now >= c->not_before;
+	if (c->kind == KILL_TEARDOWN)
+		return fl->stage == ST_TEARDOWN;
 	if (fl->stage != ST_RUNNING)
 		return 0;
 	if (!c->running_since)
@@ -667,6 +679,13 @@ static void child_ended(struct child *c, int st, struct soak_count *n, uint64_t 
 {
 	if (c->overdue) {
 		n->fails++;
+	} else if (c->victim == V_TEARDOWN && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		/* it closed everything and exited before the kill (if one
+		 * was sent, it came too late): another try */
+		n->escaped++;
+		n->launched_kills--;
+		if (c->killed_at)
+			n->killed[c->kind]--;
 	} else if (c->killed_at) {
 		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) {
 			n->kills++;
@@ -679,7 +698,7 @@ static void child_ended(struct child *c, int st, struct soak_count *n, uint64_t 
 			       c->pid, kill_names[c->kind], WIFSIGNALED(st) ? "signal" : "status",
 			       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
 		}
-	} else if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && !c->victim) {
+	} else if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && c->victim == V_LIFE) {
 		n->lives++;
 	} else {
 		n->fails++;
@@ -706,11 +725,12 @@ static int soak_report(struct soak_count *n, double secs)
 		printf("kvm-fuzz: soak: kills sent %s: %llu (its moment not seen in %d s: %llu)\n",
 		       kill_names[k], (unsigned long long)n->killed[k], SOAK_PHASE_S,
 		       (unsigned long long)n->killed_missed[k]);
-	printf("kvm-fuzz: soak: the random moments: %s %llu, %s %llu, %s %llu, %s %llu; slowest SIGKILL to reaped %.3f s\n",
+	printf("kvm-fuzz: soak: the random moments: %s %llu, %s %llu, %s %llu; VMMs that closed "
+	       "everything before their teardown kill (tried again): %llu; slowest SIGKILL to reaped %.3f s\n",
 	       stage_names[0], (unsigned long long)n->killed_stage[0],
 	       stage_names[1], (unsigned long long)n->killed_stage[1],
 	       stage_names[2], (unsigned long long)n->killed_stage[2],
-	       stage_names[3], (unsigned long long)n->killed_stage[3], n->max_reap_ns / 1e9);
+	       (unsigned long long)n->escaped, n->max_reap_ns / 1e9);
 	printf("kvm-fuzz: soak: in the lives: guest");
 	for (int k = 0; k < C_NCTR; k++)
 		printf("%s %llu %s", k ? "," : "", (unsigned long long)t->ctr[k], ctr_names[k]);
@@ -762,7 +782,7 @@ int soak_run(const struct soak_opts *opts)
 	struct child ch[SOAK_MAX_VMS] = { 0 };
 	struct soak_count n = { 0 };
 	struct rng r = { G.seed };
-	uint64_t t0 = now_ns(), launched_lives = 0, launched_kills = 0;
+	uint64_t t0 = now_ns();
 	int hung = 0;
 
 	O = *opts;
@@ -787,29 +807,34 @@ int soak_run(const struct soak_opts *opts)
 		for (int i = 0; i < O.vms; i++) {
 			struct child *c = &ch[i];
 
-			if (!c->pid && !hung && (launched_lives < O.lives || launched_kills < O.kills)) {
+			if (!c->pid && !hung &&
+			    (n.launched_lives < O.lives || n.launched_kills < O.kills)) {
 				/* mix lives and kills, each kind of kill in turn */
-				int victim = launched_kills < O.kills &&
-					     (launched_lives >= O.lives || chance(&r, 50));
+				int kill_it = n.launched_kills < O.kills &&
+					      (n.launched_lives >= O.lives || chance(&r, 50));
+				int kind = (int)(n.launched_kills % KILL_KINDS);
 
-				start_child(c, i, victim, (int)(launched_kills % KILL_KINDS), &r);
+				start_child(c, i, !kill_it ? V_LIFE :
+					    kind == KILL_TEARDOWN ? V_TEARDOWN : V_RUNNING, kind, &r);
 				if (c->pid) {
-					if (victim)
-						launched_kills++;
+					if (kill_it)
+						n.launched_kills++;
 					else
-						launched_lives++;
+						n.launched_lives++;
 				}
 				now = now_ns();	/* not before its birth */
 			}
 			if (!c->pid)
 				continue;
 			alive++;
-			if (c->victim && !c->killed_at) {
+			if (c->victim != V_LIFE && !c->killed_at) {
 				struct vm_flags *fl = &sh->vm[i];
 				int hit = at_moment(c, fl, now);
 				uint64_t since = c->running_since ? c->running_since : c->born;
 
-				if (hit || now - since > SOAK_PHASE_S * 1000000000ull) {
+				/* a teardown comes when the life ends: no waiting limit */
+				if (hit || (c->victim == V_RUNNING &&
+					    now - since > SOAK_PHASE_S * 1000000000ull)) {
 					int stage = fl->stage;
 
 					kill(c->pid, SIGKILL);
@@ -820,8 +845,9 @@ int soak_run(const struct soak_opts *opts)
 					if (c->kind == KILL_ANY && stage >= 0 && stage < ST_NSTAGES)
 						n.killed_stage[stage]++;
 				}
-			} else if (!c->victim && !c->killed_at &&
-				   now - c->born > 3 * SOAK_LIFE_S * 1000000000ull) {
+			}
+			if (c->victim != V_RUNNING && !c->killed_at &&
+			    now - c->born > 3 * SOAK_LIFE_S * 1000000000ull) {
 				/* its own watch (SOAK_LIFE_S) should have ended it */
 				printf("kvm-fuzz: soak: FAIL: VMM pid %d has not ended in %d s; its stacks, then SIGKILL:\n",
 				       c->pid, 3 * SOAK_LIFE_S);
@@ -829,7 +855,8 @@ int soak_run(const struct soak_opts *opts)
 				kill(c->pid, SIGKILL);
 				c->killed_at = now;
 				c->overdue = 1;
-			} else if (c->killed_at && now - c->killed_at > SOAK_REAP_S * 1000000000ull &&
+			} else if (c->killed_at && now > c->killed_at &&
+				   now - c->killed_at > SOAK_REAP_S * 1000000000ull &&
 				   !hung) {
 				report_stuck(c->pid, 1);
 				hung = 1;
@@ -839,7 +866,7 @@ int soak_run(const struct soak_opts *opts)
 			for (int i = 0; i < O.vms; i++)
 				if (ch[i].pid == pid)
 					child_ended(&ch[i], st, &n, now_ns());
-		if (!alive && (hung || (launched_lives >= O.lives && launched_kills >= O.kills)))
+		if (!alive && (hung || (n.launched_lives >= O.lives && n.launched_kills >= O.kills)))
 			break;
 		if (hung) {
 			/* the others may still end; a stuck one never will */
