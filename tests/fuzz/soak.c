@@ -502,7 +502,7 @@ static void __attribute__((noreturn)) vmm_main(int idx, uint64_t seed)
 	struct vmm *v = calloc(1, sizeof(*v));
 	struct vcpu_arg args[SOAK_MAX_VCPUS];
 	struct sigaction sa = { .sa_handler = on_kick };
-	uint64_t t0 = now_ns(), last_loops = 0, last_t = t0;
+	uint64_t last_loops = 0, last_t = now_ns();
 	int started = 0;
 
 	if (!v)
@@ -575,7 +575,6 @@ static void __attribute__((noreturn)) vmm_main(int idx, uint64_t seed)
 	}
 	v->fl->stage = ST_TEARDOWN;
 	vmm_teardown(v);
-	(void)t0;
 	fflush(stdout);
 	_exit(v->failed ? 1 : 0);
 }
