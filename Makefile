@@ -96,9 +96,14 @@ bench: setup
 # The ioctl fuzzer's long run (tests/fuzz, docs/reliability.md): the
 # fuzz-long scenario on both targets of the svm path (ARCH=vmx asks for
 # Bochs, which stalls in it with the real kvm-intel too: tests/vm/skip-allow).
+# Both run for longer than the lab's default cap on a boot (1800 s on svm):
+# LAB_CAP_S lifts it; the watchdog still ends a boot whose serial output
+# stops (init's heartbeat goes on while a scenario runs).
+LONG_CAP_S ?= 30000
+
 fuzz: setup
 	@$(MAKE) -s -C final all
-	tests/vm/lab --tree final --arch "$(if $(filter command line,$(origin ARCH)),$(ARCH),svm)" \
+	LAB_CAP_S=$(LONG_CAP_S) tests/vm/lab --tree final --arch "$(if $(filter command line,$(origin ARCH)),$(ARCH),svm)" \
 		--scenarios fuzz-long
 
 # The soak (tests/fuzz/soak.c, docs/reliability.md): 1,000 VM lives and
@@ -106,7 +111,7 @@ fuzz: setup
 # on the svm path by default (ARCH=vmx: Bochs, hours).
 soak: setup
 	@$(MAKE) -s -C final all
-	tests/vm/lab --tree final --arch "$(if $(filter command line,$(origin ARCH)),$(ARCH),svm)" \
+	LAB_CAP_S=$(LONG_CAP_S) tests/vm/lab --tree final --arch "$(if $(filter command line,$(origin ARCH)),$(ARCH),svm)" \
 		--scenarios soak-long
 
 # One scenario with every VM exit recorded, on each target, drawn by

@@ -3,7 +3,7 @@
 # fuzz scenario with a million random ioctls per target on svm and
 # 100,000 on vmx, and a longer differential pass.  Not part of make test
 # (no "since:" line): make fuzz names it.
-# timeout: 3000
+# timeout: 20000
 case $ARCH in
 svm)	FUZZ_COUNT=1000000 FUZZ_DIFF_COUNT=100000 ;;
 *)	FUZZ_COUNT=100000 FUZZ_DIFF_COUNT=20000 ;;
