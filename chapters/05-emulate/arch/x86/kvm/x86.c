@@ -805,11 +805,12 @@ static void kvm_inject_exception(struct kvm_vcpu *vcpu)
  * the guest, which must not begin with another event's delivery.
  * Linux: kvm_x86_ops.request_immediate_exit() (smp_send_reschedule()).
  */
-static void kvm_request_immediate_exit(struct kvm_vcpu *vcpu)
+void kvm_request_immediate_exit(struct kvm_vcpu *vcpu)
 {
 	kvm_make_request(KVM_REQ_EVENT, vcpu);
 	smp_send_reschedule(smp_processor_id());
 }
+EXPORT_SYMBOL_GPL(kvm_request_immediate_exit);
 
 /**
  * kvm_inject_pending_event - the one function that decides what the next

@@ -573,10 +573,10 @@ static void svm_disable_nmi_singlestep(struct vcpu_svm *svm)
  * Its delivery would push our TF onto the guest's stack, and its
  * handler's IRET would bring TF back after the step is over: a #DB the
  * guest never asked for (the soak found it: vector 1 with DR6.BS after a
- * timer interrupt's IRET).  So the guest enters with its own TF, and an
- * IPI to this CPU, pending while interrupts are off, ends the entry as
- * soon as the event is delivered; KVM_REQ_EVENT then opens the window
- * again.  Interrupts are off here (vcpu_enter_guest()).
+ * timer interrupt's IRET).  So the guest enters with its own TF, and
+ * kvm_request_immediate_exit() ends the entry as soon as the event is
+ * delivered (EVENTINJ, APM Vol. 2, 15.20), with KVM_REQ_EVENT to open the
+ * window again.  Interrupts are off here (vcpu_enter_guest()).
  * Linux: the same check at the top of svm_vcpu_run().
  */
 static void svm_cancel_nmi_singlestep(struct kvm_vcpu *vcpu)
@@ -586,8 +586,7 @@ static void svm_cancel_nmi_singlestep(struct kvm_vcpu *vcpu)
 	if (!svm->nmi_singlestep || !(svm->vmcb->control.event_inj & SVM_EVTINJ_VALID))
 		return;
 	svm_disable_nmi_singlestep(svm);
-	kvm_make_request(KVM_REQ_EVENT, vcpu);
-	smp_send_reschedule(smp_processor_id());
+	kvm_request_immediate_exit(vcpu);
 }
 #endif
 /**
