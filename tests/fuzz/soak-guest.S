@@ -232,15 +232,14 @@ soak_ud:
 /* Any other vector: report it to the VMM, then stop.  The VMM prints
  * EAX = the vector, EBX, ECX and ESI = the three words the exception left
  * on the stack (EIP, CS, EFLAGS; error code, EIP, CS for those with one),
- * EDI and EDX bits 31:16 = DR6. */
+ * EDI = DR6. */
 .Lunexpected:
 	pop	%eax
 	mov	(%esp), %ebx
 	mov	4(%esp), %ecx
 	mov	8(%esp), %esi
 	mov	%dr6, %edi
-	mov	%edi, %edx
-	mov	$SOAK_FAIL_PORT, %dx
+	mov	$SOAK_FAIL_PORT, %edx
 	out	%al, %dx
 	cli
 3:	hlt

@@ -658,9 +658,10 @@ static void start_child(struct child *c, int idx, int victim, int kind, struct r
 	c->kind = kind;
 	c->born = now_ns();
 	/* a kill at a random moment: within 0-150 ms of the fork, which
-	 * covers creating the VM, running it, and now and then tearing it
-	 * down (under the lab's emulators a VM takes about that to start);
-	 * the others: 0-50 ms into the run, then at their moment */
+	 * covers starting, creating the VM and running it (under the lab's
+	 * emulators a VM takes about that to start); the kills inside a
+	 * call: 0-50 ms into the run, then at their moment; a teardown
+	 * kill: when the life's teardown begins */
 	c->not_before = kind == KILL_ANY ? c->born + rnd(r, 150) * 1000000ull
 					 : rnd(r, 50) * 1000000ull;
 	fflush(stdout);

@@ -5,7 +5,8 @@
 # while its VMM moves and deletes a memslot, reads the dirty log and
 # sends interrupts; SOAK_LIVES of them end by their VMM's choice, and
 # SOAK_KILLS VMMs are killed with SIGKILL inside KVM_RUN, inside a
-# memslot change, inside a dirty-log read or at a random moment.  Then
+# memslot change, inside a dirty-log read, while closing their fds or at
+# a random moment.  Then
 # the kernel log must hold no complaint, and free pages, slab caches and
 # (minikvm) the debugfs object counters must be back where they were;
 # the lab's unload check after the target's scenarios is the rmmod.
