@@ -158,7 +158,7 @@ struct fz_global {
 	int features;		/**< F_* */
 	int verbose;		/**< -v: every op on stderr */
 	/**
-	 * Spare QEMU's TCG two of its bugs (the lab's svm path runs under
+	 * Spare QEMU's TCG four of its bugs (the lab's svm path runs under
 	 * it; set when CPUID says QEMU TCG, or by --qemu-tcg):
 	 *  - a nested guest's write to CR8 while a virtual interrupt is
 	 *    pending makes QEMU 10.0 abort ("tcg_handle_interrupt: assertion
@@ -180,7 +180,15 @@ struct fz_global {
 	 *    and with the real kvm-amd alike).  So under TCG there is no
 	 *    M_WILD state and no KVM_SET_SREGS of random bytes; guests get
 	 *    32-bit RIPs, no RFLAGS.VM, and SS and CS keep DPL 0.  The Bochs
-	 *    lab (vmx) gets all of it.
+	 *    lab (vmx) gets all of it;
+	 *  - MOV to a segment register that does not exist (8E with ModRM.reg
+	 *    6 or 7), translated in real or virtual-8086 mode, makes QEMU 10.0
+	 *    die of SIGSEGV in its TCG optimizer (tcg_optimize(), from
+	 *    tb_gen_code()): the real-mode path indexes the segment-base
+	 *    table with the bad number instead of raising \#UD.  A boot
+	 *    sector holding only 8E F4 kills it, no hypervisor needed.  Under
+	 *    TCG, guest_code() turns every such byte pair of a program into
+	 *    MOV r16, r/m (8B).
 	 */
 	int qemu_tcg;
 	int kmsg_fd;		/**< --trace-kmsg: each call into the kernel log first, or -1 */

@@ -548,6 +548,19 @@ static void item(struct gen *g)
 	}
 }
 
+/**
+ * Under QEMU TCG: no 8E /6 or 8E /7 (MOV to a segment register that does
+ * not exist) anywhere in the program, its immediates included, since a
+ * jump may land inside one: real mode's translation of it kills QEMU
+ * (see G.qemu_tcg).  Such a pair becomes 8B /r, MOV r16, r/m.
+ */
+static void tcg_scrub_mov_sreg(uint8_t *code, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++)
+		if (code[i] == 0x8e && ((code[i + 1] >> 3) & 7) >= 6)
+			code[i] = 0x8b;
+}
+
 uint64_t guest_code(struct fz_ctx *c, uint8_t *ram, int idx, int mode)
 {
 	uint64_t gpa = CODE_GPA + (uint64_t)(idx % 32) * 0x1000;
@@ -574,6 +587,8 @@ uint64_t guest_code(struct fz_ctx *c, uint8_t *ram, int idx, int mode)
 		b(&g, 0xf4);				/* hlt */
 		break;
 	}
+	if (G.qemu_tcg)
+		tcg_scrub_mov_sreg(ram + gpa, (size_t)(g.p - (ram + gpa)));
 	return gpa;
 }
 
