@@ -9,4 +9,8 @@ svm)	FUZZ_COUNT=1000000 FUZZ_DIFF_COUNT=100000 ;;
 *)	FUZZ_COUNT=100000 FUZZ_DIFF_COUNT=20000 ;;
 esac
 FUZZ_SEED=0x1006 FUZZ_DIFF_SEED=0x10d1f
+# The kernel's warnings (level 4 and up: a soft lockup's stack, a WARN's)
+# on the serial console too: a pass that never ends, as one did when
+# khugepaged locked up CPU 1 (2026-12-04), still leaves them in the log.
+dmesg -n 5
 . /lab/scenarios/fuzz.sh
