@@ -187,8 +187,11 @@ struct fz_global {
 	 *    tb_gen_code()): the real-mode path indexes the segment-base
 	 *    table with the bad number instead of raising \#UD.  A boot
 	 *    sector holding only 8E F4 kills it, no hypervisor needed.  Under
-	 *    TCG, guest_code() turns every such byte pair of a program into
-	 *    MOV r16, r/m (8B).
+	 *    TCG there are no real-mode programs (guest_mode()), and
+	 *    guest_code() turns every such byte pair of a program into MOV
+	 *    r16, r/m (8B) for a program that clears CR0.PE itself.  The
+	 *    scrub alone was not enough: a real-mode guest ran on into other
+	 *    memory and met 00 35 8E 30 there.
 	 */
 	int qemu_tcg;
 	int kmsg_fd;		/**< --trace-kmsg: each call into the kernel log first, or -1 */
@@ -301,6 +304,9 @@ void guest_pt_churn(struct fz_ctx *c, uint8_t *ram);
  *  map) on guest_ram_init()'s GDT and TSS, the IDT at @idt; segments,
  *  descriptor tables, CR0, CR3, CR4 and EFER (nothing else of @sregs). */
 void guest_flat_sregs(struct kvm_sregs *sregs, int lm, uint64_t idt, uint16_t idt_limit);
+/** The mode a program may run in: @mode, but under QEMU TCG neither
+ *  M_WILD nor M_REAL, which become M_PM32 (see G.qemu_tcg). */
+int guest_mode(int mode);
 /** Under QEMU TCG, give TR an available TSS type (see G.qemu_tcg). */
 void guest_tcg_fixup(struct kvm_sregs *sregs);
 /** Set up @sregs and @regs for @mode, code at @gpa (vCPU @idx's stack). */

@@ -608,6 +608,13 @@ static void seg(struct kvm_segment *s, uint16_t sel, uint64_t base, uint32_t lim
 	s->g = (uint8_t)g;
 }
 
+int guest_mode(int mode)
+{
+	if (G.qemu_tcg && (mode == M_WILD || mode == M_REAL))	/* see G.qemu_tcg */
+		return M_PM32;
+	return mode;
+}
+
 void guest_tcg_fixup(struct kvm_sregs *sregs)
 {
 	if (G.qemu_tcg) {	/* see G.qemu_tcg */
@@ -643,9 +650,7 @@ void guest_state(struct fz_ctx *c, int mode, uint64_t gpa, int idx,
 	struct rng *r = &c->rng;
 	uint32_t big = chance(r, 20);	/* big real mode: 4G data limits */
 
-	if (mode == M_WILD && G.qemu_tcg)	/* see G.qemu_tcg */
-		mode = M_PM32;
-
+	mode = guest_mode(mode);
 	rnd_fill(r, regs, sizeof(*regs));
 	regs->rsp = STACK_GPA + (uint64_t)(idx % 32) * 0x400 + 0x3f0;
 	regs->rflags = 2;

@@ -836,9 +836,7 @@ static void op_run(struct fz_ctx *c)
 		int mode = (int)rnd(&c->rng, 10);
 		uint64_t gpa;
 
-		mode = mode < 3 ? M_REAL : mode < 5 ? M_PM32 : mode < 9 ? M_LM64 : M_WILD;
-		if (mode == M_WILD && G.qemu_tcg)	/* see G.qemu_tcg */
-			mode = M_PM32;
+		mode = guest_mode(mode < 3 ? M_REAL : mode < 5 ? M_PM32 : mode < 9 ? M_LM64 : M_WILD);
 		tv = t;
 		tv.o = NULL;
 		gpa = guest_code(c, vm->ram, v->vcpu_idx, mode);
@@ -930,7 +928,7 @@ static void op_sregs(struct fz_ctx *c)
 		fz_ioctl(c, &t, "KVM_GET_SREGS", KVM_GET_SREGS,
 			 (unsigned long)arg_ptr(c, s, sizeof(*s), AP_WRITES), RK_PLAIN);
 	} else {
-		int mode = k < 8 ? (int)rnd(&c->rng, 4) : M_WILD;
+		int mode = guest_mode(k < 8 ? (int)rnd(&c->rng, 4) : M_WILD);
 
 		/* the vCPU's own values first (APIC base, TR, LDT), then a mode */
 		struct fz_target quiet = t;
