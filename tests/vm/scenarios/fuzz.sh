@@ -30,7 +30,8 @@ out=/tmp/$SCENARIO.out
 st=$?
 cat "$out"
 [ "$st" = 0 ] || fail "random pass (seed $seed, $n ioctls): status $st: $(grep -m1 -E 'FAIL|HANG' "$out")"
-sed -n 's/^kvm-fuzz: \([0-9]* ioctls in .*\)$/random pass: \1/p' "$out" |
+sed -n -e 's/^kvm-fuzz: \([0-9]* ioctls in .*\)$/random pass: \1/p' \
+	-e 's/^kvm-fuzz: check \([a-z].*\)$/random pass, check \1/p' "$out" |
 	while IFS= read -r l; do figure "$l"; done
 
 # The minikvm run's log stays in /tmp for the kvm run of this boot.
@@ -43,6 +44,8 @@ from=
 st=$?
 cat "$out"
 [ "$st" = 0 ] || fail "diff pass (seed $dseed, $d ioctls): status $st: $(grep -m1 -E 'FAIL|HANG' "$out")"
+sed -n 's/^kvm-fuzz: \([0-9]* ioctls in [0-9.]* s\).*$/diff pass: \1/p' "$out" |
+	while IFS= read -r l; do figure "$l"; done
 if [ "$TARGET" = kvm ]; then
 	[ -f "$mine" ] || { echo "no minikvm log of this boot to compare with"; exit 0; }
 	"$fz" --compare "$mine" "$log" --allow "$allow" >"$out" 2>&1
