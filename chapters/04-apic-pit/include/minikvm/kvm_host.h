@@ -635,10 +635,10 @@ int kvm_emulate_rdmsr(struct kvm_vcpu *vcpu);
 int kvm_emulate_wrmsr(struct kvm_vcpu *vcpu);
 int kvm_emulate_rdpmc(struct kvm_vcpu *vcpu);
 void kvm_queue_exception(struct kvm_vcpu *vcpu, unsigned int nr);
+void kvm_queue_exception_e(struct kvm_vcpu *vcpu, unsigned int nr, u32 error_code);
 /** Leave the guest right after this entry's event is delivered, and look
  *  at the event queue again (x86.c; svm.c's NMI-window step uses it). */
 void kvm_request_immediate_exit(struct kvm_vcpu *vcpu);
-void kvm_queue_exception_e(struct kvm_vcpu *vcpu, unsigned int nr, u32 error_code);
 int kvm_unexpected_exit(struct kvm_vcpu *vcpu, u64 exit_reason);
 void kvm_vcpu_reset_state(struct kvm_vcpu *vcpu);
 void kvm_set_cr8(struct kvm_vcpu *vcpu, unsigned long cr8);
