@@ -309,7 +309,8 @@ void guest_flat_sregs(struct kvm_sregs *sregs, int lm, uint64_t idt, uint16_t id
 int guest_mode(int mode);
 /** Under QEMU TCG, give TR an available TSS type (see G.qemu_tcg). */
 void guest_tcg_fixup(struct kvm_sregs *sregs);
-/** Set up @sregs and @regs for @mode, code at @gpa (vCPU @idx's stack). */
+/** Set up @sregs and @regs for @mode (already through guest_mode(), as
+ *  guest_code()'s was), code at @gpa (vCPU @idx's stack). */
 void guest_state(struct fz_ctx *c, int mode, uint64_t gpa, int idx,
 		 struct kvm_sregs *sregs, struct kvm_regs *regs);
 /** A port, an MSR index, a guest-physical address worth trying. @{ */

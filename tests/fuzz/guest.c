@@ -650,7 +650,6 @@ void guest_state(struct fz_ctx *c, int mode, uint64_t gpa, int idx,
 	struct rng *r = &c->rng;
 	uint32_t big = chance(r, 20);	/* big real mode: 4G data limits */
 
-	mode = guest_mode(mode);
 	rnd_fill(r, regs, sizeof(*regs));
 	regs->rsp = STACK_GPA + (uint64_t)(idx % 32) * 0x400 + 0x3f0;
 	regs->rflags = 2;
