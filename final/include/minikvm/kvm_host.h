@@ -489,7 +489,8 @@ struct kvm_vcpu_arch {
 	struct kvm_vlapic *apic;
 	/** KVM_MP_STATE_*: RUNNABLE, HALTED (HLT in the kernel),
 	 *  UNINITIALIZED (an AP before its INIT), INIT_RECEIVED (waiting for
-	 *  a SIPI).  Linux: vcpu->arch.mp_state. */
+	 *  a SIPI), AP_RESET_HOLD (only from KVM_SET_MP_STATE: waits as
+	 *  HALTED does).  Linux: vcpu->arch.mp_state. */
 	u32 mp_state;
 #else
 	/** Vectors sent by the IOAPIC, not yet taken (no local APIC IRR in

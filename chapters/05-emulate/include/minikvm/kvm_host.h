@@ -359,7 +359,8 @@ struct kvm_vcpu_arch {
 	struct kvm_vlapic *apic;
 	/** KVM_MP_STATE_*: RUNNABLE, HALTED (HLT in the kernel),
 	 *  UNINITIALIZED (an AP before its INIT), INIT_RECEIVED (waiting for
-	 *  a SIPI).  Linux: vcpu->arch.mp_state. */
+	 *  a SIPI), AP_RESET_HOLD (only from KVM_SET_MP_STATE: waits as
+	 *  HALTED does).  Linux: vcpu->arch.mp_state. */
 	u32 mp_state;
 	/** @} */
 	/** IA32_APIC_BASE (Intel SDM Vol. 3A, 11.4.4) while the VMM models

@@ -958,11 +958,13 @@ static int vcpu_block(struct kvm_vcpu *vcpu)
 {
 	kvm_vcpu_block(vcpu);
 	/* The timer's expiry becomes an IRR bit, INIT and SIPI a new MP
-	 * state; a halted vCPU runs again if what woke it is an event it
-	 * can take now. */
+	 * state; a halted vCPU (or one in AP_RESET_HOLD, which waits the
+	 * same way) runs again if what woke it is an event it can take now. */
 	kvm_inject_apic_timer_irqs(vcpu);
 	kvm_apic_accept_events(vcpu);
-	if (vcpu->arch.mp_state == KVM_MP_STATE_HALTED && kvm_vcpu_has_events(vcpu))
+	if ((vcpu->arch.mp_state == KVM_MP_STATE_HALTED ||
+	     vcpu->arch.mp_state == KVM_MP_STATE_AP_RESET_HOLD) &&
+	    kvm_vcpu_has_events(vcpu))
 		vcpu->arch.mp_state = KVM_MP_STATE_RUNNABLE;
 	return 1;
 }
@@ -1123,7 +1125,11 @@ out_unlock:
  * the kernel a vCPU can only run (there is no INIT/SIPI to wait for, and
  * no one to wake a halted vCPU).  SIPI_RECEIVED is "INIT_RECEIVED with a
  * SIPI pending": the SIPI is delivered with the vector the APIC last
- * stored.  Linux: kvm_arch_vcpu_ioctl_set_mpstate().
+ * stored.  AP_RESET_HOLD is where an SEV-ES AP parks itself until the
+ * guest releases it; minikvm has no SEV-ES, but KVM takes the state from
+ * any VMM for any vCPU with an in-kernel APIC, and so do we: the vCPU
+ * sleeps as a halted one until an event (vcpu_block()).
+ * Linux: kvm_arch_vcpu_ioctl_set_mpstate().
  */
 static int kvm_vcpu_ioctl_set_mpstate(struct kvm_vcpu *vcpu, u32 mp_state)
 {
@@ -1134,6 +1140,7 @@ static int kvm_vcpu_ioctl_set_mpstate(struct kvm_vcpu *vcpu, u32 mp_state)
 	case KVM_MP_STATE_INIT_RECEIVED:
 	case KVM_MP_STATE_HALTED:
 	case KVM_MP_STATE_SIPI_RECEIVED:
+	case KVM_MP_STATE_AP_RESET_HOLD:
 		if (!lapic_in_kernel(vcpu))
 			return -EINVAL;
 		break;
