@@ -90,14 +90,27 @@ static int parse(char *line, struct call *c)
 	return c->res ? 0 : -1;
 }
 
+/**
+ * The allow-list entry that explains the difference between @m and @k, or
+ * NULL.  An argument passed one byte off alignment ("ptr=odd", the last
+ * word of ARGS: world.c) holds the same bytes and must get the answer the
+ * aligned call gets, so the entries for the aligned call cover it too.
+ */
 static struct allow *allowed(const struct call *m, const struct call *k)
 {
+	static const char odd[] = ",ptr=odd";
+	char aligned[1024];
+	size_t n = strlen(m->args);
+
+	snprintf(aligned, sizeof(aligned), "%s", m->args);
+	if (n > sizeof(odd) - 1 && !strcmp(m->args + n - (sizeof(odd) - 1), odd))
+		aligned[n - (sizeof(odd) - 1)] = 0;
 	for (int i = 0; i < nallow; i++) {
 		struct allow *a = &allows[i];
 
 		if (!fnmatch(a->f[0], m->op, 0) && !fnmatch(a->f[1], m->target, 0) &&
-		    !fnmatch(a->f[2], m->args, 0) && !fnmatch(a->f[3], m->res, 0) &&
-		    !fnmatch(a->f[4], k->res, 0))
+		    (!fnmatch(a->f[2], m->args, 0) || !fnmatch(a->f[2], aligned, 0)) &&
+		    !fnmatch(a->f[3], m->res, 0) && !fnmatch(a->f[4], k->res, 0))
 			return a;
 	}
 	return NULL;

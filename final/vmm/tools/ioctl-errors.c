@@ -1020,6 +1020,46 @@ static void clock_rows(int vm, void *bad)
 	check("vm: KVM_SET_CLOCK with TSC_STABLE | HOST_TSC", res(ioctl(vm, KVM_SET_CLOCK, &c)), 0);
 }
 
+/** KVM_GET_MSRS on the device for the one MSR @index: 0 when it read it,
+ *  ERANGE when it read none, else its errno. */
+static int feature_msr_read(int dev, uint32_t index)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e;
+	} m = { .hdr.nmsrs = 1, .e.index = index };
+	int r = ioctl(dev, KVM_GET_MSRS, &m);
+
+	return r < 0 ? errno : r == 1 ? 0 : ERANGE;
+}
+
+/**
+ * The feature MSRs (x86.c msr_based_features[], do_get_msr_feature()):
+ * IA32_UCODE_REV is in KVM_GET_MSR_FEATURE_INDEX_LIST and reads on the
+ * device; an MSR that is not a feature MSR (IA32_TSC) reads none.  kvm-fuzz
+ * --diff found minikvm's list empty and the read refused (QEMU also
+ * refuses an empty list).
+ */
+static void feature_msr_rows(int dev)
+{
+	struct {
+		struct kvm_msr_list hdr;
+		uint32_t idx[64];
+	} l = { .hdr.nmsrs = 64 };
+	int got;
+	uint32_t i;
+
+	got = ioctl(dev, KVM_GET_MSR_FEATURE_INDEX_LIST, &l) ? errno : ENOENT;
+	for (i = 0; got == ENOENT && i < l.hdr.nmsrs && i < 64; i++)
+		if (l.idx[i] == 0x8b)
+			got = 0;
+	check("dev: KVM_GET_MSR_FEATURE_INDEX_LIST holds IA32_UCODE_REV (0x8b)", got, 0);
+	check("dev: KVM_GET_MSRS (feature MSRs) of IA32_UCODE_REV reads it",
+	      feature_msr_read(dev, 0x8b), 0);
+	check("dev: KVM_GET_MSRS (feature MSRs) of IA32_TSC reads none",
+	      feature_msr_read(dev, 0x10), ERANGE);
+}
+
 /**
  * KVM_SIGNAL_MSI that no APIC takes while the VM has no vCPU
  * (kvm_irq_delivery_to_apic()): -1, which the VMM sees as EPERM; kvm-fuzz
@@ -1261,6 +1301,7 @@ int main(int argc, char **argv)
 	clock_rows(vm, bad);
 	promise_rows(dev);
 	msi_rows(dev);
+	feature_msr_rows(dev);
 #endif
 
 	/*

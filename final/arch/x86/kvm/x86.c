@@ -123,6 +123,22 @@ static const u32 msrs_to_save[] = {
 	MSR_KVM_SYSTEM_TIME_NEW, MSR_KVM_WALL_CLOCK_NEW,
 #endif
 };
+
+#ifdef CONFIG_MINIKVM_FINAL
+/**
+ * msr_based_features - the "feature" MSRs a VMM reads on /dev/minikvm
+ * before it creates a VM (KVM_GET_MSR_FEATURE_INDEX_LIST, then KVM_GET_MSRS
+ * on the device): MSRs that describe the host's CPU, for the VMM to pass
+ * on to its guests as it sees fit.  Only the microcode revision here, the
+ * one minikvm's vCPUs also have (QEMU gives its guests the host's, and
+ * refuses an empty list).  KVM's list also has ARCH_CAPABILITIES,
+ * PERF_CAPABILITIES, the VMX capability MSRs on Intel and DE_CFG on AMD,
+ * which minikvm does not emulate.  Linux: msr_based_features[].
+ */
+static const u32 msr_based_features[] = {
+	MSR_IA32_UCODE_REV,
+};
+#endif
 #endif
 
 /* ---------------------------------------------------------------------- */
@@ -1478,9 +1494,15 @@ long kvm_arch_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg
 					ARRAY_SIZE(msrs_to_save));
 	case KVM_GET_MSR_FEATURE_INDEX_LIST:
 		/* MSRs that describe the host's CPU (VMX capabilities,
-		 * ARCH_CAPABILITIES, ...): we emulate none, so the list is
-		 * empty, and KVM_GET_MSRS below answers 0 for any index. */
+		 * ARCH_CAPABILITIES, ...): until final/ we emulate none, so
+		 * the list is empty, and KVM_GET_MSRS below answers 0 for any
+		 * index. */
+#ifdef CONFIG_MINIKVM_FINAL
+		return kvm_get_msr_list((void __user *)arg, msr_based_features,
+					ARRAY_SIZE(msr_based_features));
+#else
 		return kvm_get_msr_list((void __user *)arg, NULL, 0);
+#endif
 	case KVM_GET_MSRS:
 		return msr_io(NULL, (void __user *)arg, do_get_msr_feature, true);
 #endif
@@ -3285,9 +3307,18 @@ static int do_set_msr(struct kvm_vcpu *vcpu, u32 index, u64 *data)
 }
 
 /** KVM_GET_MSRS on /dev/minikvm: the feature MSRs (KVM_CAP_GET_MSR_FEATURES).
- *  We emulate none, so every index fails.  Linux: do_get_msr_feature(). */
+ *  Before final/ we emulate none, so every index fails; then the host's
+ *  microcode revision (0 where the CPU has no such MSR, as KVM reads it).
+ *  Linux: do_get_msr_feature() + kvm_get_msr_feature(). */
 static int do_get_msr_feature(struct kvm_vcpu *vcpu, u32 index, u64 *data)
 {
+#ifdef CONFIG_MINIKVM_FINAL
+	if (index == MSR_IA32_UCODE_REV) {
+		if (rdmsrl_safe(index, data))
+			*data = 0;
+		return 0;
+	}
+#endif
 	return 1;
 }
 

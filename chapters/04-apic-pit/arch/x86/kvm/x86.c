@@ -1052,8 +1052,9 @@ long kvm_arch_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg
 					ARRAY_SIZE(msrs_to_save));
 	case KVM_GET_MSR_FEATURE_INDEX_LIST:
 		/* MSRs that describe the host's CPU (VMX capabilities,
-		 * ARCH_CAPABILITIES, ...): we emulate none, so the list is
-		 * empty, and KVM_GET_MSRS below answers 0 for any index. */
+		 * ARCH_CAPABILITIES, ...): until final/ we emulate none, so
+		 * the list is empty, and KVM_GET_MSRS below answers 0 for any
+		 * index. */
 		return kvm_get_msr_list((void __user *)arg, NULL, 0);
 	case KVM_GET_MSRS:
 		return msr_io(NULL, (void __user *)arg, do_get_msr_feature, true);
@@ -1948,7 +1949,9 @@ static int do_set_msr(struct kvm_vcpu *vcpu, u32 index, u64 *data)
 }
 
 /** KVM_GET_MSRS on /dev/minikvm: the feature MSRs (KVM_CAP_GET_MSR_FEATURES).
- *  We emulate none, so every index fails.  Linux: do_get_msr_feature(). */
+ *  Before final/ we emulate none, so every index fails; then the host's
+ *  microcode revision (0 where the CPU has no such MSR, as KVM reads it).
+ *  Linux: do_get_msr_feature() + kvm_get_msr_feature(). */
 static int do_get_msr_feature(struct kvm_vcpu *vcpu, u32 index, u64 *data)
 {
 	return 1;
