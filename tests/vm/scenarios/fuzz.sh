@@ -54,7 +54,7 @@ if [ "$TARGET" = kvm ]; then
 	if [ "$st" != 0 ]; then
 		# The lab shows a failed scenario's last 20 lines: these first.
 		echo "the first unexplained differences:"
-		grep MISMATCH "$out" | head -n 12
+		grep -E '^compare: MISMATCH|^compare:   ' "$out" | head -n 14
 		fail "minikvm's answers differ from kvm's ($(tail -n1 "$out")); first: $(grep -m1 MISMATCH "$out")"
 	fi
 	figure "comparison: $(tail -n1 "$out")"

@@ -3674,14 +3674,19 @@ static int kvm_vcpu_ioctl_set_debugregs(struct kvm_vcpu *vcpu, const struct kvm_
 
 /**
  * The state components a guest may enable in XCR0 (Intel SDM Vol. 1,
- * 13.1 and 13.3): x87, SSE, AVX, MPX, AVX-512 and PKRU - the ones whose
- * state the guest's fpstate holds and KVM_GET/SET_XSAVE moves - where the
- * host has them in its own XCR0.  AMX (XTILE) is left out: KVM offers it
- * only to a VMM that asked for the permission first.
- * Linux: KVM_SUPPORTED_XCR0, kvm_caps.supported_xcr0.
+ * 13.1 and 13.3): x87, SSE, AVX, AVX-512 and PKRU - the ones whose state
+ * the guest's fpstate holds and KVM_GET/SET_XSAVE moves - where the host
+ * has them in its own XCR0.  AMX (XTILE) is left out: KVM offers it only
+ * to a VMM that asked for the permission first.  MPX (BNDREGS, BNDCSR) is
+ * left out too: a guest kernel needs IA32_BNDCFGS for it, which KVM gives
+ * only where the CPU switches it at entry and exit (VMX's "load
+ * IA32_BNDCFGS" and "clear IA32_BNDCFGS" controls; never on SVM, whose
+ * VMCB has no such field, so kvm-amd drops MPX in svm_set_cpu_caps()).
+ * minikvm switches no BNDCFGS on either vendor.  (kvm-fuzz's diff pass
+ * found KVM_SET_XSAVE with MPX state refused by kvm-amd, taken by
+ * minikvm-amd.)  Linux: KVM_SUPPORTED_XCR0, kvm_caps.supported_xcr0.
  */
 #define KVM_SUPPORTED_XCR0	(XFEATURE_MASK_FP | XFEATURE_MASK_SSE | XFEATURE_MASK_YMM | \
-				 XFEATURE_MASK_BNDREGS | XFEATURE_MASK_BNDCSR | \
 				 XFEATURE_MASK_AVX512 | XFEATURE_MASK_PKRU)
 
 /** KVM_SUPPORTED_XCR0 within the host's XCR0 (0 without XSAVE). */
@@ -3723,6 +3728,7 @@ static int kvm_set_xcr(struct kvm_vcpu *vcpu, u32 index, u64 xcr0)
 		return 1;
 	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
 		return 1;
+	/* The SDM's rule; MPX is never in valid here (KVM_SUPPORTED_XCR0). */
 	if (!(xcr0 & XFEATURE_MASK_BNDREGS) != !(xcr0 & XFEATURE_MASK_BNDCSR))
 		return 1;
 	if ((xcr0 & XFEATURE_MASK_AVX512) &&
