@@ -972,9 +972,14 @@ static void op_cpuid2(struct fz_ctx *c)
 		}
 		var(c, "flipped");
 	} else if (k < 9) {
+		uint8_t garbage[16];
+
 		cp->nent = count_arg(c, MAX_CPUID_ENTRIES);
+		/* garbage beyond the table, drawn whatever the table's length
+		 * (the target's own: --diff's stream must not depend on it) */
+		rnd_fill(&c->rng, garbage, sizeof(garbage));
 		if (cp->nent > n && cp->nent <= MAX_CPUID_ENTRIES + 1)
-			rnd_fill(&c->rng, cp->entries + n, 16);	/* garbage beyond */
+			memcpy(cp->entries + n, garbage, sizeof(garbage));
 	} else {
 		cp->nent = rnd(&c->rng, 4);
 		var(c, "n=%u,random", cp->nent);

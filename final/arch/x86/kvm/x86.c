@@ -3856,11 +3856,16 @@ static int kvm_vcpu_ioctl_xsave(struct kvm_vcpu *vcpu, void __user *argp, bool s
 		xsave = kzalloc(sizeof(*xsave), GFP_KERNEL_ACCOUNT);
 		if (!xsave)
 			return -ENOMEM;
-		/* The components the guest's buffer holds, as KVM passes them
-		 * (Linux 6.1.x and later take them as an argument). */
+		/* Only the components the guest may enable (its CPUID), and
+		 * x87/SSE always: what a VMM reads here it must be able to
+		 * write back, here or on a host without the components the
+		 * guest was not given.  The host's buffer may hold more (MPX,
+		 * which the host enables and we do not offer).  As KVM's
+		 * kvm_vcpu_ioctl_x86_get_xsave2() (Linux 6.1.x and later take
+		 * the components as an argument). */
 		fpu_copy_guest_fpstate_to_uabi(&vcpu->arch.guest_fpu, xsave->region,
 					       sizeof(xsave->region),
-					       vcpu->arch.guest_fpu.fpstate->user_xfeatures,
+					       vcpu->arch.guest_supported_xcr0 | XFEATURE_MASK_FPSSE,
 					       vcpu->arch.pkru);
 		if (copy_to_user(argp, xsave, sizeof(*xsave)))
 			r = -EFAULT;
