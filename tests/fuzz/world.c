@@ -494,12 +494,15 @@ int touch(struct fz_ctx *c, volatile uint8_t *p, int write)
 	return 0;
 }
 
-/** The name of an answer: "0", "=N", "fd" or an errno name. */
+/** The name of an answer: "0", "=N", "fd" or an errno name.  The C
+ *  library turns a kernel answer of -4095..-1 into -1 and errno; any other
+ *  negative answer (an int the kernel made of a large unsigned value)
+ *  comes back as it is, and is a value, "=-N". */
 static void result_name(long r, int e, int rk, char *buf, size_t len)
 {
 	const char *n;
 
-	if (r < 0) {
+	if (r == -1) {
 		n = strerrorname_np(e);
 		if (n)
 			snprintf(buf, len, "%s", n);

@@ -169,6 +169,10 @@ struct kvm_arch {
 	struct kvm_pit *vpit;
 #endif
 #ifdef CONFIG_MINIKVM_FINAL
+	/** A memslot was created once.  KVM sizes its budget of shadow-MMU
+	 *  pages then, and before it runs no vCPU (vcpu_enter_guest()).
+	 *  Linux: kvm->arch.n_max_mmu_pages != 0. */
+	bool memslot_created;
 	/** kvm-clock: the guest's nanoseconds minus the host's boot-time
 	 *  ones (ktime_get_boottime_ns()); set so that the clock reads 0 at
 	 *  the VM's creation, moved by KVM_SET_CLOCK.

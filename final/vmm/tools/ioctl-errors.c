@@ -1060,6 +1060,22 @@ static void xsave_rows(int dev, int vcpu)
 	free(x);
 }
 
+/**
+ * KVM_RUN on the vCPU of a VM that never had a memslot: -ENOSPC (x86.c
+ * vcpu_enter_guest(); KVM's shadow-page budget is 0 until the first
+ * memslot).  kvm-fuzz --diff found minikvm running the guest.
+ */
+static void no_memory_rows(int dev)
+{
+	int vm = ioctl(dev, KVM_CREATE_VM, 0);
+	int vcpu = vm < 0 ? -1 : ioctl(vm, KVM_CREATE_VCPU, 0);
+
+	check("vcpu (a VM without memslots): KVM_RUN", vcpu < 0 ? errno : res(ioctl(vcpu, KVM_RUN, 0)),
+	      ENOSPC);
+	close(vcpu);
+	close(vm);
+}
+
 /** KVM_GET_MSRS on the device for the one MSR @index: 0 when it read it,
  *  ERANGE when it read none, else its errno. */
 static int feature_msr_read(int dev, uint32_t index)
@@ -1343,6 +1359,7 @@ int main(int argc, char **argv)
 	msi_rows(dev);
 	feature_msr_rows(dev);
 	xsave_rows(dev, vcpu);
+	no_memory_rows(dev);
 #endif
 
 	/*

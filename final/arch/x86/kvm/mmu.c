@@ -486,6 +486,9 @@ out_unaccount:
  */
 int kvm_arch_commit_memory_region(struct kvm *kvm, struct kvm_memory_slot *slot)
 {
+#ifdef CONFIG_MINIKVM_FINAL
+	WRITE_ONCE(kvm->arch.memslot_created, true);
+#endif
 	return 0;
 }
 #endif

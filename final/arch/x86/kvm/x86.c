@@ -3945,6 +3945,21 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 	if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
 		kvm_x86_ops.flush_tlb(vcpu);
 #endif
+#ifdef CONFIG_MINIKVM_FINAL
+	/*
+	 * KVM loads its MMU's root here and charges it to the VM's budget of
+	 * shadow pages, which it sizes when the first memslot is created: a
+	 * VM that never had memory has a budget of 0, and KVM_RUN fails with
+	 * -ENOSPC.  Our EPT/NPT root exists from the VM's creation and we
+	 * keep no budget, but we answer the same: one ABI for the VMM.
+	 * (kvm-fuzz --diff found it: the guest that ran here and not on KVM
+	 * went on to change its vCPU, and later answers differed.)
+	 * Linux: kvm_mmu_reload() -> mmu_alloc_direct_roots() ->
+	 * make_mmu_pages_available().
+	 */
+	if (unlikely(!READ_ONCE(vcpu->kvm->arch.memslot_created)))
+		return -ENOSPC;
+#endif
 
 	local_irq_disable();
 
