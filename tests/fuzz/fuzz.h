@@ -132,6 +132,10 @@ struct fz_ctx {
 	char var[160];		/**< the argument's description, for --diff */
 	size_t var_len;		/**< its length */
 	uint8_t *buf;		/**< FZ_BUF_SIZE bytes for arguments */
+	/** FZ_BUF_SIZE bytes more, for arg_ptr()'s copies one byte off
+	 *  alignment: a copy into buf itself would overwrite the op's other
+	 *  arguments there. */
+	uint8_t *odd;
 	/** In an ioctl since (CLOCK_MONOTONIC ns), or 0; with the op. */
 	volatile uint64_t busy_since;
 	volatile const char *busy_op;	/**< the ioctl's name */

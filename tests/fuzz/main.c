@@ -279,7 +279,9 @@ static int fuzz(void)
 		c->rng.s = G.seed * 0x100000001b3ull + (uint64_t)i * 0x9e3779b97f4a7c15ull;
 		c->buf = mmap(NULL, FZ_BUF_SIZE, PROT_READ | PROT_WRITE,
 			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (c->buf == MAP_FAILED)
+		c->odd = mmap(NULL, FZ_BUF_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (c->buf == MAP_FAILED || c->odd == MAP_FAILED)
 			return 2;
 		if (pthread_create(&th[i], NULL, worker, c))
 			return 2;

@@ -645,6 +645,26 @@ static void op_pit(struct fz_ctx *c)
 	put_target(&t);
 }
 
+/*
+ * --diff: an MSI's delivery mode NMI, INIT or SIPI becomes fixed.  KVM 6.1
+ * leaves the newest vCPU out of its map of APIC IDs until an APIC changes
+ * (kvm_arch_vcpu_create() rebuilds the map before the vCPU is in the VM's
+ * list), so such an MSI to it reaches no one on KVM (0) and minikvm's
+ * vCPU takes it (1); from then on one target's vCPU has started, stopped
+ * or taken an NMI and the other's has not, and later answers differ
+ * (KVM_SET_CPUID2 after one of them entered the guest).  The diff pass
+ * cannot follow that; the random pass still sends them.  No draw is
+ * added: the same stream on both targets.
+ */
+static uint32_t diff_msi_data(uint32_t data)
+{
+	uint32_t mode = (data >> 8) & 7;
+
+	if (G.diff && mode >= 4 && mode <= 6)
+		data &= ~0x700u;
+	return data;
+}
+
 static void op_irqchip(struct fz_ctx *c)
 {
 	struct fz_target t;
@@ -715,7 +735,7 @@ static void op_irqchip(struct fz_ctx *c)
 			} else {
 				e.u.msi.address_lo = 0xfee00000u | rnd(&c->rng, 0x100000);
 				e.u.msi.address_hi = chance(&c->rng, 90) ? 0 : rnd_edge32(&c->rng);
-				e.u.msi.data = (uint32_t)rnd64(&c->rng) & 0xffff;
+				e.u.msi.data = diff_msi_data((uint32_t)rnd64(&c->rng) & 0xffff);
 			}
 			if (i < fill)
 				rt->entries[i] = e;
@@ -732,8 +752,8 @@ static void op_irqchip(struct fz_ctx *c)
 		m->address_lo = chance(&c->rng, 80) ? 0xfee00000u | rnd(&c->rng, 4) << 12 |
 				rnd(&c->rng, 4) << 2 : (uint32_t)rnd_edge64(&c->rng);
 		m->address_hi = chance(&c->rng, 90) ? 0 : rnd_edge32(&c->rng);
-		m->data = chance(&c->rng, 80) ? (0x20 + rnd(&c->rng, 0xe0)) |
-			  rnd(&c->rng, 8) << 8 : rnd_edge32(&c->rng);
+		m->data = diff_msi_data(chance(&c->rng, 80) ? (0x20 + rnd(&c->rng, 0xe0)) |
+					rnd(&c->rng, 8) << 8 : rnd_edge32(&c->rng));
 		m->flags = chance(&c->rng, 90) ? 0 : rnd_edge32(&c->rng);
 		var(c, "addr=%#x,data=%#x,flags=%#x", m->address_lo, m->data, m->flags);
 		fz_ioctl(c, &t, "KVM_SIGNAL_MSI", KVM_SIGNAL_MSI,

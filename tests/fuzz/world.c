@@ -388,12 +388,15 @@ void *arg_ptr(struct fz_ctx *c, void *good, size_t len, int flags)
 		var(c, "ptr=noncanon");
 		return (void *)(chance(&c->rng, 50) ? 0x0000800000000000ul : 0x8000000000000000ul);
 	case 7:
-		/* the same bytes, one byte off alignment */
+		/* the same bytes, one byte off alignment (in a buffer of
+		 * their own: c->buf + 1 overwrote the op's other arguments,
+		 * the dirty log's slot under its bitmap's copy, and the diff
+		 * pass found the two targets answering for different slots) */
 		var(c, "ptr=odd");
 		if (!good || len > FZ_BUF_SIZE - 1)
 			return good;
-		p = c->buf + 1;
-		memmove(p, good, len);
+		p = c->odd + 1;
+		memcpy(p, good, len);
 		return p;
 	default:
 		/* the top of the user half: the end lies beyond it */
