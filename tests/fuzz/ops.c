@@ -690,6 +690,14 @@ static void op_irqchip(struct fz_ctx *c)
 			rnd_fill(&c->rng, chip, sizeof(*chip));
 			chip->chip_id = id;
 			chip->pad = chance(&c->rng, 80) ? 0 : 1;
+			/* --diff: no NMI/INIT/SIPI redirection (the same bits
+			 * 10:8 as an MSI's data: see diff_msi_data()) */
+			if (id == KVM_IRQCHIP_IOAPIC)
+				for (int i = 0; i < KVM_IOAPIC_NUM_PINS; i++) {
+					__u64 *e = &chip->chip.ioapic.redirtbl[i].bits;
+
+					*e = (*e & ~0xffffffffull) | diff_msi_data((uint32_t)*e);
+				}
 			fz_ioctl(c, &t, "KVM_SET_IRQCHIP", KVM_SET_IRQCHIP,
 				 (unsigned long)arg_ptr(c, chip, sizeof(*chip), 0), RK_PLAIN);
 		}

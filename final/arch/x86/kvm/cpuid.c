@@ -38,6 +38,9 @@
 #ifdef CONFIG_MINIKVM_LAPIC
 #define CPUID7_EBX_TSC_ADJUST	BIT(1)	/**< leaf 7.0 EBX: IA32_TSC_ADJUST */
 #endif
+#ifdef CONFIG_MINIKVM_FINAL
+#define CPUID7_EBX_MPX		BIT(14)	/**< leaf 7.0 EBX: MPX */
+#endif
 /** @} */
 
 /** Basic leaves we pass through; above this a guest sees zeros.  That
@@ -111,6 +114,13 @@ static void filter_entry(struct kvm_cpuid_entry2 *e)
 		/* Emulated whatever the host has (x86.c), as by KVM. */
 		if (e->index == 0)
 			e->ebx |= CPUID7_EBX_TSC_ADJUST;
+#ifdef CONFIG_MINIKVM_FINAL
+		/* No MPX: its state is not in KVM_SUPPORTED_XCR0 (x86.c
+		 * says why), and KVM clears the bit then too
+		 * (kvm_set_cpu_caps(), !kvm_mpx_supported()). */
+		if (e->index == 0)
+			e->ebx &= ~CPUID7_EBX_MPX;
+#endif
 		break;
 #endif
 	case 0x80000001:
