@@ -646,7 +646,8 @@ static void op_pit(struct fz_ctx *c)
 }
 
 /*
- * --diff: an MSI's delivery mode NMI, INIT or SIPI becomes fixed.  KVM 6.1
+ * --diff: an MSI's (or an IOAPIC redirection entry's: the same bits 10:8)
+ * delivery mode NMI, INIT or SIPI becomes fixed.  KVM 6.1
  * leaves the newest vCPU out of its map of APIC IDs until an APIC changes
  * (kvm_arch_vcpu_create() rebuilds the map before the vCPU is in the VM's
  * list), so such an MSI to it reaches no one on KVM (0) and minikvm's

@@ -1048,10 +1048,10 @@ static void xsave_rows(int dev, int vcpu)
 		return;
 	}
 	__get_cpuid(0, &a, &b, &c, &d);
-	for (i = 0; i < t.hdr.nent; i++)
-		if (t.e[i].function == 0xd && t.e[i].index == 0 && (t.e[i].eax & 0x10) &&
-		    b == 0x756e6547)		/* "Genu"ineIntel */
-			want = 0;
+	if (b == 0x756e6547)		/* "Genu"ineIntel: as leaf 0xD says */
+		for (i = 0; i < t.hdr.nent; i++)
+			if (t.e[i].function == 0xd && t.e[i].index == 0 && (t.e[i].eax & 0x10))
+				want = 0;
 	check("vcpu: KVM_SET_XSAVE, as read", res(ioctl(vcpu, KVM_SET_XSAVE, x)), 0);
 	xstate_bv = (uint64_t *)((uint8_t *)x->region + 512);
 	*xstate_bv |= 0x10;
