@@ -857,13 +857,16 @@ static int run_to_port(int vcpu, struct kvm_run *run, unsigned int s, uint16_t p
  * -EINVAL.  KVM_GET_MP_STATE reads 9 back, and a vCPU in AP_RESET_HOLD
  * sleeps in KVM_RUN as a halted one does, until an event: a signal ends
  * the wait with -EINTR, an NMI wakes it (vcpu_block()).  kvm-fuzz's
- * diff pass found minikvm refusing 9 (2026-12-04).
+ * diff pass found minikvm refusing 9 (2026-12-04).  A halted vCPU with
+ * an exception marked injected sleeps too (kvm_vcpu_has_events(); the
+ * diff pass again, 2026-12-05).
  */
 static void mpstate_rows(int dev, int run_size)
 {
 	static const int want[] = { 0, 0, 0, 0, 0, EINVAL, EINVAL, EINVAL, EINVAL, 0, EINVAL };
 	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
 	struct kvm_mp_state mp;
+	struct kvm_vcpu_events ev;
 	struct kvm_sregs sregs;
 	struct kvm_regs regs = { .rip = 0x100, .rsp = 0xf00, .rflags = 2 };
 	struct kvm_run *run;
@@ -910,6 +913,18 @@ static void mpstate_rows(int dev, int run_size)
 	check("ap (irqchip): KVM_GET_MP_STATE after it ran is RUNNABLE",
 	      ioctl(ap, KVM_GET_MP_STATE, &mp) ? errno :
 	      mp.mp_state == KVM_MP_STATE_RUNNABLE ? 0 : ERANGE, 0);
+
+	/* Halted with an exception marked injected: it waits for the next
+	 * entry and wakes no one (a #UD, whose handler would be the NMI's). */
+	ram[6 * 4] = 0x00;
+	ram[6 * 4 + 1] = 0x02;
+	memset(&ev, 0, sizeof(ev));
+	ev.exception.injected = 1;
+	ev.exception.nr = 6;
+	mp.mp_state = KVM_MP_STATE_HALTED;
+	check("ap (irqchip): halted, an injected exception: KVM_RUN sleeps until a signal",
+	      ioctl(ap, KVM_SET_VCPU_EVENTS, &ev) || ioctl(ap, KVM_SET_MP_STATE, &mp) ? errno :
+	      run_to_port(ap, run, 1, 0x10), EINTR);
 	munmap(run, run_size);
 	close(ap);
 	close(vcpu);

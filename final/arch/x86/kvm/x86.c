@@ -1338,14 +1338,18 @@ static void post_kvm_run_save(struct kvm_vcpu *vcpu)
 }
 
 /**
- * kvm_vcpu_has_events - would a halted vCPU wake: an exception to
- * deliver, an NMI it can take, an interrupt it can take (HLT with
- * RFLAGS.IF = 0 sleeps through interrupts, as on hardware).
- * Linux: kvm_vcpu_has_events().
+ * kvm_vcpu_has_events - would a halted vCPU wake: an exception queued
+ * for delivery, an NMI it can take, an interrupt it can take (HLT with
+ * RFLAGS.IF = 0 sleeps through interrupts, as on hardware).  An exception
+ * marked injected (one whose delivery an exit cut short, or one a VMM
+ * wrote with KVM_SET_VCPU_EVENTS) wakes no one: it goes in with the next
+ * entry, whenever the vCPU runs again, as on KVM.  (kvm-fuzz --diff found
+ * minikvm running a halted vCPU for it, 2026-12-05.)
+ * Linux: kvm_vcpu_has_events() (kvm_is_exception_pending()).
  */
 static bool kvm_vcpu_has_events(struct kvm_vcpu *vcpu)
 {
-	if (vcpu->arch.exception.pending || vcpu->arch.exception.injected)
+	if (vcpu->arch.exception.pending)
 		return true;
 	if ((atomic_read(&vcpu->arch.nmi_queued) || vcpu->arch.nmi_pending) &&
 	    kvm_x86_ops.nmi_allowed(vcpu))
