@@ -863,8 +863,9 @@ static int run_to_port(int vcpu, struct kvm_run *run, unsigned int s, uint16_t p
  * sleeps in KVM_RUN as a halted one does, until an event: a signal ends
  * the wait with -EINTR, an NMI wakes it (vcpu_block()).  kvm-fuzz's
  * diff pass found minikvm refusing 9 (2026-12-04).  A halted vCPU with
- * an exception marked injected sleeps too (kvm_vcpu_has_events(); the
- * diff pass again, 2026-12-05).
+ * an exception marked injected sleeps too, and one with NMIs blocked
+ * wakes for an NMI sent to it (kvm_vcpu_has_events(); the diff pass
+ * again, 2026-12-05).
  */
 static void mpstate_rows(int dev, int run_size)
 {
@@ -930,6 +931,17 @@ static void mpstate_rows(int dev, int run_size)
 	check("ap (irqchip): halted, an injected exception: KVM_RUN sleeps until a signal",
 	      ioctl(ap, KVM_SET_VCPU_EVENTS, &ev) || ioctl(ap, KVM_SET_MP_STATE, &mp) ? errno :
 	      run_to_port(ap, run, 1, 0x10), EINTR);
+
+	/* Halted with NMIs blocked, an NMI sent: KVM wakes the vCPU for the
+	 * NMI it has not looked at yet, and the guest goes on after its HLT
+	 * (at 0x100 here) with the NMI held until NMIs are unblocked. */
+	memset(&ev, 0, sizeof(ev));
+	ev.nmi.masked = 1;
+	regs.rip = 0x100;
+	check("ap (irqchip): halted, NMIs blocked: KVM_NMI wakes it, it goes on",
+	      ioctl(ap, KVM_SET_VCPU_EVENTS, &ev) || ioctl(ap, KVM_SET_REGS, &regs) ||
+	      ioctl(ap, KVM_SET_MP_STATE, &mp) || ioctl(ap, KVM_NMI, 0) ? errno :
+	      run_to_port(ap, run, 1, 0x10), 0);
 	munmap(run, run_size);
 	close(ap);
 	close(vcpu);

@@ -88,6 +88,10 @@ struct kvm_memory_slot {
 /** A fault while delivering a double fault: shut the guest down
  *  (KVM_EXIT_SHUTDOWN).  Linux: KVM_REQ_TRIPLE_FAULT. */
 #define KVM_REQ_TRIPLE_FAULT	2
+/** An NMI was sent (kvm_inject_nmi()): fold it into the queue before the
+ *  next entry.  Until then it also wakes a halted vCPU, even one that
+ *  cannot take an NMI yet (kvm_vcpu_has_events()).  Linux: KVM_REQ_NMI. */
+#define KVM_REQ_NMI		3
 
 /** Where a vCPU is: decides whether a request needs a kick (an IPI). */
 enum vcpu_mode { OUTSIDE_GUEST_MODE, IN_GUEST_MODE };
@@ -443,6 +447,12 @@ void kvm_exit(void);
 void kvm_make_all_cpus_request(struct kvm *kvm, unsigned int req);
 bool kvm_check_request(unsigned int req, struct kvm_vcpu *vcpu);
 void kvm_make_request(unsigned int req, struct kvm_vcpu *vcpu);
+
+/** Is request @req posted (left in place)?  Linux: kvm_test_request(). */
+static inline bool kvm_test_request(unsigned int req, struct kvm_vcpu *vcpu)
+{
+	return test_bit(req, &vcpu->requests);
+}
 void kvm_vcpu_kick(struct kvm_vcpu *vcpu);
 bool kvm_vcpu_wake_up(struct kvm_vcpu *vcpu);
 void kvm_vcpu_block(struct kvm_vcpu *vcpu);

@@ -1131,11 +1131,13 @@ EXPORT_SYMBOL_GPL(kvm_queue_exception_e);
  * kvm_inject_nmi - an NMI for @vcpu, from any thread (KVM_NMI, an IOAPIC
  * message): counted in nmi_queued, which the vCPU folds into its queue
  * before the next entry (process_nmi()), and the vCPU is kicked so that
- * it gets there soon.  Linux: kvm_inject_nmi().
+ * it gets there soon.  KVM_REQ_NMI says an NMI came since it last looked
+ * (it wakes a halted vCPU: kvm_vcpu_has_events()).  Linux: kvm_inject_nmi().
  */
 void kvm_inject_nmi(struct kvm_vcpu *vcpu)
 {
 	atomic_inc(&vcpu->arch.nmi_queued);
+	kvm_make_request(KVM_REQ_NMI, vcpu);
 	kvm_make_request(KVM_REQ_EVENT, vcpu);
 	kvm_vcpu_kick(vcpu);
 }
@@ -1351,8 +1353,17 @@ static bool kvm_vcpu_has_events(struct kvm_vcpu *vcpu)
 {
 	if (vcpu->arch.exception.pending)
 		return true;
-	if ((atomic_read(&vcpu->arch.nmi_queued) || vcpu->arch.nmi_pending) &&
-	    kvm_x86_ops.nmi_allowed(vcpu))
+	/*
+	 * An NMI sent since the vCPU last looked (KVM_REQ_NMI, still set while
+	 * the vCPU sleeps) wakes it even while NMIs are blocked; one folded
+	 * into the queue waits for the guest to unblock NMIs.  So a halted
+	 * guest in its NMI handler sees its HLT end once when another NMI
+	 * arrives.  KVM wakes for the request too, and a guest sees the
+	 * difference: we follow KVM, where a CPU would stay halted.  (kvm-fuzz
+	 * --diff, 2026-12-05: kvm's vCPU ran and minikvm's slept.)
+	 */
+	if (kvm_test_request(KVM_REQ_NMI, vcpu) ||
+	    (vcpu->arch.nmi_pending && kvm_x86_ops.nmi_allowed(vcpu)))
 		return true;
 	return kvm_cpu_has_injectable_intr(vcpu) && kvm_x86_ops.interrupt_allowed(vcpu);
 }
@@ -3929,6 +3940,9 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 		if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu))
 			kvm_x86_ops.flush_tlb(vcpu);
 		if (kvm_check_request(KVM_REQ_EVENT, vcpu))
+			req_event = true;
+		/* the NMIs it announced are folded in with the events */
+		if (kvm_check_request(KVM_REQ_NMI, vcpu))
 			req_event = true;
 #ifdef CONFIG_MINIKVM_FINAL
 		if (kvm_check_request(KVM_REQ_CLOCK_UPDATE, vcpu))
