@@ -218,15 +218,15 @@ static void op_dev_open(struct fz_ctx *c)
  * an IOAPIC entry reaches) while it creates a vCPU, before that vCPU is in
  * the VM's list, and rebuilds it only when an APIC changes: until then an
  * INIT, SIPI, NMI or fixed interrupt sent to the newest vCPU by physical
- * ID reaches no one on KVM (kvm_apic_map_get_dest_lapic(): an ID above
- * the map's highest is nobody).  minikvm has no map and delivers it.  A
- * random guest that writes the ICR could so start an AP on minikvm and
- * not on KVM, and the two would part for good (KVM_SET_CPUID2 after one
- * of them entered the guest).  Writing the new vCPU's APIC back as it is
+ * ID reaches no one on KVM (kvm_irq_delivery_to_apic_fast(): its slot in
+ * the map is empty).  minikvm has no map and delivers it.  An MSI could
+ * so start an AP on minikvm and not on KVM, and the two would part for
+ * good (KVM_SET_CPUID2 after one of them entered the guest).  Writing the new vCPU's APIC back as it is
  * (KVM_GET_LAPIC, KVM_SET_LAPIC) makes KVM rebuild the map with it; on a
  * VM without an in-kernel APIC both fail alike.  Logged like any call.
  * (Until 2026-12-05 --diff turned such MSIs into fixed ones instead; this
- * covers the guest's own IPIs too, and the diff pass sends every mode.)
+ * also covers IOAPIC entries and any ICR write a guest's string store
+ * may make, and the diff pass sends every mode.)
  */
 static void diff_apic_map_refresh(struct fz_ctx *c, struct fz_obj *v)
 {

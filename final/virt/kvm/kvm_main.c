@@ -283,7 +283,9 @@ EXPORT_SYMBOL_GPL(kvm_vcpu_kick);
  * kvm_vcpu_block - the vCPU halted: sleep until it can run
  * (kvm_arch_vcpu_runnable()) or a signal is pending.  A request alone
  * does not end the sleep: KVM_REQ_EVENT for an interrupt the guest
- * cannot take yet (RFLAGS.IF = 0) must not wake it, or it would spin.  While
+ * cannot take yet (RFLAGS.IF = 0) must not wake it, or it would spin.
+ * (KVM_REQ_NMI is the one exception, as in KVM: the entry it leads to
+ * clears it; see kvm_vcpu_has_events().)  While
  * the thread sleeps, the scheduler's preempt notifier puts the vCPU away
  * (kvm_sched_out()), and brings it back when it wakes up.  There is no
  * halt polling: a wake-up costs a real context switch, and a halted

@@ -1374,9 +1374,9 @@ bool kvm_arch_vcpu_runnable(struct kvm_vcpu *vcpu)
 {
 #ifdef CONFIG_MINIKVM_LAPIC
 	/* An AP waiting for INIT or SIPI wakes for nothing else: a timer
-	 * that expires meanwhile stays counted until it runs (waking for it
-	 * would make KVM_RUN of a never-started AP return -EAGAIN at once,
-	 * again and again). */
+	 * that expires meanwhile, or an NMI sent to it, waits until it runs
+	 * (waking for them would make KVM_RUN of a never-started AP return
+	 * -EAGAIN at once, again and again, as KVM's does). */
 	if (vcpu->arch.mp_state == KVM_MP_STATE_UNINITIALIZED ||
 	    vcpu->arch.mp_state == KVM_MP_STATE_INIT_RECEIVED)
 		return kvm_apic_has_pending_init_or_sipi(vcpu);
