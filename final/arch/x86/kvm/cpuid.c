@@ -39,7 +39,7 @@
 #define CPUID7_EBX_TSC_ADJUST	BIT(1)	/**< leaf 7.0 EBX: IA32_TSC_ADJUST */
 #endif
 #ifdef CONFIG_MINIKVM_FINAL
-#define CPUID7_EBX_MPX		BIT(14)	/**< leaf 7.0 EBX: MPX */
+#define CPUID7_EBX_MPX		BIT(14)	/**< leaf 7.0 EBX: MPX (SDM Vol. 2A, CPUID, Table 3-8) */
 #endif
 /** @} */
 

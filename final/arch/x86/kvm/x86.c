@@ -1341,8 +1341,9 @@ static void post_kvm_run_save(struct kvm_vcpu *vcpu)
 
 /**
  * kvm_vcpu_has_events - would a halted vCPU wake: an exception queued
- * for delivery, an NMI it can take, an interrupt it can take (HLT with
- * RFLAGS.IF = 0 sleeps through interrupts, as on hardware).  An exception
+ * for delivery, an NMI just sent or one it can take, an interrupt it can
+ * take (HLT with RFLAGS.IF = 0 sleeps through interrupts, as on
+ * hardware).  An exception
  * marked injected (one whose delivery an exit cut short, or one a VMM
  * wrote with KVM_SET_VCPU_EVENTS) wakes no one: it goes in with the next
  * entry, whenever the vCPU runs again, as on KVM.  (kvm-fuzz --diff found
