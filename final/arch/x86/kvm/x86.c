@@ -3976,8 +3976,13 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 	 * Linux: kvm_mmu_reload() -> mmu_alloc_direct_roots() ->
 	 * make_mmu_pages_available().
 	 */
-	if (unlikely(!READ_ONCE(vcpu->kvm->arch.memslot_created)))
+	if (unlikely(!READ_ONCE(vcpu->kvm->arch.memslot_created))) {
+		/* The events looked at above are delivered by a later KVM_RUN,
+		 * as KVM's cancel_injection keeps what it had injected. */
+		if (req_event)
+			kvm_make_request(KVM_REQ_EVENT, vcpu);
 		return -ENOSPC;
+	}
 #endif
 
 	local_irq_disable();
