@@ -845,14 +845,35 @@ static void on_alarm(int sig)
  *  its answer, or ERANGE when it ran but did not exit for port @p port. */
 static int run_to_port(int vcpu, struct kvm_run *run, unsigned int s, uint16_t port)
 {
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
 	long r;
 
+	sigaction(SIGALRM, &sa, NULL);
 	alarm(s);
 	r = ioctl(vcpu, KVM_RUN, 0);
 	alarm(0);
 	if (r < 0)
 		return errno;
 	return run->exit_reason == KVM_EXIT_IO && run->io.port == port ? 0 : ERANGE;
+}
+
+/** The real-mode guest of the NMI rows, in @p ram (guest-physical 0):
+ *  @p vcpu starts at 0x100, `out 0x10` (it ran without the NMI); IVT
+ *  entry 2 (zeroed memory but for this byte) sends the NMI to 0000:0200,
+ *  `out 0x11`.  Returns 0 or the errno of the ioctl that failed. */
+static int nmi_guest(int vcpu, uint8_t *ram)
+{
+	struct kvm_regs regs = { .rip = 0x100, .rsp = 0xf00, .rflags = 2 };
+	struct kvm_sregs sregs;
+
+	ram[2 * 4 + 1] = 0x02;
+	memcpy(ram + 0x100, "\xe6\x10", 2);
+	memcpy(ram + 0x200, "\xe6\x11", 2);
+	if (ioctl(vcpu, KVM_GET_SREGS, &sregs))
+		return errno;
+	sregs.cs.selector = 0;
+	sregs.cs.base = 0;
+	return ioctl(vcpu, KVM_SET_SREGS, &sregs) || ioctl(vcpu, KVM_SET_REGS, &regs) ? errno : 0;
 }
 
 /**
@@ -870,10 +891,8 @@ static int run_to_port(int vcpu, struct kvm_run *run, unsigned int s, uint16_t p
 static void mpstate_rows(int dev, int run_size)
 {
 	static const int want[] = { 0, 0, 0, 0, 0, EINVAL, EINVAL, EINVAL, EINVAL, 0, EINVAL };
-	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
 	struct kvm_mp_state mp;
 	struct kvm_vcpu_events ev;
-	struct kvm_sregs sregs;
 	struct kvm_regs regs = { .rip = 0x100, .rsp = 0xf00, .rflags = 2 };
 	struct kvm_run *run;
 	char name[80];
@@ -886,7 +905,7 @@ static void mpstate_rows(int dev, int run_size)
 	ram = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	run = ap < 0 ? MAP_FAILED : mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, ap, 0);
 	if (ram == MAP_FAILED || run == MAP_FAILED || set_slot(vm, 0, 0, 0, 4096, ram) ||
-	    ioctl(ap, KVM_GET_SREGS, &sregs) || sigaction(SIGALRM, &sa, NULL)) {
+	    nmi_guest(ap, ram)) {
 		printf("MISMATCH mp-state: setup failed: %s\n", strerror(errno));
 		mismatches++;
 		return;
@@ -896,17 +915,8 @@ static void mpstate_rows(int dev, int run_size)
 		check(name, res(ioctl(vcpu, KVM_SET_MP_STATE, &mp)), want[mp.mp_state]);
 	}
 
-	/* Real mode at 0, the stack below 0xf00: the NMI's vector in the
-	 * IVT points at 0x200. */
-	ram[2 * 4] = 0x00;
-	ram[2 * 4 + 1] = 0x02;
-	memcpy(ram + 0x100, "\xe6\x10", 2);	/* out 0x10, al: ran without the NMI */
-	memcpy(ram + 0x200, "\xe6\x11", 2);	/* out 0x11, al: the NMI's handler */
-	sregs.cs.selector = 0;
-	sregs.cs.base = 0;
 	mp.mp_state = KVM_MP_STATE_AP_RESET_HOLD;
 	check("ap (irqchip): KVM_SET_MP_STATE AP_RESET_HOLD",
-	      ioctl(ap, KVM_SET_SREGS, &sregs) || ioctl(ap, KVM_SET_REGS, &regs) ? errno :
 	      res(ioctl(ap, KVM_SET_MP_STATE, &mp)), 0);
 	mp.mp_state = 0;
 	check("ap (irqchip): KVM_GET_MP_STATE reads AP_RESET_HOLD",
@@ -1102,9 +1112,6 @@ static void xsave_rows(int dev, int vcpu)
  */
 static void no_memory_rows(int dev, int run_size)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
-	struct kvm_regs regs = { .rip = 0x100, .rsp = 0xf00, .rflags = 2 };
-	struct kvm_sregs sregs;
 	struct kvm_run *run;
 	uint8_t *ram;
 	int vm = ioctl(dev, KVM_CREATE_VM, 0);
@@ -1119,21 +1126,12 @@ static void no_memory_rows(int dev, int run_size)
 	vcpu = vm < 0 ? -1 : ioctl(vm, KVM_CREATE_VCPU, 0);
 	ram = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	run = vcpu < 0 ? MAP_FAILED : mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-	if (ram == MAP_FAILED || run == MAP_FAILED || ioctl(vcpu, KVM_GET_SREGS, &sregs) ||
-	    sigaction(SIGALRM, &sa, NULL)) {
+	if (ram == MAP_FAILED || run == MAP_FAILED || nmi_guest(vcpu, ram)) {
 		printf("MISMATCH no-memory: setup failed: %s\n", strerror(errno));
 		mismatches++;
 		return;
 	}
-	/* Real mode at 0, as in mpstate_rows(): IVT entry 2 (zeroed memory
-	 * but for this byte) sends the NMI to 0000:0200. */
-	ram[2 * 4 + 1] = 0x02;
-	memcpy(ram + 0x100, "\xe6\x10", 2);	/* out 0x10, al: ran without the NMI */
-	memcpy(ram + 0x200, "\xe6\x11", 2);	/* out 0x11, al: the NMI's handler */
-	sregs.cs.selector = 0;
-	sregs.cs.base = 0;
 	check("vcpu (no memslots): KVM_NMI, KVM_RUN",
-	      ioctl(vcpu, KVM_SET_SREGS, &sregs) || ioctl(vcpu, KVM_SET_REGS, &regs) ||
 	      ioctl(vcpu, KVM_NMI, 0) ? errno : res(ioctl(vcpu, KVM_RUN, 0)), ENOSPC);
 	check("vcpu: with a memslot now, KVM_RUN takes that NMI",
 	      set_slot(vm, 0, 0, 0, 4096, ram) ? errno : run_to_port(vcpu, run, 5, 0x11), 0);

@@ -3978,7 +3978,9 @@ static int vcpu_enter_guest(struct kvm_vcpu *vcpu)
 	 */
 	if (unlikely(!READ_ONCE(vcpu->kvm->arch.memslot_created))) {
 		/* The events looked at above are delivered by a later KVM_RUN,
-		 * as KVM's cancel_injection keeps what it had injected. */
+		 * as KVM's cancel_injection keeps what it had injected.  (The
+		 * check stays after them, where KVM's is: an INIT taken above
+		 * stops the vCPU before this answer.) */
 		if (req_event)
 			kvm_make_request(KVM_REQ_EVENT, vcpu);
 		return -ENOSPC;
