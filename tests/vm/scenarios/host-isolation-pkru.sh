@@ -2,7 +2,7 @@
 # host-isolation-pkru: the PKRU part of host-isolation, reported on its
 # own because it needs a CPU with protection keys (CPUID.(7,0):ECX.PKU).
 # The guest sets CR4.PKE and PKRU = 0x0c0c0c0c and reads it back; after
-# it ran (under host-check, pinned to each CPU in turn) the host process
+# it ran (under host-check, pinned to each CPU it may use in turn) the host process
 # must still have its own PKRU: neither VM entry nor the FPU swap of
 # KVM_RUN switches it, the hypervisor must (x86.c, kvm_load_host_pkru()).
 # Skips, by tests/vm/skip-allow, where the emulated CPU has no PKU.

@@ -7,8 +7,8 @@
 # protection keys, and (under host-check) RDPMC, which must raise #GP.
 #   1. Under minivmm: every value the guest reads back is its own.
 #   2. Under tools/host-check, which runs the same guest in its own
-#      process pinned to each CPU in turn: afterwards the host still has
-#      every CPU's SYSCALL/SYSENTER/DEBUGCTL MSRs (read with the msr
+#      process pinned to each CPU it may use in turn: afterwards the host
+#      still has every CPU's SYSCALL/SYSENTER/DEBUGCTL MSRs (read with the msr
 #      driver), the process's LDT and GS selector, its ioperm() bitmap
 #      (the TR limit), its hardware watchpoint and its PKRU.
 # Passing on the real KVM too is what shows the checks are right.  Where

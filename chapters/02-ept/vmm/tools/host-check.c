@@ -14,8 +14,9 @@
  *     of a breakpoint: the same debug registers ptrace uses);
  *   - its PKRU, where the CPU has protection keys;
  * and notes every CPU's SYSCALL, SYSENTER and DEBUGCTL MSRs through the
- * msr driver (/dev/cpu/N/msr).  Then, pinned to each CPU in turn, it runs
- * the guest (guests/host-isolation.S, which changes all of those in the
+ * msr driver (/dev/cpu/N/msr).  Then, pinned in turn to each CPU it may
+ * run on (all of them, but where the lab keeps its VMMs off CPU 0: see
+ * accel_spare_cpu0 in tests/vm/accel), it runs the guest (guests/host-isolation.S, which changes all of those in the
  * CPU) on DEV with its own small KVM_RUN loop, and checks after each run
  * that everything above is still as it was.
  *
@@ -340,6 +341,7 @@ static int run_guest(const char *dev, const char *path, int *status)
 int main(int argc, char **argv)
 {
 	int ncpus = sysconf(_SC_NPROCESSORS_ONLN), have_bp, have_pku, status;
+	cpu_set_t allowed;
 	uint32_t pkru = 0;
 	char detail[96];
 
@@ -350,6 +352,8 @@ int main(int argc, char **argv)
 	if (ncpus > MAX_CPUS)
 		ncpus = MAX_CPUS;
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		die(3, "sched_getaffinity");
 	signal(SIGSEGV, on_fault);
 	signal(SIGBUS, on_fault);
 
@@ -373,6 +377,8 @@ int main(int argc, char **argv)
 	for (int cpu = 0; cpu < ncpus; cpu++) {
 		cpu_set_t set;
 
+		if (!CPU_ISSET(cpu, &allowed))
+			continue;
 		CPU_ZERO(&set);
 		CPU_SET(cpu, &set);
 		if (sched_setaffinity(0, sizeof(set), &set))
