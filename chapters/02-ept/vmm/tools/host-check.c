@@ -16,9 +16,10 @@
  * and notes every CPU's SYSCALL, SYSENTER and DEBUGCTL MSRs through the
  * msr driver (/dev/cpu/N/msr).  Then, pinned in turn to each CPU it may
  * run on (all of them, but where the lab keeps its VMMs off CPU 0: see
- * accel_spare_cpu0 in tests/vm/accel), it runs the guest (guests/host-isolation.S, which changes all of those in the
- * CPU) on DEV with its own small KVM_RUN loop, and checks after each run
- * that everything above is still as it was.
+ * accel_spare_cpu0 in tests/vm/accel), it runs the guest
+ * (guests/host-isolation.S, which changes all of those in the CPU) on DEV
+ * with its own small KVM_RUN loop, and checks after each run that
+ * everything above is still as it was.
  *
  * Prints one "ok" or "FAIL" line per check; exit status 0 if every check
  * passed, 1 if one failed, 2 on bad usage, 3 if something needed is
