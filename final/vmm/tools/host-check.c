@@ -16,7 +16,7 @@
  * and notes every CPU's SYSCALL, SYSENTER and DEBUGCTL MSRs through the
  * msr driver (/dev/cpu/N/msr).  Then, pinned in turn to each CPU it may
  * run on (all of them, but where the lab keeps its VMMs off CPU 0: see
- * accel_spare_cpu0 in tests/vm/accel), it runs the guest
+ * accel_pick in tests/vm/accel), it runs the guest
  * (guests/host-isolation.S, which changes all of those in the CPU) on DEV
  * with its own small KVM_RUN loop, and checks after each run that
  * everything above is still as it was.
