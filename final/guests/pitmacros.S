@@ -37,13 +37,34 @@
 
 /* TICKS_IN ms, vec: zero the count of interrupts on vector vec, take
  * interrupts for ms milliseconds (counter 2 busy-waits), then stop
- * taking them.  COUNT() is irqmacros.S's. */
+ * taking them.  COUNT() is irqmacros.S's.  For "none come": a window
+ * that says "at least n come" would undercount when the host deschedules
+ * the vCPU inside it (the ticks then come late, all at once): TICKS_UNTIL
+ * is for that. */
 .macro TICKS_IN ms, vec
 	movl	$0, COUNT(\vec)
 	sti
 	mov	$\ms, %ecx
 	call	pit_wait_ms32
 	cli
+.endm
+
+/* TICKS_UNTIL n, ms, vec: zero the count of interrupts on vector vec,
+ * take interrupts until n have come or ms milliseconds passed, then stop
+ * taking them.  A tick late because the vCPU did not run still counts;
+ * a counter that never ticks ends the wait at ms. */
+.macro TICKS_UNTIL n, ms, vec
+	movl	$0, COUNT(\vec)
+	mov	$\ms, %ecx
+	sti
+1:	cmpl	$\n, COUNT(\vec)
+	jae	2f
+	push	%ecx
+	mov	$1, %ecx
+	call	pit_wait_ms32
+	pop	%ecx
+	loop	1b
+2:	cli
 .endm
 
 /* QUIET: stop counter 0 (mode 5 has no timer), then take interrupts

@@ -198,6 +198,18 @@ struct fz_global {
 	 *    memory and met 00 35 8E 30 there.
 	 */
 	int qemu_tcg;
+	/**
+	 * An Intel CPU (CPUID vendor "GenuineIntel"): the diff pass puts no
+	 * memslot at the local APIC's page.  kvm-intel maps its APIC-access
+	 * page (Intel SDM Vol. 3C, chapter 30) through a memslot of its own at
+	 * 0xfee00000, made when the first vCPU of a VM with the in-kernel
+	 * LAPIC is created; a user memslot already there makes that
+	 * KVM_CREATE_VCPU fail with EEXIST.  minikvm-intel has no APIC-access
+	 * page (its LAPIC's MMIO exits as EPT violations), so the VM gets
+	 * its vCPU and the two sequences part for good.  The random pass
+	 * still puts memslots there.
+	 */
+	int intel;
 	int kmsg_fd;		/**< --trace-kmsg: each call into the kernel log first, or -1 */
 	/* limits read from the target, for boundary arguments */
 	int nr_memslots;	/**< KVM_CAP_NR_MEMSLOTS */

@@ -102,6 +102,15 @@ static int under_tcg(void)
 	return !strcmp(sig, "TCGTCGTCGTCG");
 }
 
+/** True on an Intel CPU (CPUID 0: "GenuineIntel"). */
+static int on_intel(void)
+{
+	unsigned int a = 0, b, c = 0, d;
+
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	return b == 0x756e6547 && d == 0x49656e69 && c == 0x6c65746e;
+}
+
 /** What the target offers, and its limits. */
 static int probe(void)
 {
@@ -421,6 +430,7 @@ int main(int argc, char **argv)
 	       diff ? "diff" : soak ? "soak" : "random", G.features);
 	if (under_tcg())
 		G.qemu_tcg = 1;
+	G.intel = on_intel();
 	if (G.qemu_tcg)
 		printf("kvm-fuzz: under QEMU TCG: guests write no CR8 and keep an available TSS in TR "
 		       "(QEMU bugs: fuzz.h, qemu_tcg)\n");

@@ -370,6 +370,9 @@ struct kvm_vcpu_arch {
 	/** @} */
 	int cpuid_nent;		/**< entries in cpuid_entries */
 	struct kvm_cpuid_entry2 *cpuid_entries;	/**< KVM_SET_CPUID2 */
+	/** CR4 bits of the features cpuid_entries lacks, from the last
+	 *  KVM_SET_CPUID2 (0 before one).  Linux: the same field. */
+	u64 cr4_guest_rsvd_bits;
 	/** The CPU of the last VM entry, -1 before the first: once the
 	 *  guest has run, its CPUID may change no more (kvm_vcpu_has_run()).
 	 *  Linux: vcpu->arch.last_vmentry_cpu. */
@@ -835,6 +838,7 @@ extern atomic_long_t kvm_stat_pages;
 
 /* arch/x86/kvm/x86.c */
 extern struct kvm_x86_ops kvm_x86_ops;
+void kvm_update_cr4_guest_rsvd_bits(struct kvm_vcpu *vcpu);
 int kvm_x86_vendor_init(struct kvm_x86_ops *ops, const struct kvm_tdp_format *tdp);
 void kvm_x86_vendor_exit(void);
 int kvm_arch_hardware_enable(void);

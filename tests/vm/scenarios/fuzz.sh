@@ -14,10 +14,9 @@
 fz=$(dirname "$VMM")/kvm-fuzz
 allow=/lab/fuzz/errno-allow
 need_files "$fz" "$allow" /lab/kernel-complaints
-# Under Bochs the random pass stalls the emulated machine for good, with
-# the real kvm-intel as with minikvm (no serial output, not even init's
-# heartbeat, for 300 s; 2026-12-04): see tests/vm/skip-allow.
-[ "$ARCH" = vmx ] && skip "Bochs stalls in the random pass, with the real kvm-intel too"
+# Random guests loop with interrupts off: under Bochs only a periodic NMI
+# gets the host back from them (lib.sh).
+bochs_nmi_tick
 case $ARCH in
 svm)	n=${FUZZ_COUNT:-8000} d=${FUZZ_DIFF_COUNT:-3000} ;;
 *)	n=${FUZZ_COUNT:-3000} d=${FUZZ_DIFF_COUNT:-1000} ;;
@@ -25,14 +24,23 @@ esac
 seed=${FUZZ_SEED:-0x5eed1} dseed=${FUZZ_DIFF_SEED:-0x5eed2}
 out=/tmp/$SCENARIO.out
 
-"$fz" --dev "$DEV" --seed "$seed" --count "$n" --threads 4 --check \
-	--complaints /lab/kernel-complaints >"$out" 2>&1
-st=$?
-cat "$out"
-[ "$st" = 0 ] || fail "random pass (seed $seed, $n ioctls): status $st: $(grep -m1 -E 'FAIL|HANG' "$out")"
-sed -n -e 's/^kvm-fuzz: \([0-9]* ioctls in .*\)$/random pass: \1/p' \
-	-e 's/^kvm-fuzz: check \([a-z].*\)$/random pass, check \1/p' "$out" |
-	while IFS= read -r l; do figure "$l"; done
+# The real kvm-intel's random pass does not run under Bochs: in four
+# boots it once WARNed in vmx_handle_exit() (vmx.c:6141 of 6.1.192) and
+# once stalled the machine even with the periodic NMI (2026-12-05;
+# docs/reliability.md).  Its deterministic diff pass, the comparison with
+# minikvm, runs.
+if [ "$ARCH:$TARGET" = vmx:kvm ]; then
+	figure "random pass: not run on kvm-intel under Bochs (fuzz.sh)"
+else
+	"$fz" --dev "$DEV" --seed "$seed" --count "$n" --threads 4 --check \
+		--complaints /lab/kernel-complaints >"$out" 2>&1
+	st=$?
+	cat "$out"
+	[ "$st" = 0 ] || fail "random pass (seed $seed, $n ioctls): status $st: $(grep -m1 -E 'FAIL|HANG' "$out")"
+	sed -n -e 's/^kvm-fuzz: \([0-9]* ioctls in .*\)$/random pass: \1/p' \
+		-e 's/^kvm-fuzz: check \([a-z].*\)$/random pass, check \1/p' "$out" |
+		while IFS= read -r l; do figure "$l"; done
+fi
 
 # The minikvm run's log stays in /tmp for the kvm run of this boot.
 log=/tmp/$SCENARIO-diff.$TARGET mine=/tmp/$SCENARIO-diff.minikvm

@@ -31,6 +31,18 @@ trace_args() {
 	echo "--trace $TRACE_DIR/$TARGET/$SCENARIO.$n"
 }
 
+# bochs_nmi_tick: under Bochs (vmx), load nmi-tick.ko for the rest of
+# this scenario (tests/vm/init unloads it after): a guest that loops with
+# IF = 0 after its VM entry is deaf there to the host's interrupts, and the
+# periodic NMI gets the host back (tests/vm/nmi-tick/nmi-tick.c says why).
+# For the scenarios whose guests spin with interrupts off or whose VMMs
+# are killed while their vCPUs run; nothing elsewhere.
+bochs_nmi_tick() {
+	[ "$ARCH" = vmx ] || return 0
+	need_files /lab/modules/nmi-tick.ko
+	insmod /lab/modules/nmi-tick.ko || fail "cannot load nmi-tick.ko"
+}
+
 # need_files FILE...: fail unless each exists.  A missing minivmm, tool or
 # guest binary is a broken lab, not a reason to skip.
 need_files() {

@@ -407,6 +407,73 @@ static void cpuid_rows(int vcpu, void *bad)
 }
 
 /**
+ * KVM_SET_SREGS against the CPU's features (kvm_is_valid_sregs()).
+ * CR4.SMEP (bit 20): reserved where the host lacks SMEP
+ * (cr4_reserved_bits), and where the vCPU's CPUID table does not show it
+ * (CPUID.(7,0):EBX bit 7; cr4_guest_rsvd_bits, computed by each
+ * KVM_SET_CPUID2: before the first, only the host counts).  In long mode
+ * CR3 is a physical address: a bit above the guest's MAXPHYADDR (36
+ * without leaf 0x80000008) is -EINVAL (kvm_vcpu_is_illegal_gpa()).  CR0
+ * may not set NW without CD (kvm_is_valid_cr0()).
+ * kvm-fuzz --diff found minikvm taking such states (vmx, 2026-12-05;
+ * docs/reliability.md).
+ */
+static void cr4_cpuid_rows(int dev)
+{
+	struct {
+		struct kvm_cpuid2 hdr;
+		struct kvm_cpuid_entry2 e[1];
+	} t = { .hdr.nent = 1 };
+	unsigned int a, b = 0, c, d;
+	struct kvm_sregs sregs, lm;
+	int vm, vcpu, host_smep;
+
+	host_smep = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 7));
+	vm = ioctl(dev, KVM_CREATE_VM, 0);
+	vcpu = vm < 0 ? -1 : ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu < 0 || ioctl(vcpu, KVM_GET_SREGS, &sregs)) {
+		printf("MISMATCH cr4-cpuid: setup failed: %s\n", strerror(errno));
+		mismatches++;
+		return;
+	}
+	lm = sregs;
+	sregs.cr4 |= 1u << 20;			/* SMEP */
+	check("vcpu: KVM_SET_SREGS with CR4.SMEP, no CPUID table yet",
+	      res(ioctl(vcpu, KVM_SET_SREGS, &sregs)), host_smep ? 0 : EINVAL);
+	t.e[0].function = 7;
+	t.e[0].flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
+	check("vcpu: KVM_SET_CPUID2 without SMEP", res(ioctl(vcpu, KVM_SET_CPUID2, &t)), 0);
+	check("vcpu: KVM_SET_SREGS with CR4.SMEP, CPUID without SMEP",
+	      res(ioctl(vcpu, KVM_SET_SREGS, &sregs)), EINVAL);
+	t.e[0].ebx = 1u << 7;			/* SMEP */
+	check("vcpu: KVM_SET_CPUID2 with SMEP", res(ioctl(vcpu, KVM_SET_CPUID2, &t)), 0);
+	check("vcpu: KVM_SET_SREGS with CR4.SMEP, CPUID with SMEP",
+	      res(ioctl(vcpu, KVM_SET_SREGS, &sregs)), host_smep ? 0 : EINVAL);
+	/* Long mode: PE and PG, PAE, LME and LMA, a 64-bit CS. */
+	lm.cr0 |= 0x80000001;
+	lm.cr4 |= 1u << 5;
+	lm.efer |= 0x500;
+	lm.cs.l = 1;
+	lm.cs.db = 0;
+	lm.cr3 = 1ull << 36;			/* MAXPHYADDR 36: no leaf 0x80000008 */
+	check("vcpu: KVM_SET_SREGS in long mode, CR3 above MAXPHYADDR",
+	      res(ioctl(vcpu, KVM_SET_SREGS, &lm)), EINVAL);
+	lm.cr3 = 0x1000;
+	check("vcpu: KVM_SET_SREGS in long mode, CR3 below MAXPHYADDR",
+	      res(ioctl(vcpu, KVM_SET_SREGS, &lm)), 0);
+	/* Not-write-through without cache-disable: #GP on a CPU's MOV to
+	 * CR0 (Intel SDM Vol. 3A, 2.5), -EINVAL here (kvm_is_valid_cr0()). */
+	lm.cr0 = (lm.cr0 | 1u << 29) & ~(1u << 30);	/* the reset value has both */
+	check("vcpu: KVM_SET_SREGS with CR0.NW but not CR0.CD",
+	      res(ioctl(vcpu, KVM_SET_SREGS, &lm)), EINVAL);
+	lm.cr0 |= 1u << 30;
+	check("vcpu: KVM_SET_SREGS with CR0.NW and CR0.CD",
+	      res(ioctl(vcpu, KVM_SET_SREGS, &lm)), 0);
+	close(vcpu);
+	close(vm);
+}
+
+/**
  * KVM_SET_CPUID2 once the vCPU has run (kvm_set_cpuid(): only the same
  * table again, else -EINVAL) and KVM's one check of any table
  * (kvm_check_cpuid(): CPUID 0x80000008 may give a virtual-address width
@@ -655,6 +722,7 @@ int main(int argc, char **argv)
 	      res(ioctl(vcpu, KVM_GET_SREGS, bad)), EFAULT);
 	cpuid_rows(vcpu, bad);
 	cpuid_run_rows(dev);
+	cr4_cpuid_rows(dev);
 
 	/*
 	 * kvm_vcpu_mmap() checks no size or offset: any mapping is accepted.

@@ -303,6 +303,7 @@ int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *u
 	kvfree(vcpu->arch.cpuid_entries);
 	vcpu->arch.cpuid_entries = entries;
 	vcpu->arch.cpuid_nent = hdr.nent;
+	kvm_update_cr4_guest_rsvd_bits(vcpu);
 	return 0;
 }
 

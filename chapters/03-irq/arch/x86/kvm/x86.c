@@ -440,13 +440,102 @@ static void get_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
 		       (vcpu->vcpu_id == 0 ? MSR_IA32_APICBASE_BSP : 0);
 }
 
+/** Does the VMM's CPUID table for this vCPU show a feature?  @reg is the
+ *  output register (0 EAX ... 3 EDX).  Linux: guest_cpuid_has(). */
+static bool guest_cpuid_has(struct kvm_vcpu *vcpu, u32 leaf, u32 index, int reg, int bit)
+{
+	struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, leaf, index);
+	u32 regs[4];
+
+	if (!e)
+		return false;
+	regs[0] = e->eax; regs[1] = e->ebx; regs[2] = e->ecx; regs[3] = e->edx;
+	return regs[reg] & BIT(bit);
+}
+
+/** The guest's physical-address width, CPUID 0x80000008 EAX[7:0], or 36
+ *  without that leaf (Intel SDM Vol. 3A, 4.1.4).  Linux: cpuid_maxphyaddr(). */
+static int cpuid_maxphyaddr(struct kvm_vcpu *vcpu)
+{
+	struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, 0x80000008, 0);
+
+	return e ? e->eax & 0xff : 36;
+}
+
+/** Bits above MAXPHYADDR, reserved in every physical address the guest
+ *  writes.  Linux: kvm_vcpu_reserved_gpa_bits_raw(). */
+static u64 reserved_gpa_bits(struct kvm_vcpu *vcpu)
+{
+	return ~GENMASK_ULL(cpuid_maxphyaddr(vcpu) - 1, 0);
+}
+
+/*
+ * CR4 bits that belong to a CPU feature (Intel SDM Vol. 3A, 2.5): reserved
+ * where the feature is missing.  Each with its CPUID bit (Intel SDM Vol.
+ * 2A, CPUID: leaf 1 ECX, leaf 7.0 EBX and ECX) and, where KVM asks the
+ * host for the feature too, its host flag (0: KVM asks only the guest's
+ * table; it can emulate UMIP, and LA57 is a matter of the guest's paging).
+ */
+static const struct cr4_feature {
+	u32 leaf;
+	int reg, bit;		/**< in the leaf: 0 EAX ... 3 EDX, bit */
+	int host;		/**< X86_FEATURE_*, or 0 */
+	u64 cr4;
+} cr4_features[] = {
+	{ 1, 2, 17, X86_FEATURE_PCID, X86_CR4_PCIDE },
+	{ 1, 2, 26, X86_FEATURE_XSAVE, X86_CR4_OSXSAVE },
+	{ 7, 1, 0, X86_FEATURE_FSGSBASE, X86_CR4_FSGSBASE },
+	{ 7, 1, 7, X86_FEATURE_SMEP, X86_CR4_SMEP },
+	{ 7, 1, 20, X86_FEATURE_SMAP, X86_CR4_SMAP },
+	{ 7, 2, 2, 0, X86_CR4_UMIP },
+	{ 7, 2, 3, X86_FEATURE_OSPKE, X86_CR4_PKE },
+	{ 7, 2, 16, 0, X86_CR4_LA57 },
+};
+
+/** The CR4 bits of features this host lacks: no guest may set them.
+ *  Linux: cr4_reserved_bits (kvm_cpu_caps). */
+static u64 kvm_cr4_host_rsvd_bits(void)
+{
+	u64 rsvd = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cr4_features); i++)
+		if (cr4_features[i].host && !boot_cpu_has(cr4_features[i].host))
+			rsvd |= cr4_features[i].cr4;
+	return rsvd;
+}
+
+/**
+ * kvm_update_cr4_guest_rsvd_bits - after KVM_SET_CPUID2: the CR4 bits of
+ * the features the vCPU's new table does not show.  Before its first
+ * table a vCPU has none (KVM computes them only then, too).
+ * @vcpu: the vCPU
+ *
+ * Linux: the cr4_guest_rsvd_bits line of kvm_vcpu_after_set_cpuid().
+ */
+void kvm_update_cr4_guest_rsvd_bits(struct kvm_vcpu *vcpu)
+{
+	u64 rsvd = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cr4_features); i++) {
+		const struct cr4_feature *f = &cr4_features[i];
+
+		if (!guest_cpuid_has(vcpu, f->leaf, 0, f->reg, f->bit))
+			rsvd |= f->cr4;
+	}
+	vcpu->arch.cr4_guest_rsvd_bits = rsvd;
+}
+
 /**
  * Is this a state a CPU could be in?  KVM refuses the rest with -EINVAL
  * before the hardware ever sees it: long mode needs paging, PAE and LMA;
- * outside long mode neither LMA nor CS.L may be set; paging needs
- * protection.  Linux: kvm_is_valid_sregs().
+ * outside long mode neither LMA nor CS.L may be set, in it CR3 holds no
+ * bit above MAXPHYADDR; paging needs protection, CR0.NW needs CR0.CD;
+ * CR4 sets no bit of a feature the host or the vCPU's CPUID lacks.
+ * Linux: kvm_is_valid_sregs().
  */
-static bool kvm_is_valid_sregs(const struct kvm_sregs *s)
+static bool kvm_is_valid_sregs(struct kvm_vcpu *vcpu, const struct kvm_sregs *s)
 {
 	if ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG)) {
 		if (!(s->cr4 & X86_CR4_PAE) || !(s->efer & EFER_LMA))
@@ -456,11 +545,18 @@ static bool kvm_is_valid_sregs(const struct kvm_sregs *s)
 	}
 	if ((s->cr0 & X86_CR0_PG) && !(s->cr0 & X86_CR0_PE))
 		return false;
+	/* Not-write-through needs cache-disable (Intel SDM Vol. 3A, 2.5:
+	 * MOV to CR0 raises #GP otherwise). */
+	if ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD))
+		return false;
 	/* VMXE/SVME belong to the host: a guest of ours gets no nested
 	 * virtualization.  Upper halves of CR0/CR4 are reserved. */
 	if ((s->cr4 & X86_CR4_VMXE) || (s->cr4 >> 32) || (s->cr0 >> 32))
 		return false;
-	return true;
+	/* Long mode takes CR3 as a physical address: none above MAXPHYADDR. */
+	if ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG) && (s->cr3 & reserved_gpa_bits(vcpu)))
+		return false;
+	return !(s->cr4 & (kvm_cr4_host_rsvd_bits() | vcpu->arch.cr4_guest_rsvd_bits));
 }
 
 /** KVM_SET_SREGS.  Linux: __set_sregs(). */
@@ -468,7 +564,7 @@ static int set_sregs(struct kvm_vcpu *vcpu, struct kvm_sregs *s)
 {
 	struct desc_ptr dt;
 
-	if (!kvm_is_valid_sregs(s))
+	if (!kvm_is_valid_sregs(vcpu, s))
 		return -EINVAL;
 
 	dt.size = s->idt.limit;

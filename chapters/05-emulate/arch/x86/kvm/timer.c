@@ -32,12 +32,15 @@
  * reads the time from a clock source (TSC, kvmclock) wants.
  *
  * Locks: @c lock (a spinlock, since the I/O bus calls devices under
- * rcu_read_lock()) covers the model and arming the hrtimer; the timer
- * callback and the worker do not take it.  @c reinject_lock (a mutex)
+ * rcu_read_lock()) covers the model, arming the hrtimer and sending a
+ * tick; the timer callback does not take it.  @c reinject_lock (a mutex)
  * serialises registering the notifiers, which sleeps.  KVM uses one
- * mutex for both and flushes the worker when re-arming; minikvm cannot
- * sleep there, so a tick already queued when counter 0 is reprogrammed
- * may still be delivered once.
+ * mutex for both, and when counter 0 is reprogrammed it waits for the
+ * worker to finish a tick already queued (kthread_flush_work()), so that
+ * no tick of the old count comes after the new one started.  minikvm
+ * cannot sleep under its spinlock: it sends that tick itself instead
+ * (pit_send_queued_tick()), and the worker, finding it gone, sends
+ * nothing.
  *
  * Linux: arch/x86/kvm/i8254.c (the kvm_pit half) and the PIT cases of
  * kvm_arch_vm_ioctl() in x86.c.  Linux had an arch/x86/kvm/timer.c for
@@ -74,6 +77,7 @@ struct kvm_pit {
 	/** @} */
 	struct kthread_worker *worker;	/**< raises the line: pit_do_work() */
 	struct kthread_work expired;	/**< queued by each expiry */
+	atomic_t tick_queued;		/**< 1: a tick is on its way to the worker */
 
 	/** Reinject mode (see the top of the file). @{ */
 	struct mutex reinject_lock;	/**< turning it on and off */
@@ -102,6 +106,44 @@ static void kvm_pit_reset_reinject(struct kvm_pit *pit)
 }
 
 /**
+ * pit_send_tick - pulse GSI 0 (an edge for the PIC's IRQ 0 and the
+ * IOAPIC pin the routing names); in reinject mode only once the previous
+ * tick was acknowledged.  Called with @c lock held.
+ * @pit: the PIT
+ */
+static void pit_send_tick(struct kvm_pit *pit)
+{
+	if (atomic_read(&pit->reinject) && !atomic_xchg(&pit->irq_ack, 0))
+		return;
+	kvm_set_irq(pit->kvm, KVM_PIT_IRQ_SOURCE_ID, 0, 1, false);
+	kvm_set_irq(pit->kvm, KVM_PIT_IRQ_SOURCE_ID, 0, 0, false);
+}
+
+/**
+ * pit_queue_tick - have the worker send a tick (pit_do_work()).  Any
+ * context: the hrtimer callback calls it in hard interrupt context.
+ * @pit: the PIT
+ */
+static void pit_queue_tick(struct kvm_pit *pit)
+{
+	atomic_set(&pit->tick_queued, 1);
+	kthread_queue_work(pit->worker, &pit->expired);
+}
+
+/**
+ * pit_send_queued_tick - send the tick on its way to the worker, if it
+ * is still on its way.  Called with @c lock held, by the worker and when
+ * counter 0 is reprogrammed (pit_sync_timer()): the lock makes the tick
+ * go exactly once, by whichever comes first.
+ * @pit: the PIT
+ */
+static void pit_send_queued_tick(struct kvm_pit *pit)
+{
+	if (atomic_xchg(&pit->tick_queued, 0))
+		pit_send_tick(pit);
+}
+
+/**
  * pit_sync_timer - make the hrtimer follow counter 0 after the model
  * changed it (@c ps.timer_changed): stop it, and start it again if the
  * counter interrupts, its first expiry one period from the load.
@@ -120,6 +162,11 @@ static void pit_sync_timer(struct kvm_pit *pit)
 		return;
 	ps->timer_changed = false;
 	hrtimer_cancel(&pit->timer);
+	/* A tick of the old count still queued goes now, before the new
+	 * count starts: a worker starved of CPU time could otherwise send it
+	 * many milliseconds into the new one (pit-irq saw that on a busy
+	 * host).  KVM waits for the worker instead (kthread_flush_work()). */
+	pit_send_queued_tick(pit);
 	/* Without the irqchip there is nothing to interrupt (KVM:
 	 * create_pit_timer() returns early; its count then reads as
 	 * stopped, where the model's runs on). */
@@ -146,7 +193,7 @@ static enum hrtimer_restart pit_timer_fn(struct hrtimer *data)
 
 	if (atomic_read(&pit->reinject))
 		atomic_inc(&pit->pending);
-	kthread_queue_work(pit->worker, &pit->expired);
+	pit_queue_tick(pit);
 
 	if (!pit->periodic)
 		return HRTIMER_NORESTART;
@@ -155,10 +202,10 @@ static enum hrtimer_restart pit_timer_fn(struct hrtimer *data)
 }
 
 /**
- * pit_do_work - deliver a tick: pulse GSI 0 (an edge for the PIC's IRQ 0
- * and the IOAPIC pin the routing names).  In reinject mode only once the
- * previous tick was acknowledged; the acknowledgement queues this again
- * for a tick still pending (kvm_pit_ack_irq()).
+ * pit_do_work - the worker: send the queued tick, unless a
+ * reprogramming of counter 0 sent it already (pit_sync_timer()).  The
+ * acknowledgement of a tick queues this again for one still pending
+ * (kvm_pit_ack_irq()).
  * @work: the PIT's work item
  *
  * Linux: pit_do_work() (less the NMI watchdog through LVT0, which needs
@@ -168,10 +215,9 @@ static void pit_do_work(struct kthread_work *work)
 {
 	struct kvm_pit *pit = container_of(work, struct kvm_pit, expired);
 
-	if (atomic_read(&pit->reinject) && !atomic_xchg(&pit->irq_ack, 0))
-		return;
-	kvm_set_irq(pit->kvm, KVM_PIT_IRQ_SOURCE_ID, 0, 1, false);
-	kvm_set_irq(pit->kvm, KVM_PIT_IRQ_SOURCE_ID, 0, 0, false);
+	spin_lock(&pit->lock);
+	pit_send_queued_tick(pit);
+	spin_unlock(&pit->lock);
 }
 
 /**
@@ -187,10 +233,10 @@ static void kvm_pit_ack_irq(struct kvm_irq_ack_notifier *kian)
 	struct kvm_pit *pit = container_of(kian, struct kvm_pit, irq_ack_notifier);
 
 	atomic_set(&pit->irq_ack, 1);
-	/* irq_ack before pending: pairs with pit_do_work()'s xchg. */
+	/* irq_ack before pending: pairs with pit_send_tick()'s xchg. */
 	smp_mb();
 	if (atomic_dec_if_positive(&pit->pending) > 0)
-		kthread_queue_work(pit->worker, &pit->expired);
+		pit_queue_tick(pit);
 }
 
 /**
