@@ -44,10 +44,11 @@
 #include <asm/nmi.h>
 #include <asm/smp.h>
 
-/* Counter 0's rate as the 8254 counts it.  Bochs's PIT runs about 70
- * times fast against the lab kernel's clock (measured 2026-12-05: hz=20
- * gave 1400 NMIs a second, hz=100 7000, hz=1000 70000), so the default is
- * the slowest the counter goes: about 1300 NMIs a second there. */
+/* Counter 0's rate as the 8254 counts it.  Measured against the lab
+ * kernel's clock, the NMIs come about 70 times as often under Bochs
+ * (2026-12-05: hz=20 gave 1400 a second, hz=100 7000, hz=1000 70000):
+ * Bochs's PIT and that clock do not run at one pace.  So the default is
+ * the slowest the counter goes, about 1300 NMIs a second there. */
 static unsigned int hz = 19;
 module_param(hz, uint, 0444);
 MODULE_PARM_DESC(hz, "counter 0's rate, 19-1000 Hz as the 8254 counts");

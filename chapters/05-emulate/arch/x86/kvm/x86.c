@@ -593,19 +593,23 @@ static u64 reserved_gpa_bits(struct kvm_vcpu *vcpu)
 	return ~GENMASK_ULL(cpuid_maxphyaddr(vcpu) - 1, 0);
 }
 
-/*
- * CR4 bits that belong to a CPU feature (Intel SDM Vol. 3A, 2.5): reserved
- * where the feature is missing.  Each with its CPUID bit (Intel SDM Vol.
- * 2A, CPUID: leaf 1 ECX, leaf 7.0 EBX and ECX) and, where KVM asks the
- * host for the feature too, its host flag (0: KVM asks only the guest's
- * table; it can emulate UMIP, and LA57 is a matter of the guest's paging).
+/**
+ * A CR4 bit that belongs to a CPU feature (Intel SDM Vol. 3A, 2.5):
+ * reserved where the feature is missing.
  */
-static const struct cr4_feature {
-	u32 leaf;
-	int reg, bit;		/**< in the leaf: 0 EAX ... 3 EDX, bit */
-	int host;		/**< X86_FEATURE_*, or 0 */
-	u64 cr4;
-} cr4_features[] = {
+struct cr4_feature {
+	u32 leaf;	/**< the CPUID leaf (sub-leaf 0) of the feature's bit */
+	int reg;	/**< its output register there: 0 EAX ... 3 EDX */
+	int bit;	/**< its bit (Intel SDM Vol. 2A, CPUID) */
+	/** X86_FEATURE_* where KVM asks the host for the feature too; 0
+	 *  where it asks only the guest's table (it can emulate UMIP, and
+	 *  LA57 is a matter of the guest's paging) */
+	int host;
+	u64 cr4;	/**< the CR4 bit */
+};
+
+/** The CR4 bits with a feature: leaf 1 ECX, leaf 7.0 EBX and ECX. */
+static const struct cr4_feature cr4_features[] = {
 	{ 1, 2, 17, X86_FEATURE_PCID, X86_CR4_PCIDE },
 	{ 1, 2, 26, X86_FEATURE_XSAVE, X86_CR4_OSXSAVE },
 	{ 7, 1, 0, X86_FEATURE_FSGSBASE, X86_CR4_FSGSBASE },
