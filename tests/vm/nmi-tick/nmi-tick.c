@@ -4,7 +4,7 @@
  * path), so that a guest looping with interrupts off cannot take the
  * whole emulated machine with it.  A lab tool, not part of minikvm.
  *
- * Why.  Bochs 2.7 (and its sources up to 2025) loads the guest's RFLAGS
+ * Why.  Bochs 2.7 (and its git HEAD, read 2026-12-05) loads the guest's RFLAGS
  * during VM entry before it marks the CPU as being in VMX non-root
  * operation (cpu/vmx.cc: setEFlags() in VMenterLoadCheckGuestState(),
  * in_vmx_guest = 1 only at the end of VMLAUNCH/VMRESUME).  setEFlags()
