@@ -75,3 +75,16 @@ Test(pvclock, worked_examples)
 	cr_assert_eq(mul, 0x80000000);
 	cr_assert_eq(pvclock_scale_delta(123456789, mul, shift), 123456789);
 }
+
+/* A rate of 0 (no TSC rate known) ends, with a clock that stands still;
+ * the loop that doubles the rate would never end (KVM's hang,
+ * docs/reliability.md).  The timeout turns such a hang into a failure. */
+Test(pvclock, zero_rate_ends, .timeout = 10)
+{
+	s8 shift = 7;
+	u32 mul = 7;
+
+	kvm_get_time_scale(NSEC_PER_SEC, 0, &shift, &mul);
+	cr_assert_eq(mul, 0);
+	cr_assert_eq(pvclock_scale_delta(123456789, mul, shift), 0);
+}

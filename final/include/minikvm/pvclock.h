@@ -55,6 +55,16 @@ static inline void kvm_get_time_scale(u64 scaled_hz, u64 base_hz, s8 *shift, u32
 	u64 tps64 = base_hz;	/* ticks per second, after the shift */
 	s8 s = 0;
 
+	/* A clock of 0 Hz has no slope, and doubling 0 never passes
+	 * scaled_hz: KVM's loop spins for good there when TSC scaling rounds
+	 * a guest's rate down to 0 (docs/reliability.md).  Time stands still
+	 * instead. */
+	if (!base_hz) {
+		*shift = 0;
+		*mul = 0;
+		return;
+	}
+
 	/* Too fast: one shifted tick must be at least half a scaled unit. */
 	while (tps64 > scaled_hz * 2) {
 		tps64 >>= 1;

@@ -24,23 +24,14 @@ esac
 seed=${FUZZ_SEED:-0x5eed1} dseed=${FUZZ_DIFF_SEED:-0x5eed2}
 out=/tmp/$SCENARIO.out
 
-# The real kvm-intel's random pass does not run under Bochs: in four
-# boots it once WARNed in vmx_handle_exit() (vmx.c:6141 of 6.1.192) and
-# once stalled the machine even with the periodic NMI (2026-12-05;
-# docs/reliability.md).  Its deterministic diff pass, the comparison with
-# minikvm, runs.
-if [ "$ARCH:$TARGET" = vmx:kvm ]; then
-	figure "random pass: not run on kvm-intel under Bochs (fuzz.sh)"
-else
-	"$fz" --dev "$DEV" --seed "$seed" --count "$n" --threads 4 --check \
-		--complaints /lab/kernel-complaints >"$out" 2>&1
-	st=$?
-	cat "$out"
-	[ "$st" = 0 ] || fail "random pass (seed $seed, $n ioctls): status $st: $(grep -m1 -E 'FAIL|HANG' "$out")"
-	sed -n -e 's/^kvm-fuzz: \([0-9]* ioctls in .*\)$/random pass: \1/p' \
-		-e 's/^kvm-fuzz: check \([a-z].*\)$/random pass, check \1/p' "$out" |
-		while IFS= read -r l; do figure "$l"; done
-fi
+"$fz" --dev "$DEV" --seed "$seed" --count "$n" --threads 4 --check \
+	--complaints /lab/kernel-complaints >"$out" 2>&1
+st=$?
+cat "$out"
+[ "$st" = 0 ] || fail "random pass (seed $seed, $n ioctls): status $st: $(grep -m1 -E 'FAIL|HANG' "$out")"
+sed -n -e 's/^kvm-fuzz: \([0-9]* ioctls in .*\)$/random pass: \1/p' \
+	-e 's/^kvm-fuzz: check \([a-z].*\)$/random pass, check \1/p' "$out" |
+	while IFS= read -r l; do figure "$l"; done
 
 # The minikvm run's log stays in /tmp for the kvm run of this boot.
 log=/tmp/$SCENARIO-diff.$TARGET mine=/tmp/$SCENARIO-diff.minikvm
