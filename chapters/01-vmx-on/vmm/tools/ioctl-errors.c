@@ -424,11 +424,14 @@ static void cr4_cpuid_rows(int dev)
 		struct kvm_cpuid2 hdr;
 		struct kvm_cpuid_entry2 e[1];
 	} t = { .hdr.nent = 1 };
-	unsigned int a, b = 0, c, d;
-	struct kvm_sregs sregs, lm;
-	int vm, vcpu, host_smep;
+	unsigned int a, b = 0, c = 0, d;
+	struct kvm_sregs sregs, lm, x;
+	int vm, vcpu, host_smep, host_la57;
+	/* SMXE, bit 15, KL, CET, PKS, bit 32: never a guest's */
+	static const int never[] = { 14, 15, 19, 23, 24, 32 };
 
 	host_smep = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 7));
+	host_la57 = (c >> 16) & 1;
 	vm = ioctl(dev, KVM_CREATE_VM, 0);
 	vcpu = vm < 0 ? -1 : ioctl(vm, KVM_CREATE_VCPU, 0);
 	if (vcpu < 0 || ioctl(vcpu, KVM_GET_SREGS, &sregs)) {
@@ -449,6 +452,24 @@ static void cr4_cpuid_rows(int dev)
 	check("vcpu: KVM_SET_CPUID2 with SMEP", res(ioctl(vcpu, KVM_SET_CPUID2, &t)), 0);
 	check("vcpu: KVM_SET_SREGS with CR4.SMEP, CPUID with SMEP",
 	      res(ioctl(vcpu, KVM_SET_SREGS, &sregs)), host_smep ? 0 : EINVAL);
+	/* CR4 bits no guest may set, whatever its CPUID (KVM: outside
+	 * CR4_RESERVED_BITS' complement). */
+	for (unsigned int i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+		char what[64];
+
+		x = lm;
+		x.cr4 |= 1ull << never[i];
+		snprintf(what, sizeof(what), "vcpu: KVM_SET_SREGS with CR4 bit %d", never[i]);
+		check(what, res(ioctl(vcpu, KVM_SET_SREGS, &x)), EINVAL);
+	}
+	/* LA57 (5-level paging) with a CPUID that offers it: only where the
+	 * host's CPU has it too. */
+	t.e[0].ecx = 1u << 16;
+	check("vcpu: KVM_SET_CPUID2 with LA57", res(ioctl(vcpu, KVM_SET_CPUID2, &t)), 0);
+	x = lm;
+	x.cr4 |= 1u << 12;
+	check("vcpu: KVM_SET_SREGS with CR4.LA57, CPUID with LA57",
+	      res(ioctl(vcpu, KVM_SET_SREGS, &x)), host_la57 ? 0 : EINVAL);
 	/* Long mode: PE and PG, PAE, LME and LMA, a 64-bit CS. */
 	lm.cr0 |= 0x80000001;
 	lm.cr4 |= 1u << 5;

@@ -1005,12 +1005,32 @@ struct cr4_feature {
 	u32 leaf;	/**< the CPUID leaf (sub-leaf 0) of the feature's bit */
 	int reg;	/**< its output register there: 0 EAX ... 3 EDX */
 	int bit;	/**< its bit (Intel SDM Vol. 2A, CPUID) */
-	/** X86_FEATURE_* where KVM asks the host for the feature too; 0
-	 *  where it asks only the guest's table (it can emulate UMIP, and
-	 *  LA57 is a matter of the guest's paging) */
+	/** X86_FEATURE_* where KVM asks the host kernel for the feature
+	 *  too; CR4_HOST_CPUID where it asks the CPU itself; 0 where it
+	 *  asks only the guest's table (KVM can emulate UMIP) */
 	int host;
 	u64 cr4;	/**< the CR4 bit */
 };
+
+/**
+ * The CR4 bits a guest may set at all (Intel SDM Vol. 3A, 2.5), those
+ * of a feature only where the feature is there (cr4_features[]).  The
+ * rest are reserved or belong to what no guest of ours gets: VMXE
+ * (nested virtualization), SMXE (Safer Mode), KL (Key Locker), CET and
+ * PKS, and bits 15 and 25-63.  Linux: the complement of
+ * CR4_RESERVED_BITS, which KVM 6.1 refuses the same way.
+ */
+#define CR4_GUEST_BITS	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |	\
+			 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |	\
+			 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |	\
+			 X86_CR4_UMIP | X86_CR4_LA57 | X86_CR4_FSGSBASE |	\
+			 X86_CR4_PCIDE | X86_CR4_OSXSAVE | X86_CR4_SMEP |	\
+			 X86_CR4_SMAP | X86_CR4_PKE)
+
+/** cr4_feature.host for LA57: a kernel that runs 4-level paging clears
+ *  X86_FEATURE_LA57, but a guest's paging is its own (EPT/NPT translate
+ *  it), so KVM asks the CPU's CPUID (kvm_set_cpu_caps()). */
+#define CR4_HOST_CPUID	(-1)
 
 /** The CR4 bits with a feature: leaf 1 ECX, leaf 7.0 EBX and ECX. */
 static const struct cr4_feature cr4_features[] = {
@@ -1021,8 +1041,19 @@ static const struct cr4_feature cr4_features[] = {
 	{ 7, 1, 20, X86_FEATURE_SMAP, X86_CR4_SMAP },
 	{ 7, 2, 2, 0, X86_CR4_UMIP },
 	{ 7, 2, 3, X86_FEATURE_OSPKE, X86_CR4_PKE },
-	{ 7, 2, 16, 0, X86_CR4_LA57 },
+	{ 7, 2, 16, CR4_HOST_CPUID, X86_CR4_LA57 },
 };
+
+/** Does the host have CR4 feature @f, as KVM asks?  Linux: kvm_cpu_cap_has(). */
+static bool host_has_cr4_feature(const struct cr4_feature *f)
+{
+	u32 r[4];
+
+	if (f->host != CR4_HOST_CPUID)
+		return !f->host || boot_cpu_has(f->host);
+	cpuid_count(f->leaf, 0, &r[0], &r[1], &r[2], &r[3]);
+	return (r[f->reg] >> f->bit) & 1;
+}
 
 /** The CR4 bits of features this host lacks: no guest may set them.
  *  Linux: cr4_reserved_bits (kvm_cpu_caps). */
@@ -1032,7 +1063,7 @@ static u64 kvm_cr4_host_rsvd_bits(void)
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(cr4_features); i++)
-		if (cr4_features[i].host && !boot_cpu_has(cr4_features[i].host))
+		if (!host_has_cr4_feature(&cr4_features[i]))
 			rsvd |= cr4_features[i].cr4;
 	return rsvd;
 }
@@ -1064,7 +1095,8 @@ void kvm_update_cr4_guest_rsvd_bits(struct kvm_vcpu *vcpu)
  * before the hardware ever sees it: long mode needs paging, PAE and LMA;
  * outside long mode neither LMA nor CS.L may be set, in it CR3 holds no
  * bit above MAXPHYADDR; paging needs protection, CR0.NW needs CR0.CD;
- * CR4 sets no bit of a feature the host or the vCPU's CPUID lacks.
+ * CR4 sets no bit outside CR4_GUEST_BITS, nor one of a feature the host
+ * or the vCPU's CPUID lacks.
  * Linux: kvm_is_valid_sregs().
  */
 static bool kvm_is_valid_sregs(struct kvm_vcpu *vcpu, const struct kvm_sregs *s)
@@ -1081,9 +1113,8 @@ static bool kvm_is_valid_sregs(struct kvm_vcpu *vcpu, const struct kvm_sregs *s)
 	 * MOV to CR0 raises #GP otherwise). */
 	if ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD))
 		return false;
-	/* VMXE/SVME belong to the host: a guest of ours gets no nested
-	 * virtualization.  Upper halves of CR0/CR4 are reserved. */
-	if ((s->cr4 & X86_CR4_VMXE) || (s->cr4 >> 32) || (s->cr0 >> 32))
+	/* CR0's upper half is reserved. */
+	if ((s->cr4 & ~CR4_GUEST_BITS) || (s->cr0 >> 32))
 		return false;
 	/* Long mode takes CR3 as a physical address: none above MAXPHYADDR. */
 	if ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG) && (s->cr3 & reserved_gpa_bits(vcpu)))
