@@ -206,8 +206,12 @@ struct fz_global {
 	 * LAPIC is created; a user memslot already there makes that
 	 * KVM_CREATE_VCPU fail with EEXIST.  minikvm-intel has no APIC-access
 	 * page (its LAPIC's MMIO exits as EPT violations), so the VM gets
-	 * its vCPU and the two sequences part for good.  The random pass
-	 * still puts memslots there.
+	 * its vCPU and the two sequences part for good.  Nor does the diff
+	 * pass flip CR4.UMIP or CR4.VMXE in a wild state: kvm-intel emulates
+	 * UMIP on a CPU without it and offers nested VMX (nested=1), so it
+	 * takes both bits where minikvm, which does neither, refuses them;
+	 * an entry on errno-allow would excuse whatever else that state got
+	 * wrong.  The random pass still does all of it.
 	 */
 	int intel;
 	int kmsg_fd;		/**< --trace-kmsg: each call into the kernel log first, or -1 */

@@ -680,8 +680,11 @@ void guest_state(struct fz_ctx *c, int mode, uint64_t gpa, int idx,
 		var(c, "cr0^%u", bit);
 		if (chance(r, 50)) {
 			bit = rnd(r, 24);
-			sregs->cr4 ^= 1u << bit;
-			var(c, "cr4^%u", bit);
+			/* not UMIP and VMXE in an Intel diff pass: see G.intel */
+			if (!(G.diff && G.intel && (bit == 11 || bit == 13))) {
+				sregs->cr4 ^= 1u << bit;
+				var(c, "cr4^%u", bit);
+			}
 		}
 		if (chance(r, 50)) {
 			bit = chance(r, 50) ? 8 + rnd(r, 8) : rnd(r, 64);

@@ -1081,8 +1081,8 @@ static void op_tsc_khz(struct fz_ctx *c)
 		 * KVM on a CPU with TSC scaling, as the lab's Bochs CPU
 		 * has: the host's rate scaled by 1/host_khz rounds to 0
 		 * kHz, and kvm_get_time_scale() doubles 0 until it passes
-		 * 10^9, for ever (6.1's kvm_guest_time_update(); a fix was
-		 * posted to the kvm list in May 2025).  Sent as 2 kHz on
+		 * 10^9, for ever (6.1's kvm_guest_time_update(); reported
+		 * with a patch on the kvm list on 2025-05-14).  Sent as 2 kHz on
 		 * every target, so that minikvm and KVM see one sequence. */
 		if ((uint32_t)khz == 1)
 			khz++;

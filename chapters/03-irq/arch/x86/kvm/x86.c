@@ -477,9 +477,10 @@ struct cr4_feature {
 	u32 leaf;	/**< the CPUID leaf (sub-leaf 0) of the feature's bit */
 	int reg;	/**< its output register there: 0 EAX ... 3 EDX */
 	int bit;	/**< its bit (Intel SDM Vol. 2A, CPUID) */
-	/** X86_FEATURE_* where KVM asks the host kernel for the feature
-	 *  too; CR4_HOST_CPUID where it asks the CPU itself; 0 where it
-	 *  asks only the guest's table (KVM can emulate UMIP) */
+	/** X86_FEATURE_* of the host kernel's, or CR4_HOST_CPUID where KVM
+	 *  asks the CPU itself.  (kvm-intel also offers UMIP on a CPU without
+	 *  it, emulating it by trapping descriptor-table instructions; we do
+	 *  not emulate it, so the host must have it, as on kvm-amd.) */
 	int host;
 	u64 cr4;	/**< the CR4 bit */
 };
@@ -490,7 +491,7 @@ struct cr4_feature {
  * rest are reserved or belong to what no guest of ours gets: VMXE
  * (nested virtualization), SMXE (Safer Mode), KL (Key Locker), CET and
  * PKS, and bits 15 and 25-63.  Linux: the complement of
- * CR4_RESERVED_BITS, which KVM 6.1 refuses the same way.
+ * CR4_RESERVED_BITS, less VMXE (KVM offers nested VMX).
  */
 #define CR4_GUEST_BITS	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |	\
 			 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |	\
@@ -511,7 +512,7 @@ static const struct cr4_feature cr4_features[] = {
 	{ 7, 1, 0, X86_FEATURE_FSGSBASE, X86_CR4_FSGSBASE },
 	{ 7, 1, 7, X86_FEATURE_SMEP, X86_CR4_SMEP },
 	{ 7, 1, 20, X86_FEATURE_SMAP, X86_CR4_SMAP },
-	{ 7, 2, 2, 0, X86_CR4_UMIP },
+	{ 7, 2, 2, X86_FEATURE_UMIP, X86_CR4_UMIP },
 	{ 7, 2, 3, X86_FEATURE_OSPKE, X86_CR4_PKE },
 	{ 7, 2, 16, CR4_HOST_CPUID, X86_CR4_LA57 },
 };
@@ -522,7 +523,7 @@ static bool host_has_cr4_feature(const struct cr4_feature *f)
 	u32 r[4];
 
 	if (f->host != CR4_HOST_CPUID)
-		return !f->host || boot_cpu_has(f->host);
+		return boot_cpu_has(f->host);
 	cpuid_count(f->leaf, 0, &r[0], &r[1], &r[2], &r[3]);
 	return (r[f->reg] >> f->bit) & 1;
 }
@@ -585,7 +586,7 @@ static bool kvm_is_valid_sregs(struct kvm_vcpu *vcpu, const struct kvm_sregs *s)
 	 * MOV to CR0 raises #GP otherwise). */
 	if ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD))
 		return false;
-	/* CR0's upper half is reserved. */
+	/* CR4 bits no guest of ours has; CR0's upper half is reserved. */
 	if ((s->cr4 & ~CR4_GUEST_BITS) || (s->cr0 >> 32))
 		return false;
 	/* Long mode takes CR3 as a physical address: none above MAXPHYADDR. */
