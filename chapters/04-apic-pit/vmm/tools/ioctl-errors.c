@@ -452,8 +452,8 @@ static void cr4_cpuid_rows(int dev)
 	check("vcpu: KVM_SET_CPUID2 with SMEP", res(ioctl(vcpu, KVM_SET_CPUID2, &t)), 0);
 	check("vcpu: KVM_SET_SREGS with CR4.SMEP, CPUID with SMEP",
 	      res(ioctl(vcpu, KVM_SET_SREGS, &sregs)), host_smep ? 0 : EINVAL);
-	/* CR4 bits no guest may set, whatever its CPUID (KVM: outside
-	 * CR4_RESERVED_BITS' complement). */
+	/* CR4 bits no guest may set, whatever its CPUID (KVM: they are in
+	 * CR4_RESERVED_BITS). */
 	for (unsigned int i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
 		char what[64];
 

@@ -91,6 +91,13 @@ static const u32 msrs_to_save[] = {
 /* Registration                                                             */
 /* ---------------------------------------------------------------------- */
 
+static u64 kvm_cr4_host_rsvd_bits(void);
+
+/** The CR4 bits of features this host lacks, asked once at load (the
+ *  host does not change; CPUID would exit on every KVM_SET_SREGS in a
+ *  nested lab).  Linux: cr4_reserved_bits. */
+static u64 cr4_host_rsvd_bits;
+
 /**
  * kvm_x86_vendor_init - a vendor module offers its operations.
  * Copies @ops (as KVM's static calls are patched once), tells the MMU the
@@ -107,6 +114,7 @@ int kvm_x86_vendor_init(struct kvm_x86_ops *ops, const struct kvm_tdp_format *td
 	}
 	kvm_x86_ops = *ops;
 	kvm_mmu_set_tdp_format(tdp);
+	cr4_host_rsvd_bits = kvm_cr4_host_rsvd_bits();
 	r = kvm_init(ops->vcpu_size, ops->owner);
 	if (r)
 		memset(&kvm_x86_ops, 0, sizeof(kvm_x86_ops));
@@ -653,7 +661,7 @@ static bool host_has_cr4_feature(const struct cr4_feature *f)
 }
 
 /** The CR4 bits of features this host lacks: no guest may set them.
- *  Linux: cr4_reserved_bits (kvm_cpu_caps). */
+ *  Linux: __cr4_reserved_bits(kvm_cpu_cap_has, ...). */
 static u64 kvm_cr4_host_rsvd_bits(void)
 {
 	u64 rsvd = 0;
@@ -716,7 +724,7 @@ static bool kvm_is_valid_sregs(struct kvm_vcpu *vcpu, const struct kvm_sregs *s)
 	/* Long mode takes CR3 as a physical address: none above MAXPHYADDR. */
 	if ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG) && (s->cr3 & reserved_gpa_bits(vcpu)))
 		return false;
-	return !(s->cr4 & (kvm_cr4_host_rsvd_bits() | vcpu->arch.cr4_guest_rsvd_bits));
+	return !(s->cr4 & (cr4_host_rsvd_bits | vcpu->arch.cr4_guest_rsvd_bits));
 }
 
 /** KVM_SET_SREGS.  Linux: __set_sregs(). */
